@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vbr's configuration: the in-memory form of the YAML file, and its loader.
+ * The loader is pure libc + libyaml (no DPDK, no sockets) so that it can be
+ * unit-tested and fuzzed on its own. Every error it reports names
+ * file:line:column.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VBR_NAME_MAX 64
+#define VBR_DEVICE_MAX 256
+#define VBR_IFNAME_MAX 16 /* IFNAMSIZ */
+#define VBR_KEY_MAX 80	  /* TCP_MD5SIG_MAXKEYLEN */
+#define VBR_DESC_MAX 256
+
+#define VBR_DEFAULT_ASN 45104u
+#define VBR_DEFAULT_MAX_PEERS 8u
+#define VBR_DEFAULT_MAX_PREFIXES 100u
+
+/* Hard bounds of the arrays below; the product's rules (max_peers...) are
+ * checked against the configured values, which default to the rules. */
+#define VBR_MAX_GROUPS 64
+#define VBR_MAX_PEERS 64
+#define VBR_MAX_NETWORKS 256
+#define VBR_MAX_STATIC_ROUTES 4096
+#define VBR_MAX_NEIGHBORS 1024
+
+enum vbr_port_id { VBR_PORT_IDC = 0, VBR_PORT_VPC = 1, VBR_NB_PORTS = 2 };
+
+/* IPv4 addresses and prefixes are kept in host byte order. */
+struct vbr_prefix {
+	uint32_t addr;
+	uint8_t len;
+};
+
+struct vbr_port_config {
+	char device[VBR_DEVICE_MAX]; /* PCI address or vdev name */
+	uint32_t address;	     /* our address on the port */
+	uint8_t prefix_len;	     /* its subnet */
+	char tap[VBR_IFNAME_MAX];    /* exception-path tap; default vbr-idc / vbr-vpc */
+	uint16_t mtu;		     /* default 1500 */
+	uint32_t punt_rate;	     /* packets/s to the kernel tap; default 10000 */
+};
+
+enum vbr_max_prefix_action { VBR_MAXPFX_DROP = 0, VBR_MAXPFX_TEARDOWN };
+
+struct vbr_bgp_group {
+	char name[VBR_NAME_MAX];
+	uint32_t peer_asn;
+	char key[VBR_KEY_MAX + 1]; /* TCP-MD5 key; empty = none */
+	char description[VBR_DESC_MAX];
+	uint32_t max_prefixes;		       /* default 100 */
+	enum vbr_max_prefix_action max_prefixes_action; /* default drop */
+	uint32_t max_prefixes_restart;	       /* s a torn-down peer stays down; default 60 */
+	uint16_t hold_time;		       /* s; 0 or 3..65535; default 90 */
+	uint16_t connect_retry;		       /* s; default 30 */
+	uint8_t multihop;		       /* TTL; 1 = directly connected eBGP (default) */
+	bool passive;			       /* never open the connection ourselves */
+};
+
+struct vbr_bgp_peer {
+	uint32_t address;
+	unsigned group; /* index into vbr_config.groups */
+	char description[VBR_DESC_MAX];
+	int line; /* where it was defined, for messages at run time */
+};
+
+struct vbr_static_route {
+	struct vbr_prefix prefix;
+	uint32_t next_hop;
+	enum vbr_port_id port; /* the port whose subnet holds next_hop */
+};
+
+struct vbr_neighbor {
+	uint32_t address;
+	uint8_t mac[6];
+	enum vbr_port_id port; /* the port whose subnet holds address */
+};
+
+struct vbr_fib_config {
+	uint32_t max_routes; /* default 1048576 */
+	uint32_t max_tbl8;   /* default 65536: groups of /25../32 under one /24 */
+};
+
+struct vbr_config {
+	char path[4096]; /* the file it came from */
+	char name[VBR_NAME_MAX];
+	uint32_t local_asn;	/* default 45104 */
+	uint32_t router_id;	/* default: the IDC port address */
+	uint32_t max_peers;	/* default 8 */
+	struct vbr_port_config ports[VBR_NB_PORTS];
+	struct vbr_fib_config fib;
+
+	unsigned nb_groups;
+	struct vbr_bgp_group groups[VBR_MAX_GROUPS];
+	unsigned nb_peers;
+	struct vbr_bgp_peer peers[VBR_MAX_PEERS];
+	unsigned nb_networks;
+	struct vbr_prefix networks[VBR_MAX_NETWORKS];
+	unsigned nb_routes;
+	struct vbr_static_route routes[VBR_MAX_STATIC_ROUTES];
+	unsigned nb_neighbors;
+	struct vbr_neighbor neighbors[VBR_MAX_NEIGHBORS];
+};
+
+/*
+ * Load and validate a config file. On success returns 0 and fills *cfg.
+ * On error returns a negative errno and writes one line
+ * "FILE:LINE:COLUMN: what is wrong" into err (always NUL-terminated).
+ * cfg is heap-sized: allocate it with config_alloc().
+ */
+int config_load(const char *path, struct vbr_config *cfg, char *err, size_t errlen);
+
+/* The same, from a buffer; name is used as FILE in messages (fuzzing, tests). */
+int config_load_buffer(const char *name, const char *buf, size_t len, struct vbr_config *cfg,
+		char *err, size_t errlen);
+
+struct vbr_config *config_alloc(void);
+void config_free(struct vbr_config *cfg);
+
+/* The port (IDC or VPC) whose subnet holds addr, or -1. */
+int config_port_of(const struct vbr_config *cfg, uint32_t addr);
+
+const char *config_port_name(enum vbr_port_id port); /* "idc" / "vpc" */
+
+/* Formatting helpers shared by the daemon's messages. */
+#define VBR_IP_STRLEN 16     /* "255.255.255.255" */
+#define VBR_PREFIX_STRLEN 19 /* "255.255.255.255/32" */
+const char *config_ip_str(uint32_t addr, char *buf, size_t len);
+const char *config_prefix_str(const struct vbr_prefix *prefix, char *buf, size_t len);

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-lcore, per-port packet counters. Every drop has a name, so that a user
+ * can ask why a packet was dropped. Each forwarding lcore owns its block
+ * (no atomics on the fast path); readers sum the blocks.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#define VBR_COUNTERS(X)                                                        \
+	X(RX, "rx_packets", "packets received on the port")                    \
+	X(FORWARDED, "forwarded", "packets routed and sent out of a port")     \
+	X(PUNTED, "punted", "packets to our own addresses and ARP, to the kernel tap") \
+	X(TX_FROM_KERNEL, "tx_from_kernel", "packets the kernel tap sent out of the port") \
+	X(ARP_REQUESTS, "arp_requests", "ARP requests sent for next hops")     \
+	X(ARP_LEARNED, "arp_learned", "neighbour MACs learned from ARP")       \
+	X(DROP_RUNT, "drop_runt", "frame shorter than its headers")            \
+	X(DROP_OTHER_HOST, "drop_other_host", "unicast frame to another MAC") \
+	X(DROP_ETHERTYPE, "drop_ethertype", "neither IPv4 nor ARP")            \
+	X(DROP_BAD_VERSION, "drop_bad_version", "IP version is not 4")         \
+	X(DROP_BAD_IHL, "drop_bad_ihl", "IPv4 header length below 20 or past the frame") \
+	X(DROP_BAD_LENGTH, "drop_bad_length", "IPv4 total length inconsistent with the frame") \
+	X(DROP_BAD_CHECKSUM, "drop_bad_checksum", "IPv4 header checksum wrong") \
+	X(DROP_MARTIAN, "drop_martian", "source or destination that is never routed") \
+	X(DROP_TTL_EXPIRED, "drop_ttl_expired", "TTL would reach 0")          \
+	X(DROP_NO_ROUTE, "drop_no_route", "no route to the destination")      \
+	X(DROP_BLACKHOLE, "drop_blackhole", "route to a blackhole")           \
+	X(DROP_NEIGH_UNRESOLVED, "drop_neigh_unresolved", "next hop's MAC not known yet") \
+	X(DROP_TOO_BIG, "drop_too_big", "larger than the outgoing port's MTU") \
+	X(DROP_PUNT_POLICED, "drop_punt_policed", "over the port's punt rate") \
+	X(DROP_PUNT_FULL, "drop_punt_full", "exception path queue full")       \
+	X(DROP_TX_FULL, "drop_tx_full", "port transmit queue full")           \
+	X(DROP_KERNEL_TX, "drop_kernel_tx", "kernel tap packets the port could not send")
+
+enum vbr_counter {
+#define X(id, name, help) CNT_##id,
+	VBR_COUNTERS(X)
+#undef X
+	CNT_MAX
+};
+
+struct port_counters {
+	uint64_t c[CNT_MAX];
+} __rte_cache_aligned;
+
+extern const char *const vbr_counter_names[CNT_MAX];
+extern const char *const vbr_counter_help[CNT_MAX];

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dataplane's shared state: the two data ports, their exception taps,
+ * the forwarding lcores' contexts and the rings between them and the main
+ * lcore. Built once at start-up; read-only for the forwarding lcores after.
+ */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "config.h"
+#include "counters.h"
+#include "fib.h"
+
+#define VBR_BURST 32
+#define VBR_MAX_FWD_LCORES 64
+
+extern int vbr_logtype_dp;
+#define DP_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, vbr_logtype_dp, "vbrd: " fmt "\n", ##__VA_ARGS__)
+
+/* A data port as the fast path sees it. */
+struct dp_port {
+	uint16_t port_id;	/* DPDK port of the data device */
+	uint16_t tap_port_id;	/* DPDK port of the kernel exception tap */
+	struct rte_ether_addr mac;
+	uint32_t addr;		/* our address, host order */
+	uint32_t mask;		/* its subnet mask, host order */
+	uint16_t mtu;
+	bool sw_ip_cksum;	/* the device does not check IPv4 checksums */
+	/* Frames from the main lcore (the kernel tap's, our ARP requests) for
+	 * the forwarding lcores to send: they own every tx queue (net_tap wants
+	 * as many tx queues as rx queues, and the fast path takes no lock). */
+	struct rte_ring *kern_ring;
+	uint32_t punt_rate;	/* packets/s, all lcores together */
+};
+
+/* An ARP request the fast path asks the main lcore to send. */
+struct arp_req {
+	uint32_t addr;
+	uint16_t port;
+	uint16_t pad;
+};
+
+struct tx_buf {
+	uint16_t n;
+	struct rte_mbuf *pkts[VBR_BURST];
+};
+
+struct punt_bucket {
+	uint64_t tokens;	/* scaled by 2^16 */
+	uint64_t last_tsc;
+	uint64_t rate_per_tsc;	/* tokens per TSC tick, scaled by 2^16 */
+	uint64_t burst;		/* bucket depth, scaled */
+};
+
+/* Per-lcore forwarding context: owned by one lcore, read by telemetry. */
+struct fwd_ctx {
+	struct dataplane *dp;
+	struct fib *fib;
+	unsigned lcore_id;
+	uint16_t queue;		/* rx and tx queue index on both ports */
+	struct tx_buf tx[VBR_NB_PORTS];
+	struct punt_bucket punt[VBR_NB_PORTS];
+	uint32_t arp_recent[64]; /* addresses asked for recently (tiny cache) */
+	uint64_t arp_recent_tsc[64];
+	struct port_counters cnt[VBR_NB_PORTS];
+} __rte_cache_aligned;
+
+struct dataplane {
+	const struct vbr_config *cfg;
+	struct fib *fib;
+	struct rte_mempool *pool;
+	struct dp_port port[VBR_NB_PORTS];
+	struct rte_ring *punt_ring;	/* mbufs to the kernel taps (MP/SC) */
+	struct rte_ring *arp_ring;	/* struct arp_req (MP/SC) */
+	unsigned nb_fwd;
+	struct fwd_ctx *fwd[VBR_MAX_FWD_LCORES];
+	struct port_counters main_cnt[VBR_NB_PORTS]; /* the main lcore's own */
+	/* The FIB writer (main lcore) and the telemetry thread's route walks. */
+	pthread_mutex_t fib_lock;
+	unsigned idle_sleep_us;	/* forwarding lcores nap when idle (0: pure polling) */
+	volatile bool stop;
+};
+
+/* forward.c: the forwarding step. Classifies n packets received on in_port:
+ * routed ones go to ctx->tx[out], punted ones to the punt ring, the rest are
+ * freed and counted. fwd_flush() sends what the tx buffers hold. */
+void fwd_burst(struct fwd_ctx *ctx, unsigned in_port, struct rte_mbuf **pkts, uint16_t n);
+void fwd_flush(struct fwd_ctx *ctx);
+void fwd_ctx_init(struct fwd_ctx *ctx, struct dataplane *dp, unsigned lcore_id, uint16_t queue);
+int fwd_lcore_main(void *arg);
+
+/* exception.c: the main lcore's work besides the FIB writer. */
+void exc_poll(struct dataplane *dp);
+void exc_arp_housekeeping(struct dataplane *dp);
+
+/* arp.c */
+struct rte_mbuf *arp_build_request(struct rte_mempool *pool, const struct dp_port *p,
+		uint32_t target);
+/* If m is an ARP packet whose sender lies on port's subnet, fill addr/mac. */
+bool arp_sender(const struct rte_mbuf *m, const struct dp_port *p, uint32_t *addr,
+		struct rte_ether_addr *mac);
+
+/* port.c */
+int dp_ports_init(struct dataplane *dp);
+void dp_ports_stop(struct dataplane *dp);
+
+/* telemetry.c */
+int dp_telemetry_init(struct dataplane *dp);
+void dp_counters_sum(const struct dataplane *dp, unsigned port, struct port_counters *out);
+void dp_counters_log(const struct dataplane *dp);

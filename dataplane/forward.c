@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The forwarding step, run to completion on each forwarding lcore: check the
+ * Ethernet and IPv4 headers, look the destinations up in bulk, decrement TTL
+ * with an incremental checksum, rewrite Ethernet, queue for tx. ARP and
+ * packets to our own addresses are punted to the main lcore (policed).
+ * No locks, no allocation, no syscalls; every drop has a counter.
+ */
+#include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "dataplane.h"
+
+#define PREFETCH_OFFSET 4
+#define PUNT_SCALE 16
+#define ARP_REASK_MS 200
+
+static inline void
+drop(struct fwd_ctx *ctx, unsigned port, enum vbr_counter why, struct rte_mbuf *m)
+{
+	ctx->cnt[port].c[why]++;
+	rte_pktmbuf_free(m);
+}
+
+/* Token bucket per lcore and port: a flood toward our addresses must not
+ * starve the exception path (and BGP behind it). */
+static inline bool
+punt_allowed(struct punt_bucket *b)
+{
+	uint64_t now = rte_rdtsc();
+	uint64_t t = b->tokens + (now - b->last_tsc) * b->rate_per_tsc;
+
+	b->last_tsc = now;
+	if (t > b->burst)
+		t = b->burst;
+	if (t < (1ull << PUNT_SCALE)) {
+		b->tokens = t;
+		return false;
+	}
+	b->tokens = t - (1ull << PUNT_SCALE);
+	return true;
+}
+
+static inline void
+punt(struct fwd_ctx *ctx, unsigned port, struct rte_mbuf *m)
+{
+	if (!punt_allowed(&ctx->punt[port])) {
+		drop(ctx, port, CNT_DROP_PUNT_POLICED, m);
+		return;
+	}
+	if (rte_ring_mp_enqueue(ctx->dp->punt_ring, m) != 0) {
+		drop(ctx, port, CNT_DROP_PUNT_FULL, m);
+		return;
+	}
+	ctx->cnt[port].c[CNT_PUNTED]++;
+}
+
+/* Ask the main lcore to ARP for addr, at most every ARP_REASK_MS per address
+ * from this lcore: a stream to an unresolved next hop is one request. */
+static inline void
+ask_arp(struct fwd_ctx *ctx, unsigned port, uint32_t addr)
+{
+	unsigned slot = (addr ^ (addr >> 6) ^ (addr >> 12)) & 63;
+	uint64_t now = rte_rdtsc();
+	struct arp_req req = { .addr = addr, .port = port };
+
+	if (ctx->arp_recent[slot] == addr &&
+			now - ctx->arp_recent_tsc[slot] < rte_get_tsc_hz() / 1000 * ARP_REASK_MS)
+		return;
+	ctx->arp_recent[slot] = addr;
+	ctx->arp_recent_tsc[slot] = now;
+	rte_ring_mp_enqueue_elem(ctx->dp->arp_ring, &req, sizeof(req));
+}
+
+static inline bool
+martian(uint32_t src, uint32_t dst)
+{
+	/* 0/8, 127/8 and class D/E are never routed (RFC 1812 5.3.7); the
+	 * limited broadcast is in class E's range. */
+	uint8_t s = src >> 24, d = dst >> 24;
+
+	return s == 0 || s == 127 || s >= 224 || d == 0 || d == 127 || d >= 224;
+}
+
+/* Checks of RFC 1812 5.2.2 (and the frame around the header). Returns 0 or the
+ * counter of the reason to drop. */
+static inline enum vbr_counter
+ipv4_check(const struct dp_port *p, struct rte_mbuf *m, struct rte_ipv4_hdr *ip)
+{
+	uint32_t room = rte_pktmbuf_data_len(m) - sizeof(struct rte_ether_hdr);
+	uint32_t hlen, tlen;
+
+	if (unlikely(room < sizeof(*ip)))
+		return CNT_DROP_RUNT;
+	if (unlikely((ip->version_ihl >> 4) != 4))
+		return CNT_DROP_BAD_VERSION;
+	hlen = (ip->version_ihl & 0xf) * 4u;
+	if (unlikely(hlen < sizeof(*ip) || hlen > room))
+		return CNT_DROP_BAD_IHL;
+	tlen = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(tlen < hlen || tlen > rte_pktmbuf_pkt_len(m) - sizeof(struct rte_ether_hdr)))
+		return CNT_DROP_BAD_LENGTH;
+	if (p->sw_ip_cksum) {
+		if (unlikely(rte_raw_cksum(ip, hlen) != 0xffff))
+			return CNT_DROP_BAD_CHECKSUM;
+	} else if (unlikely((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+				   RTE_MBUF_F_RX_IP_CKSUM_BAD)) {
+		return CNT_DROP_BAD_CHECKSUM;
+	}
+	/* Ethernet pads short frames: what follows the datagram is not ours
+	 * to forward. */
+	if (unlikely(tlen < rte_pktmbuf_pkt_len(m) - sizeof(struct rte_ether_hdr)))
+		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - sizeof(struct rte_ether_hdr) - tlen);
+	return 0;
+}
+
+static inline void
+tx_queue(struct fwd_ctx *ctx, unsigned out, struct rte_mbuf *m)
+{
+	struct tx_buf *b = &ctx->tx[out];
+
+	b->pkts[b->n++] = m;
+	if (unlikely(b->n == VBR_BURST)) {
+		const struct dp_port *p = &ctx->dp->port[out];
+		uint16_t sent = rte_eth_tx_burst(p->port_id, ctx->queue, b->pkts, b->n);
+
+		ctx->cnt[out].c[CNT_FORWARDED] += sent;
+		for (uint16_t i = sent; i < b->n; i++)
+			drop(ctx, out, CNT_DROP_TX_FULL, b->pkts[i]);
+		b->n = 0;
+	}
+}
+
+void
+fwd_flush(struct fwd_ctx *ctx)
+{
+	for (unsigned out = 0; out < VBR_NB_PORTS; out++) {
+		struct tx_buf *b = &ctx->tx[out];
+		uint16_t sent;
+
+		if (b->n == 0)
+			continue;
+		sent = rte_eth_tx_burst(ctx->dp->port[out].port_id, ctx->queue, b->pkts, b->n);
+		ctx->cnt[out].c[CNT_FORWARDED] += sent;
+		for (uint16_t i = sent; i < b->n; i++)
+			drop(ctx, out, CNT_DROP_TX_FULL, b->pkts[i]);
+		b->n = 0;
+	}
+}
+
+/* Route one checked IPv4 packet to the next hop the lookup gave. */
+static inline void
+route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	const struct nexthop *nh = fib_nexthop(ctx->fib, (uint32_t)nh_id);
+	const struct dp_port *out;
+	uint64_t mac;
+	uint32_t sum;
+
+	switch (nh->type) {
+	case NH_GATEWAY:
+		break;
+	case NH_LOCAL:
+		punt(ctx, in, m);
+		return;
+	case NH_CONNECTED:
+		/* A resolved neighbour has its own /32: this one is not. */
+		if (ip->time_to_live <= 1) {
+			drop(ctx, in, CNT_DROP_TTL_EXPIRED, m);
+			return;
+		}
+		ask_arp(ctx, nh->port, rte_be_to_cpu_32(ip->dst_addr));
+		drop(ctx, in, CNT_DROP_NEIGH_UNRESOLVED, m);
+		return;
+	case NH_BLACKHOLE:
+		drop(ctx, in, CNT_DROP_BLACKHOLE, m);
+		return;
+	default:
+		drop(ctx, in, CNT_DROP_NO_ROUTE, m);
+		return;
+	}
+	if (unlikely(ip->time_to_live <= 1)) {
+		drop(ctx, in, CNT_DROP_TTL_EXPIRED, m);
+		return;
+	}
+	mac = __atomic_load_n(&nh->mac_state, __ATOMIC_ACQUIRE);
+	if (unlikely(!(mac & NH_MAC_VALID))) {
+		ask_arp(ctx, nh->port, nh->addr);
+		drop(ctx, in, CNT_DROP_NEIGH_UNRESOLVED, m);
+		return;
+	}
+	out = &ctx->dp->port[nh->port];
+	if (unlikely(rte_be_to_cpu_16(ip->total_length) > out->mtu)) {
+		drop(ctx, in, CNT_DROP_TOO_BIG, m);
+		return;
+	}
+	/* RFC 1624: TTL is the high byte of its 16-bit word; one less there is
+	 * 0x0100 more in the one's complement checksum. */
+	ip->time_to_live--;
+	sum = (uint32_t)ip->hdr_checksum + rte_cpu_to_be_16(0x0100);
+	ip->hdr_checksum = (uint16_t)((sum & 0xffff) + (sum >> 16));
+	memcpy(&eth->dst_addr, &mac, RTE_ETHER_ADDR_LEN);
+	rte_ether_addr_copy(&out->mac, &eth->src_addr);
+	tx_queue(ctx, nh->port, m);
+}
+
+static void
+fwd_chunk(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct dp_port *p = &ctx->dp->port[in];
+	struct rte_mbuf *ok[VBR_BURST];
+	uint32_t dst[VBR_BURST];
+	uint64_t nh[VBR_BURST];
+	unsigned nok = 0;
+
+	ctx->cnt[in].c[CNT_RX] += n;
+	for (uint16_t i = 0; i < n && i < PREFETCH_OFFSET; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct rte_ether_hdr *eth;
+		struct rte_ipv4_hdr *ip;
+		enum vbr_counter why;
+
+		if (i + PREFETCH_OFFSET < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_OFFSET], void *));
+		if (unlikely(rte_pktmbuf_data_len(m) < sizeof(*eth))) {
+			drop(ctx, in, CNT_DROP_RUNT, m);
+			continue;
+		}
+		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		if (unlikely(!rte_is_same_ether_addr(&eth->dst_addr, &p->mac) &&
+				    !rte_is_multicast_ether_addr(&eth->dst_addr))) {
+			drop(ctx, in, CNT_DROP_OTHER_HOST, m);
+			continue;
+		}
+		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+			punt(ctx, in, m);
+			continue;
+		}
+		if (unlikely(eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+			drop(ctx, in, CNT_DROP_ETHERTYPE, m);
+			continue;
+		}
+		ip = (struct rte_ipv4_hdr *)(eth + 1);
+		why = ipv4_check(p, m, ip);
+		if (unlikely(why != 0)) {
+			drop(ctx, in, why, m);
+			continue;
+		}
+		dst[nok] = rte_be_to_cpu_32(ip->dst_addr);
+		if (unlikely(martian(rte_be_to_cpu_32(ip->src_addr), dst[nok]))) {
+			drop(ctx, in, CNT_DROP_MARTIAN, m);
+			continue;
+		}
+		ok[nok++] = m;
+	}
+	if (nok == 0)
+		return;
+	fib_lookup_bulk(ctx->fib, dst, nh, nok);
+	for (unsigned i = 0; i < nok; i++)
+		route(ctx, in, ok[i], nh[i]);
+}
+
+void
+fwd_burst(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf **pkts, uint16_t n)
+{
+	while (n > 0) {
+		uint16_t k = RTE_MIN(n, (uint16_t)VBR_BURST);
+
+		fwd_chunk(ctx, in, pkts, k);
+		pkts += k;
+		n -= k;
+	}
+}
+
+void
+fwd_ctx_init(struct fwd_ctx *ctx, struct dataplane *dp, unsigned lcore_id, uint16_t queue)
+{
+	uint64_t hz = rte_get_tsc_hz();
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->dp = dp;
+	ctx->fib = dp->fib;
+	ctx->lcore_id = lcore_id;
+	ctx->queue = queue;
+	for (unsigned i = 0; i < VBR_NB_PORTS; i++) {
+		struct punt_bucket *b = &ctx->punt[i];
+		uint64_t rate = dp->port[i].punt_rate / (dp->nb_fwd ? dp->nb_fwd : 1);
+
+		if (rate == 0)
+			rate = 1;
+		b->rate_per_tsc = (rate << PUNT_SCALE) / hz;
+		if (b->rate_per_tsc == 0)
+			b->rate_per_tsc = 1;
+		/* A tenth of a second's worth, and never less than a burst. */
+		b->burst = RTE_MAX(rate / 10, (uint64_t)VBR_BURST) << PUNT_SCALE;
+		b->tokens = b->burst;
+		b->last_tsc = rte_rdtsc();
+	}
+}
+
+/* Send what the main lcore left for this port (kernel tap traffic, ARP
+ * requests) on this lcore's queue. */
+static inline unsigned
+fwd_from_kernel(struct fwd_ctx *ctx, unsigned port)
+{
+	const struct dp_port *p = &ctx->dp->port[port];
+	struct rte_mbuf *pkts[VBR_BURST];
+	unsigned n;
+	uint16_t sent;
+
+	if (likely(rte_ring_empty(p->kern_ring)))
+		return 0;
+	n = rte_ring_mc_dequeue_burst(p->kern_ring, (void **)pkts, VBR_BURST, NULL);
+	sent = rte_eth_tx_burst(p->port_id, ctx->queue, pkts, (uint16_t)n);
+	ctx->cnt[port].c[CNT_TX_FROM_KERNEL] += sent;
+	for (unsigned i = sent; i < n; i++)
+		drop(ctx, port, CNT_DROP_KERNEL_TX, pkts[i]);
+	return n;
+}
+
+int
+fwd_lcore_main(void *arg)
+{
+	struct fwd_ctx *ctx = arg;
+	struct dataplane *dp = ctx->dp;
+	struct rte_mbuf *pkts[VBR_BURST];
+
+	DP_LOG(INFO, "lcore %u forwarding on queue %u", ctx->lcore_id, ctx->queue);
+	while (!__atomic_load_n(&dp->stop, __ATOMIC_RELAXED)) {
+		unsigned got = 0;
+
+		for (unsigned in = 0; in < VBR_NB_PORTS; in++) {
+			uint16_t n = rte_eth_rx_burst(dp->port[in].port_id, ctx->queue, pkts,
+					VBR_BURST);
+
+			if (n == 0)
+				continue;
+			got += n;
+			fwd_burst(ctx, in, pkts, n);
+		}
+		for (unsigned out = 0; out < VBR_NB_PORTS; out++)
+			got += fwd_from_kernel(ctx, out);
+		fwd_flush(ctx);
+		fib_reader_quiescent(ctx->fib, ctx->lcore_id);
+		if (got == 0 && dp->idle_sleep_us)
+			rte_delay_us_sleep(dp->idle_sleep_us);
+	}
+	return 0;
+}

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vbrd: the Virtual Border Router daemon.
+ *
+ *   vbrd [EAL options] -- -c FILE [--idle-sleep US] [--check]
+ *
+ * The config is loaded before EAL starts, so a bad file is refused at once
+ * with file:line:column. Worker lcores forward; the main lcore is the FIB
+ * writer and runs the exception path; the control thread owns the routes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "control.h"
+#include "dataplane.h"
+
+RTE_LOG_REGISTER(vbr_logtype_dp, vbr.dataplane, INFO);
+
+#define MAX_NEXTHOPS 65536
+#define ROUTE_RING_SIZE 65536
+#define HOUSEKEEPING_MS 1000
+
+static struct dataplane dp;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
+}
+
+static void
+usage(const char *prog)
+{
+	fprintf(stderr,
+			"usage: %s [EAL options] -- -c FILE [--idle-sleep US] [--check]\n"
+			"  -c, --config FILE   the VBR's YAML config\n"
+			"  --idle-sleep US     forwarding lcores sleep US microseconds when a poll\n"
+			"                      finds nothing (default 0: pure polling)\n"
+			"  --check             validate the config and exit\n",
+			prog);
+}
+
+struct app_args {
+	const char *config;
+	unsigned idle_sleep_us;
+	bool check;
+};
+
+static int
+parse_app_args(int argc, char **argv, struct app_args *a)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "idle-sleep", required_argument, NULL, 's' },
+		{ "check", no_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		char *end;
+
+		switch (opt) {
+		case 'c':
+			a->config = optarg;
+			break;
+		case 's':
+			errno = 0;
+			a->idle_sleep_us = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || *end || a->idle_sleep_us > 1000000)
+				return -EINVAL;
+			break;
+		case 'k':
+			a->check = true;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (optind != argc || a->config == NULL)
+		return -EINVAL;
+	return 0;
+}
+
+static int
+launch_forwarding(void)
+{
+	unsigned lcore, q = 0;
+
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct fwd_ctx *ctx = rte_zmalloc_socket("fwd_ctx", sizeof(*ctx), RTE_CACHE_LINE_SIZE,
+				(int)rte_lcore_to_socket_id(lcore));
+
+		if (ctx == NULL)
+			return -ENOMEM;
+		dp.fwd[q] = ctx;
+		fwd_ctx_init(ctx, &dp, lcore, (uint16_t)q);
+		if (fib_reader_register(dp.fib, lcore) != 0)
+			return -EINVAL;
+		q++;
+	}
+	for (q = 0; q < dp.nb_fwd; q++) {
+		int rc = rte_eal_remote_launch(fwd_lcore_main, dp.fwd[q], dp.fwd[q]->lcore_id);
+
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The main lcore: FIB writer, exception path, ARP housekeeping. It naps
+ * when there is nothing to do: it is not the fast path. */
+static void
+main_loop(void)
+{
+	uint64_t hk_gap = rte_get_tsc_hz() / 1000 * HOUSEKEEPING_MS, next_hk = 0;
+
+	while (!__atomic_load_n(&dp.stop, __ATOMIC_RELAXED)) {
+		uint64_t now = rte_rdtsc();
+		unsigned done;
+
+		pthread_mutex_lock(&dp.fib_lock);
+		done = fib_writer_poll(dp.fib);
+		pthread_mutex_unlock(&dp.fib_lock);
+		exc_poll(&dp);
+		if (now >= next_hk) {
+			exc_arp_housekeeping(&dp);
+			next_hk = now + hk_gap;
+		}
+		if (done == 0)
+			rte_delay_us_sleep(100);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct app_args args = { 0 };
+	struct fib_params fp = { 0 };
+	struct control *ctl = NULL;
+	struct vbr_config *cfg;
+	char err[1024];
+	int app_argc = 1, eal_argc = argc, rc = EXIT_FAILURE, ret;
+	char **app_argv;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			eal_argc = i;
+			app_argc = argc - i;
+			break;
+		}
+	}
+	app_argv = &argv[eal_argc];
+	if (app_argc > 1)
+		app_argv[0] = argv[0];
+	if (parse_app_args(app_argc, app_argv, &args) != 0) {
+		usage(argv[0]);
+		return EXIT_FAILURE;
+	}
+
+	cfg = config_alloc();
+	if (cfg == NULL) {
+		fprintf(stderr, "vbrd: out of memory\n");
+		return EXIT_FAILURE;
+	}
+	if (config_load(args.config, cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vbrd: %s\n", err);
+		config_free(cfg);
+		return EXIT_FAILURE;
+	}
+	if (args.check) {
+		printf("%s: OK\n", args.config);
+		config_free(cfg);
+		return EXIT_SUCCESS;
+	}
+
+	ret = rte_eal_init(eal_argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "vbrd: cannot initialise DPDK's EAL: %s\n", rte_strerror(rte_errno));
+		config_free(cfg);
+		return EXIT_FAILURE;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	dp.cfg = cfg;
+	dp.idle_sleep_us = args.idle_sleep_us;
+	dp.nb_fwd = rte_lcore_count() - 1;
+	pthread_mutex_init(&dp.fib_lock, NULL);
+	for (unsigned i = 0; i < VBR_NB_PORTS; i++)
+		dp.port[i].port_id = dp.port[i].tap_port_id = RTE_MAX_ETHPORTS;
+	if (dp.nb_fwd == 0 || dp.nb_fwd > VBR_MAX_FWD_LCORES) {
+		DP_LOG(ERR, "need 1 to %u worker lcores to forward (EAL -l): have %u",
+				VBR_MAX_FWD_LCORES, dp.nb_fwd);
+		goto out;
+	}
+
+	fp.name = "vbr";
+	fp.socket_id = (int)rte_socket_id();
+	fp.max_routes = cfg->fib.max_routes;
+	fp.max_tbl8 = cfg->fib.max_tbl8;
+	fp.max_nexthops = MAX_NEXTHOPS;
+	fp.ring_size = ROUTE_RING_SIZE;
+	dp.fib = fib_create(&fp);
+	if (dp.fib == NULL)
+		goto out;
+	if (dp_ports_init(&dp) != 0 || dp_telemetry_init(&dp) != 0)
+		goto out;
+	ctl = control_start(cfg, fib_route_ring(dp.fib));
+	if (ctl == NULL)
+		goto out;
+	if (launch_forwarding() != 0) {
+		DP_LOG(ERR, "cannot start the forwarding lcores");
+		__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
+		goto out;
+	}
+	DP_LOG(INFO, "%s: forwarding on %u lcore(s), local AS %u", cfg->name, dp.nb_fwd,
+			cfg->local_asn);
+	main_loop();
+	DP_LOG(INFO, "stopping");
+	rc = EXIT_SUCCESS;
+out:
+	__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
+	rte_eal_mp_wait_lcore();
+	control_stop(ctl);
+	if (dp.nb_fwd > 0 && dp.fwd[0] != NULL)
+		dp_counters_log(&dp);
+	dp_ports_stop(&dp);
+	for (unsigned q = 0; q < dp.nb_fwd; q++) {
+		if (dp.fwd[q] == NULL)
+			continue;
+		if (dp.fib)
+			fib_reader_unregister(dp.fib, dp.fwd[q]->lcore_id);
+		rte_free(dp.fwd[q]);
+	}
+	if (dp.fib)
+		fib_destroy(dp.fib);
+	rte_mempool_free(dp.pool);
+	rte_ring_free(dp.punt_ring);
+	for (unsigned i = 0; i < VBR_NB_PORTS; i++)
+		rte_ring_free(dp.port[i].kern_ring);
+	rte_ring_free(dp.arp_ring);
+	rte_eal_cleanup();
+	config_free(cfg);
+	return rc;
+}

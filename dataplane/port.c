@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The data ports (IDC, VPC) and their kernel exception taps. A data port has
+ * one rx and one tx queue per forwarding lcore, plus one tx queue for the main
+ * lcore's exception path. We ask a device only for the offloads it reports.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "dataplane.h"
+#include "netlink.h"
+
+#define NB_RXD 1024
+#define NB_TXD 1024
+#define TAP_RXD 512
+#define TAP_TXD 512
+
+static int
+port_setup(struct dataplane *dp, unsigned idx, uint16_t nb_q)
+{
+	struct dp_port *p = &dp->port[idx];
+	const struct vbr_port_config *pc = &dp->cfg->ports[idx];
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
+	uint16_t nb_rxd = NB_RXD, nb_txd = NB_TXD;
+	int rc;
+
+	rc = rte_eth_dev_info_get(p->port_id, &info);
+	if (rc != 0)
+		return rc;
+	if (info.max_rx_queues < nb_q || info.max_tx_queues < nb_q) {
+		DP_LOG(ERR, "port %s (%s): %u forwarding lcores need %u rx and tx queues, it has %u and %u",
+				config_port_name(idx), pc->device, nb_q, nb_q, info.max_rx_queues,
+				info.max_tx_queues);
+		return -EINVAL;
+	}
+	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+	p->sw_ip_cksum = !(conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM);
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	if (nb_q > 1 && (info.flow_type_rss_offloads & RTE_ETH_RSS_IP)) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads & RTE_ETH_RSS_IP;
+	}
+	conf.rxmode.mtu = pc->mtu;
+
+	rc = rte_eth_dev_configure(p->port_id, nb_q, nb_q, &conf);
+	if (rc != 0)
+		return rc;
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
+	if (rc != 0)
+		return rc;
+	for (uint16_t q = 0; q < nb_q; q++) {
+		struct rte_eth_rxconf rxc = info.default_rxconf;
+
+		rxc.offloads = conf.rxmode.offloads;
+		rc = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd, rte_eth_dev_socket_id(p->port_id),
+				&rxc, dp->pool);
+		if (rc != 0)
+			return rc;
+	}
+	for (uint16_t q = 0; q < nb_q; q++) {
+		struct rte_eth_txconf txc = info.default_txconf;
+
+		txc.offloads = conf.txmode.offloads;
+		rc = rte_eth_tx_queue_setup(p->port_id, q, nb_txd, rte_eth_dev_socket_id(p->port_id),
+				&txc);
+		if (rc != 0)
+			return rc;
+	}
+	return rte_eth_macaddr_get(p->port_id, &p->mac);
+}
+
+/* The port's exception tap: a net_tap in our own network namespace with the
+ * data port's MAC and address, so the kernel answers ARP and ping for us and
+ * runs BGP's TCP. */
+static int
+tap_setup(struct dataplane *dp, unsigned idx)
+{
+	struct dp_port *p = &dp->port[idx];
+	const struct vbr_port_config *pc = &dp->cfg->ports[idx];
+	struct rte_eth_conf conf = { 0 };
+	char name[64], devargs[320], mac[RTE_ETHER_ADDR_FMT_SIZE];
+	int rc;
+
+	snprintf(name, sizeof(name), "net_tap_vbr_%s", config_port_name(idx));
+	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
+	snprintf(devargs, sizeof(devargs), "%s,iface=%s,mac=%s", name, pc->tap, mac);
+	rc = rte_dev_probe(devargs);
+	if (rc != 0) {
+		DP_LOG(ERR, "cannot create the exception tap %s (%s): %s", pc->tap, name,
+				rte_strerror(-rc));
+		return rc;
+	}
+	rc = rte_eth_dev_get_port_by_name(name, &p->tap_port_id);
+	if (rc != 0)
+		return rc;
+	rc = rte_eth_dev_configure(p->tap_port_id, 1, 1, &conf);
+	if (rc == 0)
+		rc = rte_eth_rx_queue_setup(p->tap_port_id, 0, TAP_RXD,
+				rte_eth_dev_socket_id(p->tap_port_id), NULL, dp->pool);
+	if (rc == 0)
+		rc = rte_eth_tx_queue_setup(p->tap_port_id, 0, TAP_TXD,
+				rte_eth_dev_socket_id(p->tap_port_id), NULL);
+	if (rc == 0)
+		rc = rte_eth_dev_set_mtu(p->tap_port_id, pc->mtu);
+	if (rc != 0) {
+		DP_LOG(ERR, "exception tap %s: %s", pc->tap, rte_strerror(-rc));
+		return rc;
+	}
+	/* No IPv6 on the tap: vbr routes IPv4, and the kernel would otherwise
+	 * send router solicitations and MLD out of the port. */
+	nl_disable_ipv6(pc->tap);
+	return 0;
+}
+
+static int
+find_port(const char *device, uint16_t *port_id)
+{
+	if (rte_eth_dev_get_port_by_name(device, port_id) == 0)
+		return 0;
+	return -ENODEV;
+}
+
+int
+dp_ports_init(struct dataplane *dp)
+{
+	unsigned nb_mbufs;
+	int rc;
+
+	for (unsigned i = 0; i < VBR_NB_PORTS; i++) {
+		const struct vbr_port_config *pc = &dp->cfg->ports[i];
+		struct dp_port *p = &dp->port[i];
+
+		if (find_port(pc->device, &p->port_id) != 0) {
+			DP_LOG(ERR, "%s: port %s: no DPDK device \"%s\" (give it to EAL: --vdev or -a)",
+					dp->cfg->path, config_port_name(i), pc->device);
+			return -ENODEV;
+		}
+		p->addr = pc->address;
+		p->mask = pc->prefix_len ? ~0u << (32 - pc->prefix_len) : 0;
+		p->mtu = pc->mtu;
+		p->punt_rate = pc->punt_rate;
+	}
+	if (dp->port[0].port_id == dp->port[1].port_id) {
+		DP_LOG(ERR, "%s: the IDC and VPC ports are the same device", dp->cfg->path);
+		return -EINVAL;
+	}
+
+	nb_mbufs = VBR_NB_PORTS * ((NB_RXD + NB_TXD) * (dp->nb_fwd + 1) + TAP_RXD + TAP_TXD) +
+		   4096 + rte_lcore_count() * 512;
+	dp->pool = rte_pktmbuf_pool_create("vbr_mbufs", nb_mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+			rte_socket_id());
+	if (dp->pool == NULL) {
+		DP_LOG(ERR, "cannot create the mbuf pool of %u: %s", nb_mbufs, rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	dp->punt_ring = rte_ring_create("vbr_punt", 1024, rte_socket_id(), RING_F_SC_DEQ);
+	dp->arp_ring = rte_ring_create_elem("vbr_arp", sizeof(struct arp_req), 256, rte_socket_id(),
+			RING_F_SC_DEQ);
+	if (dp->punt_ring == NULL || dp->arp_ring == NULL)
+		return -rte_errno;
+	for (unsigned i = 0; i < VBR_NB_PORTS; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "vbr_kern_%s", config_port_name(i));
+		dp->port[i].kern_ring = rte_ring_create(name, 1024, rte_socket_id(), 0);
+		if (dp->port[i].kern_ring == NULL)
+			return -rte_errno;
+	}
+
+	for (unsigned i = 0; i < VBR_NB_PORTS; i++) {
+		rc = port_setup(dp, i, (uint16_t)dp->nb_fwd);
+		if (rc != 0) {
+			DP_LOG(ERR, "port %s (%s): %s", config_port_name(i),
+					dp->cfg->ports[i].device, rte_strerror(-rc));
+			return rc;
+		}
+		rc = tap_setup(dp, i);
+		if (rc != 0)
+			return rc;
+	}
+	for (unsigned i = 0; i < VBR_NB_PORTS; i++) {
+		struct dp_port *p = &dp->port[i];
+		const struct vbr_port_config *pc = &dp->cfg->ports[i];
+		char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+		rc = rte_eth_dev_start(p->port_id);
+		if (rc == 0)
+			rc = rte_eth_dev_start(p->tap_port_id);
+		if (rc != 0) {
+			DP_LOG(ERR, "port %s: cannot start: %s", config_port_name(i), rte_strerror(-rc));
+			return rc;
+		}
+		rc = nl_addr_add(pc->tap, pc->address, pc->prefix_len);
+		if (rc != 0) {
+			DP_LOG(ERR, "exception tap %s: cannot add its address: %s", pc->tap,
+					strerror(-rc));
+			return rc;
+		}
+		rte_ether_format_addr(mac, sizeof(mac), &p->mac);
+		DP_LOG(INFO, "port %s: %s mac %s, tap %s, %u queue(s)%s", config_port_name(i),
+				pc->device, mac, pc->tap, dp->nb_fwd,
+				p->sw_ip_cksum ? ", IPv4 checksum in software" : "");
+	}
+	return 0;
+}
+
+void
+dp_ports_stop(struct dataplane *dp)
+{
+	for (unsigned i = 0; i < VBR_NB_PORTS; i++) {
+		struct dp_port *p = &dp->port[i];
+
+		if (!rte_eth_dev_is_valid_port(p->port_id))
+			continue;
+		rte_eth_dev_stop(p->port_id);
+		rte_eth_dev_close(p->port_id);
+		if (rte_eth_dev_is_valid_port(p->tap_port_id)) {
+			/* Closing a net_tap removes its kernel interface. */
+			rte_eth_dev_stop(p->tap_port_id);
+			rte_eth_dev_close(p->tap_port_id);
+		}
+	}
+}

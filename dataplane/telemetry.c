@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What vbrd shows: counters per port (summed over lcores), the FIB and the
+ * neighbours, as DPDK telemetry commands (/vbr/stats, /vbr/fib, /vbr/neigh)
+ * on the process's telemetry socket, and in the log at exit.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+#include "dataplane.h"
+
+static struct dataplane *tel_dp;
+
+void
+dp_counters_sum(const struct dataplane *dp, unsigned port, struct port_counters *out)
+{
+	memcpy(out, &dp->main_cnt[port], sizeof(*out));
+	for (unsigned l = 0; l < dp->nb_fwd; l++)
+		for (unsigned c = 0; c < CNT_MAX; c++)
+			out->c[c] += dp->fwd[l]->cnt[port].c[c];
+}
+
+void
+dp_counters_log(const struct dataplane *dp)
+{
+	for (unsigned port = 0; port < VBR_NB_PORTS; port++) {
+		struct port_counters sum;
+		char line[2048];
+		size_t off = 0;
+
+		dp_counters_sum(dp, port, &sum);
+		for (unsigned c = 0; c < CNT_MAX && off < sizeof(line); c++)
+			if (sum.c[c] != 0)
+				off += (size_t)snprintf(line + off, sizeof(line) - off, " %s=%" PRIu64,
+						vbr_counter_names[c], sum.c[c]);
+		DP_LOG(INFO, "port %s:%s", config_port_name(port), off ? line : " no packets");
+	}
+}
+
+static int
+tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	for (unsigned port = 0; port < VBR_NB_PORTS; port++) {
+		struct rte_tel_data *c = rte_tel_data_alloc();
+		struct port_counters sum;
+
+		if (c == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(c);
+		dp_counters_sum(tel_dp, port, &sum);
+		for (unsigned i = 0; i < CNT_MAX; i++)
+			rte_tel_data_add_dict_u64(c, vbr_counter_names[i], sum.c[i]);
+		rte_tel_data_add_dict_container(d, config_port_name(port), c, 0);
+	}
+	return 0;
+}
+
+static void
+format_nh(const struct nexthop *nh, char *buf, size_t len)
+{
+	char a[16], mac[RTE_ETHER_ADDR_FMT_SIZE] = "incomplete";
+	uint64_t st = __atomic_load_n(&nh->mac_state, __ATOMIC_ACQUIRE);
+
+	if (st & NH_MAC_VALID)
+		rte_ether_format_addr(mac, sizeof(mac), (const struct rte_ether_addr *)&st);
+	switch (nh->type) {
+	case NH_GATEWAY:
+		snprintf(buf, len, "via %s dev %s lladdr %s", config_ip_str(nh->addr, a, sizeof(a)),
+				config_port_name(nh->port), mac);
+		break;
+	case NH_CONNECTED:
+		snprintf(buf, len, "connected dev %s", config_port_name(nh->port));
+		break;
+	case NH_LOCAL:
+		snprintf(buf, len, "local");
+		break;
+	case NH_BLACKHOLE:
+		snprintf(buf, len, "blackhole");
+		break;
+	default:
+		snprintf(buf, len, "none");
+	}
+}
+
+struct walk_arg {
+	struct rte_tel_data *d;
+	unsigned n;
+};
+
+static int
+tel_fib_one(uint32_t prefix, uint8_t depth, const struct nexthop *nh, uint32_t nh_id __rte_unused,
+		void *arg)
+{
+	struct walk_arg *w = arg;
+	char key[24], a[16], val[RTE_TEL_MAX_STRING_LEN];
+
+	if (w->n == RTE_TEL_MAX_DICT_ENTRIES)
+		return 1;
+	snprintf(key, sizeof(key), "%s/%u", config_ip_str(prefix, a, sizeof(a)), depth);
+	format_nh(nh, val, sizeof(val));
+	rte_tel_data_add_dict_string(w->d, key, val);
+	w->n++;
+	return 0;
+}
+
+/* /vbr/fib: the route count and the first routes; /vbr/fib,ADDR: the route
+ * a packet to ADDR takes. The lock keeps the writer still meanwhile. */
+static int
+tel_fib(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	struct fib_stats st;
+
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&tel_dp->fib_lock);
+	fib_get_stats(tel_dp->fib, &st);
+	rte_tel_data_add_dict_u64(d, "routes", st.routes);
+	rte_tel_data_add_dict_u64(d, "nexthops", st.nexthops);
+	rte_tel_data_add_dict_u64(d, "ops_applied", st.ops_applied);
+	rte_tel_data_add_dict_u64(d, "ops_failed", st.ops_failed);
+	if (params != NULL && *params != '\0') {
+		struct in_addr in;
+		uint32_t ip;
+		uint64_t nh;
+		char val[RTE_TEL_MAX_STRING_LEN];
+
+		if (inet_pton(AF_INET, params, &in) != 1) {
+			pthread_mutex_unlock(&tel_dp->fib_lock);
+			return -EINVAL;
+		}
+		ip = rte_be_to_cpu_32(in.s_addr);
+		fib_lookup_bulk(tel_dp->fib, &ip, &nh, 1);
+		format_nh(fib_nexthop(tel_dp->fib, (uint32_t)nh), val, sizeof(val));
+		rte_tel_data_add_dict_string(d, "lookup", val);
+	} else {
+		struct rte_tel_data *e = rte_tel_data_alloc();
+		struct walk_arg w = { .d = e };
+
+		if (e != NULL) {
+			rte_tel_data_start_dict(e);
+			fib_route_walk(tel_dp->fib, tel_fib_one, &w);
+			rte_tel_data_add_dict_container(d, "entries", e, 0);
+		}
+	}
+	pthread_mutex_unlock(&tel_dp->fib_lock);
+	return 0;
+}
+
+/* /vbr/neigh: next hops and their MACs. */
+static int
+tel_neigh(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	uint32_t max = fib_nexthop_max(tel_dp->fib);
+	unsigned n = 0;
+
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&tel_dp->fib_lock);
+	for (uint32_t id = 1; id < max && n < RTE_TEL_MAX_DICT_ENTRIES; id++) {
+		const struct nexthop *nh = fib_nexthop(tel_dp->fib, id);
+		char key[40], a[16], val[RTE_TEL_MAX_STRING_LEN];
+
+		if (nh->type != NH_GATEWAY)
+			continue;
+		snprintf(key, sizeof(key), "%s@%s", config_ip_str(nh->addr, a, sizeof(a)),
+				config_port_name(nh->port));
+		format_nh(nh, val, sizeof(val));
+		rte_tel_data_add_dict_string(d, key, val);
+		n++;
+	}
+	pthread_mutex_unlock(&tel_dp->fib_lock);
+	return 0;
+}
+
+int
+dp_telemetry_init(struct dataplane *dp)
+{
+	tel_dp = dp;
+	if (rte_telemetry_register_cmd("/vbr/stats", tel_stats,
+			    "Packet counters per port, drops by reason. No parameters") != 0 ||
+			rte_telemetry_register_cmd("/vbr/fib", tel_fib,
+					"FIB routes; with an address, the route it takes. Parameter: [address]") != 0 ||
+			rte_telemetry_register_cmd("/vbr/neigh", tel_neigh,
+					"Next hops and their MAC addresses. No parameters") != 0)
+		return -EINVAL;
+	return 0;
+}

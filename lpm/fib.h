@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The FIB: longest-prefix match from an IPv4 destination to a next-hop id,
+ * and the next-hop table those ids index. Forwarding lcores only read it;
+ * one writer (the main lcore) changes it, fed by route ops from the route
+ * ring. Readers never see a freed or half-written entry: see fib.c for the
+ * engine and how it uses RCU (rte_rcu_qsbr).
+ *
+ * Reader contract: each forwarding lcore registers its lcore id with
+ * fib_reader_register(), calls fib_lookup_bulk() and fib_nexthop() freely
+ * inside a loop iteration, and calls fib_reader_quiescent() once per loop,
+ * when it holds no pointer or id obtained from the FIB.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_ring.h>
+#include <rte_rcu_qsbr.h>
+
+#include "route_op.h"
+
+#define FIB_NH_NONE 0u /* id returned for "no route" */
+
+/* Next-hop table entry. Written by the FIB writer only. */
+struct nexthop {
+	/* MAC and state packed for single-copy atomic reads by readers:
+	 * bits 0..47 the MAC (rte_ether_addr byte order, as loaded from
+	 * memory), bit 63 NH_MAC_VALID. Read with __atomic_load_n(ACQUIRE). */
+	uint64_t mac_state;
+	uint32_t addr;	 /* gateway (GATEWAY) or 0 */
+	uint16_t port;	 /* enum vbr_port_id */
+	uint8_t type;	 /* enum nh_type */
+	uint8_t flags;	 /* NH_F_* (writer's bookkeeping) */
+	uint32_t refcnt; /* routes using it (writer only) */
+	uint32_t pad;
+	uint64_t last_request; /* TSC of the last ARP request sent for it (main lcore) */
+} __rte_aligned(32);
+
+#define NH_MAC_VALID (1ull << 63)
+#define NH_F_STATIC 0x01  /* MAC from config: learning does not override */
+#define NH_F_ADJ 0x02	  /* created by a neighbour on a connected subnet (host route) */
+
+struct fib_params {
+	const char *name;	/* unique memzone prefix */
+	int socket_id;
+	uint32_t max_routes;	/* >= 1M for a full table */
+	uint32_t max_tbl8;	/* tbl8 groups per copy */
+	uint32_t max_nexthops;	/* next-hop table size (ids 1..max-1) */
+	uint32_t ring_size;	/* route ring, power of two */
+};
+
+struct fib_stats {
+	uint64_t routes;	 /* prefixes installed */
+	uint64_t nexthops;	 /* next-hop ids in use */
+	uint64_t ops_applied;	 /* route ops applied (each once, whatever the engine does) */
+	uint64_t ops_failed;	 /* ops the engine refused (table full, ...) */
+	uint64_t batches;	 /* batches published */
+	uint64_t ring_pending;	 /* ops waiting on the ring */
+};
+
+struct fib;
+
+struct fib *fib_create(const struct fib_params *p);
+void fib_destroy(struct fib *f);
+
+/* The ring producers enqueue struct route_op elements on (multi-producer). */
+struct rte_ring *fib_route_ring(struct fib *f);
+
+/* --- readers (forwarding lcores) --- */
+int fib_reader_register(struct fib *f, unsigned lcore_id);
+void fib_reader_unregister(struct fib *f, unsigned lcore_id);
+static inline void fib_reader_quiescent(struct fib *f, unsigned lcore_id);
+
+/* ips in host byte order; nh receives next-hop ids (FIB_NH_NONE: no route). */
+void fib_lookup_bulk(struct fib *f, const uint32_t *ips, uint64_t *nh, unsigned n);
+static inline const struct nexthop *fib_nexthop(const struct fib *f, uint32_t id);
+
+/* --- the writer (one thread; the main lcore) --- */
+
+/* One step of the writer: takes ops from the ring (and the local queue),
+ * moves the publish / grace-period state machine on without blocking.
+ * Returns the number of ops whose effect became visible to readers in this
+ * call. Call it in a loop. */
+unsigned fib_writer_poll(struct fib *f);
+
+/* Poll until the ring and local queue are empty and every op is visible,
+ * or timeout_ms passes (-ETIMEDOUT). For start-up, shutdown and tests. */
+int fib_writer_drain(struct fib *f, unsigned timeout_ms);
+
+/* Queue an op from the writer's own thread (ARP learning, adjacencies). */
+int fib_writer_queue(struct fib *f, const struct route_op *op);
+
+/* A neighbour's MAC learned from ARP on port: updates every next hop with
+ * that address on that port (unless static), and, when addr lies on a
+ * connected subnet of port, installs addr/32 -> that neighbour. Writer only. */
+void fib_neigh_learn(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac);
+
+/* Writer-side exact lookup: the route for prefix/depth, or -ENOENT. */
+int fib_route_get(struct fib *f, uint32_t prefix, uint8_t depth, uint32_t *nh_id);
+
+/* Walk every installed route (writer thread only, or when readers do not
+ * write). Stops when cb returns non-zero. */
+typedef int (*fib_route_cb)(uint32_t prefix, uint8_t depth, const struct nexthop *nh,
+		uint32_t nh_id, void *arg);
+int fib_route_walk(struct fib *f, fib_route_cb cb, void *arg);
+
+/* Next-hop table for the writer's housekeeping (ARP requests). */
+uint32_t fib_nexthop_max(const struct fib *f);
+struct nexthop *fib_nexthop_mut(struct fib *f, uint32_t id);
+
+void fib_get_stats(struct fib *f, struct fib_stats *st);
+
+/* ---- inline reader helpers ---- */
+struct fib_reader_view {
+	struct rte_rcu_qsbr *qsbr;
+	const struct nexthop *nh;
+};
+/* The first member of struct fib is this view: the fast path needs no call. */
+static inline void
+fib_reader_quiescent(struct fib *f, unsigned lcore_id)
+{
+	rte_rcu_qsbr_quiescent(((struct fib_reader_view *)f)->qsbr, lcore_id);
+}
+
+static inline const struct nexthop *
+fib_nexthop(const struct fib *f, uint32_t id)
+{
+	return &((const struct fib_reader_view *)f)->nh[id];
+}

@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared by the end-to-end tests and the demo: namespaces, vbrd with net_tap
+# ports whose kernel sides live in an IDC and a VPC namespace, and bounded
+# waits. Every test gets names of its own and cleans up what it started.
+#
+# Topology (DESIGN.md, Test topology):
+#   ns IDC: tap kernel side 10.0.0.2/30, host 192.168.1.1 behind it
+#   ns VBR: vbrd (and its exception taps vbr-idc 10.0.0.1, vbr-vpc 172.16.0.1)
+#   ns VPC: tap kernel side 172.16.0.2/30, host 172.20.0.10 behind it
+
+set -u
+
+VBR_ROOT=${VBR_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+VBR_BUILD=${VBR_BUILD:-$VBR_ROOT/build}
+VBRD=${VBRD:-$VBR_BUILD/vbrd}
+E2E_ID=${E2E_ID:-$$}
+NS_IDC=vbr-idc-$E2E_ID
+NS_VPC=vbr-vpc-$E2E_ID
+NS_VBR=vbr-vbr-$E2E_ID
+TAP_IDC=ti$E2E_ID
+TAP_VPC=tv$E2E_ID
+PREFIX=vbr-e2e-$E2E_ID
+WORK=$(mktemp -d /tmp/vbr-e2e.XXXXXX)
+VBRD_PID=
+PIDS=()
+FAILS=0
+
+log() { printf '%s %s\n' "$(date +%T)" "$*"; }
+fail() { log "FAIL: $*"; FAILS=$((FAILS + 1)); }
+pass() { log "ok: $*"; }
+
+# wait_for SECONDS CMD...: poll CMD until it succeeds; 1 on timeout.
+wait_for() {
+	local limit=$1 t=0
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		sleep 0.2
+		t=$((t + 1))
+		if [ $t -ge $((limit * 5)) ]; then
+			return 1
+		fi
+	done
+	return 0
+}
+
+hugepages_setup() {
+	local hp=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+	if [ "$(cat $hp)" -lt 1024 ]; then
+		echo 1024 >$hp
+	fi
+	if ! mountpoint -q /dev/hugepages; then
+		mkdir -p /dev/hugepages
+		mount -t hugetlbfs nodev /dev/hugepages
+	fi
+}
+
+cleanup() {
+	local p
+	if [ -n "$VBRD_PID" ] && kill -0 "$VBRD_PID" 2>/dev/null; then
+		kill -TERM "$VBRD_PID" 2>/dev/null
+		timeout 10 tail --pid="$VBRD_PID" -f /dev/null || kill -KILL "$VBRD_PID" 2>/dev/null
+	fi
+	for p in "${PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${PIDS[@]}"; do
+		timeout 5 tail --pid="$p" -f /dev/null || kill -KILL "$p" 2>/dev/null
+	done
+	ip netns del "$NS_IDC" 2>/dev/null
+	ip netns del "$NS_VPC" 2>/dev/null
+	ip netns del "$NS_VBR" 2>/dev/null
+	rm -rf "/var/run/dpdk/$PREFIX" "/dev/hugepages/${PREFIX}"map_* 2>/dev/null
+	if [ "${KEEP_WORK:-0}" = 1 ]; then
+		log "kept $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# write_config FILE [extra yaml]: the topology's config, static routes both ways.
+write_config() {
+	cat >"$1" <<YAML
+vbr:
+  name: e2e-$E2E_ID
+ports:
+  idc: { device: net_tap0, address: 10.0.0.1/30 }
+  vpc: { device: net_tap1, address: 172.16.0.1/30 }
+fib: { max_routes: 65536, max_tbl8: 1024 }
+routes:
+  - { prefix: 192.168.0.0/16, next_hop: 10.0.0.2 }
+  - { prefix: 172.20.0.0/16, next_hop: 172.16.0.2 }
+${2:-}
+YAML
+}
+
+# start_vbrd CONFIG: vbrd in its own namespace; the data taps' kernel sides
+# are then moved into the IDC and VPC namespaces and addressed there.
+start_vbrd() {
+	local cfg=$1
+	ip netns add "$NS_VBR"
+	ip netns add "$NS_IDC"
+	ip netns add "$NS_VPC"
+	ip -n "$NS_VBR" link set lo up
+	ip -n "$NS_IDC" link set lo up
+	ip -n "$NS_VPC" link set lo up
+	ip netns exec "$NS_VBR" "$VBRD" -l 0,1 --file-prefix "$PREFIX" --no-pci --huge-unlink -m 1024 \
+		--vdev "net_tap0,iface=$TAP_IDC" --vdev "net_tap1,iface=$TAP_VPC" \
+		--log-level 'vbr.*:debug' -- -c "$cfg" --idle-sleep "${VBR_IDLE_SLEEP:-20}" \
+		>"$WORK/vbrd.log" 2>&1 &
+	VBRD_PID=$!
+	# Its ports are started once it says it forwards.
+	if ! wait_for 60 grep -q "forwarding on" "$WORK/vbrd.log"; then
+		log "vbrd did not start:"
+		cat "$WORK/vbrd.log"
+		return 1
+	fi
+	ip -n "$NS_VBR" link set "$TAP_IDC" netns "$NS_IDC"
+	ip -n "$NS_VBR" link set "$TAP_VPC" netns "$NS_VPC"
+	# The kernel sides play the far routers: MACs of their own (LAB.md).
+	ip -n "$NS_IDC" link set "$TAP_IDC" address 02:00:00:00:1d:02 up
+	ip -n "$NS_VPC" link set "$TAP_VPC" address 02:00:00:00:7c:02 up
+	ip -n "$NS_IDC" addr add 10.0.0.2/30 dev "$TAP_IDC"
+	ip -n "$NS_VPC" addr add 172.16.0.2/30 dev "$TAP_VPC"
+	# Hosts behind each side.
+	ip -n "$NS_IDC" addr add 192.168.1.1/32 dev lo
+	ip -n "$NS_VPC" addr add 172.20.0.10/32 dev lo
+	ip -n "$NS_IDC" route add default via 10.0.0.1
+	ip -n "$NS_VPC" route add default via 172.16.0.1
+}
+
+vbrd_alive() { kill -0 "$VBRD_PID" 2>/dev/null; }
+
+# vbr_tel CMD: a DPDK telemetry command to vbrd, its JSON reply on stdout.
+vbr_tel() { python3 "$VBR_ROOT/scripts/vbr-telemetry" "$PREFIX" "$@"; }
+
+# counter PORT NAME
+counter() {
+	vbr_tel /vbr/stats | python3 -c "import json,sys; print(json.load(sys.stdin)['/vbr/stats']['$1']['$2'])"
+}
+
+finish() {
+	if [ "$FAILS" -ne 0 ]; then
+		log "$FAILS check(s) failed; vbrd's log:"
+		cat "$WORK/vbrd.log"
+		exit 1
+	fi
+	log "all checks passed"
+	exit 0
+}

@@ -1,0 +1,576 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The forwarding step on crafted mbufs: what is forwarded comes out with the
+ * right port, MACs, TTL and checksum; every malformed or unroutable packet is
+ * dropped under its own counter; ARP and traffic to us are punted.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_arp.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_random.h>
+
+#include "dataplane.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static struct dataplane dp;
+static struct fwd_ctx ctx;
+static struct vbr_config *cfg;
+static const struct rte_ether_addr idc_mac = { { 0x02, 0, 0, 0, 0, 0x01 } };
+static const struct rte_ether_addr vpc_mac = { { 0x02, 0, 0, 0, 0, 0x02 } };
+static const struct rte_ether_addr peer_mac = { { 0x02, 0, 0, 0, 0, 0xaa } };
+static const struct rte_ether_addr gw_mac = { { 0x02, 0, 0, 0, 0, 0xbb } };
+
+static void
+send_op(const struct route_op *op)
+{
+	struct rte_ring *r = fib_route_ring(dp.fib);
+
+	ck_assert_int_eq(rte_ring_enqueue_elem(r, op, sizeof(*op)), 0);
+	ck_assert_int_eq(fib_writer_drain(dp.fib, 5000), 0);
+}
+
+static void
+add_route(uint32_t prefix, uint8_t depth, uint8_t type, uint8_t port, uint32_t gw)
+{
+	struct route_op op = { .kind = ROUTE_OP_ADD, .prefix = prefix, .depth = depth,
+		.nh_type = type, .port = port, .gateway = gw };
+
+	send_op(&op);
+}
+
+static void
+setup_fib(void)
+{
+	struct fib_params fp = { .name = "tfwd", .socket_id = 0, .max_routes = 1024,
+		.max_tbl8 = 64, .max_nexthops = 256, .ring_size = 1024 };
+	struct route_op neigh = { .kind = ROUTE_OP_NEIGH, .port = VBR_PORT_VPC,
+		.gateway = IP(172, 16, 0, 2) };
+
+	dp.fib = fib_create(&fp);
+	ck_assert_ptr_nonnull(dp.fib);
+	/* IDC 10.0.0.1/30, VPC 172.16.0.1/24. */
+	add_route(IP(10, 0, 0, 0), 30, NH_CONNECTED, VBR_PORT_IDC, 0);
+	add_route(IP(10, 0, 0, 1), 32, NH_LOCAL, VBR_PORT_IDC, 0);
+	add_route(IP(172, 16, 0, 0), 24, NH_CONNECTED, VBR_PORT_VPC, 0);
+	add_route(IP(172, 16, 0, 1), 32, NH_LOCAL, VBR_PORT_VPC, 0);
+	memcpy(neigh.mac, &gw_mac, 6);
+	send_op(&neigh);
+	add_route(IP(172, 16, 0, 0), 12, NH_GATEWAY, VBR_PORT_VPC, IP(172, 16, 0, 2));
+	add_route(IP(192, 168, 0, 0), 16, NH_GATEWAY, VBR_PORT_IDC, IP(10, 0, 0, 2));
+	add_route(IP(198, 51, 100, 0), 24, NH_BLACKHOLE, VBR_PORT_IDC, 0);
+}
+
+static void
+setup(void)
+{
+	memset(&dp, 0, sizeof(dp));
+	dp.cfg = cfg;
+	dp.nb_fwd = 1;
+	dp.pool = rte_pktmbuf_pool_create("tpool", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	ck_assert_ptr_nonnull(dp.pool);
+	dp.punt_ring = rte_ring_create("tpunt", 64, 0, RING_F_SC_DEQ);
+	dp.arp_ring = rte_ring_create_elem("tarp", sizeof(struct arp_req), 64, 0, RING_F_SC_DEQ);
+	ck_assert_ptr_nonnull(dp.punt_ring);
+	ck_assert_ptr_nonnull(dp.arp_ring);
+	dp.port[VBR_PORT_IDC] = (struct dp_port){ .port_id = 0, .mac = idc_mac,
+		.addr = IP(10, 0, 0, 1), .mask = 0xfffffffc, .mtu = 1500, .sw_ip_cksum = true,
+		.punt_rate = 1000 };
+	dp.port[VBR_PORT_VPC] = (struct dp_port){ .port_id = 1, .mac = vpc_mac,
+		.addr = IP(172, 16, 0, 1), .mask = 0xffffff00, .mtu = 1500, .sw_ip_cksum = true,
+		.punt_rate = 1000 };
+	setup_fib();
+	fwd_ctx_init(&ctx, &dp, rte_lcore_id(), 0);
+	dp.fwd[0] = &ctx;
+}
+
+static void
+free_all(struct rte_mbuf **m, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		rte_pktmbuf_free(m[i]);
+}
+
+static void
+teardown(void)
+{
+	struct rte_mbuf *m[64];
+	unsigned n;
+
+	for (unsigned p = 0; p < VBR_NB_PORTS; p++) {
+		free_all(ctx.tx[p].pkts, ctx.tx[p].n);
+		ctx.tx[p].n = 0;
+	}
+	while ((n = rte_ring_dequeue_burst(dp.punt_ring, (void **)m, 64, NULL)) > 0)
+		free_all(m, n);
+	fib_destroy(dp.fib);
+	rte_ring_free(dp.punt_ring);
+	rte_ring_free(dp.arp_ring);
+	ck_assert_uint_eq(rte_mempool_in_use_count(dp.pool), 0);
+	rte_mempool_free(dp.pool);
+}
+
+/* An Ethernet + IPv4 + 8 bytes of UDP-ish payload frame. */
+static struct rte_mbuf *
+mk_ipv4(const struct rte_ether_addr *dst_mac, uint32_t src, uint32_t dst, uint8_t ttl,
+		uint16_t payload)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+
+	ck_assert_ptr_nonnull(m);
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
+			sizeof(*eth) + sizeof(*ip) + payload);
+	ck_assert_ptr_nonnull(eth);
+	memset(eth, 0, sizeof(*eth) + sizeof(*ip) + payload);
+	rte_ether_addr_copy(dst_mac, &eth->dst_addr);
+	rte_ether_addr_copy(&peer_mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + payload);
+	ip->packet_id = rte_cpu_to_be_16(0x1234);
+	ip->time_to_live = ttl;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(src);
+	ip->dst_addr = rte_cpu_to_be_32(dst);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	m->port = 0;
+	return m;
+}
+
+static struct rte_ipv4_hdr *
+ip_of(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+}
+
+static uint64_t
+cnt(unsigned port, enum vbr_counter c)
+{
+	return ctx.cnt[port].c[c];
+}
+
+static void
+run1(unsigned in, struct rte_mbuf *m)
+{
+	fwd_burst(&ctx, in, &m, 1);
+}
+
+/* Exactly one drop, under this counter, and nothing sent or punted. */
+static void
+expect_drop(unsigned in, struct rte_mbuf *m, enum vbr_counter why)
+{
+	unsigned punted = rte_ring_count(dp.punt_ring);
+
+	run1(in, m);
+	ck_assert_msg(cnt(in, why) == 1, "%s is %" PRIu64 ", want 1", vbr_counter_names[why],
+			cnt(in, why));
+	for (unsigned c = CNT_DROP_RUNT; c < CNT_MAX; c++)
+		if (c != why)
+			ck_assert_msg(cnt(in, c) == 0 && cnt(!in, c) == 0, "%s is not 0",
+					vbr_counter_names[c]);
+	ck_assert_uint_eq(ctx.tx[0].n + ctx.tx[1].n, 0);
+	ck_assert_uint_eq(rte_ring_count(dp.punt_ring), punted);
+}
+
+START_TEST(forwards_idc_to_vpc)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(192, 168, 1, 10), IP(172, 16, 5, 9), 64, 8);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+
+	run1(VBR_PORT_IDC, m);
+	ck_assert_uint_eq(ctx.tx[VBR_PORT_VPC].n, 1);
+	ck_assert_ptr_eq(ctx.tx[VBR_PORT_VPC].pkts[0], m);
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	ck_assert(rte_is_same_ether_addr(&eth->dst_addr, &gw_mac));
+	ck_assert(rte_is_same_ether_addr(&eth->src_addr, &vpc_mac));
+	ip = ip_of(m);
+	ck_assert_uint_eq(ip->time_to_live, 63);
+	ck_assert_uint_eq(rte_raw_cksum(ip, sizeof(*ip)), 0xffff);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_RX), 1);
+}
+END_TEST
+
+START_TEST(incremental_checksum_is_right)
+{
+	/* Every TTL, with header fields that drive the checksum through its
+	 * carries and through 0x0000 / 0xffff. */
+	for (unsigned i = 0; i < 5000; i++) {
+		uint8_t ttl = (uint8_t)(2 + i % 254);
+		struct rte_mbuf *m = mk_ipv4(&idc_mac, (uint32_t)rte_rand() & 0x00ffffff | IP(11, 0, 0, 0),
+				IP(172, 16, 0, 0) | ((uint32_t)rte_rand() & 0x000fffff), ttl, 8);
+		struct rte_ipv4_hdr *ip = ip_of(m);
+
+		ip->packet_id = (uint16_t)rte_rand();
+		ip->fragment_offset = (uint16_t)(rte_rand() & RTE_BE16(0x4000));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		run1(VBR_PORT_IDC, m);
+		ck_assert_uint_eq(ctx.tx[VBR_PORT_VPC].n, 1);
+		ck_assert_uint_eq(ip->time_to_live, ttl - 1);
+		ck_assert_msg(rte_raw_cksum(ip, sizeof(*ip)) == 0xffff, "ttl %u: bad checksum", ttl);
+		rte_pktmbuf_free(m);
+		ctx.tx[VBR_PORT_VPC].n = 0;
+	}
+}
+END_TEST
+
+START_TEST(forwards_vpc_to_idc_and_trims_padding)
+{
+	/* A 28-byte datagram in a 60-byte minimum frame: the padding stays
+	 * behind. */
+	struct rte_mbuf *m = mk_ipv4(&vpc_mac, IP(172, 16, 0, 2), IP(192, 168, 7, 7), 2, 8);
+
+	ck_assert_ptr_nonnull(rte_pktmbuf_append(m, 60 - rte_pktmbuf_pkt_len(m)));
+	run1(VBR_PORT_VPC, m);
+	ck_assert_uint_eq(ctx.tx[VBR_PORT_IDC].n, 1);
+	ck_assert_uint_eq(rte_pktmbuf_pkt_len(m), 14 + 28);
+	ck_assert_uint_eq(ip_of(m)->time_to_live, 1);
+}
+END_TEST
+
+START_TEST(ttl_expired)
+{
+	expect_drop(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 1, 8),
+			CNT_DROP_TTL_EXPIRED);
+	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_TTL_EXPIRED] = 0;
+	expect_drop(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 0, 8),
+			CNT_DROP_TTL_EXPIRED);
+}
+END_TEST
+
+START_TEST(ttl_one_to_us_is_punted)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(10, 0, 0, 2), IP(10, 0, 0, 1), 1, 8);
+
+	run1(VBR_PORT_IDC, m);
+	ck_assert_uint_eq(rte_ring_count(dp.punt_ring), 1);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_PUNTED), 1);
+	/* Our VPC-side address is ours from the IDC side too. */
+	run1(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(10, 0, 0, 2), IP(172, 16, 0, 1), 64, 8));
+	ck_assert_uint_eq(rte_ring_count(dp.punt_ring), 2);
+}
+END_TEST
+
+START_TEST(no_route)
+{
+	expect_drop(VBR_PORT_VPC, mk_ipv4(&vpc_mac, IP(172, 16, 0, 2), IP(8, 8, 8, 8), 64, 8),
+			CNT_DROP_NO_ROUTE);
+}
+END_TEST
+
+START_TEST(blackhole)
+{
+	expect_drop(VBR_PORT_VPC, mk_ipv4(&vpc_mac, IP(172, 16, 0, 2), IP(198, 51, 100, 3), 64, 8),
+			CNT_DROP_BLACKHOLE);
+}
+END_TEST
+
+START_TEST(bad_checksum)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 8);
+
+	ip_of(m)->hdr_checksum ^= 0x0101;
+	expect_drop(VBR_PORT_IDC, m, CNT_DROP_BAD_CHECKSUM);
+}
+END_TEST
+
+START_TEST(bad_version)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 8);
+
+	ip_of(m)->version_ihl = 0x65;
+	expect_drop(VBR_PORT_IDC, m, CNT_DROP_BAD_VERSION);
+}
+END_TEST
+
+START_TEST(bad_ihl)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 8);
+
+	ip_of(m)->version_ihl = 0x44;
+	expect_drop(VBR_PORT_IDC, m, CNT_DROP_BAD_IHL);
+	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_BAD_IHL] = 0;
+	/* 60 bytes of header in a 28-byte datagram's frame. */
+	m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 8);
+	ip_of(m)->version_ihl = 0x4f;
+	expect_drop(VBR_PORT_IDC, m, CNT_DROP_BAD_IHL);
+}
+END_TEST
+
+START_TEST(bad_length)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 8);
+
+	/* Longer than the frame. */
+	ip_of(m)->total_length = rte_cpu_to_be_16(29);
+	ip_of(m)->hdr_checksum = 0;
+	ip_of(m)->hdr_checksum = rte_ipv4_cksum(ip_of(m));
+	expect_drop(VBR_PORT_IDC, m, CNT_DROP_BAD_LENGTH);
+	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_BAD_LENGTH] = 0;
+	/* Shorter than its own header. */
+	m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 8);
+	ip_of(m)->total_length = rte_cpu_to_be_16(19);
+	ip_of(m)->hdr_checksum = 0;
+	ip_of(m)->hdr_checksum = rte_ipv4_cksum(ip_of(m));
+	expect_drop(VBR_PORT_IDC, m, CNT_DROP_BAD_LENGTH);
+}
+END_TEST
+
+START_TEST(runts)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
+
+	ck_assert_ptr_nonnull(rte_pktmbuf_append(m, 10));
+	expect_drop(VBR_PORT_IDC, m, CNT_DROP_RUNT);
+	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_RUNT] = 0;
+	/* Ethernet and half an IPv4 header. */
+	m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 0);
+	rte_pktmbuf_trim(m, 10);
+	expect_drop(VBR_PORT_IDC, m, CNT_DROP_RUNT);
+}
+END_TEST
+
+START_TEST(other_host)
+{
+	static const struct rte_ether_addr other = { { 0x02, 9, 9, 9, 9, 9 } };
+
+	expect_drop(VBR_PORT_IDC, mk_ipv4(&other, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 8),
+			CNT_DROP_OTHER_HOST);
+}
+END_TEST
+
+START_TEST(ethertype)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 8);
+
+	rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	expect_drop(VBR_PORT_IDC, m, CNT_DROP_ETHERTYPE);
+}
+END_TEST
+
+START_TEST(martians)
+{
+	expect_drop(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(127, 0, 0, 1), IP(172, 16, 9, 9), 64, 8),
+			CNT_DROP_MARTIAN);
+	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_MARTIAN] = 0;
+	expect_drop(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(224, 0, 0, 5), 64, 8),
+			CNT_DROP_MARTIAN);
+	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_MARTIAN] = 0;
+	expect_drop(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(255, 255, 255, 255), 64, 8),
+			CNT_DROP_MARTIAN);
+}
+END_TEST
+
+START_TEST(too_big)
+{
+	dp.port[VBR_PORT_VPC].mtu = 100;
+	expect_drop(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 200),
+			CNT_DROP_TOO_BIG);
+}
+END_TEST
+
+START_TEST(unresolved_gateway_asks_arp)
+{
+	struct arp_req req;
+
+	expect_drop(VBR_PORT_VPC, mk_ipv4(&vpc_mac, IP(172, 16, 0, 2), IP(192, 168, 3, 3), 64, 8),
+			CNT_DROP_NEIGH_UNRESOLVED);
+	ck_assert_uint_eq(rte_ring_count(dp.arp_ring), 1);
+	ck_assert_int_eq(rte_ring_dequeue_elem(dp.arp_ring, &req, sizeof(req)), 0);
+	ck_assert_uint_eq(req.addr, IP(10, 0, 0, 2));
+	ck_assert_uint_eq(req.port, VBR_PORT_IDC);
+	/* The same next hop again right away: no second request. */
+	run1(VBR_PORT_VPC, mk_ipv4(&vpc_mac, IP(172, 16, 0, 2), IP(192, 168, 3, 4), 64, 8));
+	ck_assert_uint_eq(rte_ring_count(dp.arp_ring), 0);
+
+	/* Once learned, the same flow goes out with the neighbour's MAC. */
+	fib_neigh_learn(dp.fib, VBR_PORT_IDC, IP(10, 0, 0, 2), &peer_mac);
+	ck_assert_int_eq(fib_writer_drain(dp.fib, 5000), 0);
+	{
+		struct rte_mbuf *m = mk_ipv4(&vpc_mac, IP(172, 16, 0, 2), IP(192, 168, 3, 3), 64, 8);
+
+		run1(VBR_PORT_VPC, m);
+		ck_assert_uint_eq(ctx.tx[VBR_PORT_IDC].n, 1);
+		ck_assert(rte_is_same_ether_addr(&rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr,
+				&peer_mac));
+	}
+}
+END_TEST
+
+START_TEST(connected_host_resolves)
+{
+	struct arp_req req;
+	struct rte_mbuf *m;
+
+	expect_drop(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 0, 3), 64, 8),
+			CNT_DROP_NEIGH_UNRESOLVED);
+	ck_assert_int_eq(rte_ring_dequeue_elem(dp.arp_ring, &req, sizeof(req)), 0);
+	ck_assert_uint_eq(req.addr, IP(172, 16, 0, 3));
+	ck_assert_uint_eq(req.port, VBR_PORT_VPC);
+	fib_neigh_learn(dp.fib, VBR_PORT_VPC, IP(172, 16, 0, 3), &peer_mac);
+	ck_assert_int_eq(fib_writer_drain(dp.fib, 5000), 0);
+	m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 0, 3), 64, 8);
+	run1(VBR_PORT_IDC, m);
+	ck_assert_uint_eq(ctx.tx[VBR_PORT_VPC].n, 1);
+}
+END_TEST
+
+static struct rte_mbuf *
+mk_arp(uint16_t op, uint32_t sip, uint32_t tip)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
+			sizeof(*eth) + sizeof(struct rte_arp_hdr));
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+
+	memset(&eth->dst_addr, 0xff, 6);
+	rte_ether_addr_copy(&peer_mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
+	arp->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = 6;
+	arp->arp_plen = 4;
+	arp->arp_opcode = rte_cpu_to_be_16(op);
+	rte_ether_addr_copy(&peer_mac, &arp->arp_data.arp_sha);
+	arp->arp_data.arp_sip = rte_cpu_to_be_32(sip);
+	memset(&arp->arp_data.arp_tha, 0, 6);
+	arp->arp_data.arp_tip = rte_cpu_to_be_32(tip);
+	return m;
+}
+
+START_TEST(arp_is_punted_and_learnable)
+{
+	struct rte_mbuf *m = mk_arp(RTE_ARP_OP_REQUEST, IP(10, 0, 0, 2), IP(10, 0, 0, 1));
+	struct rte_ether_addr mac;
+	uint32_t addr;
+
+	run1(VBR_PORT_IDC, m);
+	ck_assert_uint_eq(rte_ring_count(dp.punt_ring), 1);
+	ck_assert(arp_sender(m, &dp.port[VBR_PORT_IDC], &addr, &mac));
+	ck_assert_uint_eq(addr, IP(10, 0, 0, 2));
+	ck_assert(rte_is_same_ether_addr(&mac, &peer_mac));
+	/* Senders off the subnet, or claiming our address, are not learned. */
+	m = mk_arp(RTE_ARP_OP_REPLY, IP(10, 9, 0, 2), IP(10, 0, 0, 1));
+	ck_assert(!arp_sender(m, &dp.port[VBR_PORT_IDC], &addr, &mac));
+	rte_pktmbuf_free(m);
+	m = mk_arp(RTE_ARP_OP_REPLY, IP(10, 0, 0, 1), IP(10, 0, 0, 1));
+	ck_assert(!arp_sender(m, &dp.port[VBR_PORT_IDC], &addr, &mac));
+	rte_pktmbuf_free(m);
+}
+END_TEST
+
+START_TEST(punt_is_policed)
+{
+	/* punt_rate 1000/s: the bucket holds a tenth of a second (100); a flood of 200
+	 * in no time leaves most of it policed, and the ring never overflows. */
+	unsigned sent = 0;
+
+	for (unsigned i = 0; i < 200; i++) {
+		struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(10, 0, 0, 2), IP(10, 0, 0, 1), 64, 8);
+		struct rte_mbuf *out[8];
+		unsigned n;
+
+		run1(VBR_PORT_IDC, m);
+		n = rte_ring_dequeue_burst(dp.punt_ring, (void **)out, 8, NULL);
+		sent += n;
+		free_all(out, n);
+	}
+	ck_assert_uint_eq(sent, cnt(VBR_PORT_IDC, CNT_PUNTED));
+	ck_assert_uint_le(sent, 105);
+	ck_assert_uint_ge(cnt(VBR_PORT_IDC, CNT_DROP_PUNT_POLICED), 95);
+	ck_assert_uint_eq(sent + cnt(VBR_PORT_IDC, CNT_DROP_PUNT_POLICED), 200);
+}
+END_TEST
+
+START_TEST(mixed_burst)
+{
+	/* One burst holding a bit of everything: each packet meets its fate. */
+	struct rte_mbuf *b[6];
+
+	b[0] = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 8); /* fwd */
+	b[1] = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(8, 8, 8, 8), 64, 8);	   /* no route */
+	b[2] = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 1, 8);  /* ttl */
+	b[3] = mk_ipv4(&idc_mac, IP(10, 0, 0, 2), IP(10, 0, 0, 1), 64, 8);	   /* punt */
+	b[4] = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 31, 0, 1), 64, 8); /* fwd */
+	b[5] = mk_arp(RTE_ARP_OP_REQUEST, IP(10, 0, 0, 2), IP(10, 0, 0, 1));	   /* punt */
+	fwd_burst(&ctx, VBR_PORT_IDC, b, 6);
+	ck_assert_uint_eq(ctx.tx[VBR_PORT_VPC].n, 2);
+	ck_assert_ptr_eq(ctx.tx[VBR_PORT_VPC].pkts[0], b[0]);
+	ck_assert_ptr_eq(ctx.tx[VBR_PORT_VPC].pkts[1], b[4]);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_DROP_NO_ROUTE), 1);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_DROP_TTL_EXPIRED), 1);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_PUNTED), 2);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_RX), 6);
+}
+END_TEST
+
+static Suite *
+forward_suite(void)
+{
+	Suite *s = suite_create("forward");
+	TCase *tc = tcase_create("step");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, forwards_idc_to_vpc);
+	tcase_add_test(tc, incremental_checksum_is_right);
+	tcase_add_test(tc, forwards_vpc_to_idc_and_trims_padding);
+	tcase_add_test(tc, ttl_expired);
+	tcase_add_test(tc, ttl_one_to_us_is_punted);
+	tcase_add_test(tc, no_route);
+	tcase_add_test(tc, blackhole);
+	tcase_add_test(tc, bad_checksum);
+	tcase_add_test(tc, bad_version);
+	tcase_add_test(tc, bad_ihl);
+	tcase_add_test(tc, bad_length);
+	tcase_add_test(tc, runts);
+	tcase_add_test(tc, other_host);
+	tcase_add_test(tc, ethertype);
+	tcase_add_test(tc, martians);
+	tcase_add_test(tc, too_big);
+	tcase_add_test(tc, unresolved_gateway_asks_arp);
+	tcase_add_test(tc, connected_host_resolves);
+	tcase_add_test(tc, arp_is_punted_and_learnable);
+	tcase_add_test(tc, punt_is_policed);
+	tcase_add_test(tc, mixed_burst);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(int argc, char **argv)
+{
+	char prefix[64];
+	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci", "--no-telemetry",
+		"--log-level", "lib.*:error", "--file-prefix", prefix, NULL };
+	SRunner *sr;
+	int failed;
+
+	(void)argc;
+	snprintf(prefix, sizeof(prefix), "vbr-test-fwd-%d", (int)getpid());
+	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	cfg = config_alloc();
+	sr = srunner_create(forward_suite());
+	/* EAL state cannot cross a fork. */
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	config_free(cfg);
+	rte_eal_cleanup();
+	return failed == 0 ? 0 : 1;
+}
