@@ -54,10 +54,11 @@ struct tx_buf {
 };
 
 struct punt_bucket {
-	uint64_t tokens;	/* scaled by 2^16 */
+	uint64_t tokens;	/* scaled by 2^PUNT_SCALE */
 	uint64_t last_tsc;
-	uint64_t rate_per_tsc;	/* tokens per TSC tick, scaled by 2^16 */
+	uint64_t rate_per_tsc;	/* tokens per TSC tick, scaled */
 	uint64_t burst;		/* bucket depth, scaled */
+	uint64_t max_idle;	/* TSC ticks that fill the bucket at most */
 };
 
 /* Per-lcore forwarding context: owned by one lcore, read by telemetry. */

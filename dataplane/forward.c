@@ -18,7 +18,7 @@
 #include "dataplane.h"
 
 #define PREFETCH_OFFSET 4
-#define PUNT_SCALE 16
+#define PUNT_SCALE 32 /* tokens are fixed point: 1 pps must not round to 0 */
 #define ARP_REASK_MS 200
 
 static inline void
@@ -34,8 +34,12 @@ static inline bool
 punt_allowed(struct punt_bucket *b)
 {
 	uint64_t now = rte_rdtsc();
-	uint64_t t = b->tokens + (now - b->last_tsc) * b->rate_per_tsc;
+	uint64_t idle = now - b->last_tsc, t;
 
+	/* A long idle only fills the bucket; cap it before it can overflow. */
+	if (idle > b->max_idle)
+		idle = b->max_idle;
+	t = b->tokens + idle * b->rate_per_tsc;
 	b->last_tsc = now;
 	if (t > b->burst)
 		t = b->burst;
@@ -305,6 +309,7 @@ fwd_ctx_init(struct fwd_ctx *ctx, struct dataplane *dp, unsigned lcore_id, uint1
 		/* A tenth of a second's worth, and never less than a burst. */
 		b->burst = RTE_MAX(rate / 10, (uint64_t)VBR_BURST) << PUNT_SCALE;
 		b->tokens = b->burst;
+		b->max_idle = hz;
 		b->last_tsc = rte_rdtsc();
 	}
 }

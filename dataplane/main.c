@@ -25,8 +25,6 @@
 #include "control.h"
 #include "dataplane.h"
 
-RTE_LOG_REGISTER(vbr_logtype_dp, vbr.dataplane, INFO);
-
 #define MAX_NEXTHOPS 65536
 #define ROUTE_RING_SIZE 65536
 #define HOUSEKEEPING_MS 1000

@@ -16,6 +16,8 @@
 #include "dataplane.h"
 #include "netlink.h"
 
+RTE_LOG_REGISTER(vbr_logtype_dp, vbr.dataplane, INFO);
+
 #define NB_RXD 1024
 #define NB_TXD 1024
 #define TAP_RXD 512

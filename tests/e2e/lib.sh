@@ -105,7 +105,8 @@ start_vbrd() {
 	ip -n "$NS_VBR" link set lo up
 	ip -n "$NS_IDC" link set lo up
 	ip -n "$NS_VPC" link set lo up
-	ip netns exec "$NS_VBR" "$VBRD" -l 0,1 --file-prefix "$PREFIX" --no-pci --huge-unlink -m 1024 \
+	# shellcheck disable=SC2086
+	ip netns exec "$NS_VBR" "$VBRD" ${VBR_LCORES:--l 0,1} --file-prefix "$PREFIX" --no-pci --huge-unlink -m 1024 \
 		--vdev "net_tap0,iface=$TAP_IDC" --vdev "net_tap1,iface=$TAP_VPC" \
 		--log-level 'vbr.*:debug' -- -c "$cfg" --idle-sleep "${VBR_IDLE_SLEEP:-20}" \
 		>"$WORK/vbrd.log" 2>&1 &

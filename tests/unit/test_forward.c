@@ -34,7 +34,7 @@ send_op(const struct route_op *op)
 {
 	struct rte_ring *r = fib_route_ring(dp.fib);
 
-	ck_assert_int_eq(rte_ring_enqueue_elem(r, op, sizeof(*op)), 0);
+	ck_assert_int_eq(rte_ring_enqueue_elem(r, (void *)(uintptr_t)op, sizeof(*op)), 0);
 	ck_assert_int_eq(fib_writer_drain(dp.fib, 5000), 0);
 }
 
@@ -208,8 +208,8 @@ START_TEST(incremental_checksum_is_right)
 	 * carries and through 0x0000 / 0xffff. */
 	for (unsigned i = 0; i < 5000; i++) {
 		uint8_t ttl = (uint8_t)(2 + i % 254);
-		struct rte_mbuf *m = mk_ipv4(&idc_mac, (uint32_t)rte_rand() & 0x00ffffff | IP(11, 0, 0, 0),
-				IP(172, 16, 0, 0) | ((uint32_t)rte_rand() & 0x000fffff), ttl, 8);
+		struct rte_mbuf *m = mk_ipv4(&idc_mac, ((uint32_t)rte_rand() & 0x00ffffff) | IP(11, 0, 0, 0),
+				IP(172, 17, 0, 0) | ((uint32_t)rte_rand() & 0x0000ffff), ttl, 8);
 		struct rte_ipv4_hdr *ip = ip_of(m);
 
 		ip->packet_id = (uint16_t)rte_rand();
@@ -232,6 +232,8 @@ START_TEST(forwards_vpc_to_idc_and_trims_padding)
 	 * behind. */
 	struct rte_mbuf *m = mk_ipv4(&vpc_mac, IP(172, 16, 0, 2), IP(192, 168, 7, 7), 2, 8);
 
+	fib_neigh_learn(dp.fib, VBR_PORT_IDC, IP(10, 0, 0, 2), &peer_mac);
+	ck_assert_int_eq(fib_writer_drain(dp.fib, 5000), 0);
 	ck_assert_ptr_nonnull(rte_pktmbuf_append(m, 60 - rte_pktmbuf_pkt_len(m)));
 	run1(VBR_PORT_VPC, m);
 	ck_assert_uint_eq(ctx.tx[VBR_PORT_IDC].n, 1);
@@ -476,6 +478,7 @@ START_TEST(punt_is_policed)
 	/* punt_rate 1000/s: the bucket holds a tenth of a second (100); a flood of 200
 	 * in no time leaves most of it policed, and the ring never overflows. */
 	unsigned sent = 0;
+	uint64_t start = rte_rdtsc(), refill;
 
 	for (unsigned i = 0; i < 200; i++) {
 		struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(10, 0, 0, 2), IP(10, 0, 0, 1), 64, 8);
@@ -487,9 +490,11 @@ START_TEST(punt_is_policed)
 		sent += n;
 		free_all(out, n);
 	}
+	/* What the bucket held, plus what 1000/s refilled meanwhile. */
+	refill = (rte_rdtsc() - start) * 1000 / rte_get_tsc_hz() + 1;
 	ck_assert_uint_eq(sent, cnt(VBR_PORT_IDC, CNT_PUNTED));
-	ck_assert_uint_le(sent, 105);
-	ck_assert_uint_ge(cnt(VBR_PORT_IDC, CNT_DROP_PUNT_POLICED), 95);
+	ck_assert_uint_le(sent, 100 + refill);
+	ck_assert_uint_ge(sent, 100);
 	ck_assert_uint_eq(sent + cnt(VBR_PORT_IDC, CNT_DROP_PUNT_POLICED), 200);
 }
 END_TEST
