@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Inside the FIB, shared by fib.c (life cycle, readers, queries),
+ * fib_writer.c (batches and grace periods) and fib_nexthop.c (interned next
+ * hops and the recycling of their ids). Nothing here is for other modules.
+ *
+ * Why two rte_fib copies: rte_fib in DPDK 22.11 has no RCU support and
+ * frees, zeroes and reuses tbl8 groups inside rte_fib_add/rte_fib_delete,
+ * so a reader walking the table being changed can follow a tbl8 index into
+ * a group that now belongs to another /24. Readers therefore only ever see
+ * a copy the writer does not touch: the writer changes the standby copy,
+ * publishes it, waits (without blocking) for a grace period so that no
+ * reader still walks the old copy, then replays the same batch on the old
+ * one. Both copies go through the same ops in the same order from the same
+ * state, so rte_fib makes the same choices in both and they stay identical.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_fib.h>
+#include <rte_log.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "fib.h"
+
+extern int fib_logtype;
+#define FIB_LOG(level, fmt, ...)                                                                   \
+	rte_log(RTE_LOG_##level, fib_logtype, "fib: " fmt "\n", ##__VA_ARGS__)
+
+/* Ops per batch: one grace period covers this many changes. */
+#define FIB_BATCH_MAX 4096
+/* rte_fib calls per batch, at worst (see fib_copy.c): per op two, and 32
+ * routes out and back in, in up to two calls each. Untouched pages of the
+ * array cost nothing. */
+#define FIB_REPLAY_MAX (FIB_BATCH_MAX * (2 + 3 * 32))
+
+/* Writer-private bits in nexthop.flags, beside the public NH_F_*. */
+#define NH_F_CANDIDATE 0x40 /* on the candidate list: may become free at batch end */
+#define NH_F_PINNED 0x80    /* a failed rte_fib_add may have left it in a copy: never freed */
+
+enum fib_writer_state {
+	FIB_IDLE,	/* both copies identical; the next batch may start */
+	FIB_WAIT_GRACE, /* batch published on one copy; the other waits for readers */
+};
+
+/* One rte_fib call made on the first copy, to be replayed on the second. */
+struct fib_replay {
+	uint32_t prefix;
+	uint32_t nh_id;
+	uint8_t depth;
+	uint8_t kind; /* ROUTE_OP_ADD or ROUTE_OP_DEL */
+};
+
+/* An op on the writer's local queue, with the next-hop hold that keeps its
+ * next hop (and the MAC already set on it) alive until it is applied. */
+struct fib_local_op {
+	struct route_op op;
+	uint32_t hold_id; /* 0: none */
+};
+
+struct fib_idlist {
+	uint32_t *ids;
+	uint32_t n;
+};
+
+struct fib {
+	/* Read by every forwarding lcore: keep first and together. */
+	struct fib_reader_view view;
+	struct rte_fib *active; /* the copy readers use; load-acquire */
+
+	/* Writer side from here on. */
+	struct rte_fib *copy[2] __rte_cache_aligned;
+	struct rte_fib *latest; /* the copy with the newest state (see fib_writer.c) */
+	struct rte_ring *ring;
+	struct rte_rcu_qsbr *qsbr;
+	struct nexthop *nh; /* == view.nh, writable */
+	uint32_t max_nh;
+	char name[RTE_RING_NAMESIZE];
+
+	enum fib_writer_state state;
+	uint64_t token;		   /* grace period of the published batch */
+	struct route_op *batch;	   /* [FIB_BATCH_MAX] ops taken */
+	uint32_t *batch_hold;	   /* [FIB_BATCH_MAX] their holds (local queue) */
+	struct fib_replay *replay; /* [FIB_REPLAY_MAX] calls to replay on the other copy */
+	uint32_t replay_n;
+
+	/* Local FIFO of fib_writer_queue(): growable ring buffer. */
+	struct fib_local_op *lq;
+	uint32_t lq_cap, lq_head, lq_n;
+
+	/* Next-hop interning: open addressing, linear probing, slot = id. */
+	uint32_t *nh_slots;
+	uint32_t nh_mask;
+	uint32_t *nh_holds; /* holds besides routes: static neighbours, queued adjacencies */
+	uint32_t nh_live;   /* ids in the hash */
+
+	/* Id recycling: free <- pend (after pend_token) <- next <- cand. */
+	struct fib_idlist free_ids, cand, next, pend;
+	uint64_t pend_token;
+
+	struct fib_stats stats;
+	unsigned int warned;
+};
+
+/* fib_nexthop.c */
+int fib_nh_init(struct fib *f);
+void fib_nh_fini(struct fib *f);
+int fib_nh_find(const struct fib *f, uint8_t type, uint16_t port, uint32_t addr, uint32_t *id);
+int fib_nh_intern(struct fib *f, uint8_t type, uint16_t port, uint32_t addr, uint32_t *id);
+void fib_nh_ref(struct fib *f, uint32_t id);
+void fib_nh_unref(struct fib *f, uint32_t id);
+void fib_nh_hold(struct fib *f, uint32_t id);
+void fib_nh_unhold(struct fib *f, uint32_t id);
+void fib_nh_pin(struct fib *f, uint32_t id);
+void fib_nh_set_mac(struct nexthop *nh, const uint8_t mac[6]);
+void fib_nh_batch_done(struct fib *f);
+void fib_nh_recycle(struct fib *f);
+
+/* fib_copy.c */
+int fib_copy_add(struct fib *f, struct rte_fib *c, uint32_t prefix, uint8_t depth, uint32_t nh);
+int fib_copy_del(struct fib *f, struct rte_fib *c, uint32_t prefix, uint8_t depth);
+void fib_copy_replay(struct fib *f, struct rte_fib *c);
+
+/* fib_writer.c */
+int fib_writer_init(struct fib *f);
+void fib_writer_fini(struct fib *f);
