@@ -1,74 +1,272 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The control thread: one epoll loop over its timers (and, with BGP, its
- * sockets). It owns the route sender: route ops that do not fit on the ring
- * wait, in order, and are retried on every tick.
+ * The control thread: one epoll loop over the BGP sockets, a tick timer and
+ * a stop event. It owns the RIB and the route sender: route ops that do not
+ * fit on the ring wait, in order, and are retried on every tick. What it
+ * shows (/vbr/bgp, /vbr/rib telemetry) is read under its lock, which the
+ * thread holds whenever it is not waiting in epoll.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <rte_common.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
+#include <rte_telemetry.h>
 #include <rte_thread.h>
 
+#include "bgp.h"
 #include "control.h"
+#include "ctl_log.h"
+#include "evloop.h"
+#include "rib.h"
 #include "route_sender.h"
 #include "static_route.h"
 
 RTE_LOG_REGISTER(vbr_logtype_ctl, vbr.control, INFO);
-#define CTL_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_##level, vbr_logtype_ctl, "control: " fmt "\n", ##__VA_ARGS__)
 
 #define TICK_MS 50
 
 struct control {
 	const struct vbr_config *cfg;
 	struct route_sender *sender;
+	struct rib *rib;
+	struct bgp *bgp;
 	pthread_t thread;
 	int epfd;
+	struct ev_handler stop_ev, tick_ev;
 	int stopfd;
 	int tickfd;
-	volatile size_t backlog;
+	bool running;
+	size_t backlog;
 };
 
-static int
-add_fd(int epfd, int fd)
-{
-	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+/* The control thread's state, and what the telemetry callbacks show: one
+ * control thread per process. */
+static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct control *tel_ctl;
 
-	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+uint64_t
+ctl_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int
+emit_route_op(const struct route_op *op, void *arg)
+{
+	return route_sender_send(arg, op);
+}
+
+static void
+drain_fd(int fd)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		CTL_LOG(WARNING, "read: %s", strerror(errno));
+}
+
+static void
+on_stop(struct ev_handler *h, uint32_t events)
+{
+	struct control *c = container_of(h, struct control, stop_ev);
+
+	(void)events;
+	drain_fd(c->stopfd);
+	c->running = false;
+}
+
+static void
+on_tick(struct ev_handler *h, uint32_t events)
+{
+	struct control *c = container_of(h, struct control, tick_ev);
+
+	(void)events;
+	drain_fd(c->tickfd);
+	if (c->bgp)
+		bgp_tick(c->bgp);
 }
 
 static void *
 control_main(void *arg)
 {
 	struct control *c = arg;
-	bool running = true;
 
-	while (running) {
+	pthread_mutex_lock(&ctl_lock);
+	while (c->running) {
 		struct epoll_event ev[16];
-		int n = epoll_wait(c->epfd, ev, RTE_DIM(ev), -1);
+		int n;
 
+		pthread_mutex_unlock(&ctl_lock);
+		n = epoll_wait(c->epfd, ev, RTE_DIM(ev), -1);
+		pthread_mutex_lock(&ctl_lock);
 		if (n < 0 && errno != EINTR) {
 			CTL_LOG(ERR, "epoll_wait: %s", strerror(errno));
 			break;
 		}
 		for (int i = 0; i < n; i++) {
-			uint64_t v;
+			struct ev_handler *h = ev[i].data.ptr;
 
-			if (read(ev[i].data.fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-				CTL_LOG(WARNING, "read: %s", strerror(errno));
-			if (ev[i].data.fd == c->stopfd)
-				running = false;
+			h->fn(h, ev[i].events);
 		}
 		c->backlog = route_sender_flush(c->sender);
 	}
+	pthread_mutex_unlock(&ctl_lock);
 	return NULL;
+}
+
+static int
+add_fd(int epfd, int fd, struct ev_handler *h)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = h };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* ------------------------------------------------------------ telemetry */
+
+static const char *
+ip_str(uint32_t a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	return buf;
+}
+
+/* /vbr/bgp: one entry per BGP peer, "peerN" (telemetry's names cannot hold
+ * dots: the address is a field). */
+static int
+tel_bgp(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	struct control *c;
+
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&ctl_lock);
+	c = tel_ctl;
+	if (c == NULL || c->bgp == NULL) {
+		pthread_mutex_unlock(&ctl_lock);
+		return 0;
+	}
+	for (unsigned i = 0; i < bgp_peer_count(c->bgp); i++) {
+		struct rte_tel_data *p = rte_tel_data_alloc();
+		struct bgp_peer_status st;
+		char a[16];
+
+		if (p == NULL)
+			break;
+		bgp_peer_status(c->bgp, i, &st);
+		rte_tel_data_start_dict(p);
+		rte_tel_data_add_dict_string(p, "address", ip_str(st.address, a, sizeof(a)));
+		rte_tel_data_add_dict_string(p, "group", st.group);
+		rte_tel_data_add_dict_u64(p, "peer_asn", st.asn);
+		rte_tel_data_add_dict_string(p, "state", bgp_state_name(st.state));
+		rte_tel_data_add_dict_string(p, "remote_id", ip_str(st.remote_id, a, sizeof(a)));
+		rte_tel_data_add_dict_u64(p, "hold_time", st.hold_time);
+		rte_tel_data_add_dict_u64(p, "as4", st.as4);
+		rte_tel_data_add_dict_u64(p, "uptime_ms", st.uptime_ms);
+		rte_tel_data_add_dict_u64(p, "established_count", st.established_count);
+		rte_tel_data_add_dict_u64(p, "msgs_in", st.msgs_in);
+		rte_tel_data_add_dict_u64(p, "msgs_out", st.msgs_out);
+		rte_tel_data_add_dict_u64(p, "updates_in", st.updates_in);
+		rte_tel_data_add_dict_u64(p, "updates_out", st.updates_out);
+		rte_tel_data_add_dict_u64(p, "prefixes_accepted", st.prefixes_accepted);
+		rte_tel_data_add_dict_u64(p, "prefixes_best", st.prefixes_best);
+		rte_tel_data_add_dict_u64(p, "prefixes_rejected_limit", st.prefixes_rejected_limit);
+		rte_tel_data_add_dict_u64(p, "prefixes_rejected_loop", st.prefixes_rejected_loop);
+		rte_tel_data_add_dict_u64(p, "prefixes_invalid", st.prefixes_invalid);
+		rte_tel_data_add_dict_u64(p, "announced", st.announced);
+		rte_tel_data_add_dict_string(p, "last_error", st.last_error);
+		snprintf(a, sizeof(a), "peer%u", i);
+		rte_tel_data_add_dict_container(d, a, p, 0);
+	}
+	pthread_mutex_unlock(&ctl_lock);
+	return 0;
+}
+
+struct rib_walk_arg {
+	struct rte_tel_data *d;
+	unsigned n;
+};
+
+static int
+tel_rib_one(uint32_t prefix, uint8_t len, enum rib_source src, int best_peer,
+		const struct rib_attrs *attrs, uint32_t next_hop, void *arg)
+{
+	static const char *const src_names[] = { "connected", "static", "bgp" };
+	struct rib_walk_arg *w = arg;
+	char a[16], nh[16], val[RTE_TEL_MAX_STRING_LEN];
+
+	if (w->n == RTE_TEL_MAX_ARRAY_ENTRIES)
+		return 1;
+	if (src == RIB_SRC_BGP && attrs != NULL)
+		snprintf(val, sizeof(val), "%s/%u bgp via %s peer %d as_path %s",
+				ip_str(prefix, a, sizeof(a)), len, ip_str(next_hop, nh, sizeof(nh)),
+				best_peer, attrs->as_path ? attrs->as_path : "");
+	else
+		snprintf(val, sizeof(val), "%s/%u %s%s%s", ip_str(prefix, a, sizeof(a)), len,
+				src_names[src], next_hop ? " via " : "",
+				next_hop ? ip_str(next_hop, nh, sizeof(nh)) : "");
+	rte_tel_data_add_array_string(w->d, val);
+	w->n++;
+	return 0;
+}
+
+/* /vbr/rib: the best route of every prefix (the first 255). */
+static int
+tel_rib(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	struct control *c;
+	struct rte_tel_data *e = rte_tel_data_alloc();
+	struct rib_walk_arg w = { .d = e };
+
+	rte_tel_data_start_dict(d);
+	if (e == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(e, RTE_TEL_STRING_VAL);
+	pthread_mutex_lock(&ctl_lock);
+	c = tel_ctl;
+	if (c == NULL) {
+		pthread_mutex_unlock(&ctl_lock);
+		rte_tel_data_free(e);
+		return 0;
+	}
+	rte_tel_data_add_dict_u64(d, "prefixes", rib_size(c->rib));
+	rte_tel_data_add_dict_u64(d, "fib_backlog", c->backlog);
+	rib_walk(c->rib, tel_rib_one, &w);
+	pthread_mutex_unlock(&ctl_lock);
+	rte_tel_data_add_dict_container(d, "routes", e, 0);
+	return 0;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+static void
+control_free(struct control *c)
+{
+	bgp_destroy(c->bgp);
+	if (c->rib)
+		rib_destroy(c->rib);
+	if (c->sender)
+		route_sender_destroy(c->sender);
+	if (c->epfd >= 0)
+		close(c->epfd);
+	if (c->stopfd >= 0)
+		close(c->stopfd);
+	if (c->tickfd >= 0)
+		close(c->tickfd);
+	free(c);
 }
 
 struct control *
@@ -84,17 +282,23 @@ control_start(const struct vbr_config *cfg, struct rte_ring *route_ring)
 	if (c == NULL)
 		return NULL;
 	c->cfg = cfg;
+	c->running = true;
+	c->stop_ev.fn = on_stop;
+	c->tick_ev.fn = on_tick;
 	c->epfd = epoll_create1(EPOLL_CLOEXEC);
 	c->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	c->tickfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	c->sender = route_sender_create(route_ring);
-	if (c->epfd < 0 || c->stopfd < 0 || c->tickfd < 0 || c->sender == NULL ||
-			timerfd_settime(c->tickfd, 0, &its, NULL) != 0 || add_fd(c->epfd, c->stopfd) != 0 ||
-			add_fd(c->epfd, c->tickfd) != 0) {
+	c->rib = c->sender ? rib_create(cfg->local_asn, emit_route_op, c->sender) : NULL;
+	if (c->epfd < 0 || c->stopfd < 0 || c->tickfd < 0 || c->rib == NULL ||
+			timerfd_settime(c->tickfd, 0, &its, NULL) != 0 ||
+			add_fd(c->epfd, c->stopfd, &c->stop_ev) != 0 ||
+			add_fd(c->epfd, c->tickfd, &c->tick_ev) != 0) {
 		CTL_LOG(ERR, "cannot set up the control loop: %s", strerror(errno));
 		goto fail;
 	}
-	rc = static_routes_install(cfg, c->sender);
+	rib_set_bgp_port(c->rib, VBR_PORT_IDC);
+	rc = static_routes_install(cfg, c->rib, c->sender);
 	if (rc != 0) {
 		CTL_LOG(ERR, "cannot queue the static routes: %s", strerror(-rc));
 		goto fail;
@@ -102,22 +306,27 @@ control_start(const struct vbr_config *cfg, struct rte_ring *route_ring)
 	c->backlog = route_sender_flush(c->sender);
 	CTL_LOG(INFO, "%u static route(s), %u static neighbour(s) queued for the FIB", cfg->nb_routes,
 			cfg->nb_neighbors);
+	c->bgp = bgp_create(cfg, c->rib, c->epfd);
+	if (c->bgp == NULL)
+		goto fail;
+	pthread_mutex_lock(&ctl_lock);
+	tel_ctl = c;
+	pthread_mutex_unlock(&ctl_lock);
+	rte_telemetry_register_cmd("/vbr/bgp", tel_bgp,
+			"BGP peers: state, timers, message and prefix counts. No parameters");
+	rte_telemetry_register_cmd("/vbr/rib", tel_rib,
+			"RIB: best route per prefix (the first 512). No parameters");
 	rc = rte_ctrl_thread_create(&c->thread, "vbr-ctrl", NULL, control_main, c);
 	if (rc != 0) {
 		CTL_LOG(ERR, "cannot start the control thread: %s", strerror(rc));
+		pthread_mutex_lock(&ctl_lock);
+		tel_ctl = NULL;
+		pthread_mutex_unlock(&ctl_lock);
 		goto fail;
 	}
 	return c;
 fail:
-	if (c->sender)
-		route_sender_destroy(c->sender);
-	if (c->epfd >= 0)
-		close(c->epfd);
-	if (c->stopfd >= 0)
-		close(c->stopfd);
-	if (c->tickfd >= 0)
-		close(c->tickfd);
-	free(c);
+	control_free(c);
 	return NULL;
 }
 
@@ -131,11 +340,10 @@ control_stop(struct control *c)
 	if (write(c->stopfd, &one, sizeof(one)) != sizeof(one))
 		CTL_LOG(WARNING, "cannot signal the control thread: %s", strerror(errno));
 	pthread_join(c->thread, NULL);
-	route_sender_destroy(c->sender);
-	close(c->epfd);
-	close(c->stopfd);
-	close(c->tickfd);
-	free(c);
+	pthread_mutex_lock(&ctl_lock);
+	tel_ctl = NULL;
+	pthread_mutex_unlock(&ctl_lock);
+	control_free(c);
 }
 
 size_t

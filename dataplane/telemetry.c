@@ -98,19 +98,20 @@ tel_fib_one(uint32_t prefix, uint8_t depth, const struct nexthop *nh, uint32_t n
 		void *arg)
 {
 	struct walk_arg *w = arg;
-	char key[24], a[16], val[RTE_TEL_MAX_STRING_LEN];
+	char a[16], val[RTE_TEL_MAX_STRING_LEN - 24], line[RTE_TEL_MAX_STRING_LEN];
 
-	if (w->n == RTE_TEL_MAX_DICT_ENTRIES)
+	if (w->n == RTE_TEL_MAX_ARRAY_ENTRIES)
 		return 1;
-	snprintf(key, sizeof(key), "%s/%u", config_ip_str(prefix, a, sizeof(a)), depth);
 	format_nh(nh, val, sizeof(val));
-	rte_tel_data_add_dict_string(w->d, key, val);
+	snprintf(line, sizeof(line), "%s/%u %s", config_ip_str(prefix, a, sizeof(a)), depth, val);
+	rte_tel_data_add_array_string(w->d, line);
 	w->n++;
 	return 0;
 }
 
-/* /vbr/fib: the route count and the first routes; /vbr/fib,ADDR: the route
- * a packet to ADDR takes. The lock keeps the writer still meanwhile. */
+/* /vbr/fib: the route count and the first 512 routes, one string each
+ * (telemetry's dict keys cannot hold dots); /vbr/fib,ADDR: the route a
+ * packet to ADDR takes. The lock keeps the writer still meanwhile. */
 static int
 tel_fib(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
@@ -142,7 +143,7 @@ tel_fib(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d
 		struct walk_arg w = { .d = e };
 
 		if (e != NULL) {
-			rte_tel_data_start_dict(e);
+			rte_tel_data_start_array(e, RTE_TEL_STRING_VAL);
 			fib_route_walk(tel_dp->fib, tel_fib_one, &w);
 			rte_tel_data_add_dict_container(d, "entries", e, 0);
 		}
@@ -158,18 +159,16 @@ tel_neigh(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	uint32_t max = fib_nexthop_max(tel_dp->fib);
 	unsigned n = 0;
 
-	rte_tel_data_start_dict(d);
+	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
 	pthread_mutex_lock(&tel_dp->fib_lock);
-	for (uint32_t id = 1; id < max && n < RTE_TEL_MAX_DICT_ENTRIES; id++) {
+	for (uint32_t id = 1; id < max && n < RTE_TEL_MAX_ARRAY_ENTRIES; id++) {
 		const struct nexthop *nh = fib_nexthop(tel_dp->fib, id);
-		char key[40], a[16], val[RTE_TEL_MAX_STRING_LEN];
+		char val[RTE_TEL_MAX_STRING_LEN];
 
 		if (nh->type != NH_GATEWAY)
 			continue;
-		snprintf(key, sizeof(key), "%s@%s", config_ip_str(nh->addr, a, sizeof(a)),
-				config_port_name(nh->port));
 		format_nh(nh, val, sizeof(val));
-		rte_tel_data_add_dict_string(d, key, val);
+		rte_tel_data_add_array_string(d, val);
 		n++;
 	}
 	pthread_mutex_unlock(&tel_dp->fib_lock);

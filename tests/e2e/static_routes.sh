@@ -85,8 +85,8 @@ noroute=$(( $(counter idc drop_no_route) - noroute_before ))
 
 # The FIB as vbrd shows it.
 vbr_tel /vbr/fib >"$WORK/fib.json"
-if grep -q '"192.168.0.0/16": "via 10.0.0.2 dev idc lladdr 02:00:00:00:1D:02"' "$WORK/fib.json" &&
-	grep -q '"172.20.0.0/16": "via 172.16.0.2 dev vpc lladdr 02:00:00:00:7C:02"' "$WORK/fib.json"; then
+if grep -q '"192.168.0.0/16 via 10.0.0.2 dev idc lladdr 02:00:00:00:1D:02"' "$WORK/fib.json" &&
+	grep -q '"172.20.0.0/16 via 172.16.0.2 dev vpc lladdr 02:00:00:00:7C:02"' "$WORK/fib.json"; then
 	pass "FIB shows both static routes with resolved next hops"
 else
 	fail "FIB content"; cat "$WORK/fib.json"

@@ -1,0 +1,1068 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * BGP sessions: the RFC 4271 FSM over the kernel's TCP (reached through the
+ * IDC port's exception tap), with TCP-MD5 (RFC 2385) on the listening and the
+ * connecting sockets, connection collision detection (§6.8), timers, and the
+ * glue between decoded UPDATEs and the RIB.
+ *
+ * A peer may have two connections at once, the one we opened (OUT) and the
+ * one it opened (IN); each runs the FSM from OpenSent on, and collision
+ * detection keeps one. The peer's state is that of its most advanced one.
+ * Everything here runs on the single control thread: no locks.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <rte_common.h>
+
+#include "bgp.h"
+#include "bgp_msg.h"
+#include "ctl_log.h"
+#include "evloop.h"
+
+#define OPEN_HOLD_MS (240 * 1000)	/* RFC 4271 §8: large hold time in OpenSent */
+#define IDLE_HOLD_MIN_MS 1000		/* first retry after an error */
+#define IDLE_HOLD_MAX_MS (120 * 1000)
+#define STABLE_MS (60 * 1000)		/* up this long: the back-off starts over */
+#define WBUF_MAX (16u << 20)		/* a peer that does not read is dropped */
+#define RBUF_SIZE (4 * BGP_MAX_MSG_LEN)
+#define MSGS_PER_EVENT 64		/* fairness between sessions */
+
+enum { CONN_OUT = 0, CONN_IN = 1 };
+
+struct bgp_peer;
+
+struct bgp_conn {
+	struct ev_handler ev;
+	struct bgp_peer *peer;
+	int fd;
+	bool outgoing;
+	bool want_write;
+	enum bgp_state state;	/* CONNECT (TCP in progress), OPENSENT, OPENCONFIRM, ESTABLISHED */
+	uint64_t hold_deadline;	/* 0: none */
+	uint64_t keepalive_next;
+	uint16_t hold_time;
+	uint32_t remote_id;
+	bool as4;
+	bool route_refresh;
+	size_t rlen;
+	uint8_t rbuf[RBUF_SIZE];
+	uint8_t *wbuf;
+	size_t wlen, wcap;
+};
+
+struct bgp_peer {
+	struct bgp *bgp;
+	unsigned idx;
+	const struct vbr_bgp_peer *cfg;
+	const struct vbr_bgp_group *grp;
+	enum bgp_state state;
+	struct bgp_conn conn[2];
+	uint64_t idle_until;	/* Idle: no session before then */
+	uint64_t connect_at;	/* next outgoing attempt (ConnectRetry) */
+	uint64_t idle_hold_ms;	/* current back-off */
+	uint64_t established_at;
+	bool limit_logged;
+	struct bgp_peer_status st;
+};
+
+struct bgp {
+	const struct vbr_config *cfg;
+	struct rib *rib;
+	int epfd;
+	int listen_fd;
+	struct ev_handler listen_ev;
+	unsigned nb_peers;
+	struct bgp_peer peers[VBR_MAX_PEERS];
+	struct bgp_update upd; /* decode space (90 KiB): one message at a time */
+	uint8_t msg[BGP_MAX_MSG_LEN];
+};
+
+static const char *const state_names[] = {
+	[BGP_IDLE] = "Idle",
+	[BGP_CONNECT] = "Connect",
+	[BGP_ACTIVE] = "Active",
+	[BGP_OPENSENT] = "OpenSent",
+	[BGP_OPENCONFIRM] = "OpenConfirm",
+	[BGP_ESTABLISHED] = "Established",
+};
+
+const char *
+bgp_state_name(enum bgp_state s)
+{
+	return (unsigned)s < RTE_DIM(state_names) ? state_names[s] : "?";
+}
+
+static const char *
+ip_str(uint32_t a, char *buf)
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	return buf;
+}
+
+static struct sockaddr_in
+sin_of(uint32_t addr, uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port),
+		.sin_addr.s_addr = htonl(addr) };
+	return sin;
+}
+
+/* ------------------------------------------------------------- sockets */
+
+static int
+set_md5(int fd, uint32_t peer, const char *key)
+{
+	struct tcp_md5sig md5 = { 0 };
+	struct sockaddr_in sin = sin_of(peer, 0);
+	size_t len = strlen(key);
+
+	if (len == 0)
+		return 0;
+	memcpy(&md5.tcpm_addr, &sin, sizeof(sin));
+	md5.tcpm_keylen = (uint16_t)len;
+	memcpy(md5.tcpm_key, key, len);
+	return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)) == 0 ? 0 : -errno;
+}
+
+/* eBGP speaks to a directly connected neighbour: TTL 1 unless the group
+ * says multihop. */
+static void
+set_sockopts(int fd, const struct vbr_bgp_group *g)
+{
+	int ttl = g->multihop ? g->multihop : 1, one = 1, tos = IPTOS_PREC_INTERNETCONTROL;
+
+	setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+static int
+ev_add(struct bgp *b, int fd, struct ev_handler *h, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = h };
+
+	return epoll_ctl(b->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void
+ev_mod(struct bgp *b, int fd, struct ev_handler *h, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = h };
+
+	epoll_ctl(b->epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
+/* ------------------------------------------------------------- sending */
+
+static void conn_close(struct bgp_conn *c, const char *why, bool error);
+
+static int
+conn_flush(struct bgp_conn *c)
+{
+	while (c->wlen > 0) {
+		ssize_t n = send(c->fd, c->wbuf, c->wlen, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		memmove(c->wbuf, c->wbuf + n, c->wlen - (size_t)n);
+		c->wlen -= (size_t)n;
+	}
+	if ((c->wlen > 0) != c->want_write) {
+		c->want_write = c->wlen > 0;
+		ev_mod(c->peer->bgp, c->fd, &c->ev, EPOLLIN | (c->want_write ? EPOLLOUT : 0));
+	}
+	return 0;
+}
+
+static int
+conn_send(struct bgp_conn *c, const uint8_t *msg, size_t len)
+{
+	struct bgp_peer *p = c->peer;
+
+	if (c->wlen + len > WBUF_MAX)
+		return -ENOBUFS;
+	if (c->wlen + len > c->wcap) {
+		size_t cap = c->wcap ? c->wcap : 65536;
+		uint8_t *nb;
+
+		while (cap < c->wlen + len)
+			cap *= 2;
+		nb = realloc(c->wbuf, cap);
+		if (nb == NULL)
+			return -ENOMEM;
+		c->wbuf = nb;
+		c->wcap = cap;
+	}
+	memcpy(c->wbuf + c->wlen, msg, len);
+	c->wlen += len;
+	p->st.msgs_out++;
+	if (len > 18 && msg[18] == BGP_MSG_UPDATE)
+		p->st.updates_out++;
+	return conn_flush(c);
+}
+
+static void
+send_notification(struct bgp_conn *c, const struct bgp_notify *n)
+{
+	uint8_t buf[BGP_MAX_MSG_LEN];
+	char name[96];
+	int len = bgp_notification_encode(buf, sizeof(buf), n);
+
+	if (len > 0 && conn_send(c, buf, (size_t)len) == 0)
+		conn_flush(c);
+	bgp_notify_name(name, sizeof(name), n->code, n->subcode);
+	snprintf(c->peer->st.last_error, sizeof(c->peer->st.last_error), "sent NOTIFICATION %s",
+			name);
+}
+
+static void
+notify_and_close(struct bgp_conn *c, uint8_t code, uint8_t subcode, const char *why)
+{
+	struct bgp_notify n = { .code = code, .subcode = subcode };
+
+	send_notification(c, &n);
+	conn_close(c, why, true);
+}
+
+static int
+send_open(struct bgp_conn *c)
+{
+	struct bgp_peer *p = c->peer;
+	const struct vbr_config *cfg = p->bgp->cfg;
+	struct bgp_open o;
+	uint8_t buf[BGP_MAX_MSG_LEN];
+	int len;
+
+	bgp_open_init_local(&o, cfg->local_asn, p->grp->hold_time, cfg->router_id);
+	len = bgp_open_encode(buf, sizeof(buf), &o);
+	if (len < 0)
+		return len;
+	return conn_send(c, buf, (size_t)len);
+}
+
+static int
+send_keepalive(struct bgp_conn *c)
+{
+	uint8_t buf[BGP_HDR_LEN];
+	int len = bgp_keepalive_encode(buf, sizeof(buf));
+
+	if (len < 0)
+		return len;
+	c->keepalive_next = c->hold_time ? ctl_now_ms() + c->hold_time * 1000u / 3 : 0;
+	return conn_send(c, buf, (size_t)len);
+}
+
+/* Our BGP CIDR blocks: ORIGIN IGP, AS_PATH our ASN, NEXT_HOP our IDC
+ * address; then End-of-RIB. */
+static int
+announce_networks(struct bgp_conn *c)
+{
+	struct bgp_peer *p = c->peer;
+	const struct vbr_config *cfg = p->bgp->cfg;
+	struct bgp_codec_ctx ctx = { .as4 = c->as4 };
+	static struct bgp_path_attrs attrs;
+	struct bgp_prefix pfx[VBR_MAX_NETWORKS];
+	size_t done = 0;
+	int rc;
+
+	bgp_path_attrs_init_local(&attrs, cfg->local_asn, cfg->ports[VBR_PORT_IDC].address);
+	for (unsigned i = 0; i < cfg->nb_networks; i++)
+		pfx[i] = (struct bgp_prefix){ .addr = cfg->networks[i].addr,
+			.len = cfg->networks[i].len };
+	while (done < cfg->nb_networks) {
+		size_t wd = 0, ad = 0;
+		int len = bgp_update_encode(p->bgp->msg, sizeof(p->bgp->msg), &ctx, NULL, 0, &wd,
+				&attrs, pfx + done, cfg->nb_networks - done, &ad);
+
+		if (len < 0)
+			return len;
+		rc = conn_send(c, p->bgp->msg, (size_t)len);
+		if (rc != 0)
+			return rc;
+		done += ad;
+	}
+	p->st.announced = cfg->nb_networks;
+	rc = bgp_end_of_rib_encode(p->bgp->msg, sizeof(p->bgp->msg));
+	if (rc < 0)
+		return rc;
+	return conn_send(c, p->bgp->msg, (size_t)rc);
+}
+
+/* ------------------------------------------------------- state changes */
+
+static void
+peer_update_state(struct bgp_peer *p)
+{
+	enum bgp_state s = BGP_IDLE;
+
+	for (int i = 0; i < 2; i++)
+		if (p->conn[i].fd >= 0 && p->conn[i].state > s)
+			s = p->conn[i].state;
+	if (s == BGP_IDLE && ctl_now_ms() >= p->idle_until)
+		s = BGP_ACTIVE;
+	p->state = s;
+	p->st.state = s;
+}
+
+static void
+conn_reset(struct bgp_conn *c)
+{
+	c->fd = -1;
+	c->state = BGP_IDLE;
+	c->hold_deadline = 0;
+	c->keepalive_next = 0;
+	c->rlen = 0;
+	c->wlen = 0;
+	c->want_write = false;
+	c->as4 = false;
+	c->route_refresh = false;
+	c->remote_id = 0;
+	c->hold_time = 0;
+}
+
+/* Close one connection. When it was the established one, the peer's routes
+ * leave the RIB, and an error puts the peer in Idle for its back-off. */
+static void
+conn_close(struct bgp_conn *c, const char *why, bool error)
+{
+	struct bgp_peer *p = c->peer;
+	struct bgp *b = p->bgp;
+	uint64_t now = ctl_now_ms();
+	char a[16];
+
+	if (c->fd < 0)
+		return;
+	epoll_ctl(b->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	if (c->state == BGP_ESTABLISHED) {
+		struct rib_peer_stats rs;
+
+		rib_peer_stats(b->rib, p->idx, &rs);
+		BGP_LOG(NOTICE, "peer %s AS %u: session down: %s (was up %" PRIu64 " s, %" PRIu64
+				" prefixes)", ip_str(p->cfg->address, a), p->grp->peer_asn, why,
+				(now - p->established_at) / 1000, rs.accepted);
+		rib_peer_down(b->rib, p->idx);
+		if (now - p->established_at >= STABLE_MS)
+			p->idle_hold_ms = 0;
+		p->st.uptime_ms = 0;
+	} else {
+		BGP_LOG(INFO, "peer %s: %s connection closed in %s: %s", ip_str(p->cfg->address, a),
+				c->outgoing ? "outgoing" : "incoming", bgp_state_name(c->state), why);
+	}
+	if (error) {
+		p->idle_hold_ms = p->idle_hold_ms ? p->idle_hold_ms * 2 : IDLE_HOLD_MIN_MS;
+		if (p->idle_hold_ms > IDLE_HOLD_MAX_MS)
+			p->idle_hold_ms = IDLE_HOLD_MAX_MS;
+		if (p->idle_until < now + p->idle_hold_ms)
+			p->idle_until = now + p->idle_hold_ms;
+		if (p->connect_at < p->idle_until)
+			p->connect_at = p->idle_until;
+		if (p->st.last_error[0] == '\0' || strncmp(p->st.last_error, "sent", 4) != 0)
+			snprintf(p->st.last_error, sizeof(p->st.last_error), "%s", why);
+	}
+	conn_reset(c);
+	peer_update_state(p);
+}
+
+static void
+conn_established(struct bgp_conn *c)
+{
+	struct bgp_peer *p = c->peer;
+	struct bgp_conn *other = &p->conn[c->outgoing ? CONN_IN : CONN_OUT];
+	struct rib_peer_info info = {
+		.address = p->cfg->address, .bgp_id = c->remote_id, .asn = p->grp->peer_asn,
+		.max_prefixes = p->grp->max_prefixes,
+	};
+	char a[16];
+
+	if (other->fd >= 0)
+		notify_and_close(other, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION,
+				"connection collision: the other connection is established");
+	c->state = BGP_ESTABLISHED;
+	p->established_at = ctl_now_ms();
+	p->limit_logged = false;
+	p->st.established_count++;
+	p->st.remote_id = c->remote_id;
+	p->st.hold_time = c->hold_time;
+	p->st.as4 = c->as4;
+	p->st.last_error[0] = '\0';
+	rib_peer_set(p->bgp->rib, p->idx, &info);
+	peer_update_state(p);
+	BGP_LOG(NOTICE, "peer %s AS %u (%s): Established, hold time %u s, %s AS numbers",
+			ip_str(p->cfg->address, a), p->grp->peer_asn, p->grp->name, c->hold_time,
+			c->as4 ? "4-octet" : "2-octet");
+	if (announce_networks(c) != 0)
+		conn_close(c, "cannot send our announcements", true);
+}
+
+/* RFC 4271 §6.8: of two connections that both reached OpenConfirm (or got
+ * their OPEN), keep the one opened by the speaker with the higher BGP
+ * Identifier. Returns true if c survives. */
+static bool
+resolve_collision(struct bgp_conn *c)
+{
+	struct bgp_peer *p = c->peer;
+	struct bgp_conn *other = &p->conn[c->outgoing ? CONN_IN : CONN_OUT];
+	uint32_t local_id = p->bgp->cfg->router_id;
+	struct bgp_conn *loser;
+
+	if (other->fd < 0 || other->state < BGP_OPENCONFIRM)
+		return true;
+	if (other->state == BGP_ESTABLISHED) {
+		notify_and_close(c, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION,
+				"connection collision with an established session");
+		return false;
+	}
+	/* Local id lower: close the connection we opened. */
+	loser = local_id < c->remote_id ? &p->conn[CONN_OUT] : &p->conn[CONN_IN];
+	notify_and_close(loser, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION, "connection collision");
+	return loser != c;
+}
+
+/* ------------------------------------------------------- receiving */
+
+static void
+handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
+{
+	struct bgp_peer *p = c->peer;
+	struct bgp_notify err;
+	struct bgp_open o;
+	char a[16], id[16];
+
+	if (c->state != BGP_OPENSENT) {
+		notify_and_close(c, BGP_ERR_FSM,
+				c->state == BGP_OPENCONFIRM ? BGP_ERR_FSM_UNEXPECTED_OPENCONFIRM :
+							      BGP_ERR_FSM_UNEXPECTED_ESTABLISHED,
+				"OPEN in the wrong state");
+		return;
+	}
+	if (bgp_open_decode(msg, len, &o, &err) != 0 ||
+			bgp_open_check_peer_as(&o, p->grp->peer_asn, &err) != 0) {
+		send_notification(c, &err);
+		conn_close(c, "bad OPEN", true);
+		return;
+	}
+	if (o.bgp_id == p->bgp->cfg->router_id) {
+		notify_and_close(c, BGP_ERR_OPEN, BGP_ERR_OPEN_BAD_ID,
+				"peer's BGP Identifier is ours");
+		return;
+	}
+	if (!bgp_open_has_ipv4_unicast(&o)) {
+		notify_and_close(c, BGP_ERR_OPEN, BGP_ERR_OPEN_UNSUP_CAP,
+				"peer does not do IPv4 unicast");
+		return;
+	}
+	c->remote_id = o.bgp_id;
+	c->as4 = o.cap_as4;
+	c->route_refresh = o.cap_route_refresh;
+	/* RFC 4271 §4.2: the smaller of the two hold times. */
+	c->hold_time = o.hold_time < p->grp->hold_time ? o.hold_time : p->grp->hold_time;
+	c->state = BGP_OPENCONFIRM;
+	if (!resolve_collision(c))
+		return;
+	BGP_LOG(INFO, "peer %s: OPEN, AS %u, id %s, hold %u s%s%s", ip_str(p->cfg->address, a),
+			o.asn, ip_str(o.bgp_id, id), o.hold_time, o.cap_as4 ? ", 4-octet AS" : "",
+			o.cap_route_refresh ? ", route refresh" : "");
+	c->hold_deadline = c->hold_time ? ctl_now_ms() + c->hold_time * 1000u : 0;
+	if (send_keepalive(c) != 0)
+		conn_close(c, "cannot send KEEPALIVE", true);
+	peer_update_state(p);
+}
+
+/* Semantic checks that need the session (RFC 4271 §5.1.3, §6.3; RFC 7606
+ * treats a wrong NEXT_HOP or first AS as a withdrawal). NULL if fine. */
+static const char *
+path_invalid(const struct bgp_peer *p, const struct bgp_path_attrs *a, uint32_t nh)
+{
+	const struct vbr_port_config *idc = &p->bgp->cfg->ports[VBR_PORT_IDC];
+	uint32_t mask = idc->prefix_len ? ~0u << (32 - idc->prefix_len) : 0;
+	uint32_t first;
+
+	if (nh == 0 || nh >> 28 >= 14 || nh >> 24 == 127)
+		return "NEXT_HOP is not a unicast address";
+	if (nh == idc->address)
+		return "NEXT_HOP is our own address";
+	if ((nh & mask) != (idc->address & mask))
+		return "NEXT_HOP is not on the IDC port's subnet";
+	if (bgp_as_path_first_as(&a->as_path, &first) != 0 || first != p->grp->peer_asn)
+		return "AS_PATH does not start with the peer's AS";
+	return NULL;
+}
+
+static void
+log_limit(struct bgp_peer *p)
+{
+	char a[16];
+
+	if (p->limit_logged)
+		return;
+	p->limit_logged = true;
+	BGP_LOG(WARNING, "peer %s AS %u: maximum of %u prefixes reached: the excess is not installed",
+			ip_str(p->cfg->address, a), p->grp->peer_asn, p->grp->max_prefixes);
+}
+
+/* Cease / Maximum Number of Prefixes Reached, with AFI/SAFI and the limit
+ * (RFC 4486 §4), and a hold-down before the peer may come back. */
+static void
+teardown_max_prefixes(struct bgp_conn *c)
+{
+	struct bgp_peer *p = c->peer;
+	uint32_t max = p->grp->max_prefixes;
+	struct bgp_notify n = { .code = BGP_ERR_CEASE, .subcode = BGP_ERR_CEASE_MAX_PREFIXES,
+		.data_len = 7,
+		.data = { 0, BGP_AFI_IPV4, BGP_SAFI_UNICAST, max >> 24, (max >> 16) & 0xff,
+			(max >> 8) & 0xff, max & 0xff } };
+	char a[16];
+
+	BGP_LOG(WARNING, "peer %s AS %u: more than %u prefixes: session torn down for %u s",
+			ip_str(p->cfg->address, a), p->grp->peer_asn, max, p->grp->max_prefixes_restart);
+	send_notification(c, &n);
+	conn_close(c, "maximum number of prefixes reached", true);
+	p->idle_until = ctl_now_ms() + p->grp->max_prefixes_restart * 1000ull;
+	p->connect_at = p->idle_until;
+}
+
+static void
+handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
+{
+	struct bgp_peer *p = c->peer;
+	struct bgp *b = p->bgp;
+	struct bgp_update *u = &b->upd;
+	struct bgp_codec_ctx ctx = { .as4 = c->as4 };
+	struct rib_attrs *ra = NULL;
+	bool withdraw_all, loop = false, over = false;
+	char a[16];
+
+	p->st.updates_in++;
+	if (c->state != BGP_ESTABLISHED) {
+		notify_and_close(c, BGP_ERR_FSM,
+				c->state == BGP_OPENSENT ? BGP_ERR_FSM_UNEXPECTED_OPENSENT :
+							   BGP_ERR_FSM_UNEXPECTED_OPENCONFIRM,
+				"UPDATE before Established");
+		return;
+	}
+	if (bgp_update_decode(msg, len, &ctx, u) != 0 || u->action == BGP_UPDATE_SESSION_RESET) {
+		char name[96];
+
+		bgp_notify_name(name, sizeof(name), u->err.code, u->err.subcode);
+		BGP_LOG(WARNING, "peer %s: malformed UPDATE: %s", ip_str(p->cfg->address, a), name);
+		send_notification(c, &u->err);
+		conn_close(c, "malformed UPDATE", true);
+		return;
+	}
+	withdraw_all = u->action == BGP_UPDATE_TREAT_AS_WITHDRAW;
+	if (withdraw_all)
+		BGP_LOG(WARNING, "peer %s: UPDATE treated as withdraw (RFC 7606): %s",
+				ip_str(p->cfg->address, a), u->reason ? u->reason : "error");
+	else if (u->reason != NULL)
+		BGP_LOG(INFO, "peer %s: UPDATE attribute discarded (RFC 7606): %s",
+				ip_str(p->cfg->address, a), u->reason);
+
+	for (unsigned i = 0; i < u->n_withdrawn; i++)
+		rib_bgp_withdraw(b->rib, p->idx, u->withdrawn[i].addr, u->withdrawn[i].len);
+	if (u->n_announced == 0)
+		return;
+	if (!withdraw_all) {
+		loop = bgp_as_path_contains(&u->attrs.as_path, b->cfg->local_asn);
+		ra = rib_attrs_new(&u->attrs, true);
+		if (ra == NULL) {
+			notify_and_close(c, BGP_ERR_CEASE, BGP_ERR_CEASE_OUT_OF_RESOURCES,
+					"out of memory");
+			return;
+		}
+	}
+	for (unsigned i = 0; i < u->n_announced; i++) {
+		const struct bgp_prefix *pf = &u->announced[i];
+		const char *bad = withdraw_all ?
+				"treat-as-withdraw" :
+				path_invalid(p, &u->attrs, bgp_prefix_next_hop(&u->attrs, pf));
+		int rc;
+
+		if (bad != NULL) {
+			if (!withdraw_all) {
+				p->st.prefixes_invalid++;
+				if (i == 0)
+					BGP_LOG(WARNING, "peer %s: routes ignored: %s",
+							ip_str(p->cfg->address, a), bad);
+			}
+			rib_bgp_withdraw(b->rib, p->idx, pf->addr, pf->len);
+			continue;
+		}
+		if (pf->mp && ra->next_hop != u->attrs.mp_next_hop) {
+			/* MP_REACH's next hop for its own prefixes (rare for IPv4). */
+			struct bgp_path_attrs *tmp = &u->attrs;
+			uint32_t keep = tmp->next_hop;
+			struct rib_attrs *mra;
+
+			tmp->next_hop = tmp->mp_next_hop;
+			mra = rib_attrs_new(tmp, true);
+			tmp->next_hop = keep;
+			if (mra == NULL)
+				continue;
+			rc = rib_bgp_announce(b->rib, p->idx, pf->addr, pf->len, mra, loop);
+			rib_attrs_put(mra);
+		} else {
+			rc = rib_bgp_announce(b->rib, p->idx, pf->addr, pf->len, ra, loop);
+		}
+		if (rc == RIB_OVER_LIMIT)
+			over = true;
+	}
+	if (ra != NULL)
+		rib_attrs_put(ra);
+	if (over) {
+		if (p->grp->max_prefixes_action == VBR_MAXPFX_TEARDOWN)
+			teardown_max_prefixes(c);
+		else
+			log_limit(p);
+	}
+}
+
+static void
+handle_notification(struct bgp_conn *c, const uint8_t *msg, size_t len)
+{
+	struct bgp_peer *p = c->peer;
+	struct bgp_notify n, err;
+	char name[96], text[300] = "", why[420];
+
+	if (bgp_notification_decode(msg, len, &n, &err) != 0) {
+		conn_close(c, "malformed NOTIFICATION", true);
+		return;
+	}
+	bgp_notify_name(name, sizeof(name), n.code, n.subcode);
+	if (bgp_notify_shutdown_msg(&n, text + 3, sizeof(text) - 3) == 0)
+		memcpy(text, " (\"", 3), strncat(text, "\")", sizeof(text) - strlen(text) - 1);
+	snprintf(why, sizeof(why), "received NOTIFICATION %s%s", name, text);
+	memcpy(p->st.last_error, why, sizeof(p->st.last_error) - 1);
+	p->st.last_error[sizeof(p->st.last_error) - 1] = '\0';
+	conn_close(c, why, true);
+}
+
+static void
+handle_route_refresh(struct bgp_conn *c, const uint8_t *msg, size_t len)
+{
+	struct bgp_route_refresh rr;
+	struct bgp_notify err;
+
+	if (bgp_route_refresh_decode(msg, len, &rr, &err) != 0) {
+		send_notification(c, &err);
+		conn_close(c, "malformed ROUTE-REFRESH", true);
+		return;
+	}
+	/* RFC 2918 §4: other AFI/SAFIs are ignored. */
+	if (c->state == BGP_ESTABLISHED && bgp_route_refresh_is_ipv4_unicast(&rr) &&
+			rr.subtype == 0 && announce_networks(c) != 0)
+		conn_close(c, "cannot send our announcements", true);
+}
+
+/* One whole, header-checked message. */
+static void
+handle_msg(struct bgp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+{
+	struct bgp_notify err;
+
+	c->peer->st.msgs_in++;
+	/* RFC 4271 §6.5: KEEPALIVE and UPDATE restart the hold timer. */
+	if (c->hold_time && c->state >= BGP_OPENCONFIRM)
+		c->hold_deadline = ctl_now_ms() + c->hold_time * 1000u;
+	switch (type) {
+	case BGP_MSG_OPEN:
+		handle_open(c, msg, len);
+		break;
+	case BGP_MSG_UPDATE:
+		handle_update(c, msg, len);
+		break;
+	case BGP_MSG_NOTIFICATION:
+		handle_notification(c, msg, len);
+		break;
+	case BGP_MSG_KEEPALIVE:
+		if (bgp_keepalive_decode(msg, len, &err) != 0) {
+			send_notification(c, &err);
+			conn_close(c, "malformed KEEPALIVE", true);
+		} else if (c->state == BGP_OPENSENT) {
+			notify_and_close(c, BGP_ERR_FSM, BGP_ERR_FSM_UNEXPECTED_OPENSENT,
+					"KEEPALIVE in OpenSent");
+		} else if (c->state == BGP_OPENCONFIRM) {
+			conn_established(c);
+		}
+		break;
+	case BGP_MSG_ROUTE_REFRESH:
+		handle_route_refresh(c, msg, len);
+		break;
+	default:
+		notify_and_close(c, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_TYPE, "bad message type");
+	}
+}
+
+static void
+conn_read(struct bgp_conn *c)
+{
+	unsigned msgs = 0;
+	ssize_t n = recv(c->fd, c->rbuf + c->rlen, sizeof(c->rbuf) - c->rlen, MSG_DONTWAIT);
+
+	if (n == 0) {
+		conn_close(c, "connection closed by the peer", true);
+		return;
+	}
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			char why[96];
+
+			snprintf(why, sizeof(why), "read: %s", strerror(errno));
+			conn_close(c, why, true);
+		}
+		return;
+	}
+	c->rlen += (size_t)n;
+	while (c->fd >= 0 && msgs < MSGS_PER_EVENT) {
+		struct bgp_frame f;
+		struct bgp_notify err;
+
+		if (bgp_frame_next(c->rbuf, c->rlen, &f, &err) != 0) {
+			send_notification(c, &err);
+			conn_close(c, "bad message header", true);
+			return;
+		}
+		if (f.status != BGP_FRAME_MSG)
+			break;
+		handle_msg(c, f.type, c->rbuf, f.len);
+		if (c->fd < 0)
+			return;
+		memmove(c->rbuf, c->rbuf + f.len, c->rlen - f.len);
+		c->rlen -= f.len;
+		msgs++;
+	}
+}
+
+static void
+conn_connected(struct bgp_conn *c)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+		err = errno;
+	if (err != 0) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "connect: %s", strerror(err));
+		conn_close(c, why, false);
+		return;
+	}
+	c->state = BGP_OPENSENT;
+	c->hold_deadline = ctl_now_ms() + OPEN_HOLD_MS;
+	ev_mod(c->peer->bgp, c->fd, &c->ev, EPOLLIN);
+	c->want_write = false;
+	if (send_open(c) != 0)
+		conn_close(c, "cannot send OPEN", true);
+	peer_update_state(c->peer);
+}
+
+static void
+conn_event(struct ev_handler *h, uint32_t events)
+{
+	struct bgp_conn *c = (struct bgp_conn *)h;
+
+	if (c->fd < 0)
+		return;
+	if (c->state == BGP_CONNECT) {
+		if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+			conn_connected(c);
+		return;
+	}
+	if (events & EPOLLIN)
+		conn_read(c);
+	else if (events & (EPOLLERR | EPOLLHUP))
+		conn_close(c, "connection error", true);
+	if (c->fd >= 0 && (events & EPOLLOUT) && conn_flush(c) != 0)
+		conn_close(c, "write error", true);
+}
+
+/* ---------------------------------------------------- opening sessions */
+
+static int
+peer_connect(struct bgp_peer *p)
+{
+	struct bgp *b = p->bgp;
+	struct bgp_conn *c = &p->conn[CONN_OUT];
+	struct sockaddr_in local = sin_of(b->cfg->ports[VBR_PORT_IDC].address, 0);
+	struct sockaddr_in remote = sin_of(p->cfg->address, BGP_PORT);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), rc;
+	char a[16];
+
+	if (fd < 0)
+		return -errno;
+	set_sockopts(fd, p->grp);
+	rc = set_md5(fd, p->cfg->address, p->grp->key);
+	if (rc != 0) {
+		BGP_LOG(ERR, "peer %s: cannot set its TCP-MD5 key: %s", ip_str(p->cfg->address, a),
+				strerror(-rc));
+		close(fd);
+		return rc;
+	}
+	if (bind(fd, (struct sockaddr *)&local, sizeof(local)) != 0 ||
+			(connect(fd, (struct sockaddr *)&remote, sizeof(remote)) != 0 &&
+					errno != EINPROGRESS)) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	conn_reset(c);
+	c->fd = fd;
+	c->state = BGP_CONNECT;
+	if (ev_add(b, fd, &c->ev, EPOLLIN | EPOLLOUT) != 0) {
+		rc = -errno;
+		close(fd);
+		conn_reset(c);
+		return rc;
+	}
+	peer_update_state(p);
+	return 0;
+}
+
+static struct bgp_peer *
+peer_by_addr(struct bgp *b, uint32_t addr)
+{
+	for (unsigned i = 0; i < b->nb_peers; i++)
+		if (b->peers[i].cfg->address == addr)
+			return &b->peers[i];
+	return NULL;
+}
+
+static void
+listen_event(struct ev_handler *h, uint32_t events)
+{
+	struct bgp *b = container_of(h, struct bgp, listen_ev);
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	struct bgp_peer *p;
+	struct bgp_conn *c;
+	char a[16];
+	int fd;
+
+	(void)events;
+	fd = accept4(b->listen_fd, (struct sockaddr *)&sin, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	p = peer_by_addr(b, ntohl(sin.sin_addr.s_addr));
+	if (p == NULL) {
+		BGP_LOG(INFO, "connection from %s refused: not a configured BGP peer",
+				ip_str(ntohl(sin.sin_addr.s_addr), a));
+		close(fd);
+		return;
+	}
+	if (ctl_now_ms() < p->idle_until || p->conn[CONN_IN].state == BGP_ESTABLISHED ||
+			p->conn[CONN_OUT].state == BGP_ESTABLISHED) {
+		/* Held down, or a session is up: the newcomer loses (§6.8). */
+		struct bgp_notify n = { .code = BGP_ERR_CEASE,
+			.subcode = BGP_ERR_CEASE_CONNECTION_REJECTED };
+		uint8_t buf[64];
+		int l = bgp_notification_encode(buf, sizeof(buf), &n);
+
+		if (l > 0 && send(fd, buf, (size_t)l, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+			/* It is going away anyway. */
+		}
+		close(fd);
+		return;
+	}
+	c = &p->conn[CONN_IN];
+	if (c->fd >= 0)
+		conn_close(c, "replaced by a new incoming connection", false);
+	set_sockopts(fd, p->grp);
+	conn_reset(c);
+	c->fd = fd;
+	c->state = BGP_OPENSENT;
+	c->hold_deadline = ctl_now_ms() + OPEN_HOLD_MS;
+	if (ev_add(b, fd, &c->ev, EPOLLIN) != 0) {
+		close(fd);
+		conn_reset(c);
+		return;
+	}
+	if (send_open(c) != 0)
+		conn_close(c, "cannot send OPEN", true);
+	peer_update_state(p);
+}
+
+static int
+listen_start(struct bgp *b)
+{
+	struct sockaddr_in sin = sin_of(b->cfg->ports[VBR_PORT_IDC].address, BGP_PORT);
+	int one = 1, rc;
+
+	b->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (b->listen_fd < 0)
+		return -errno;
+	setsockopt(b->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* The address is on the exception tap; do not depend on the order in
+	 * which the kernel sees it come up. */
+	setsockopt(b->listen_fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
+	for (unsigned i = 0; i < b->nb_peers; i++) {
+		rc = set_md5(b->listen_fd, b->peers[i].cfg->address, b->peers[i].grp->key);
+		if (rc != 0)
+			return rc;
+	}
+	if (bind(b->listen_fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+			listen(b->listen_fd, 16) != 0)
+		return -errno;
+	b->listen_ev.fn = listen_event;
+	return ev_add(b, b->listen_fd, &b->listen_ev, EPOLLIN) == 0 ? 0 : -errno;
+}
+
+/* ------------------------------------------------------------- timers */
+
+static void
+conn_timers(struct bgp_conn *c, uint64_t now)
+{
+	if (c->fd < 0)
+		return;
+	if (c->hold_deadline && now >= c->hold_deadline) {
+		if (c->state == BGP_CONNECT) {
+			conn_close(c, "connect timed out", false);
+			return;
+		}
+		notify_and_close(c, BGP_ERR_HOLD_TIMER, 0, "hold timer expired");
+		return;
+	}
+	if (c->keepalive_next && now >= c->keepalive_next && c->state >= BGP_OPENCONFIRM &&
+			send_keepalive(c) != 0)
+		conn_close(c, "cannot send KEEPALIVE", true);
+}
+
+void
+bgp_tick(struct bgp *b)
+{
+	uint64_t now = ctl_now_ms();
+
+	for (unsigned i = 0; i < b->nb_peers; i++) {
+		struct bgp_peer *p = &b->peers[i];
+		char a[16];
+
+		conn_timers(&p->conn[CONN_OUT], now);
+		conn_timers(&p->conn[CONN_IN], now);
+		/* ConnectRetry: an outgoing attempt still pending is given up. */
+		if (p->conn[CONN_OUT].state == BGP_CONNECT && now >= p->connect_at)
+			conn_close(&p->conn[CONN_OUT], "no answer before ConnectRetry", false);
+		if (!p->grp->passive && p->conn[CONN_OUT].fd < 0 && p->state < BGP_OPENSENT &&
+				now >= p->idle_until && now >= p->connect_at) {
+			int rc = peer_connect(p);
+
+			p->connect_at = now + p->grp->connect_retry * 1000ull;
+			if (rc != 0)
+				BGP_LOG(DEBUG, "peer %s: connect: %s", ip_str(p->cfg->address, a),
+						strerror(-rc));
+		}
+		peer_update_state(p);
+		if (p->state == BGP_ESTABLISHED)
+			p->st.uptime_ms = now - p->established_at;
+	}
+}
+
+/* ---------------------------------------------------------- lifecycle */
+
+struct bgp *
+bgp_create(const struct vbr_config *cfg, struct rib *rib, int epfd)
+{
+	struct bgp *b = calloc(1, sizeof(*b));
+	int rc;
+
+	if (b == NULL)
+		return NULL;
+	b->cfg = cfg;
+	b->rib = rib;
+	b->epfd = epfd;
+	b->listen_fd = -1;
+	b->nb_peers = cfg->nb_peers;
+	for (unsigned i = 0; i < b->nb_peers; i++) {
+		struct bgp_peer *p = &b->peers[i];
+
+		p->bgp = b;
+		p->idx = i;
+		p->cfg = &cfg->peers[i];
+		p->grp = &cfg->groups[p->cfg->group];
+		p->st.address = p->cfg->address;
+		p->st.asn = p->grp->peer_asn;
+		p->st.group = p->grp->name;
+		for (int k = 0; k < 2; k++) {
+			conn_reset(&p->conn[k]);
+			p->conn[k].peer = p;
+			p->conn[k].outgoing = k == CONN_OUT;
+			p->conn[k].ev.fn = conn_event;
+		}
+		rib_peer_set(rib, i, &(struct rib_peer_info){ .address = p->cfg->address,
+				.asn = p->grp->peer_asn, .max_prefixes = p->grp->max_prefixes });
+	}
+	if (b->nb_peers == 0)
+		return b;
+	rc = listen_start(b);
+	if (rc != 0) {
+		BGP_LOG(ERR, "cannot listen on TCP port %u: %s", BGP_PORT, strerror(-rc));
+		bgp_destroy(b);
+		return NULL;
+	}
+	BGP_LOG(INFO, "AS %u, router id %u.%u.%u.%u, %u peer(s), %u BGP CIDR block(s)",
+			cfg->local_asn, cfg->router_id >> 24, (cfg->router_id >> 16) & 0xff,
+			(cfg->router_id >> 8) & 0xff, cfg->router_id & 0xff, b->nb_peers,
+			cfg->nb_networks);
+	return b;
+}
+
+void
+bgp_destroy(struct bgp *b)
+{
+	if (b == NULL)
+		return;
+	for (unsigned i = 0; i < b->nb_peers; i++) {
+		for (int k = 0; k < 2; k++) {
+			struct bgp_conn *c = &b->peers[i].conn[k];
+
+			if (c->fd >= 0 && c->state >= BGP_OPENSENT) {
+				struct bgp_notify n;
+
+				bgp_notify_set_shutdown(&n, BGP_ERR_CEASE_ADMIN_SHUTDOWN,
+						"vbrd is stopping");
+				send_notification(c, &n);
+			}
+			conn_close(c, "vbrd is stopping", false);
+			free(c->wbuf);
+		}
+	}
+	if (b->listen_fd >= 0)
+		close(b->listen_fd);
+	free(b);
+}
+
+unsigned
+bgp_peer_count(const struct bgp *b)
+{
+	return b->nb_peers;
+}
+
+void
+bgp_peer_status(const struct bgp *b, unsigned idx, struct bgp_peer_status *st)
+{
+	const struct bgp_peer *p = &b->peers[idx];
+	struct rib_peer_stats rs;
+
+	*st = p->st;
+	rib_peer_stats(b->rib, idx, &rs);
+	st->prefixes_accepted = rs.accepted;
+	st->prefixes_best = rs.best;
+	st->prefixes_rejected_limit = rs.rejected_limit;
+	st->prefixes_rejected_loop = rs.rejected_loop;
+}

@@ -1,0 +1,765 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The RIB: a hash table of prefixes, each with its connected/static routes,
+ * the paths of the BGP peers that announced it, the best route and what the
+ * FIB was last told. Every change to a prefix ends in entry_update(), which
+ * re-runs the decision and emits at most one route op, only when the FIB's
+ * next hop for the prefix changes.
+ *
+ * Memory for a full table: entries live in one dense array (48 bytes each,
+ * the first BGP path inline) indexed by an open-addressing table of 8-byte
+ * slots kept at most half full. The dense array also makes peer down and
+ * the walk a linear scan of what exists, not of the table's capacity.
+ *
+ * The decision process is in rib_decide.c, the attributes in rib_attrs.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rib.h"
+#include "rib_internal.h"
+
+#define SRC_NONE 0xff /* best_src of an entry with no route */
+
+#define MIN_SLOTS 64u
+#define MIN_ENTRIES 32u
+
+/* Entry flags. */
+#define E_CONNECTED (1u << RIB_SRC_CONNECTED)
+#define E_STATIC (1u << RIB_SRC_STATIC)
+#define E_LOCAL_MASK (E_CONNECTED | E_STATIC)
+#define E_DIRTY 0x10  /* the FIB lags the best route: an emit failed */
+#define E_ZOMBIE 0x20 /* no route left, but its DEL could not be emitted */
+
+/* A next hop as a route op carries it; type NH_NONE: no route. */
+struct rib_nh {
+	uint32_t gateway;
+	uint8_t type;
+	uint8_t port;
+};
+
+struct rib_entry {
+	uint32_t prefix;
+	uint8_t len;
+	uint8_t flags;
+	uint8_t n_paths;
+	uint8_t cap_paths; /* 1: the only path is inline in paths.one */
+	uint8_t best_src;  /* enum rib_source or SRC_NONE */
+	uint8_t best_peer; /* when best_src is RIB_SRC_BGP */
+	uint8_t fib_type;  /* what the FIB holds (NH_NONE: nothing) */
+	uint8_t fib_port;
+	uint32_t fib_gw;
+	struct rib_nh local[2]; /* [RIB_SRC_CONNECTED], [RIB_SRC_STATIC] */
+	union {
+		struct rib_path one;
+		struct rib_path *many;
+	} paths;
+};
+
+_Static_assert(sizeof(struct rib_entry) == 48, "a full table's size depends on it");
+
+/* One slot of the index: idx is entry index + 1 (0: empty); hash is kept
+ * so that probing and rehashing rarely touch the entries. */
+struct rib_slot {
+	uint32_t hash;
+	uint32_t idx;
+};
+
+struct rib_peer {
+	struct rib_peer_stats st;
+	bool configured;
+};
+
+struct rib {
+	rib_emit_fn emit;
+	void *emit_arg;
+	uint32_t local_asn;
+	uint8_t bgp_port;
+
+	struct rib_entry *entries;
+	uint32_t n_entries;
+	uint32_t cap_entries;
+	struct rib_slot *slots;
+	uint32_t slot_mask;
+
+	uint32_t n_zombie;
+	uint32_t n_dirty;
+
+	struct rib_peer peers[RIB_MAX_PEERS];
+	/* Apart, as the decision process reads them by slot. */
+	struct rib_peer_info peer_info[RIB_MAX_PEERS];
+};
+
+#define NO_ENTRY UINT32_MAX
+
+static inline uint32_t
+mask_of(uint8_t len)
+{
+	return len ? ~0u << (32 - len) : 0;
+}
+
+static inline bool
+prefix_ok(uint32_t prefix, uint8_t len)
+{
+	return len <= 32 && (prefix & ~mask_of(len)) == 0;
+}
+
+static inline uint32_t
+prefix_hash(uint32_t prefix, uint8_t len)
+{
+	uint64_t k = ((uint64_t)prefix << 8 | len) * 0x9e3779b97f4a7c15ull;
+
+	/* Linear probing takes the low bits: mix the high ones down. */
+	k ^= k >> 32;
+	k *= 0xd6e8feb86659fd93ull;
+	k ^= k >> 32;
+	return (uint32_t)k;
+}
+
+static inline struct rib_path *
+paths_of(struct rib_entry *e)
+{
+	return e->cap_paths > 1 ? e->paths.many : &e->paths.one;
+}
+
+static inline const struct rib_path *
+cpaths_of(const struct rib_entry *e)
+{
+	return e->cap_paths > 1 ? e->paths.many : &e->paths.one;
+}
+
+static void
+flag_set(struct rib_entry *e, uint8_t flag, bool on, uint32_t *count)
+{
+	if (on && !(e->flags & flag)) {
+		e->flags |= flag;
+		(*count)++;
+	} else if (!on && (e->flags & flag)) {
+		e->flags &= (uint8_t)~flag;
+		(*count)--;
+	}
+}
+
+/* ----------------------------------------------------------------- index */
+
+static int
+slots_resize(struct rib *r, uint32_t cap)
+{
+	struct rib_slot *ns = calloc(cap, sizeof(*ns));
+	uint32_t old_cap = r->slot_mask + 1, mask = cap - 1;
+
+	if (ns == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < old_cap; i++) {
+		const struct rib_slot *s = &r->slots[i];
+		uint32_t pos;
+
+		if (s->idx == 0)
+			continue;
+		for (pos = s->hash & mask; ns[pos].idx != 0; pos = (pos + 1) & mask)
+			;
+		ns[pos] = *s;
+	}
+	free(r->slots);
+	r->slots = ns;
+	r->slot_mask = mask;
+	return 0;
+}
+
+static uint32_t
+entry_find(const struct rib *r, uint32_t prefix, uint8_t len)
+{
+	uint32_t h = prefix_hash(prefix, len);
+
+	for (uint32_t pos = h & r->slot_mask;; pos = (pos + 1) & r->slot_mask) {
+		const struct rib_slot *s = &r->slots[pos];
+
+		if (s->idx == 0)
+			return NO_ENTRY;
+		if (s->hash == h) {
+			const struct rib_entry *e = &r->entries[s->idx - 1];
+
+			if (e->prefix == prefix && e->len == len)
+				return s->idx - 1;
+		}
+	}
+}
+
+/* The slot that points at entry idx. */
+static uint32_t
+slot_of(const struct rib *r, uint32_t idx)
+{
+	const struct rib_entry *e = &r->entries[idx];
+	uint32_t pos = prefix_hash(e->prefix, e->len) & r->slot_mask;
+
+	while (r->slots[pos].idx != idx + 1)
+		pos = (pos + 1) & r->slot_mask;
+	return pos;
+}
+
+/* Backward-shift deletion: linear probing without tombstones, so that
+ * churn never degrades lookups. */
+static void
+slot_delete(struct rib *r, uint32_t hole)
+{
+	uint32_t mask = r->slot_mask;
+
+	for (uint32_t j = (hole + 1) & mask; r->slots[j].idx != 0; j = (j + 1) & mask) {
+		uint32_t home = r->slots[j].hash & mask;
+
+		/* j may fill the hole if the hole lies between its home and j. */
+		if (((j - home) & mask) >= ((j - hole) & mask)) {
+			r->slots[hole] = r->slots[j];
+			hole = j;
+		}
+	}
+	r->slots[hole].idx = 0;
+	r->slots[hole].hash = 0;
+}
+
+static int
+entry_insert(struct rib *r, uint32_t prefix, uint8_t len, uint32_t *idx)
+{
+	uint32_t h = prefix_hash(prefix, len), pos;
+	struct rib_entry *e;
+
+	if ((uint64_t)(r->n_entries + 1) * 2 > (uint64_t)r->slot_mask + 1) {
+		if (r->slot_mask + 1 > UINT32_MAX / 2 || slots_resize(r, (r->slot_mask + 1) * 2))
+			return -ENOMEM;
+	}
+	if (r->n_entries == r->cap_entries) {
+		struct rib_entry *ne;
+
+		if (r->cap_entries > UINT32_MAX / 4)
+			return -ENOMEM;
+		ne = realloc(r->entries, (size_t)r->cap_entries * 2 * sizeof(*ne));
+		if (ne == NULL)
+			return -ENOMEM;
+		r->entries = ne;
+		r->cap_entries *= 2;
+	}
+	*idx = r->n_entries++;
+	e = &r->entries[*idx];
+	memset(e, 0, sizeof(*e));
+	e->prefix = prefix;
+	e->len = len;
+	e->cap_paths = 1;
+	e->best_src = SRC_NONE;
+	e->fib_type = NH_NONE;
+	for (pos = h & r->slot_mask; r->slots[pos].idx != 0; pos = (pos + 1) & r->slot_mask)
+		;
+	r->slots[pos].hash = h;
+	r->slots[pos].idx = *idx + 1;
+	return 0;
+}
+
+/* Give memory back after a full table left (failures only keep it). */
+static void
+maybe_shrink(struct rib *r)
+{
+	uint32_t cap = r->slot_mask + 1;
+
+	if (cap > MIN_SLOTS && (uint64_t)r->n_entries * 8 < cap)
+		slots_resize(r, cap / 2);
+	if (r->cap_entries > MIN_ENTRIES && (uint64_t)r->n_entries * 4 < r->cap_entries) {
+		struct rib_entry *ne = realloc(r->entries, r->cap_entries / 2 * sizeof(*ne));
+
+		if (ne != NULL) {
+			r->entries = ne;
+			r->cap_entries /= 2;
+		}
+	}
+}
+
+/* Remove entry idx; the last entry moves into its place. */
+static void
+entry_remove(struct rib *r, uint32_t idx)
+{
+	struct rib_entry *e = &r->entries[idx];
+	uint32_t last = r->n_entries - 1;
+
+	flag_set(e, E_DIRTY, false, &r->n_dirty);
+	flag_set(e, E_ZOMBIE, false, &r->n_zombie);
+	if (e->cap_paths > 1)
+		free(e->paths.many);
+	slot_delete(r, slot_of(r, idx));
+	if (idx != last) {
+		r->slots[slot_of(r, last)].idx = idx + 1;
+		r->entries[idx] = r->entries[last];
+	}
+	r->n_entries--;
+	maybe_shrink(r);
+}
+
+/* ----------------------------------------------------------------- paths */
+
+static int
+path_find(const struct rib_entry *e, unsigned peer)
+{
+	const struct rib_path *p = cpaths_of(e);
+
+	for (unsigned i = 0; i < e->n_paths; i++)
+		if (p[i].peer == peer)
+			return (int)i;
+	return -1;
+}
+
+static int
+path_add(struct rib_entry *e, unsigned peer, struct rib_attrs *attrs)
+{
+	if (e->n_paths == e->cap_paths) {
+		unsigned cap = e->cap_paths * 2u;
+		struct rib_path *np;
+
+		if (cap > RIB_MAX_PEERS)
+			cap = RIB_MAX_PEERS;
+		if (e->cap_paths == 1) {
+			np = malloc(cap * sizeof(*np));
+			if (np == NULL)
+				return -ENOMEM;
+			np[0] = e->paths.one;
+		} else {
+			np = realloc(e->paths.many, cap * sizeof(*np));
+			if (np == NULL)
+				return -ENOMEM;
+		}
+		e->paths.many = np;
+		e->cap_paths = (uint8_t)cap;
+	}
+	paths_of(e)[e->n_paths].attrs = rib_attrs_get(attrs);
+	paths_of(e)[e->n_paths].peer = (uint8_t)peer;
+	e->n_paths++;
+	return 0;
+}
+
+static void
+path_remove(struct rib_entry *e, unsigned i)
+{
+	struct rib_path *p = paths_of(e);
+
+	rib_attrs_put(p[i].attrs);
+	p[i] = p[--e->n_paths];
+	/* Back inline: most prefixes come from one peer. */
+	if (e->cap_paths > 1 && e->n_paths <= 1) {
+		struct rib_path keep = p[0];
+
+		free(p);
+		e->cap_paths = 1;
+		e->paths.one = e->n_paths ? keep : (struct rib_path){NULL, 0};
+	}
+}
+
+/* The best route of e: its source and, for BGP, its path. */
+static uint8_t
+best_of(const struct rib *r, const struct rib_entry *e, const struct rib_path **bp)
+{
+	*bp = NULL;
+	if (e->flags & E_CONNECTED)
+		return RIB_SRC_CONNECTED;
+	if (e->flags & E_STATIC)
+		return RIB_SRC_STATIC;
+	if (e->n_paths == 0)
+		return SRC_NONE;
+	*bp = &cpaths_of(e)[rib_decide(cpaths_of(e), e->n_paths, r->peer_info)];
+	return RIB_SRC_BGP;
+}
+
+/* What the FIB should hold for e, from its recorded best. */
+static struct rib_nh
+wanted_nh(const struct rib *r, const struct rib_entry *e)
+{
+	struct rib_nh nh = {0, NH_NONE, 0};
+
+	if (e->best_src == RIB_SRC_CONNECTED || e->best_src == RIB_SRC_STATIC) {
+		nh = e->local[e->best_src];
+	} else if (e->best_src == RIB_SRC_BGP) {
+		const struct rib_path *p = cpaths_of(e);
+		unsigned i = 0;
+
+		while (p[i].peer != e->best_peer)
+			i++;
+		nh.type = NH_GATEWAY;
+		nh.port = r->bgp_port;
+		nh.gateway = p[i].attrs->next_hop;
+	}
+	return nh;
+}
+
+/* Bring the FIB in line with e's best: at most one op, none if equal. */
+static int
+fib_sync_entry(struct rib *r, struct rib_entry *e)
+{
+	struct rib_nh nh = wanted_nh(r, e);
+	struct route_op op = {.depth = e->len, .prefix = e->prefix};
+	int rc;
+
+	if (nh.type == e->fib_type &&
+		(nh.type == NH_NONE || (nh.port == e->fib_port && nh.gateway == e->fib_gw))) {
+		flag_set(e, E_DIRTY, false, &r->n_dirty);
+		return 0;
+	}
+	if (nh.type == NH_NONE) {
+		op.kind = ROUTE_OP_DEL;
+	} else {
+		op.kind = ROUTE_OP_ADD;
+		op.nh_type = nh.type;
+		op.port = nh.port;
+		op.gateway = nh.gateway;
+	}
+	rc = r->emit(&op, r->emit_arg);
+	if (rc < 0) {
+		/* The FIB keeps what it had: remembered, rib_fib_sync() retries. */
+		flag_set(e, E_DIRTY, true, &r->n_dirty);
+		return rc;
+	}
+	e->fib_type = nh.type;
+	e->fib_port = nh.port;
+	e->fib_gw = nh.gateway;
+	flag_set(e, E_DIRTY, false, &r->n_dirty);
+	return 0;
+}
+
+/*
+ * After any change to entry idx: decide, count, tell the FIB, and free the
+ * entry when nothing is left (it may then be replaced by the last entry).
+ */
+static int
+entry_update(struct rib *r, uint32_t idx)
+{
+	struct rib_entry *e = &r->entries[idx];
+	const struct rib_path *bp;
+	uint8_t src = best_of(r, e, &bp);
+	uint8_t peer = bp ? bp->peer : 0;
+	int rc;
+
+	if (src != e->best_src || (src == RIB_SRC_BGP && peer != e->best_peer)) {
+		if (e->best_src == RIB_SRC_BGP)
+			r->peers[e->best_peer].st.best--;
+		if (src == RIB_SRC_BGP)
+			r->peers[peer].st.best++;
+		e->best_src = src;
+		e->best_peer = peer;
+	}
+	rc = fib_sync_entry(r, e);
+	if (src == SRC_NONE && e->fib_type == NH_NONE)
+		entry_remove(r, idx);
+	else
+		flag_set(e, E_ZOMBIE, src == SRC_NONE, &r->n_zombie);
+	return rc;
+}
+
+/* ------------------------------------------------------------------- API */
+
+struct rib *
+rib_create(uint32_t local_asn, rib_emit_fn emit, void *emit_arg)
+{
+	struct rib *r;
+
+	if (emit == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return NULL;
+	r->emit = emit;
+	r->emit_arg = emit_arg;
+	r->local_asn = local_asn;
+	r->slots = calloc(MIN_SLOTS, sizeof(*r->slots));
+	r->entries = malloc(MIN_ENTRIES * sizeof(*r->entries));
+	if (r->slots == NULL || r->entries == NULL) {
+		free(r->slots);
+		free(r->entries);
+		free(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	r->slot_mask = MIN_SLOTS - 1;
+	r->cap_entries = MIN_ENTRIES;
+	return r;
+}
+
+void
+rib_destroy(struct rib *r)
+{
+	if (r == NULL)
+		return;
+	for (uint32_t i = 0; i < r->n_entries; i++) {
+		struct rib_entry *e = &r->entries[i];
+		struct rib_path *p = paths_of(e);
+
+		for (unsigned j = 0; j < e->n_paths; j++)
+			rib_attrs_put(p[j].attrs);
+		if (e->cap_paths > 1)
+			free(e->paths.many);
+	}
+	free(r->entries);
+	free(r->slots);
+	free(r);
+}
+
+int
+rib_local_add(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len, uint8_t nh_type,
+	uint8_t port, uint32_t gateway)
+{
+	uint32_t idx;
+	struct rib_entry *e;
+	int rc;
+
+	if (r == NULL || (src != RIB_SRC_CONNECTED && src != RIB_SRC_STATIC) ||
+		!prefix_ok(prefix, len) || nh_type == NH_NONE || nh_type > NH_BLACKHOLE)
+		return -EINVAL;
+	idx = entry_find(r, prefix, len);
+	if (idx == NO_ENTRY) {
+		rc = entry_insert(r, prefix, len, &idx);
+		if (rc < 0)
+			return rc;
+	}
+	e = &r->entries[idx];
+	e->flags |= (uint8_t)(1u << src);
+	e->local[src] = (struct rib_nh){.gateway = gateway, .type = nh_type, .port = port};
+	return entry_update(r, idx);
+}
+
+int
+rib_local_del(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len)
+{
+	uint32_t idx;
+	struct rib_entry *e;
+
+	if (r == NULL || (src != RIB_SRC_CONNECTED && src != RIB_SRC_STATIC) ||
+		!prefix_ok(prefix, len))
+		return -EINVAL;
+	idx = entry_find(r, prefix, len);
+	if (idx == NO_ENTRY || !(r->entries[idx].flags & (1u << src)))
+		return -ENOENT;
+	e = &r->entries[idx];
+	e->flags &= (uint8_t) ~(1u << src);
+	memset(&e->local[src], 0, sizeof(e->local[src]));
+	return entry_update(r, idx);
+}
+
+/* Re-decide every prefix where peer has a path among others: its
+ * tie-breaking keys changed. */
+static int
+peer_rerank(struct rib *r, unsigned peer)
+{
+	int rc = 0;
+
+	for (uint32_t i = r->n_entries; i-- > 0;) {
+		struct rib_entry *e = &r->entries[i];
+		int err;
+
+		if (e->n_paths < 2 || path_find(e, peer) < 0)
+			continue;
+		err = entry_update(r, i);
+		if (err < 0 && rc == 0)
+			rc = err;
+	}
+	return rc;
+}
+
+int
+rib_peer_set(struct rib *r, unsigned peer, const struct rib_peer_info *info)
+{
+	struct rib_peer *pp;
+	bool rerank;
+
+	if (r == NULL || peer >= RIB_MAX_PEERS || info == NULL)
+		return -EINVAL;
+	pp = &r->peers[peer];
+	if (pp->configured && r->peer_info[peer].address != info->address) {
+		/* Another router in this slot: nothing of the old one stays. */
+		rib_peer_down(r, peer);
+		memset(&pp->st, 0, sizeof(pp->st));
+	}
+	rerank = pp->st.accepted > 0 && r->peer_info[peer].bgp_id != info->bgp_id;
+	r->peer_info[peer] = *info;
+	pp->configured = true;
+	return rerank ? peer_rerank(r, peer) : 0;
+}
+
+void
+rib_set_bgp_port(struct rib *r, uint8_t port)
+{
+	if (r == NULL || r->bgp_port == port)
+		return;
+	r->bgp_port = port;
+	/* Failures leave the entries dirty for rib_fib_sync(). */
+	for (uint32_t i = 0; i < r->n_entries; i++)
+		if (r->entries[i].best_src == RIB_SRC_BGP)
+			fib_sync_entry(r, &r->entries[i]);
+}
+
+int
+rib_bgp_announce(struct rib *r, unsigned peer, uint32_t prefix, uint8_t len,
+	struct rib_attrs *attrs, bool loop)
+{
+	struct rib_peer *pp;
+	struct rib_entry *e = NULL;
+	uint32_t idx;
+	int pi = -1, rc;
+
+	if (r == NULL || peer >= RIB_MAX_PEERS || attrs == NULL || !prefix_ok(prefix, len))
+		return -EINVAL;
+	pp = &r->peers[peer];
+	if (!pp->configured)
+		return -ENOENT;
+	idx = entry_find(r, prefix, len);
+	if (idx != NO_ENTRY) {
+		e = &r->entries[idx];
+		pi = path_find(e, peer);
+	}
+	if (loop) {
+		pp->st.rejected_loop++;
+		if (pi < 0)
+			return RIB_LOOP;
+		path_remove(e, (unsigned)pi);
+		pp->st.accepted--;
+		rc = entry_update(r, idx);
+		return rc < 0 ? rc : RIB_LOOP;
+	}
+	if (pi >= 0) {
+		/* A replacement: take the new reference before dropping the old
+		 * one, which may be the same attributes. */
+		struct rib_path *p = &paths_of(e)[pi];
+		struct rib_attrs *old = p->attrs;
+
+		p->attrs = rib_attrs_get(attrs);
+		rib_attrs_put(old);
+	} else {
+		if (pp->st.accepted >= r->peer_info[peer].max_prefixes) {
+			pp->st.rejected_limit++;
+			return RIB_OVER_LIMIT;
+		}
+		if (idx == NO_ENTRY) {
+			rc = entry_insert(r, prefix, len, &idx);
+			if (rc < 0)
+				return rc;
+		}
+		e = &r->entries[idx];
+		rc = path_add(e, peer, attrs);
+		if (rc < 0) {
+			if (e->n_paths == 0 && !(e->flags & E_LOCAL_MASK) && e->fib_type == NH_NONE)
+				entry_remove(r, idx);
+			return rc;
+		}
+		pp->st.accepted++;
+	}
+	rc = entry_update(r, idx);
+	return rc < 0 ? rc : RIB_ACCEPTED;
+}
+
+int
+rib_bgp_withdraw(struct rib *r, unsigned peer, uint32_t prefix, uint8_t len)
+{
+	uint32_t idx;
+	int pi;
+
+	if (r == NULL || peer >= RIB_MAX_PEERS || !prefix_ok(prefix, len))
+		return -EINVAL;
+	idx = entry_find(r, prefix, len);
+	if (idx == NO_ENTRY)
+		return 0;
+	pi = path_find(&r->entries[idx], peer);
+	if (pi < 0)
+		return 0;
+	path_remove(&r->entries[idx], (unsigned)pi);
+	r->peers[peer].st.accepted--;
+	r->peers[peer].st.withdrawn++;
+	return entry_update(r, idx);
+}
+
+void
+rib_peer_down(struct rib *r, unsigned peer)
+{
+	struct rib_peer *pp;
+
+	if (r == NULL || peer >= RIB_MAX_PEERS)
+		return;
+	pp = &r->peers[peer];
+	/* Backwards: a freed entry is replaced by the last one, already seen. */
+	for (uint32_t i = r->n_entries; i-- > 0 && pp->st.accepted > 0;) {
+		int pi = path_find(&r->entries[i], peer);
+
+		if (pi < 0)
+			continue;
+		path_remove(&r->entries[i], (unsigned)pi);
+		pp->st.accepted--;
+		/* An emit failure leaves the entry dirty for rib_fib_sync(). */
+		entry_update(r, i);
+	}
+}
+
+int
+rib_fib_sync(struct rib *r)
+{
+	if (r == NULL)
+		return -EINVAL;
+	for (uint32_t i = r->n_entries; i-- > 0 && r->n_dirty > 0;) {
+		int rc;
+
+		if (!(r->entries[i].flags & E_DIRTY))
+			continue;
+		rc = entry_update(r, i);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+size_t
+rib_fib_pending(const struct rib *r)
+{
+	return r ? r->n_dirty : 0;
+}
+
+void
+rib_peer_stats(const struct rib *r, unsigned peer, struct rib_peer_stats *st)
+{
+	if (r == NULL || peer >= RIB_MAX_PEERS) {
+		memset(st, 0, sizeof(*st));
+		return;
+	}
+	*st = r->peers[peer].st;
+}
+
+int
+rib_walk(const struct rib *r, rib_walk_fn cb, void *arg)
+{
+	if (r == NULL || cb == NULL)
+		return -EINVAL;
+	for (uint32_t i = 0; i < r->n_entries; i++) {
+		const struct rib_entry *e = &r->entries[i];
+		const struct rib_attrs *attrs = NULL;
+		uint32_t next_hop;
+		int best_peer = -1, rc;
+
+		if (e->best_src == SRC_NONE)
+			continue;
+		if (e->best_src == RIB_SRC_BGP) {
+			const struct rib_path *p = cpaths_of(e);
+			unsigned j = 0;
+
+			while (p[j].peer != e->best_peer)
+				j++;
+			attrs = p[j].attrs;
+			best_peer = e->best_peer;
+			next_hop = attrs->next_hop;
+		} else {
+			next_hop = e->local[e->best_src].gateway;
+		}
+		rc = cb(e->prefix, e->len, (enum rib_source)e->best_src, best_peer, attrs, next_hop,
+			arg);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+size_t
+rib_size(const struct rib *r)
+{
+	return r ? r->n_entries - r->n_zombie : 0;
+}

@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# BGP peers for the end-to-end tests, each a real daemon from Debian running
+# in the IDC namespace (LAB.md): BIRD 2, GoBGP, ExaBGP. Each keeps its
+# config, sockets and logs in $WORK; each is stopped by its pid.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# bgp_config FILE PEER_ASN KEY [ACTION] [MAX]: vbrd's config with one BGP
+# group and peers 10.0.0.2, .3 and .4 on a /29 IDC subnet (.5 is a host that
+# is no peer); 172.20.0.0/16
+# stays a static route toward the VPC and is our BGP CIDR block.
+bgp_config() {
+	local file=$1 asn=$2 key=$3 action=${4:-drop} max=${5:-100}
+	cat >"$file" <<YAML
+vbr:
+  name: e2e-bgp-$E2E_ID
+  local_asn: 45104
+ports:
+  idc: { device: net_tap0, address: 10.0.0.1/29 }
+  vpc: { device: net_tap1, address: 172.16.0.1/30 }
+fib: { max_routes: 65536, max_tbl8: 1024 }
+bgp:
+  groups:
+    - { name: idc-core, peer_asn: $asn, key: "$key", description: "e2e IDC routers",
+        max_prefixes: $max, max_prefixes_action: $action, max_prefixes_restart: 5,
+        hold_time: 9, connect_retry: 2 }
+  peers:
+    - { group: idc-core, address: 10.0.0.2 }
+    - { group: idc-core, address: 10.0.0.3 }
+    - { group: idc-core, address: 10.0.0.4 }
+  networks: [ 172.20.0.0/16 ]
+routes:
+  - { prefix: 172.20.0.0/16, next_hop: 172.16.0.2 }
+YAML
+}
+
+# After start_vbrd: the IDC side gets a /29 and a second address for a
+# second peer; no static route toward the IDC hosts (BGP brings it).
+bgp_topology() {
+	ip -n "$NS_IDC" addr del 10.0.0.2/30 dev "$TAP_IDC"
+	ip -n "$NS_IDC" addr add 10.0.0.2/29 dev "$TAP_IDC"
+	ip -n "$NS_IDC" addr add 10.0.0.3/29 dev "$TAP_IDC"
+	ip -n "$NS_IDC" addr add 10.0.0.4/29 dev "$TAP_IDC"
+	ip -n "$NS_IDC" addr add 10.0.0.5/29 dev "$TAP_IDC"
+	ip -n "$NS_IDC" route replace default via 10.0.0.1
+}
+
+# start_bird NAME LOCAL_ADDR ASN KEY STATIC_ROUTES...: routes are
+# "prefix" lines (announced from protocol static st1); an empty key: no MD5.
+start_bird() {
+	local name=$1 addr=$2 asn=$3 key=$4
+	shift 4
+	local d=$WORK/$name pw=""
+	mkdir -p "$d"
+	[ -n "$key" ] && pw="password \"$key\";"
+	{
+		echo "router id $addr;"
+		echo "log \"$d/bird.log\" all;"
+		echo "protocol device { }"
+		echo "protocol static st1 { ipv4;"
+		for r in "$@"; do echo "  route $r blackhole;"; done
+		echo "}"
+		echo "protocol static st2 { disabled; ipv4; route 192.168.2.0/24 blackhole; }"
+		cat <<CONF
+protocol bgp vbr {
+  local $addr as $asn;
+  neighbor 10.0.0.1 as 45104;
+  $pw
+  hold time 9;
+  connect retry time 2;
+  connect delay time 1;
+  error wait time 1, 5;
+  ipv4 { import all; export where source = RTS_STATIC; };
+}
+CONF
+	} >"$d/bird.conf"
+	ip netns exec "$NS_IDC" timeout 600 bird -f -c "$d/bird.conf" -s "$d/bird.ctl" \
+		-P "$d/bird.pid" >"$d/stdout" 2>&1 &
+	PIDS+=($!)
+	eval "BIRD_PID_$name=$!"
+	wait_for 10 test -S "$d/bird.ctl"
+}
+
+birdc_() { local name=$1; shift; ip netns exec "$NS_IDC" birdc -s "$WORK/$name/bird.ctl" "$@"; }
+
+bird_established() { birdc_ "$1" show protocols vbr | grep -q Established; }
+
+# vbrd's view of a peer: a field of /vbr/bgp.
+peer_field() {
+	vbr_tel /vbr/bgp | python3 -c "
+import json, sys
+peers = json.load(sys.stdin)['/vbr/bgp'].values()
+print([p for p in peers if p['address'] == '$1'][0]['$2'])"
+}
+peer_established() { [ "$(peer_field "$1" state)" = Established ]; }
+
+# fib_lookup ADDR: the route a packet to ADDR takes in vbrd's FIB.
+fib_lookup() {
+	vbr_tel "/vbr/fib,$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['/vbr/fib']['lookup'])"
+}
+fib_routes() {
+	vbr_tel /vbr/fib | python3 -c "import json,sys; print(json.load(sys.stdin)['/vbr/fib']['routes'])"
+}
+fib_has() { fib_lookup "$1" | grep -q "^via $2 "; }
+fib_lacks() { ! fib_lookup "$1" | grep -q "^via "; }
+
+# start_gobgp NAME LOCAL_ADDR ASN KEY: gobgpd in the IDC namespace, its API on
+# the namespace's loopback; routes are added with gobgp_ NAME global rib add.
+start_gobgp() {
+	local name=$1 addr=$2 asn=$3 key=$4
+	local d=$WORK/$name pw=""
+	mkdir -p "$d"
+	[ -n "$key" ] && pw="auth-password = \"$key\""
+	cat >"$d/gobgpd.toml" <<CONF
+[global.config]
+  as = $asn
+  router-id = "$addr"
+  local-address-list = ["$addr"]
+
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "10.0.0.1"
+    peer-as = 45104
+    $pw
+  [neighbors.transport.config]
+    local-address = "$addr"
+  [neighbors.timers.config]
+    connect-retry = 2
+    hold-time = 9
+    keepalive-interval = 3
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv4-unicast"
+CONF
+	eval "GOBGP_PORT_$name=$((50051 + ${#PIDS[@]}))"
+	local port
+	eval "port=\$GOBGP_PORT_$name"
+	ip netns exec "$NS_IDC" timeout 600 gobgpd -f "$d/gobgpd.toml" --api-hosts "127.0.0.1:$port" \
+		--pprof-disable -p >"$d/gobgpd.log" 2>&1 &
+	PIDS+=($!)
+	eval "GOBGP_PID_$name=$!"
+	wait_for 10 gobgp_ "$name" global
+}
+
+gobgp_() {
+	local name=$1 port
+	shift
+	eval "port=\$GOBGP_PORT_$name"
+	ip netns exec "$NS_IDC" gobgp -u 127.0.0.1 -p "$port" "$@"
+}
+
+gobgp_established() {
+	gobgp_ "$1" neighbor 10.0.0.1 -j | python3 -c \
+		"import json,sys; n=json.load(sys.stdin); sys.exit(0 if n['state']['session_state']==6 else 1)"
+}

@@ -1,0 +1,1454 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The RIB (control/rib.c): preference between sources, each step of the
+ * RFC 4271 decision process, MED's non-transitivity, max_prefixes, loops,
+ * peer down, emit failures, a randomized differential test against a
+ * brute-force best-path computation, and a 1M-prefix table.
+ *
+ * Every test routes the RIB's ops into a recorder that applies them to its
+ * own FIB map and fails on a redundant op (an ADD equal to what the prefix
+ * has, a DEL of nothing), and checks that map against rib_walk().
+ *
+ * VBR_TEST_SEED=<n> replays the randomized test (the seed is printed).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* tdestroy */
+#endif
+#include <check.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <search.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "rib.h"
+
+#define LOCAL_ASN 45104
+
+/* Check's ck_assert* record every passing assertion (a write to a pipe in
+ * fork mode, microseconds each): hot loops test plainly instead. */
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			ck_abort_msg("%s:%d: failed: %s", __FILE__, __LINE__, #cond);              \
+	} while (0)
+#define CHECK_MSG(cond, ...)                                                                       \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			ck_abort_msg(__VA_ARGS__);                                                 \
+	} while (0)
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+/* ------------------------------------------------------------- recorder */
+
+struct rec_route {
+	uint32_t prefix;
+	uint8_t len;
+	uint8_t type;
+	uint8_t port;
+	uint32_t gw;
+};
+
+struct rec {
+	void *root; /* tsearch tree of struct rec_route */
+	size_t count;
+	bool count_only; /* scale test: no map */
+	uint64_t n_add, n_del, n_ops;
+	uint64_t redundant;
+	unsigned fail_next; /* make the next n emits fail with -ENOMEM */
+	uint8_t bgp_port;   /* the port BGP routes must carry */
+};
+
+static int
+rec_cmp(const void *a, const void *b)
+{
+	const struct rec_route *x = a, *y = b;
+
+	if (x->prefix != y->prefix)
+		return x->prefix < y->prefix ? -1 : 1;
+	return (int)x->len - (int)y->len;
+}
+
+static const struct rec_route *
+rec_find(const struct rec *rc, uint32_t prefix, uint8_t len)
+{
+	struct rec_route key = {.prefix = prefix, .len = len};
+	void *n = tfind(&key, &rc->root, rec_cmp);
+
+	return n ? *(struct rec_route **)n : NULL;
+}
+
+static int
+rec_emit(const struct route_op *op, void *arg)
+{
+	struct rec *rc = arg;
+	struct rec_route key = {.prefix = op->prefix, .len = op->depth};
+	struct rec_route *cur;
+	void *n;
+
+	if (rc->fail_next > 0) {
+		rc->fail_next--;
+		return -ENOMEM;
+	}
+	rc->n_ops++;
+	CHECK(op->kind == ROUTE_OP_ADD || op->kind == ROUTE_OP_DEL);
+	CHECK(op->depth <= 32);
+	CHECK((op->prefix & ~(op->depth ? ~0u << (32 - op->depth) : 0)) == 0);
+	if (op->kind == ROUTE_OP_ADD)
+		rc->n_add++;
+	else
+		rc->n_del++;
+	if (rc->count_only)
+		return 0;
+	n = tfind(&key, &rc->root, rec_cmp);
+	cur = n ? *(struct rec_route **)n : NULL;
+	if (op->kind == ROUTE_OP_DEL) {
+		if (cur == NULL) {
+			rc->redundant++;
+			return 0;
+		}
+		tdelete(&key, &rc->root, rec_cmp);
+		free(cur);
+		rc->count--;
+		return 0;
+	}
+	CHECK(op->nh_type >= NH_GATEWAY && op->nh_type <= NH_BLACKHOLE);
+	if (cur != NULL) {
+		if (cur->type == op->nh_type && cur->port == op->port && cur->gw == op->gateway)
+			rc->redundant++;
+	} else {
+		cur = calloc(1, sizeof(*cur));
+		CHECK(cur != NULL);
+		*cur = key;
+		CHECK(tsearch(cur, &rc->root, rec_cmp) != NULL);
+		rc->count++;
+	}
+	cur->type = op->nh_type;
+	cur->port = op->port;
+	cur->gw = op->gateway;
+	return 0;
+}
+
+static void
+rec_free(struct rec *rc)
+{
+	tdestroy(rc->root, free);
+	rc->root = NULL;
+	rc->count = 0;
+}
+
+struct walk_check {
+	const struct rec *rc;
+	size_t n;
+};
+
+static int
+walk_check_cb(uint32_t prefix, uint8_t len, enum rib_source src, int best_peer,
+	const struct rib_attrs *attrs, uint32_t next_hop, void *arg)
+{
+	struct walk_check *w = arg;
+	const struct rec_route *fr = rec_find(w->rc, prefix, len);
+
+	w->n++;
+	CHECK_MSG(fr != NULL, "best route %08x/%u not in the FIB", prefix, len);
+	CHECK(fr->gw == next_hop);
+	if (src == RIB_SRC_BGP) {
+		CHECK(best_peer >= 0);
+		CHECK(attrs != NULL);
+		CHECK(attrs->next_hop == next_hop);
+		CHECK(fr->type == NH_GATEWAY);
+		CHECK(fr->port == w->rc->bgp_port);
+	} else {
+		CHECK(src == RIB_SRC_CONNECTED || src == RIB_SRC_STATIC);
+		CHECK(best_peer == -1);
+		CHECK(attrs == NULL);
+	}
+	return 0;
+}
+
+/* The recorder's FIB is exactly what the RIB says is best. */
+static void
+check_fib(const struct rib *r, const struct rec *rc)
+{
+	struct walk_check w = {.rc = rc};
+
+	ck_assert_int_eq(rib_walk(r, walk_check_cb, &w), 0);
+	ck_assert_uint_eq(w.n, rc->count);
+	ck_assert_uint_eq(rib_size(r), rc->count);
+	ck_assert_uint_eq(rc->redundant, 0);
+	ck_assert_uint_eq(rib_fib_pending(r), 0);
+}
+
+/* ------------------------------------------------------------- fixtures */
+
+static struct bgp_path_attrs *pa_buf;
+
+/* Attributes as the codec would hand them over: AS_SEQUENCE first_as then
+ * path_len - 1 filler ASNs; med < 0: no MED; lp < 0: no LOCAL_PREF. */
+struct pa {
+	uint32_t nh;
+	uint8_t origin;
+	int64_t med;
+	int64_t lp;
+	unsigned path_len;
+	uint32_t first_as;
+	bool ibgp;
+};
+
+static struct rib_attrs *
+mk(const struct pa *p)
+{
+	struct bgp_path_attrs *a = pa_buf;
+	struct rib_attrs *ra;
+
+	if (a == NULL) {
+		a = pa_buf = malloc(sizeof(*pa_buf));
+		ck_assert_ptr_nonnull(a);
+	}
+	memset(a, 0, sizeof(*a));
+	a->present = 1u << BGP_ATTR_ORIGIN | 1u << BGP_ATTR_AS_PATH | 1u << BGP_ATTR_NEXT_HOP;
+	a->origin = p->origin;
+	a->next_hop = p->nh;
+	if (p->med >= 0) {
+		a->present |= 1u << BGP_ATTR_MED;
+		a->med = (uint32_t)p->med;
+	}
+	if (p->lp >= 0) {
+		a->present |= 1u << BGP_ATTR_LOCAL_PREF;
+		a->local_pref = (uint32_t)p->lp;
+	}
+	if (p->path_len > 0) {
+		a->as_path.n_segs = 1;
+		a->as_path.segs[0] = (struct bgp_as_seg){BGP_AS_SEQUENCE, (uint8_t)p->path_len, 0};
+		a->as_path.n_asns = (uint16_t)p->path_len;
+		a->as_path.asns[0] = p->first_as;
+		for (unsigned i = 1; i < p->path_len; i++)
+			a->as_path.asns[i] = 64600 + i;
+	}
+	ra = rib_attrs_new(a, !p->ibgp);
+	ck_assert_ptr_nonnull(ra);
+	return ra;
+}
+
+/* Simple eBGP attributes: next hop, path [first_as], IGP, no MED. */
+static struct rib_attrs *
+mk_nh(uint32_t nh, uint32_t first_as)
+{
+	struct pa p = {.nh = nh, .med = -1, .lp = -1, .path_len = 1, .first_as = first_as};
+
+	return mk(&p);
+}
+
+static void
+peer(struct rib *r, unsigned idx, uint32_t addr, uint32_t id, uint32_t max)
+{
+	struct rib_peer_info in = {
+		.address = addr, .bgp_id = id, .asn = 65000 + idx, .max_prefixes = max};
+
+	ck_assert_int_eq(rib_peer_set(r, idx, &in), 0);
+}
+
+static int
+announce(struct rib *r, unsigned p, uint32_t prefix, uint8_t len, struct rib_attrs *a)
+{
+	int rc = rib_bgp_announce(r, p, prefix, len, a, false);
+
+	rib_attrs_put(a);
+	return rc;
+}
+
+static struct rec rc;
+static struct rib *rib;
+
+static void
+setup(void)
+{
+	memset(&rc, 0, sizeof(rc));
+	rib = rib_create(LOCAL_ASN, rec_emit, &rc);
+	ck_assert_ptr_nonnull(rib);
+}
+
+static void
+teardown(void)
+{
+	rib_destroy(rib);
+	rib = NULL;
+	rec_free(&rc);
+	free(pa_buf);
+	pa_buf = NULL;
+}
+
+static const struct rec_route *
+fib(uint32_t prefix, uint8_t len)
+{
+	return rec_find(&rc, prefix, len);
+}
+
+static void
+assert_fib_gw(uint32_t prefix, uint8_t len, uint8_t type, uint8_t port, uint32_t gw)
+{
+	const struct rec_route *f = fib(prefix, len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->type, type);
+	ck_assert_uint_eq(f->port, port);
+	ck_assert_uint_eq(f->gw, gw);
+}
+
+/* ------------------------------------------------------------ the tests */
+
+START_TEST(attrs_new)
+{
+	struct bgp_path_attrs *a = calloc(1, sizeof(*a));
+	struct rib_attrs *ra;
+
+	ck_assert_ptr_nonnull(a);
+	a->present = 1u << BGP_ATTR_ORIGIN | 1u << BGP_ATTR_AS_PATH | 1u << BGP_ATTR_NEXT_HOP |
+		     1u << BGP_ATTR_MED | 1u << BGP_ATTR_LOCAL_PREF | 1u << BGP_ATTR_COMMUNITIES;
+	a->origin = BGP_ORIGIN_EGP;
+	a->next_hop = IP(192, 0, 2, 1);
+	a->med = 42;
+	a->local_pref = 300;
+	a->as_path.n_segs = 2;
+	a->as_path.segs[0] = (struct bgp_as_seg){BGP_AS_SEQUENCE, 2, 0};
+	a->as_path.segs[1] = (struct bgp_as_seg){BGP_AS_SET, 2, 2};
+	a->as_path.n_asns = 4;
+	a->as_path.asns[0] = 65001;
+	a->as_path.asns[1] = 4200000000u;
+	a->as_path.asns[2] = 65003;
+	a->as_path.asns[3] = 65004;
+	a->n_communities = 2;
+	a->communities[0] = 65001u << 16 | 1;
+	a->communities[1] = 0xffffff01u;
+
+	ra = rib_attrs_new(a, true);
+	ck_assert_ptr_nonnull(ra);
+	ck_assert_uint_eq(ra->refcnt, 1);
+	ck_assert_uint_eq(ra->next_hop, IP(192, 0, 2, 1));
+	ck_assert(ra->has_med);
+	ck_assert_uint_eq(ra->med, 42);
+	ck_assert_uint_eq(ra->local_pref, 100); /* eBGP: the received one is ignored */
+	ck_assert_uint_eq(ra->origin, BGP_ORIGIN_EGP);
+	ck_assert_uint_eq(ra->neighbor_as, 65001);
+	ck_assert_uint_eq(ra->as_path_len, 3); /* the set counts one */
+	ck_assert_str_eq(ra->as_path, "65001 4200000000 {65003 65004}");
+	ck_assert_uint_eq(ra->n_communities, 2);
+	ck_assert_uint_eq(ra->communities[1], 0xffffff01u);
+	ck_assert_ptr_ne(ra->communities, a->communities);
+	ck_assert_ptr_eq(rib_attrs_get(ra), ra);
+	ck_assert_uint_eq(ra->refcnt, 2);
+	rib_attrs_put(ra);
+	rib_attrs_put(ra);
+
+	/* iBGP keeps LOCAL_PREF; no MED; a path starting with a set has no
+	 * neighbour AS; only MP_REACH_NLRI: its next hop. */
+	a->present &= ~(1u << BGP_ATTR_MED | 1u << BGP_ATTR_NEXT_HOP | 1u << BGP_ATTR_COMMUNITIES);
+	a->present |= 1u << BGP_ATTR_MP_REACH_NLRI;
+	a->mp_next_hop = IP(192, 0, 2, 9);
+	a->n_communities = 0;
+	a->as_path.segs[0].type = BGP_AS_SET;
+	ra = rib_attrs_new(a, false);
+	ck_assert_ptr_nonnull(ra);
+	ck_assert(!ra->has_med);
+	ck_assert_uint_eq(ra->med, 0);
+	ck_assert_uint_eq(ra->local_pref, 300);
+	ck_assert_uint_eq(ra->neighbor_as, 0);
+	ck_assert_uint_eq(ra->next_hop, IP(192, 0, 2, 9));
+	ck_assert_uint_eq(ra->n_communities, 0);
+	ck_assert_ptr_null(ra->communities);
+	rib_attrs_put(ra);
+
+	/* An empty path (iBGP-originated): length 0, "" */
+	a->as_path.n_segs = 0;
+	a->as_path.n_asns = 0;
+	a->present &= ~(1u << BGP_ATTR_LOCAL_PREF);
+	ra = rib_attrs_new(a, false);
+	ck_assert_ptr_nonnull(ra);
+	ck_assert_uint_eq(ra->as_path_len, 0);
+	ck_assert_str_eq(ra->as_path, "");
+	ck_assert_uint_eq(ra->local_pref, 100);
+	rib_attrs_put(ra);
+	free(a);
+}
+END_TEST
+
+START_TEST(bad_args)
+{
+	struct rib_attrs *a = mk_nh(IP(10, 0, 0, 1), 65001);
+
+	ck_assert_ptr_null(rib_create(LOCAL_ASN, NULL, NULL));
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, IP(10, 0, 0, 0), 8, a, false), -ENOENT);
+	peer(rib, 0, IP(10, 0, 0, 2), 1, 100);
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, IP(10, 0, 0, 1), 8, a, false), -EINVAL);
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, IP(10, 0, 0, 0), 33, a, false), -EINVAL);
+	ck_assert_int_eq(
+		rib_bgp_announce(rib, RIB_MAX_PEERS, IP(10, 0, 0, 0), 8, a, false), -EINVAL);
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, IP(10, 0, 0, 0), 8, NULL, false), -EINVAL);
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 0, IP(10, 0, 0, 0), 8), 0);
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 0, IP(10, 1, 0, 0), 8), -EINVAL);
+	ck_assert_int_eq(
+		rib_local_add(rib, RIB_SRC_BGP, IP(10, 0, 0, 0), 8, NH_GATEWAY, 0, 1), -EINVAL);
+	ck_assert_int_eq(
+		rib_local_add(rib, RIB_SRC_STATIC, IP(10, 0, 0, 0), 8, NH_NONE, 0, 1), -EINVAL);
+	ck_assert_int_eq(
+		rib_local_add(rib, RIB_SRC_STATIC, IP(10, 0, 0, 1), 31, NH_GATEWAY, 0, 1), -EINVAL);
+	ck_assert_int_eq(rib_local_del(rib, RIB_SRC_STATIC, IP(10, 0, 0, 0), 8), -ENOENT);
+	ck_assert_int_eq(rib_peer_set(rib, RIB_MAX_PEERS, &(struct rib_peer_info){0}), -EINVAL);
+	/* The default route and host routes are prefixes like the others. */
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, 0, 0, a, false), RIB_ACCEPTED);
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, IP(10, 9, 8, 7), 32, a, false), RIB_ACCEPTED);
+	ck_assert_uint_eq(rib_size(rib), 2);
+	ck_assert_uint_eq(rc.n_ops, 2);
+	check_fib(rib, &rc);
+	rib_attrs_put(a);
+}
+END_TEST
+
+START_TEST(static_beats_bgp)
+{
+	uint32_t p = IP(10, 1, 0, 0), bgp_nh = IP(192, 0, 2, 1), st_nh = IP(172, 16, 0, 1);
+	struct rib_peer_stats st;
+
+	rib_set_bgp_port(rib, 0);
+	peer(rib, 0, bgp_nh, 1, 100);
+	ck_assert_int_eq(announce(rib, 0, p, 16, mk_nh(bgp_nh, 65001)), RIB_ACCEPTED);
+	ck_assert_uint_eq(rc.n_add, 1);
+	assert_fib_gw(p, 16, NH_GATEWAY, 0, bgp_nh);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.accepted, 1);
+	ck_assert_uint_eq(st.best, 1);
+
+	ck_assert_int_eq(rib_local_add(rib, RIB_SRC_STATIC, p, 16, NH_GATEWAY, 1, st_nh), 0);
+	ck_assert_uint_eq(rc.n_add, 2);
+	assert_fib_gw(p, 16, NH_GATEWAY, 1, st_nh);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.accepted, 1);
+	ck_assert_uint_eq(st.best, 0);
+	check_fib(rib, &rc);
+
+	/* A BGP change under the static route does not reach the FIB. */
+	ck_assert_int_eq(announce(rib, 0, p, 16, mk_nh(IP(192, 0, 2, 7), 65001)), RIB_ACCEPTED);
+	ck_assert_uint_eq(rc.n_ops, 2);
+	ck_assert_int_eq(announce(rib, 0, p, 16, mk_nh(bgp_nh, 65001)), RIB_ACCEPTED);
+	ck_assert_uint_eq(rc.n_ops, 2);
+
+	/* Static gone: BGP back with one ADD, no DEL in between. */
+	ck_assert_int_eq(rib_local_del(rib, RIB_SRC_STATIC, p, 16), 0);
+	ck_assert_uint_eq(rc.n_add, 3);
+	ck_assert_uint_eq(rc.n_del, 0);
+	assert_fib_gw(p, 16, NH_GATEWAY, 0, bgp_nh);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.best, 1);
+	check_fib(rib, &rc);
+
+	/* BGP gone: DEL. */
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 0, p, 16), 0);
+	ck_assert_uint_eq(rc.n_del, 1);
+	ck_assert_uint_eq(rib_size(rib), 0);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.accepted, 0);
+	ck_assert_uint_eq(st.best, 0);
+	ck_assert_uint_eq(st.withdrawn, 1);
+	check_fib(rib, &rc);
+}
+END_TEST
+
+START_TEST(connected_beats_static)
+{
+	uint32_t p = IP(192, 168, 1, 0), me = IP(192, 168, 1, 1);
+
+	peer(rib, 0, IP(192, 168, 1, 2), 1, 100);
+	ck_assert_int_eq(rib_local_add(rib, RIB_SRC_STATIC, p, 24, NH_BLACKHOLE, 0, 0), 0);
+	assert_fib_gw(p, 24, NH_BLACKHOLE, 0, 0);
+	ck_assert_int_eq(rib_local_add(rib, RIB_SRC_CONNECTED, p, 24, NH_CONNECTED, 0, 0), 0);
+	assert_fib_gw(p, 24, NH_CONNECTED, 0, 0);
+	ck_assert_int_eq(announce(rib, 0, p, 24, mk_nh(IP(192, 168, 1, 2), 65001)), RIB_ACCEPTED);
+	ck_assert_int_eq(rib_local_add(rib, RIB_SRC_CONNECTED, me, 32, NH_LOCAL, 0, 0), 0);
+	ck_assert_int_eq(
+		rib_local_add(rib, RIB_SRC_STATIC, me, 32, NH_GATEWAY, 1, IP(1, 1, 1, 1)), 0);
+	assert_fib_gw(me, 32, NH_LOCAL, 0, 0);
+	ck_assert_uint_eq(rc.n_ops, 3);
+	check_fib(rib, &rc);
+
+	/* Replacing the connected route's next hop. */
+	ck_assert_int_eq(rib_local_add(rib, RIB_SRC_CONNECTED, p, 24, NH_CONNECTED, 1, 0), 0);
+	assert_fib_gw(p, 24, NH_CONNECTED, 1, 0);
+	/* Same again: nothing to tell the FIB. */
+	ck_assert_int_eq(rib_local_add(rib, RIB_SRC_CONNECTED, p, 24, NH_CONNECTED, 1, 0), 0);
+	ck_assert_uint_eq(rc.n_ops, 4);
+
+	ck_assert_int_eq(rib_local_del(rib, RIB_SRC_CONNECTED, p, 24), 0);
+	assert_fib_gw(p, 24, NH_BLACKHOLE, 0, 0);
+	ck_assert_int_eq(rib_local_del(rib, RIB_SRC_STATIC, p, 24), 0);
+	assert_fib_gw(p, 24, NH_GATEWAY, 0, IP(192, 168, 1, 2));
+	ck_assert_int_eq(rib_local_del(rib, RIB_SRC_CONNECTED, me, 32), 0);
+	assert_fib_gw(me, 32, NH_GATEWAY, 1, IP(1, 1, 1, 1));
+	ck_assert_int_eq(rib_local_del(rib, RIB_SRC_CONNECTED, me, 32), -ENOENT);
+	ck_assert_uint_eq(rc.n_ops, 7);
+	ck_assert_uint_eq(rc.n_del, 0);
+	check_fib(rib, &rc);
+}
+END_TEST
+
+/*
+ * Decision cases: each path from its own peer with its own next hop; the
+ * winner must be the same whatever order the paths arrive in.
+ */
+struct dcase {
+	uint32_t addr;
+	uint32_t id;
+	struct pa pa;
+};
+
+static bool
+next_perm(unsigned *a, unsigned n)
+{
+	int i = (int)n - 2, j;
+
+	while (i >= 0 && a[i] >= a[i + 1])
+		i--;
+	if (i < 0)
+		return false;
+	for (j = (int)n - 1; a[j] <= a[i]; j--)
+		;
+	unsigned t = a[i];
+	a[i] = a[j];
+	a[j] = t;
+	for (unsigned l = (unsigned)i + 1, r = n - 1; l < r; l++, r--) {
+		t = a[l];
+		a[l] = a[r];
+		a[r] = t;
+	}
+	return true;
+}
+
+static void
+check_decision(const struct dcase *c, unsigned n, unsigned winner)
+{
+	unsigned order[8];
+	uint32_t p = IP(203, 0, 113, 0);
+
+	for (unsigned i = 0; i < n; i++)
+		order[i] = i;
+	do {
+		struct rec r2 = {0};
+		struct rib *r = rib_create(LOCAL_ASN, rec_emit, &r2);
+		struct rib_peer_stats st;
+
+		ck_assert_ptr_nonnull(r);
+		for (unsigned i = 0; i < n; i++)
+			peer(r, i, c[i].addr, c[i].id, 10);
+		for (unsigned k = 0; k < n; k++) {
+			unsigned i = order[k];
+			struct dcase ci = c[i];
+
+			ci.pa.nh = IP(10, 0, 0, 1 + i);
+			ck_assert_int_eq(announce(r, i, p, 24, mk(&ci.pa)), RIB_ACCEPTED);
+		}
+		ck_assert_uint_eq(r2.redundant, 0);
+		ck_assert_ptr_nonnull(rec_find(&r2, p, 24));
+		ck_assert_msg(rec_find(&r2, p, 24)->gw == IP(10, 0, 0, 1 + winner),
+			"expected path %u, got next hop %08x", winner, rec_find(&r2, p, 24)->gw);
+		rib_peer_stats(r, winner, &st);
+		ck_assert_uint_eq(st.best, 1);
+		check_fib(r, &r2);
+		rib_destroy(r);
+		rec_free(&r2);
+	} while (next_perm(order, n));
+}
+
+#define EBGP(nh_, origin_, med_, len_, as_)                                                        \
+	{                                                                                          \
+		.nh = (nh_), .origin = (origin_), .med = (med_), .lp = -1, .path_len = (len_),     \
+		.first_as = (as_)                                                                  \
+	}
+
+START_TEST(decide_local_pref)
+{
+	/* iBGP-style attributes: LOCAL_PREF 200 beats a shorter path. */
+	struct dcase c[] = {
+		{IP(10, 0, 0, 1), 1,
+			{.med = -1, .lp = 100, .path_len = 1, .first_as = 1, .ibgp = true}},
+		{IP(10, 0, 0, 2), 2,
+			{.med = -1, .lp = 200, .path_len = 3, .first_as = 1, .ibgp = true}},
+		{IP(10, 0, 0, 3), 3,
+			{.med = -1, .lp = -1, .path_len = 1, .first_as = 1, .ibgp = true}},
+	};
+
+	check_decision(c, 3, 1);
+}
+END_TEST
+
+START_TEST(decide_as_path_len)
+{
+	struct dcase c[] = {
+		{IP(10, 0, 0, 1), 1, EBGP(0, BGP_ORIGIN_IGP, -1, 3, 65001)},
+		{IP(10, 0, 0, 2), 2, EBGP(0, BGP_ORIGIN_INCOMPLETE, 50, 2, 65002)},
+		{IP(10, 0, 0, 3), 3, EBGP(0, BGP_ORIGIN_IGP, -1, 4, 65003)},
+	};
+
+	/* The shorter path wins over a better origin, MED and identifier. */
+	check_decision(c, 3, 1);
+}
+END_TEST
+
+START_TEST(decide_origin)
+{
+	struct dcase c[] = {
+		{IP(10, 0, 0, 1), 1, EBGP(0, BGP_ORIGIN_INCOMPLETE, -1, 2, 65001)},
+		{IP(10, 0, 0, 2), 2, EBGP(0, BGP_ORIGIN_EGP, 10, 2, 65001)},
+		{IP(10, 0, 0, 3), 3, EBGP(0, BGP_ORIGIN_IGP, 20, 2, 65001)},
+	};
+
+	/* IGP wins though its MED is the highest of the same AS. */
+	check_decision(c, 3, 2);
+}
+END_TEST
+
+START_TEST(decide_med_same_as)
+{
+	struct dcase c[] = {
+		{IP(10, 0, 0, 1), 1, EBGP(0, BGP_ORIGIN_IGP, 10, 2, 65001)},
+		{IP(10, 0, 0, 2), 2, EBGP(0, BGP_ORIGIN_IGP, 5, 2, 65001)},
+	};
+	/* A missing MED is 0, the best. */
+	struct dcase m[] = {
+		{IP(10, 0, 0, 1), 1, EBGP(0, BGP_ORIGIN_IGP, 1, 2, 65001)},
+		{IP(10, 0, 0, 2), 2, EBGP(0, BGP_ORIGIN_IGP, -1, 2, 65001)},
+	};
+
+	check_decision(c, 2, 1);
+	check_decision(m, 2, 1);
+}
+END_TEST
+
+START_TEST(decide_med_other_as)
+{
+	/* MEDs from different neighbour ASes are not compared: router id. */
+	struct dcase c[] = {
+		{IP(10, 0, 0, 1), 1, EBGP(0, BGP_ORIGIN_IGP, 10, 2, 65001)},
+		{IP(10, 0, 0, 2), 2, EBGP(0, BGP_ORIGIN_IGP, 5, 2, 65002)},
+	};
+
+	check_decision(c, 2, 0);
+}
+END_TEST
+
+START_TEST(decide_router_id)
+{
+	struct dcase c[] = {
+		{IP(10, 0, 0, 1), 30, EBGP(0, BGP_ORIGIN_IGP, 7, 2, 65001)},
+		{IP(10, 0, 0, 2), 10, EBGP(0, BGP_ORIGIN_IGP, 7, 2, 65002)},
+		{IP(10, 0, 0, 3), 20, EBGP(0, BGP_ORIGIN_IGP, 7, 2, 65003)},
+	};
+
+	check_decision(c, 3, 1);
+}
+END_TEST
+
+START_TEST(decide_peer_address)
+{
+	struct dcase c[] = {
+		{IP(10, 0, 0, 9), 7, EBGP(0, BGP_ORIGIN_IGP, -1, 2, 65001)},
+		{IP(10, 0, 0, 3), 7, EBGP(0, BGP_ORIGIN_IGP, -1, 2, 65002)},
+		{IP(10, 0, 0, 5), 7, EBGP(0, BGP_ORIGIN_IGP, -1, 2, 65003)},
+	};
+
+	check_decision(c, 3, 1);
+}
+END_TEST
+
+/*
+ * MED is not transitive. A: AS 100, MED 200, id 1; B: AS 200, MED 100,
+ * id 2; C: AS 100, MED 100, id 3. Compared pairwise in arrival order
+ * A, B, C: A beats B (id), C beats A (MED): C. In order B, C, A: B beats C
+ * (id), A beats B (id): A. The RFC removes A first (C is cheaper in AS 100),
+ * then B beats C on the id: B, whatever the order.
+ */
+START_TEST(med_not_transitive)
+{
+	struct dcase c[] = {
+		{IP(10, 0, 0, 1), 1, EBGP(0, BGP_ORIGIN_IGP, 200, 2, 100)},
+		{IP(10, 0, 0, 2), 2, EBGP(0, BGP_ORIGIN_IGP, 100, 2, 200)},
+		{IP(10, 0, 0, 3), 3, EBGP(0, BGP_ORIGIN_IGP, 100, 2, 100)},
+	};
+	uint32_t p = IP(203, 0, 113, 0);
+	uint64_t ops;
+
+	check_decision(c, 3, 1);
+
+	/* Without C, A is back in the race and wins on the id: one ADD. */
+	for (unsigned i = 0; i < 3; i++) {
+		struct dcase ci = c[i];
+
+		ci.pa.nh = IP(10, 0, 0, 1 + i);
+		peer(rib, i, c[i].addr, c[i].id, 10);
+		ck_assert_int_eq(announce(rib, i, p, 24, mk(&ci.pa)), RIB_ACCEPTED);
+	}
+	assert_fib_gw(p, 24, NH_GATEWAY, 0, IP(10, 0, 0, 2));
+	ops = rc.n_ops;
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 2, p, 24), 0);
+	ck_assert_uint_eq(rc.n_ops, ops + 1);
+	assert_fib_gw(p, 24, NH_GATEWAY, 0, IP(10, 0, 0, 1));
+	check_fib(rib, &rc);
+}
+END_TEST
+
+START_TEST(same_next_hop_no_op)
+{
+	uint32_t p = IP(198, 51, 100, 0), nh = IP(10, 0, 0, 1);
+	struct rib_peer_stats st;
+
+	peer(rib, 0, IP(10, 0, 0, 2), 2, 10);
+	peer(rib, 1, IP(10, 0, 0, 3), 1, 10);
+	ck_assert_int_eq(announce(rib, 0, p, 24, mk_nh(nh, 65001)), RIB_ACCEPTED);
+	ck_assert_uint_eq(rc.n_ops, 1);
+	/* Peer 1 becomes best (lower id) with the same next hop: no op. */
+	ck_assert_int_eq(announce(rib, 1, p, 24, mk_nh(nh, 65001)), RIB_ACCEPTED);
+	ck_assert_uint_eq(rc.n_ops, 1);
+	rib_peer_stats(rib, 1, &st);
+	ck_assert_uint_eq(st.best, 1);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.best, 0);
+	/* A new next hop from the best peer: one ADD. */
+	ck_assert_int_eq(announce(rib, 1, p, 24, mk_nh(IP(10, 0, 0, 9), 65001)), RIB_ACCEPTED);
+	ck_assert_uint_eq(rc.n_ops, 2);
+	assert_fib_gw(p, 24, NH_GATEWAY, 0, IP(10, 0, 0, 9));
+	check_fib(rib, &rc);
+}
+END_TEST
+
+START_TEST(max_prefixes)
+{
+	struct rib_peer_stats st;
+	unsigned accepted = 0, over = 0;
+
+	peer(rib, 0, IP(10, 0, 0, 2), 1, 100);
+	for (unsigned i = 0; i < 150; i++) {
+		int r = announce(rib, 0, IP(20, 0, i, 0), 24, mk_nh(IP(10, 0, 0, 2), 65001));
+
+		ck_assert(r == RIB_ACCEPTED || r == RIB_OVER_LIMIT);
+		accepted += r == RIB_ACCEPTED;
+		over += r == RIB_OVER_LIMIT;
+	}
+	ck_assert_uint_eq(accepted, 100);
+	ck_assert_uint_eq(over, 50);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.accepted, 100);
+	ck_assert_uint_eq(st.best, 100);
+	ck_assert_uint_eq(st.rejected_limit, 50);
+	ck_assert_uint_eq(rc.count, 100);
+	ck_assert_uint_eq(rib_size(rib), 100);
+	ck_assert_ptr_nonnull(fib(IP(20, 0, 99, 0), 24));
+	ck_assert_ptr_null(fib(IP(20, 0, 100, 0), 24));
+
+	/* Re-announcing a held prefix is a replacement. */
+	ck_assert_int_eq(
+		announce(rib, 0, IP(20, 0, 7, 0), 24, mk_nh(IP(10, 0, 0, 3), 65001)), RIB_ACCEPTED);
+	assert_fib_gw(IP(20, 0, 7, 0), 24, NH_GATEWAY, 0, IP(10, 0, 0, 3));
+	/* A new one is still refused... */
+	ck_assert_int_eq(announce(rib, 0, IP(20, 0, 120, 0), 24, mk_nh(IP(10, 0, 0, 3), 65001)),
+		RIB_OVER_LIMIT);
+	/* ...until one leaves. */
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 0, IP(20, 0, 8, 0), 24), 0);
+	ck_assert_int_eq(announce(rib, 0, IP(20, 0, 120, 0), 24, mk_nh(IP(10, 0, 0, 3), 65001)),
+		RIB_ACCEPTED);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.accepted, 100);
+	ck_assert_uint_eq(st.rejected_limit, 51);
+	ck_assert_uint_eq(st.withdrawn, 1);
+	ck_assert_uint_eq(rc.count, 100);
+
+	/* The limit is per peer: another peer's copy of a prefix counts for it. */
+	peer(rib, 1, IP(10, 0, 0, 4), 2, 1);
+	ck_assert_int_eq(
+		announce(rib, 1, IP(20, 0, 9, 0), 24, mk_nh(IP(10, 0, 0, 4), 65002)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 1, IP(20, 0, 10, 0), 24, mk_nh(IP(10, 0, 0, 4), 65002)),
+		RIB_OVER_LIMIT);
+	check_fib(rib, &rc);
+}
+END_TEST
+
+START_TEST(loop_rejected)
+{
+	uint32_t p = IP(198, 51, 100, 0);
+	struct rib_attrs *a = mk_nh(IP(10, 0, 0, 2), 65001);
+	struct rib_peer_stats st;
+
+	peer(rib, 0, IP(10, 0, 0, 2), 1, 100);
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, p, 24, a, true), RIB_LOOP);
+	ck_assert_uint_eq(rc.n_ops, 0);
+	ck_assert_uint_eq(rib_size(rib), 0);
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, p, 24, a, false), RIB_ACCEPTED);
+	ck_assert_uint_eq(rc.n_add, 1);
+	/* Held, then looped: withdrawn. */
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, p, 24, a, true), RIB_LOOP);
+	ck_assert_uint_eq(rc.n_del, 1);
+	ck_assert_uint_eq(rib_size(rib), 0);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.rejected_loop, 2);
+	ck_assert_uint_eq(st.accepted, 0);
+	ck_assert_uint_eq(st.best, 0);
+	ck_assert_uint_eq(a->refcnt, 1);
+	rib_attrs_put(a);
+	check_fib(rib, &rc);
+}
+END_TEST
+
+START_TEST(peer_down)
+{
+	struct rib_peer_stats st;
+	struct rib_attrs *a0 = mk_nh(IP(10, 0, 0, 1), 65001);
+	struct rib_attrs *a1 = mk_nh(IP(10, 0, 0, 2), 65002);
+	struct rib_attrs *same = mk_nh(IP(10, 0, 0, 1), 65002);
+
+	peer(rib, 0, IP(10, 0, 0, 1), 1, 1000);
+	peer(rib, 1, IP(10, 0, 0, 2), 2, 1000);
+	/* 0..49 from peer 0 (the best where shared); 0..29 also from peer 1 with
+	 * its own next hop, 30..39 from peer 1 with peer 0's next hop;
+	 * 50..59 from peer 1 only; a static over 45. */
+	for (unsigned i = 0; i < 50; i++)
+		ck_assert_int_eq(
+			rib_bgp_announce(rib, 0, IP(30, i, 0, 0), 16, a0, false), RIB_ACCEPTED);
+	for (unsigned i = 0; i < 60; i++) {
+		if (i >= 40 && i < 50)
+			continue;
+		ck_assert_int_eq(rib_bgp_announce(rib, 1, IP(30, i, 0, 0), 16,
+					 i >= 30 && i < 40 ? same : a1, false),
+			RIB_ACCEPTED);
+	}
+	ck_assert_int_eq(
+		rib_local_add(rib, RIB_SRC_STATIC, IP(30, 45, 0, 0), 16, NH_BLACKHOLE, 0, 0), 0);
+	ck_assert_uint_eq(a0->refcnt, 51);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.best, 49);
+	check_fib(rib, &rc);
+
+	rc.n_add = rc.n_del = rc.n_ops = 0;
+	rib_peer_down(rib, 0);
+	/* 30 ADDs to peer 1's next hop, 9 DELs (40..49 but the static), nothing
+	 * for 30..39 (same next hop), 45 and 50..59. */
+	ck_assert_uint_eq(rc.n_add, 30);
+	ck_assert_uint_eq(rc.n_del, 9);
+	ck_assert_uint_eq(rc.n_ops, 39);
+	for (unsigned i = 0; i < 40; i++)
+		assert_fib_gw(IP(30, i, 0, 0), 16, NH_GATEWAY, 0,
+			i < 30 ? IP(10, 0, 0, 2) : IP(10, 0, 0, 1));
+	assert_fib_gw(IP(30, 45, 0, 0), 16, NH_BLACKHOLE, 0, 0);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.accepted, 0);
+	ck_assert_uint_eq(st.best, 0);
+	rib_peer_stats(rib, 1, &st);
+	ck_assert_uint_eq(st.accepted, 50);
+	ck_assert_uint_eq(st.best, 50);
+	ck_assert_uint_eq(a0->refcnt, 1);
+	ck_assert_uint_eq(rib_size(rib), 51);
+	check_fib(rib, &rc);
+
+	/* Down again: nothing. */
+	rib_peer_down(rib, 0);
+	ck_assert_uint_eq(rc.n_ops, 39);
+	rib_peer_down(rib, 1);
+	ck_assert_uint_eq(rc.count, 1);
+	ck_assert_uint_eq(rib_size(rib), 1);
+	check_fib(rib, &rc);
+	rib_attrs_put(a0);
+	rib_attrs_put(a1);
+	rib_attrs_put(same);
+}
+END_TEST
+
+START_TEST(peer_reset)
+{
+	uint32_t p = IP(198, 51, 100, 0);
+	struct rib_peer_stats st;
+
+	peer(rib, 0, IP(10, 0, 0, 1), 1, 10);
+	peer(rib, 1, IP(10, 0, 0, 2), 2, 10);
+	ck_assert_int_eq(announce(rib, 0, p, 24, mk_nh(IP(10, 0, 0, 1), 65001)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 1, p, 24, mk_nh(IP(10, 0, 0, 2), 65002)), RIB_ACCEPTED);
+	assert_fib_gw(p, 24, NH_GATEWAY, 0, IP(10, 0, 0, 1));
+	/* A new BGP Identifier re-ranks. */
+	peer(rib, 0, IP(10, 0, 0, 1), 3, 10);
+	assert_fib_gw(p, 24, NH_GATEWAY, 0, IP(10, 0, 0, 2));
+	ck_assert_uint_eq(rc.n_ops, 2);
+	/* Same address: counters kept. */
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.accepted, 1);
+	/* Another router in slot 1: its routes leave, counters restart. */
+	peer(rib, 1, IP(10, 0, 0, 7), 2, 10);
+	assert_fib_gw(p, 24, NH_GATEWAY, 0, IP(10, 0, 0, 1));
+	rib_peer_stats(rib, 1, &st);
+	ck_assert_uint_eq(st.accepted, 0);
+	ck_assert_uint_eq(st.best, 0);
+	/* The BGP port moves: BGP routes follow, the static does not. */
+	ck_assert_int_eq(
+		rib_local_add(rib, RIB_SRC_STATIC, IP(9, 0, 0, 0), 8, NH_GATEWAY, 0, 5), 0);
+	rc.n_ops = 0;
+	rib_set_bgp_port(rib, 1);
+	rc.bgp_port = 1;
+	ck_assert_uint_eq(rc.n_ops, 1);
+	assert_fib_gw(p, 24, NH_GATEWAY, 1, IP(10, 0, 0, 1));
+	assert_fib_gw(IP(9, 0, 0, 0), 8, NH_GATEWAY, 0, 5);
+	check_fib(rib, &rc);
+}
+END_TEST
+
+START_TEST(emit_failure)
+{
+	uint32_t p = IP(198, 51, 100, 0);
+	struct rib_peer_stats st;
+
+	peer(rib, 0, IP(10, 0, 0, 1), 1, 10);
+	rc.fail_next = 1;
+	ck_assert_int_eq(announce(rib, 0, p, 24, mk_nh(IP(10, 0, 0, 1), 65001)), -ENOMEM);
+	/* Accepted all the same; the FIB lags. */
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.accepted, 1);
+	ck_assert_uint_eq(rib_fib_pending(rib), 1);
+	ck_assert_ptr_null(fib(p, 24));
+	rc.fail_next = 1;
+	ck_assert_int_eq(rib_fib_sync(rib), -ENOMEM);
+	ck_assert_uint_eq(rib_fib_pending(rib), 1);
+	ck_assert_int_eq(rib_fib_sync(rib), 0);
+	ck_assert_uint_eq(rib_fib_pending(rib), 0);
+	check_fib(rib, &rc);
+
+	/* A failed DEL: the prefix has no route, but the FIB still does. */
+	rc.fail_next = 1;
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 0, p, 24), -ENOMEM);
+	ck_assert_uint_eq(rib_size(rib), 0);
+	ck_assert_uint_eq(rib_fib_pending(rib), 1);
+	ck_assert_ptr_nonnull(fib(p, 24));
+	/* The same route comes back: the FIB has it already, nothing to send. */
+	ck_assert_int_eq(announce(rib, 0, p, 24, mk_nh(IP(10, 0, 0, 1), 65001)), RIB_ACCEPTED);
+	ck_assert_uint_eq(rib_fib_pending(rib), 0);
+	check_fib(rib, &rc);
+
+	rc.fail_next = 1;
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 0, p, 24), -ENOMEM);
+	ck_assert_int_eq(rib_fib_sync(rib), 0);
+	ck_assert_ptr_null(fib(p, 24));
+	ck_assert_uint_eq(rib_fib_pending(rib), 0);
+
+	/* Peer down through failures: everything leaves the RIB, sync finishes. */
+	for (unsigned i = 0; i < 10; i++)
+		ck_assert_int_eq(
+			announce(rib, 0, IP(40, i, 0, 0), 16, mk_nh(IP(10, 0, 0, 1), 65001)),
+			RIB_ACCEPTED);
+	rc.fail_next = 4;
+	rib_peer_down(rib, 0);
+	ck_assert_uint_eq(rib_size(rib), 0);
+	ck_assert_uint_eq(rib_fib_pending(rib), 4);
+	ck_assert_uint_eq(rc.count, 4);
+	ck_assert_int_eq(rib_fib_sync(rib), 0);
+	check_fib(rib, &rc);
+	ck_assert_uint_eq(rc.count, 0);
+}
+END_TEST
+
+/* --------------------------------------------- randomized differential */
+
+static uint64_t rng_state;
+
+static uint64_t
+rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+static unsigned
+rnd_below(unsigned n)
+{
+	return (unsigned)((rnd() >> 32) % n);
+}
+
+#define R_PEERS 8
+#define R_PREFIXES 300
+#define R_POOL 24
+#define R_STEPS 6000
+
+struct m_path {
+	bool on;
+	uint32_t nh, med, lp, nas;
+	uint16_t plen;
+	uint8_t origin;
+};
+
+struct m_nh {
+	uint8_t type, port;
+	uint32_t gw;
+};
+
+struct m_prefix {
+	uint32_t addr;
+	uint8_t len;
+	bool conn, stat;
+	struct m_nh conn_nh, stat_nh;
+	struct m_path path[R_PEERS];
+};
+
+struct m_peer {
+	struct rib_peer_info info;
+	struct rib_peer_stats st;
+};
+
+struct model {
+	struct m_prefix pfx[R_PREFIXES];
+	struct m_peer peer[R_PEERS];
+	struct rib_attrs *pool[R_POOL];
+	uint8_t bgp_port;
+};
+
+/* The decision written out plainly, path by path, for the brute force. */
+static int
+m_bgp_best(const struct model *m, const struct m_prefix *p)
+{
+	bool in[R_PEERS];
+	int best = -1;
+
+	for (unsigned i = 0; i < R_PEERS; i++)
+		in[i] = p->path[i].on;
+	/* Every path that loses any of the elimination rules to another
+	 * candidate is out; the rules are applied one after another. */
+	for (unsigned rule = 0; rule < 4; rule++) {
+		bool out[R_PEERS] = {false};
+
+		for (unsigned i = 0; i < R_PEERS; i++) {
+			for (unsigned j = 0; j < R_PEERS && in[i]; j++) {
+				const struct m_path *a = &p->path[i], *b = &p->path[j];
+
+				if (!in[j] || i == j)
+					continue;
+				if ((rule == 0 && b->lp > a->lp) ||
+					(rule == 1 && b->plen < a->plen) ||
+					(rule == 2 && b->origin < a->origin) ||
+					(rule == 3 && b->nas == a->nas && b->med < a->med))
+					out[i] = true;
+			}
+		}
+		for (unsigned i = 0; i < R_PEERS; i++)
+			in[i] = in[i] && !out[i];
+	}
+	for (unsigned i = 0; i < R_PEERS; i++) {
+		const struct rib_peer_info *x, *y;
+
+		if (!in[i])
+			continue;
+		if (best < 0) {
+			best = (int)i;
+			continue;
+		}
+		x = &m->peer[i].info;
+		y = &m->peer[best].info;
+		if (x->bgp_id < y->bgp_id || (x->bgp_id == y->bgp_id && x->address < y->address))
+			best = (int)i;
+	}
+	return best;
+}
+
+/* Expected FIB entry of p (type NH_NONE: none); *src and *bp the best. */
+static struct m_nh
+m_expect(const struct model *m, const struct m_prefix *p, int *src, int *bp)
+{
+	*bp = -1;
+	if (p->conn) {
+		*src = RIB_SRC_CONNECTED;
+		return p->conn_nh;
+	}
+	if (p->stat) {
+		*src = RIB_SRC_STATIC;
+		return p->stat_nh;
+	}
+	*bp = m_bgp_best(m, p);
+	if (*bp < 0) {
+		*src = -1;
+		return (struct m_nh){NH_NONE, 0, 0};
+	}
+	*src = RIB_SRC_BGP;
+	return (struct m_nh){NH_GATEWAY, m->bgp_port, p->path[*bp].nh};
+}
+
+static struct m_path
+m_path_of(const struct rib_attrs *a)
+{
+	return (struct m_path){.on = true,
+		.nh = a->next_hop,
+		.med = a->has_med ? a->med : 0,
+		.lp = a->local_pref,
+		.nas = a->neighbor_as,
+		.plen = a->as_path_len,
+		.origin = a->origin};
+}
+
+static struct rib_attrs *
+rnd_attrs(void)
+{
+	struct pa p = {
+		.nh = IP(10, 0, 0, 1 + rnd_below(4)),
+		.origin = (uint8_t)rnd_below(3),
+		.med = rnd_below(10) < 3 ? -1 : (int64_t)rnd_below(3) * 5,
+		.lp = -1,
+		.path_len = 1 + rnd_below(3),
+		.first_as = 65001 + rnd_below(3),
+	};
+
+	if (rnd_below(4) == 0) {
+		p.ibgp = true;
+		p.lp = rnd_below(4) == 0 ? -1 : (int64_t)(50 + 50 * rnd_below(3));
+	}
+	return mk(&p);
+}
+
+struct walk_model {
+	const struct model *m;
+	unsigned n;
+};
+
+static int
+walk_model_cb(uint32_t prefix, uint8_t len, enum rib_source src, int best_peer,
+	const struct rib_attrs *attrs, uint32_t next_hop, void *arg)
+{
+	struct walk_model *w = arg;
+	const struct m_prefix *p = NULL;
+	int esrc, ebp;
+
+	(void)attrs;
+	(void)next_hop;
+	for (unsigned i = 0; i < R_PREFIXES; i++)
+		if (w->m->pfx[i].addr == prefix && w->m->pfx[i].len == len)
+			p = &w->m->pfx[i];
+	CHECK(p != NULL);
+	m_expect(w->m, p, &esrc, &ebp);
+	CHECK((int)src == esrc);
+	CHECK(best_peer == ebp);
+	w->n++;
+	return 0;
+}
+
+START_TEST(randomized)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	struct m_nh *before = calloc(R_PREFIXES, sizeof(*before));
+	const char *env = getenv("VBR_TEST_SEED");
+	uint64_t seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL) * 2654435761u;
+	uint32_t ids[R_PEERS] = {5, 3, 3, 9, 1, 7, 5, 2}; /* equal ids: address decides */
+	unsigned stat_ops[16] = {0};
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(before);
+	printf("rib randomized: VBR_TEST_SEED=%" PRIu64 "\n", seed);
+	rng_state = seed | 1;
+
+	for (unsigned i = 0; i < R_PREFIXES; i++) {
+		static const uint8_t lens[] = {8, 16, 20, 24, 24, 24, 28, 32};
+		struct m_prefix *p = &m->pfx[i];
+		bool dup;
+
+		do {
+			p->len = i == 0 ? 0 : lens[rnd_below(sizeof(lens))];
+			p->addr = (uint32_t)(rnd() >> 32) & (p->len ? ~0u << (32 - p->len) : 0);
+			dup = false;
+			for (unsigned j = 0; j < i; j++)
+				dup |= m->pfx[j].addr == p->addr && m->pfx[j].len == p->len;
+		} while (dup);
+	}
+	for (unsigned i = 0; i < R_PEERS; i++) {
+		m->peer[i].info = (struct rib_peer_info){.address = IP(10, 0, 1, 200 - i * 7),
+			.bgp_id = ids[i],
+			.asn = 65001 + i,
+			.max_prefixes = i < 2 ? 40 : 1000};
+		ck_assert_int_eq(rib_peer_set(rib, i, &m->peer[i].info), 0);
+	}
+	for (unsigned i = 0; i < R_POOL; i++)
+		m->pool[i] = rnd_attrs();
+
+	for (unsigned step = 0; step < R_STEPS; step++) {
+		unsigned op = rnd_below(1000), pi = rnd_below(R_PREFIXES),
+			 peer_i = rnd_below(R_PEERS);
+		struct m_prefix *p = &m->pfx[pi];
+		struct m_peer *mp = &m->peer[peer_i];
+		unsigned changed = 0, kind;
+		uint64_t best[R_PEERS] = {0};
+		int rv = 0, want = 0, src, bp;
+		bool armed = false;
+		uint64_t ops0 = rc.n_ops;
+
+		for (unsigned i = 0; i < R_PREFIXES; i++)
+			before[i] = m_expect(m, &m->pfx[i], &src, &bp);
+		/* Now and then the emit fails: the change stays, sync repairs. */
+		if (rnd_below(40) == 0) {
+			rc.fail_next = 1;
+			armed = true;
+		}
+
+		if (op < 480) { /* announce from the pool */
+			unsigned k = rnd_below(R_POOL);
+
+			kind = 0;
+			if (rnd_below(8) == 0) {
+				rib_attrs_put(m->pool[k]);
+				m->pool[k] = rnd_attrs();
+			}
+			if (p->path[peer_i].on || mp->st.accepted < mp->info.max_prefixes) {
+				if (!p->path[peer_i].on)
+					mp->st.accepted++;
+				p->path[peer_i] = m_path_of(m->pool[k]);
+				want = RIB_ACCEPTED;
+			} else {
+				mp->st.rejected_limit++;
+				want = RIB_OVER_LIMIT;
+			}
+			rv = rib_bgp_announce(rib, peer_i, p->addr, p->len, m->pool[k], false);
+		} else if (op < 720) { /* withdraw */
+			kind = 1;
+			if (p->path[peer_i].on) {
+				p->path[peer_i].on = false;
+				mp->st.accepted--;
+				mp->st.withdrawn++;
+			}
+			rv = rib_bgp_withdraw(rib, peer_i, p->addr, p->len);
+		} else if (op < 750) { /* an announcement with our ASN in it */
+			kind = 2;
+			mp->st.rejected_loop++;
+			if (p->path[peer_i].on) {
+				p->path[peer_i].on = false;
+				mp->st.accepted--;
+			}
+			want = RIB_LOOP;
+			rv = rib_bgp_announce(rib, peer_i, p->addr, p->len, m->pool[0], true);
+		} else if (op < 830) { /* static add or replace */
+			kind = 3;
+			p->stat = true;
+			p->stat_nh = rnd_below(4) == 0
+					     ? (struct m_nh){NH_BLACKHOLE, 0, 0}
+					     : (struct m_nh){NH_GATEWAY, (uint8_t)rnd_below(2),
+						       IP(10, 0, 0, 1 + rnd_below(4))};
+			rv = rib_local_add(rib, RIB_SRC_STATIC, p->addr, p->len, p->stat_nh.type,
+				p->stat_nh.port, p->stat_nh.gw);
+		} else if (op < 900) { /* static del */
+			kind = 4;
+			want = p->stat ? 0 : -ENOENT;
+			p->stat = false;
+			rv = rib_local_del(rib, RIB_SRC_STATIC, p->addr, p->len);
+		} else if (op < 930) { /* connected add */
+			kind = 5;
+			p->conn = true;
+			p->conn_nh = (struct m_nh){
+				rnd_below(2) ? NH_CONNECTED : NH_LOCAL, (uint8_t)rnd_below(2), 0};
+			rv = rib_local_add(rib, RIB_SRC_CONNECTED, p->addr, p->len, p->conn_nh.type,
+				p->conn_nh.port, 0);
+		} else if (op < 970) { /* connected del */
+			kind = 6;
+			want = p->conn ? 0 : -ENOENT;
+			p->conn = false;
+			rv = rib_local_del(rib, RIB_SRC_CONNECTED, p->addr, p->len);
+		} else if (op < 985) { /* session down */
+			kind = 7;
+			for (unsigned i = 0; i < R_PREFIXES; i++)
+				m->pfx[i].path[peer_i].on = false;
+			mp->st.accepted = 0;
+			rib_peer_down(rib, peer_i);
+		} else if (op < 995) { /* session up with another BGP Identifier */
+			kind = 8;
+			mp->info.bgp_id = 1 + rnd_below(9);
+			rv = rib_peer_set(rib, peer_i, &mp->info);
+		} else { /* the BGP port moves */
+			kind = 9;
+			m->bgp_port ^= 1;
+			rc.bgp_port = m->bgp_port;
+			rib_set_bgp_port(rib, m->bgp_port);
+		}
+		stat_ops[kind]++;
+
+		if (armed && rc.fail_next == 0) {
+			/* The failure happened: the call reports it (void ones
+			 * cannot), and the RIB kept the change. */
+			if (kind != 7 && kind != 9)
+				ck_assert_int_eq(rv, -ENOMEM);
+			ck_assert_uint_gt(rib_fib_pending(rib), 0);
+			ck_assert_int_eq(rib_fib_sync(rib), 0);
+		} else {
+			CHECK_MSG(rv == want, "step %u kind %u: got %d want %d", step, kind, rv,
+				want);
+		}
+		rc.fail_next = 0;
+
+		/* The recorder's FIB is the brute-force FIB, reached with one op
+		 * per changed prefix and none redundant. */
+		for (unsigned i = 0; i < R_PREFIXES; i++) {
+			struct m_nh e = m_expect(m, &m->pfx[i], &src, &bp);
+			const struct rec_route *f = rec_find(&rc, m->pfx[i].addr, m->pfx[i].len);
+
+			if (src == RIB_SRC_BGP)
+				best[bp]++;
+			if (e.type != before[i].type || e.port != before[i].port ||
+				e.gw != before[i].gw)
+				changed++;
+			if (e.type == NH_NONE) {
+				CHECK_MSG(f == NULL, "step %u: %08x/%u should be gone", step,
+					m->pfx[i].addr, m->pfx[i].len);
+				continue;
+			}
+			CHECK_MSG(f != NULL, "step %u: %08x/%u missing", step, m->pfx[i].addr,
+				m->pfx[i].len);
+			CHECK_MSG(f->type == e.type && f->port == e.port && f->gw == e.gw,
+				"step %u kind %u: %08x/%u has %u/%u/%08x, want %u/%u/%08x", step,
+				kind, m->pfx[i].addr, m->pfx[i].len, f->type, f->port, f->gw,
+				e.type, e.port, e.gw);
+		}
+		CHECK(rc.redundant == 0);
+		CHECK_MSG(rc.n_ops - ops0 == changed,
+			"step %u kind %u: %" PRIu64 " ops for %u changes", step, kind,
+			rc.n_ops - ops0, changed);
+
+		for (unsigned i = 0; i < R_PEERS; i++) {
+			struct rib_peer_stats st;
+
+			rib_peer_stats(rib, i, &st);
+			CHECK_MSG(st.accepted == m->peer[i].st.accepted && st.best == best[i] &&
+					  st.rejected_limit == m->peer[i].st.rejected_limit &&
+					  st.rejected_loop == m->peer[i].st.rejected_loop &&
+					  st.withdrawn == m->peer[i].st.withdrawn,
+				"step %u: peer %u stats differ", step, i);
+		}
+		if (step % 20 == 0) {
+			struct walk_model w = {.m = m};
+
+			ck_assert_int_eq(rib_walk(rib, walk_model_cb, &w), 0);
+			ck_assert_uint_eq(w.n, rc.count);
+			check_fib(rib, &rc);
+		}
+	}
+	printf("rib randomized: %u steps (announce %u, withdraw %u, loop %u, static %u/%u, "
+	       "connected %u/%u, down %u, new id %u, port %u), %" PRIu64 " ops, %zu in FIB\n",
+		R_STEPS, stat_ops[0], stat_ops[1], stat_ops[2], stat_ops[3], stat_ops[4],
+		stat_ops[5], stat_ops[6], stat_ops[7], stat_ops[8], stat_ops[9], rc.n_ops,
+		rc.count);
+	check_fib(rib, &rc);
+	for (unsigned i = 0; i < R_POOL; i++)
+		rib_attrs_put(m->pool[i]);
+	free(before);
+	free(m);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- scale */
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+START_TEST(scale_1m)
+{
+	const unsigned n = 1000000, per_update = 500;
+	struct rib_attrs *a = NULL;
+	struct rib_peer_stats st;
+	struct rusage ru;
+	double t0, t1, t2, t3;
+
+	rc.count_only = true;
+	peer(rib, 0, IP(10, 0, 0, 1), 1, 2000000);
+	t0 = now_s();
+	for (unsigned i = 0; i < n; i++) {
+		if (i % per_update == 0) {
+			rib_attrs_put(a);
+			a = mk_nh(IP(10, 0, 0, 1 + (i / per_update) % 4), 65001);
+		}
+		/* /24s from 1.0.0.0 upwards. */
+		CHECK(rib_bgp_announce(rib, 0, (1u << 24) + (i << 8), 24, a, false) ==
+			RIB_ACCEPTED);
+	}
+	rib_attrs_put(a);
+	t1 = now_s();
+	ck_assert_uint_eq(rib_size(rib), n);
+	ck_assert_uint_eq(rc.n_add, n);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.accepted, n);
+	ck_assert_uint_eq(st.best, n);
+
+	/* Lookups of what is there. */
+	a = mk_nh(IP(10, 0, 0, 9), 65001);
+	for (unsigned i = 0; i < n; i += 1000)
+		CHECK(rib_bgp_announce(rib, 0, (1u << 24) + (i << 8), 24, a, false) ==
+			RIB_ACCEPTED);
+	rib_attrs_put(a);
+	t2 = now_s();
+	getrusage(RUSAGE_SELF, &ru);
+
+	rib_peer_down(rib, 0);
+	t3 = now_s();
+	ck_assert_uint_eq(rib_size(rib), 0);
+	ck_assert_uint_eq(rc.n_del, n);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.accepted, 0);
+	ck_assert_uint_eq(st.best, 0);
+	printf("rib scale: %u prefixes announced in %.3f s (%.0f ns each), "
+	       "peer down in %.3f s (%.0f ns each), max RSS %ld MiB\n",
+		n, t1 - t0, (t1 - t0) * 1e9 / n, t3 - t2, (t3 - t2) * 1e9 / n, ru.ru_maxrss / 1024);
+}
+END_TEST
+
+static Suite *
+rib_suite(void)
+{
+	Suite *s = suite_create("rib");
+	TCase *tc = tcase_create("core");
+	TCase *tr = tcase_create("randomized");
+	TCase *ts = tcase_create("scale");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, attrs_new);
+	tcase_add_test(tc, bad_args);
+	tcase_add_test(tc, static_beats_bgp);
+	tcase_add_test(tc, connected_beats_static);
+	tcase_add_test(tc, decide_local_pref);
+	tcase_add_test(tc, decide_as_path_len);
+	tcase_add_test(tc, decide_origin);
+	tcase_add_test(tc, decide_med_same_as);
+	tcase_add_test(tc, decide_med_other_as);
+	tcase_add_test(tc, decide_router_id);
+	tcase_add_test(tc, decide_peer_address);
+	tcase_add_test(tc, med_not_transitive);
+	tcase_add_test(tc, same_next_hop_no_op);
+	tcase_add_test(tc, max_prefixes);
+	tcase_add_test(tc, loop_rejected);
+	tcase_add_test(tc, peer_down);
+	tcase_add_test(tc, peer_reset);
+	tcase_add_test(tc, emit_failure);
+	suite_add_tcase(s, tc);
+
+	tcase_add_checked_fixture(tr, setup, teardown);
+	tcase_set_timeout(tr, 600);
+	tcase_add_test(tr, randomized);
+	suite_add_tcase(s, tr);
+
+	tcase_add_checked_fixture(ts, setup, teardown);
+	tcase_set_timeout(ts, 600);
+	tcase_add_test(ts, scale_1m);
+	suite_add_tcase(s, ts);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(rib_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
