@@ -58,6 +58,11 @@ struct vbr_bgp_group {
 	uint32_t max_prefixes_restart;	       /* s a torn-down peer stays down; default 60 */
 	uint16_t hold_time;		       /* s; 0 or 3..65535; default 90 */
 	uint16_t connect_retry;		       /* s; default 30 */
+	/* After a session error the peer waits error_wait_min s, doubled at
+	 * each error in a row up to error_wait_max (as BIRD's "error wait
+	 * time"); defaults 1 and 120. */
+	uint16_t error_wait_min;
+	uint16_t error_wait_max;
 	uint8_t multihop;		       /* TTL; 1 = directly connected eBGP (default) */
 	bool passive;			       /* never open the connection ourselves */
 };

@@ -280,6 +280,8 @@ group_defaults(void *obj)
 	g->max_prefixes_restart = 60;
 	g->hold_time = 90;
 	g->connect_retry = 30;
+	g->error_wait_min = 1;
+	g->error_wait_max = 120;
 	g->multihop = 1;
 }
 
@@ -293,6 +295,9 @@ check_group(struct walk *w, const yaml_node_t *node, void *obj)
 	if (g->hold_time == 1 || g->hold_time == 2)
 		return walk_error_key(
 			w, node, "hold_time", "%u is neither 0 nor 3..65535", g->hold_time);
+	if (g->error_wait_max < g->error_wait_min)
+		return walk_error_key(w, node, "error_wait_max", "%u is below error_wait_min (%u)",
+			g->error_wait_max, g->error_wait_min);
 	if (g->peer_asn == cfg->local_asn)
 		return walk_error_key(w, node, "peer_asn",
 			"%u is our own ASN (vbr.local_asn): vbr speaks eBGP only", g->peer_asn);
@@ -319,6 +324,10 @@ static const struct field group_fields[] = {
 		.max = UINT32_MAX},
 	{.key = "hold_time", .parse = walk_uint, GROUP(hold_time), .min = 0, .max = UINT16_MAX},
 	{.key = "connect_retry", .parse = walk_uint, GROUP(connect_retry), .min = 1,
+		.max = UINT16_MAX},
+	{.key = "error_wait_min", .parse = walk_uint, GROUP(error_wait_min), .min = 1,
+		.max = UINT16_MAX},
+	{.key = "error_wait_max", .parse = walk_uint, GROUP(error_wait_max), .min = 1,
 		.max = UINT16_MAX},
 	{.key = "multihop", .parse = walk_uint, GROUP(multihop), .min = 1, .max = 255},
 	{.key = "passive", .parse = walk_bool, GROUP(passive)},

@@ -32,8 +32,6 @@
 #include "evloop.h"
 
 #define OPEN_HOLD_MS (240 * 1000)	/* RFC 4271 §8: large hold time in OpenSent */
-#define IDLE_HOLD_MIN_MS 1000		/* first retry after an error */
-#define IDLE_HOLD_MAX_MS (120 * 1000)
 #define STABLE_MS (60 * 1000)		/* up this long: the back-off starts over */
 #define WBUF_MAX (16u << 20)		/* a peer that does not read is dropped */
 #define RBUF_SIZE (4 * BGP_MAX_MSG_LEN)
@@ -367,9 +365,11 @@ conn_close(struct bgp_conn *c, const char *why, bool error)
 				c->outgoing ? "outgoing" : "incoming", bgp_state_name(c->state), why);
 	}
 	if (error) {
-		p->idle_hold_ms = p->idle_hold_ms ? p->idle_hold_ms * 2 : IDLE_HOLD_MIN_MS;
-		if (p->idle_hold_ms > IDLE_HOLD_MAX_MS)
-			p->idle_hold_ms = IDLE_HOLD_MAX_MS;
+		/* Back-off: errors in a row wait longer, up to the group's max. */
+		p->idle_hold_ms = p->idle_hold_ms ? p->idle_hold_ms * 2 :
+						    p->grp->error_wait_min * 1000ull;
+		if (p->idle_hold_ms > p->grp->error_wait_max * 1000ull)
+			p->idle_hold_ms = p->grp->error_wait_max * 1000ull;
 		if (p->idle_until < now + p->idle_hold_ms)
 			p->idle_until = now + p->idle_hold_ms;
 		if (p->connect_at < p->idle_until)
@@ -412,9 +412,12 @@ conn_established(struct bgp_conn *c)
 		conn_close(c, "cannot send our announcements", true);
 }
 
-/* RFC 4271 §6.8: of two connections that both reached OpenConfirm (or got
- * their OPEN), keep the one opened by the speaker with the higher BGP
- * Identifier. Returns true if c survives. */
+/* RFC 4271 §6.8: of two connections to one peer, keep the one opened by the
+ * speaker with the higher BGP Identifier. c just got the peer's OPEN, so its
+ * Identifier is known: the other connection is judged as soon as it is past
+ * the TCP handshake (OpenSent, allowed by §6.8 when the Identifier is
+ * known), so that both sides pick the same survivor before either goes
+ * Established. Returns true if c survives. */
 static bool
 resolve_collision(struct bgp_conn *c)
 {
@@ -423,7 +426,7 @@ resolve_collision(struct bgp_conn *c)
 	uint32_t local_id = p->bgp->cfg->router_id;
 	struct bgp_conn *loser;
 
-	if (other->fd < 0 || other->state < BGP_OPENCONFIRM)
+	if (other->fd < 0 || other->state < BGP_OPENSENT)
 		return true;
 	if (other->state == BGP_ESTABLISHED) {
 		notify_and_close(c, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION,

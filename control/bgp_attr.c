@@ -3,8 +3,10 @@
  * Path attributes of UPDATE messages: one table says, for each attribute we
  * know, its flags, its length bounds, how to decode it and what a malformed
  * one costs (RFC 7606 §7); one loop walks the attribute list and consults it;
- * attr_error() is the one place where an error becomes "attribute discard",
- * "treat-as-withdraw" or "session reset". Then the AS4_* attributes of a
+ * attr_error() is the one place where an attribute's error becomes "attribute
+ * discard", "treat-as-withdraw" or "session reset", and the loop of
+ * bgp_attrs_decode() the one place for errors of the list itself (overrun,
+ * repeats, unrecognised well-known attributes). Then the AS4_* attributes of a
  * 2-octet speaker are folded into AS_PATH and AGGREGATOR (RFC 6793 §4.2.3),
  * so that the rest of vbr sees 4-octet attributes only.
  */

@@ -19,6 +19,9 @@ meson test -C build --suite unit --print-errorlogs
 echo "== unit tests (ASan + UBSan)"
 meson test -C build-asan --suite unit --print-errorlogs --timeout-multiplier 3
 
+echo "== fuzzing the BGP message decoder (libFuzzer, ASan + UBSan, 60 s)"
+meson test -C build --suite fuzz --print-errorlogs
+
 echo "== end-to-end tests"
 failed=0
 for t in tests/e2e/*.sh; do

@@ -22,11 +22,9 @@ bgp:
   groups:
     - { name: idc-core, peer_asn: $asn, key: "$key", description: "e2e IDC routers",
         max_prefixes: $max, max_prefixes_action: $action, max_prefixes_restart: 5,
-        hold_time: 9, connect_retry: 2 }
+        hold_time: 9, connect_retry: 2, error_wait_min: 1, error_wait_max: 2 }
   peers:
-    - { group: idc-core, address: 10.0.0.2 }
-    - { group: idc-core, address: 10.0.0.3 }
-    - { group: idc-core, address: 10.0.0.4 }
+$(for a in ${BGP_PEERS:-10.0.0.2 10.0.0.3 10.0.0.4}; do echo "    - { group: idc-core, address: $a }"; done)
   networks: [ 172.20.0.0/16 ]
 routes:
   - { prefix: 172.20.0.0/16, next_hop: 172.16.0.2 }
@@ -65,6 +63,7 @@ protocol bgp vbr {
   local $addr as $asn;
   neighbor 10.0.0.1 as 45104;
   $pw
+  strict bind yes;
   hold time 9;
   connect retry time 2;
   connect delay time 1;
@@ -152,3 +151,7 @@ gobgp_established() {
 	gobgp_ "$1" neighbor 10.0.0.1 -j | python3 -c \
 		"import json,sys; n=json.load(sys.stdin); sys.exit(0 if n['state']['session_state']==6 else 1)"
 }
+
+# peer_gt ADDR FIELD N: vbrd's FIELD for the peer is above N (for wait_for,
+# which must re-read it on every try).
+peer_gt() { [ "$(peer_field "$1" "$2")" -gt "$3" ]; }

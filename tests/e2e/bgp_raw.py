@@ -146,14 +146,29 @@ def attempt(a, where, payload):
                 s.sendall(payload)
                 deadline = time.time() + a.wait
                 # What comes now says how vbrd took it.
-                while True:
-                    m = recv_msg(s, deadline)
-                    if m is None:
-                        out["closed"] = True
-                        break
-                    if m[18] == 3:
-                        out["notification"] = [m[19], m[20], m[21:].hex()]
-                        break
+                try:
+                    while True:
+                        m = recv_msg(s, deadline)
+                        if m is None:
+                            out["closed"] = True
+                            break
+                        if m[18] == 3:
+                            out["notification"] = [m[19], m[20], m[21:].hex()]
+                            break
+                except socket.timeout:
+                    pass
+                if out["notification"] is None and not out["closed"] and a.linger > 0:
+                    # Keep the session while the caller looks at vbrd.
+                    print("quiet", flush=True)
+                    deadline = time.time() + a.linger
+                    while time.time() < deadline:
+                        m = recv_msg(s, deadline)
+                        if m is None:
+                            out["closed"] = True
+                            break
+                        if m[18] == 3:
+                            out["notification"] = [m[19], m[20], m[21:].hex()]
+                            break
                 break
     except socket.timeout:
         pass
@@ -171,6 +186,8 @@ def main():
     ap.add_argument("--key", default="")
     ap.add_argument("--wait", type=float, default=3.0,
                     help="seconds to wait for a NOTIFICATION after the case")
+    ap.add_argument("--linger", type=float, default=0,
+                    help="seconds to keep a session that got no NOTIFICATION")
     ap.add_argument("case")
     a = ap.parse_args()
     where, payload = cases(a.asn)[a.case]
