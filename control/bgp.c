@@ -47,6 +47,8 @@ struct bgp_conn {
 	int fd;
 	bool outgoing;
 	bool want_write;
+	bool pending;		/* whole messages wait in rbuf */
+	bool notified;		/* we sent a NOTIFICATION on it: that is the error */
 	enum bgp_state state;	/* CONNECT (TCP in progress), OPENSENT, OPENCONFIRM, ESTABLISHED */
 	uint64_t hold_deadline;	/* 0: none */
 	uint64_t keepalive_next;
@@ -56,8 +58,8 @@ struct bgp_conn {
 	bool route_refresh;
 	size_t rlen;
 	uint8_t rbuf[RBUF_SIZE];
-	uint8_t *wbuf;
-	size_t wlen, wcap;
+	uint8_t *wbuf;		/* bytes whead..wlen wait to be sent */
+	size_t whead, wlen, wcap;
 };
 
 struct bgp_peer {
@@ -72,6 +74,8 @@ struct bgp_peer {
 	uint64_t idle_hold_ms;	/* current back-off */
 	uint64_t established_at;
 	bool limit_logged;
+	uint64_t last_warn;	/* rate limit of its warnings */
+	uint64_t warn_suppressed;
 	struct bgp_peer_status st;
 };
 
@@ -85,6 +89,8 @@ struct bgp {
 	struct bgp_peer peers[VBR_MAX_PEERS];
 	struct bgp_update upd; /* decode space (90 KiB): one message at a time */
 	uint8_t msg[BGP_MAX_MSG_LEN];
+	uint64_t last_refusal_log;
+	uint64_t refusals;
 };
 
 static const char *const state_names[] = {
@@ -169,8 +175,9 @@ static void conn_close(struct bgp_conn *c, const char *why, bool error);
 static int
 conn_flush(struct bgp_conn *c)
 {
-	while (c->wlen > 0) {
-		ssize_t n = send(c->fd, c->wbuf, c->wlen, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (c->whead < c->wlen) {
+		ssize_t n = send(c->fd, c->wbuf + c->whead, c->wlen - c->whead,
+				MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -179,9 +186,10 @@ conn_flush(struct bgp_conn *c)
 				continue;
 			return -errno;
 		}
-		memmove(c->wbuf, c->wbuf + n, c->wlen - (size_t)n);
-		c->wlen -= (size_t)n;
+		c->whead += (size_t)n;
 	}
+	if (c->whead == c->wlen)
+		c->whead = c->wlen = 0;
 	if ((c->wlen > 0) != c->want_write) {
 		c->want_write = c->wlen > 0;
 		ev_mod(c->peer->bgp, c->fd, &c->ev, EPOLLIN | (c->want_write ? EPOLLOUT : 0));
@@ -194,8 +202,14 @@ conn_send(struct bgp_conn *c, const uint8_t *msg, size_t len)
 {
 	struct bgp_peer *p = c->peer;
 
-	if (c->wlen + len > WBUF_MAX)
+	if (c->wlen - c->whead + len > WBUF_MAX)
 		return -ENOBUFS;
+	if (c->whead > 0 && c->wlen + len > c->wcap) {
+		/* Move what is unsent to the front once, not on every send. */
+		memmove(c->wbuf, c->wbuf + c->whead, c->wlen - c->whead);
+		c->wlen -= c->whead;
+		c->whead = 0;
+	}
 	if (c->wlen + len > c->wcap) {
 		size_t cap = c->wcap ? c->wcap : 65536;
 		uint8_t *nb;
@@ -228,15 +242,18 @@ send_notification(struct bgp_conn *c, const struct bgp_notify *n)
 	bgp_notify_name(name, sizeof(name), n->code, n->subcode);
 	snprintf(c->peer->st.last_error, sizeof(c->peer->st.last_error), "sent NOTIFICATION %s",
 			name);
+	c->notified = true;
 }
 
+/* error: a session error (back-off); false for the normal end of a
+ * connection that lost a collision (RFC 4271 §6.8 is no error). */
 static void
-notify_and_close(struct bgp_conn *c, uint8_t code, uint8_t subcode, const char *why)
+notify_and_close(struct bgp_conn *c, uint8_t code, uint8_t subcode, const char *why, bool error)
 {
 	struct bgp_notify n = { .code = code, .subcode = subcode };
 
 	send_notification(c, &n);
-	conn_close(c, why, true);
+	conn_close(c, why, error);
 }
 
 static int
@@ -329,6 +346,9 @@ conn_reset(struct bgp_conn *c)
 	c->rlen = 0;
 	c->wlen = 0;
 	c->want_write = false;
+	c->pending = false;
+	c->notified = false;
+	c->whead = 0;
 	c->as4 = false;
 	c->route_refresh = false;
 	c->remote_id = 0;
@@ -348,7 +368,16 @@ conn_close(struct bgp_conn *c, const char *why, bool error)
 	if (c->fd < 0)
 		return;
 	epoll_ctl(b->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	/* Unread bytes would make close() send a RST that can overtake our
+	 * NOTIFICATION: read them, send what is queued, then a FIN. */
+	for (int i = 0; i < 64 && recv(c->fd, c->rbuf, sizeof(c->rbuf), MSG_DONTWAIT) > 0; i++)
+		;
+	conn_flush(c);
+	shutdown(c->fd, SHUT_WR);
 	close(c->fd);
+	free(c->wbuf);
+	c->wbuf = NULL;
+	c->wcap = 0;
 	if (c->state == BGP_ESTABLISHED) {
 		struct rib_peer_stats rs;
 
@@ -374,7 +403,8 @@ conn_close(struct bgp_conn *c, const char *why, bool error)
 			p->idle_until = now + p->idle_hold_ms;
 		if (p->connect_at < p->idle_until)
 			p->connect_at = p->idle_until;
-		if (p->st.last_error[0] == '\0' || strncmp(p->st.last_error, "sent", 4) != 0)
+		/* The NOTIFICATION we sent on this connection says it best. */
+		if (!c->notified)
 			snprintf(p->st.last_error, sizeof(p->st.last_error), "%s", why);
 	}
 	conn_reset(c);
@@ -394,7 +424,7 @@ conn_established(struct bgp_conn *c)
 
 	if (other->fd >= 0)
 		notify_and_close(other, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION,
-				"connection collision: the other connection is established");
+				"connection collision: the other connection is established", false);
 	c->state = BGP_ESTABLISHED;
 	p->established_at = ctl_now_ms();
 	p->limit_logged = false;
@@ -430,12 +460,18 @@ resolve_collision(struct bgp_conn *c)
 		return true;
 	if (other->state == BGP_ESTABLISHED) {
 		notify_and_close(c, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION,
-				"connection collision with an established session");
+				"connection collision with an established session", false);
 		return false;
 	}
-	/* Local id lower: close the connection we opened. */
-	loser = local_id < c->remote_id ? &p->conn[CONN_OUT] : &p->conn[CONN_IN];
-	notify_and_close(loser, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION, "connection collision");
+	/* Local id lower: close the connection we opened. Equal ids (allowed
+	 * for eBGP): the speaker with the larger AS keeps its own (RFC 6286
+	 * §2.3). */
+	if (local_id != c->remote_id)
+		loser = local_id < c->remote_id ? &p->conn[CONN_OUT] : &p->conn[CONN_IN];
+	else
+		loser = p->bgp->cfg->local_asn < p->grp->peer_asn ? &p->conn[CONN_OUT] :
+								    &p->conn[CONN_IN];
+	notify_and_close(loser, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION, "connection collision", false);
 	return loser != c;
 }
 
@@ -453,7 +489,7 @@ handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		notify_and_close(c, BGP_ERR_FSM,
 				c->state == BGP_OPENCONFIRM ? BGP_ERR_FSM_UNEXPECTED_OPENCONFIRM :
 							      BGP_ERR_FSM_UNEXPECTED_ESTABLISHED,
-				"OPEN in the wrong state");
+				"OPEN in the wrong state", true);
 		return;
 	}
 	if (bgp_open_decode(msg, len, &o, &err) != 0 ||
@@ -462,14 +498,17 @@ handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		conn_close(c, "bad OPEN", true);
 		return;
 	}
-	if (o.bgp_id == p->bgp->cfg->router_id) {
-		notify_and_close(c, BGP_ERR_OPEN, BGP_ERR_OPEN_BAD_ID,
-				"peer's BGP Identifier is ours");
-		return;
-	}
+	/* RFC 6286 §2.1: only an internal peer may not share our BGP
+	 * Identifier; vbr's peers are all external. */
 	if (!bgp_open_has_ipv4_unicast(&o)) {
-		notify_and_close(c, BGP_ERR_OPEN, BGP_ERR_OPEN_UNSUP_CAP,
-				"peer does not do IPv4 unicast");
+		/* RFC 5492 §3: the data is the capability we need: MP, IPv4
+		 * unicast. */
+		struct bgp_notify n = { .code = BGP_ERR_OPEN, .subcode = BGP_ERR_OPEN_UNSUP_CAP,
+			.data_len = 6, .data = { BGP_CAP_MP, 4, 0, BGP_AFI_IPV4, 0,
+				BGP_SAFI_UNICAST } };
+
+		send_notification(c, &n);
+		conn_close(c, "peer does not do IPv4 unicast", true);
 		return;
 	}
 	c->remote_id = o.bgp_id;
@@ -509,6 +548,26 @@ path_invalid(const struct bgp_peer *p, const struct bgp_path_attrs *a, uint32_t 
 	return NULL;
 }
 
+/* A peer decides how many bad UPDATEs it sends: at most one warning a
+ * second each (the log may be a blocking syslog). */
+static bool
+warn_ok(struct bgp_peer *p)
+{
+	uint64_t now = ctl_now_ms();
+	char a[16];
+
+	if (now - p->last_warn < 1000) {
+		p->warn_suppressed++;
+		return false;
+	}
+	if (p->warn_suppressed)
+		BGP_LOG(WARNING, "peer %s: %" PRIu64 " more warnings suppressed",
+				ip_str(p->cfg->address, a), p->warn_suppressed);
+	p->last_warn = now;
+	p->warn_suppressed = 0;
+	return true;
+}
+
 static void
 log_limit(struct bgp_peer *p)
 {
@@ -538,7 +597,8 @@ teardown_max_prefixes(struct bgp_conn *c)
 			ip_str(p->cfg->address, a), p->grp->peer_asn, max, p->grp->max_prefixes_restart);
 	send_notification(c, &n);
 	conn_close(c, "maximum number of prefixes reached", true);
-	p->idle_until = ctl_now_ms() + p->grp->max_prefixes_restart * 1000ull;
+	if (p->idle_until < ctl_now_ms() + p->grp->max_prefixes_restart * 1000ull)
+		p->idle_until = ctl_now_ms() + p->grp->max_prefixes_restart * 1000ull;
 	p->connect_at = p->idle_until;
 }
 
@@ -549,7 +609,7 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	struct bgp *b = p->bgp;
 	struct bgp_update *u = &b->upd;
 	struct bgp_codec_ctx ctx = { .as4 = c->as4 };
-	struct rib_attrs *ra = NULL;
+	struct rib_attrs *ra = NULL, *mra = NULL;
 	bool withdraw_all, loop = false, over = false;
 	char a[16];
 
@@ -558,7 +618,7 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		notify_and_close(c, BGP_ERR_FSM,
 				c->state == BGP_OPENSENT ? BGP_ERR_FSM_UNEXPECTED_OPENSENT :
 							   BGP_ERR_FSM_UNEXPECTED_OPENCONFIRM,
-				"UPDATE before Established");
+				"UPDATE before Established", true);
 		return;
 	}
 	if (bgp_update_decode(msg, len, &ctx, u) != 0 || u->action == BGP_UPDATE_SESSION_RESET) {
@@ -571,12 +631,14 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		return;
 	}
 	withdraw_all = u->action == BGP_UPDATE_TREAT_AS_WITHDRAW;
-	if (withdraw_all)
-		BGP_LOG(WARNING, "peer %s: UPDATE treated as withdraw (RFC 7606): %s",
-				ip_str(p->cfg->address, a), u->reason ? u->reason : "error");
-	else if (u->reason != NULL)
-		BGP_LOG(INFO, "peer %s: UPDATE attribute discarded (RFC 7606): %s",
-				ip_str(p->cfg->address, a), u->reason);
+	if ((withdraw_all || u->reason != NULL) && warn_ok(p)) {
+		if (withdraw_all)
+			BGP_LOG(WARNING, "peer %s: UPDATE treated as withdraw (RFC 7606): %s",
+					ip_str(p->cfg->address, a), u->reason ? u->reason : "error");
+		else
+			BGP_LOG(INFO, "peer %s: UPDATE attribute discarded (RFC 7606): %s",
+					ip_str(p->cfg->address, a), u->reason);
+	}
 
 	for (unsigned i = 0; i < u->n_withdrawn; i++)
 		rib_bgp_withdraw(b->rib, p->idx, u->withdrawn[i].addr, u->withdrawn[i].len);
@@ -587,7 +649,7 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		ra = rib_attrs_new(&u->attrs, true);
 		if (ra == NULL) {
 			notify_and_close(c, BGP_ERR_CEASE, BGP_ERR_CEASE_OUT_OF_RESOURCES,
-					"out of memory");
+					"out of memory", true);
 			return;
 		}
 	}
@@ -601,7 +663,7 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		if (bad != NULL) {
 			if (!withdraw_all) {
 				p->st.prefixes_invalid++;
-				if (i == 0)
+				if (i == 0 && warn_ok(p))
 					BGP_LOG(WARNING, "peer %s: routes ignored: %s",
 							ip_str(p->cfg->address, a), bad);
 			}
@@ -609,18 +671,20 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 			continue;
 		}
 		if (pf->mp && ra->next_hop != u->attrs.mp_next_hop) {
-			/* MP_REACH's next hop for its own prefixes (rare for IPv4). */
-			struct bgp_path_attrs *tmp = &u->attrs;
-			uint32_t keep = tmp->next_hop;
-			struct rib_attrs *mra;
+			/* MP_REACH's next hop for its own prefixes (rare for
+			 * IPv4): attributes of their own, made once. */
+			if (mra == NULL) {
+				uint32_t keep = u->attrs.next_hop;
 
-			tmp->next_hop = tmp->mp_next_hop;
-			mra = rib_attrs_new(tmp, true);
-			tmp->next_hop = keep;
-			if (mra == NULL)
+				u->attrs.next_hop = u->attrs.mp_next_hop;
+				mra = rib_attrs_new(&u->attrs, true);
+				u->attrs.next_hop = keep;
+			}
+			if (mra == NULL) {
+				rib_bgp_withdraw(b->rib, p->idx, pf->addr, pf->len);
 				continue;
+			}
 			rc = rib_bgp_announce(b->rib, p->idx, pf->addr, pf->len, mra, loop);
-			rib_attrs_put(mra);
 		} else {
 			rc = rib_bgp_announce(b->rib, p->idx, pf->addr, pf->len, ra, loop);
 		}
@@ -629,6 +693,8 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	}
 	if (ra != NULL)
 		rib_attrs_put(ra);
+	if (mra != NULL)
+		rib_attrs_put(mra);
 	if (over) {
 		if (p->grp->max_prefixes_action == VBR_MAXPFX_TEARDOWN)
 			teardown_max_prefixes(c);
@@ -654,7 +720,11 @@ handle_notification(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	snprintf(why, sizeof(why), "received NOTIFICATION %s%s", name, text);
 	memcpy(p->st.last_error, why, sizeof(p->st.last_error) - 1);
 	p->st.last_error[sizeof(p->st.last_error) - 1] = '\0';
-	conn_close(c, why, true);
+	/* The peer resolving a collision against this connection is no
+	 * error while the other one lives on. */
+	conn_close(c, why,
+			!(n.code == BGP_ERR_CEASE && n.subcode == BGP_ERR_CEASE_COLLISION &&
+					p->conn[c->outgoing ? CONN_IN : CONN_OUT].fd >= 0));
 }
 
 static void
@@ -668,9 +738,11 @@ handle_route_refresh(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		conn_close(c, "malformed ROUTE-REFRESH", true);
 		return;
 	}
-	/* RFC 2918 §4: other AFI/SAFIs are ignored. */
+	/* RFC 2918 §4: other AFI/SAFIs are ignored. While our previous
+	 * announcements are still on their way, they answer it: a peer that
+	 * asks without reading must not grow our buffer. */
 	if (c->state == BGP_ESTABLISHED && bgp_route_refresh_is_ipv4_unicast(&rr) &&
-			rr.subtype == 0 && announce_networks(c) != 0)
+			rr.subtype == 0 && c->wlen == c->whead && announce_networks(c) != 0)
 		conn_close(c, "cannot send our announcements", true);
 }
 
@@ -700,7 +772,7 @@ handle_msg(struct bgp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 			conn_close(c, "malformed KEEPALIVE", true);
 		} else if (c->state == BGP_OPENSENT) {
 			notify_and_close(c, BGP_ERR_FSM, BGP_ERR_FSM_UNEXPECTED_OPENSENT,
-					"KEEPALIVE in OpenSent");
+					"KEEPALIVE in OpenSent", true);
 		} else if (c->state == BGP_OPENCONFIRM) {
 			conn_established(c);
 		}
@@ -709,16 +781,56 @@ handle_msg(struct bgp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 		handle_route_refresh(c, msg, len);
 		break;
 	default:
-		notify_and_close(c, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_TYPE, "bad message type");
+		notify_and_close(c, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_TYPE, "bad message type", true);
+	}
+}
+
+/* Handle the whole messages waiting in the receive buffer, at most
+ * MSGS_PER_EVENT of them: a peer flooding us must not starve the others.
+ * What is left is taken up by bgp_run_pending() on the next loop. */
+static void
+conn_process(struct bgp_conn *c)
+{
+	unsigned msgs = 0;
+
+	c->pending = false;
+	while (c->fd >= 0) {
+		struct bgp_frame f;
+		struct bgp_notify err;
+
+		if (bgp_frame_next(c->rbuf, c->rlen, &f, &err) != 0) {
+			send_notification(c, &err);
+			conn_close(c, "bad message header", true);
+			return;
+		}
+		if (f.status != BGP_FRAME_MSG)
+			return;
+		if (msgs == MSGS_PER_EVENT) {
+			c->pending = true;
+			return;
+		}
+		handle_msg(c, f.type, c->rbuf, f.len);
+		if (c->fd < 0)
+			return;
+		memmove(c->rbuf, c->rbuf + f.len, c->rlen - f.len);
+		c->rlen -= f.len;
+		msgs++;
 	}
 }
 
 static void
 conn_read(struct bgp_conn *c)
 {
-	unsigned msgs = 0;
-	ssize_t n = recv(c->fd, c->rbuf + c->rlen, sizeof(c->rbuf) - c->rlen, MSG_DONTWAIT);
+	ssize_t n;
 
+	/* A full buffer holds whole messages still to handle: handle them
+	 * first (reading 0 bytes would look like the peer closing). */
+	if (c->rlen == sizeof(c->rbuf)) {
+		conn_process(c);
+		if (c->fd < 0 || c->rlen == sizeof(c->rbuf))
+			return;
+	}
+	n = recv(c->fd, c->rbuf + c->rlen, sizeof(c->rbuf) - c->rlen, MSG_DONTWAIT);
 	if (n == 0) {
 		conn_close(c, "connection closed by the peer", true);
 		return;
@@ -733,24 +845,23 @@ conn_read(struct bgp_conn *c)
 		return;
 	}
 	c->rlen += (size_t)n;
-	while (c->fd >= 0 && msgs < MSGS_PER_EVENT) {
-		struct bgp_frame f;
-		struct bgp_notify err;
+	conn_process(c);
+}
 
-		if (bgp_frame_next(c->rbuf, c->rlen, &f, &err) != 0) {
-			send_notification(c, &err);
-			conn_close(c, "bad message header", true);
-			return;
+bool
+bgp_run_pending(struct bgp *b)
+{
+	bool more = false;
+
+	for (unsigned i = 0; i < b->nb_peers; i++)
+		for (int k = 0; k < 2; k++) {
+			struct bgp_conn *c = &b->peers[i].conn[k];
+
+			if (c->fd >= 0 && c->pending)
+				conn_process(c);
+			more |= c->fd >= 0 && c->pending;
 		}
-		if (f.status != BGP_FRAME_MSG)
-			break;
-		handle_msg(c, f.type, c->rbuf, f.len);
-		if (c->fd < 0)
-			return;
-		memmove(c->rbuf, c->rbuf + f.len, c->rlen - f.len);
-		c->rlen -= f.len;
-		msgs++;
-	}
+	return more;
 }
 
 static void
@@ -767,6 +878,15 @@ conn_connected(struct bgp_conn *c)
 		snprintf(why, sizeof(why), "connect: %s", strerror(err));
 		conn_close(c, why, false);
 		return;
+	}
+	/* An event left over for an earlier socket of this slot: this one
+	 * is still connecting. */
+	{
+		struct sockaddr_in peer;
+		socklen_t plen = sizeof(peer);
+
+		if (getpeername(c->fd, (struct sockaddr *)&peer, &plen) != 0)
+			return;
 	}
 	c->state = BGP_OPENSENT;
 	c->hold_deadline = ctl_now_ms() + OPEN_HOLD_MS;
@@ -848,6 +968,21 @@ peer_by_addr(struct bgp *b, uint32_t addr)
 	return NULL;
 }
 
+/* A connection we do not take: Cease with subcode, then close. */
+static void
+refuse(int fd, uint8_t subcode)
+{
+	struct bgp_notify n = { .code = BGP_ERR_CEASE, .subcode = subcode };
+	uint8_t buf[64];
+	int l = bgp_notification_encode(buf, sizeof(buf), &n);
+
+	if (l > 0 && send(fd, buf, (size_t)l, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* It is going away anyway. */
+	}
+	shutdown(fd, SHUT_WR);
+	close(fd);
+}
+
 static void
 listen_event(struct ev_handler *h, uint32_t events)
 {
@@ -865,23 +1000,25 @@ listen_event(struct ev_handler *h, uint32_t events)
 		return;
 	p = peer_by_addr(b, ntohl(sin.sin_addr.s_addr));
 	if (p == NULL) {
-		BGP_LOG(INFO, "connection from %s refused: not a configured BGP peer",
-				ip_str(ntohl(sin.sin_addr.s_addr), a));
-		close(fd);
+		uint64_t now = ctl_now_ms();
+
+		/* Anyone on the IDC subnet can knock: log at most every 10 s. */
+		b->refusals++;
+		if (now - b->last_refusal_log >= 10000) {
+			BGP_LOG(INFO, "connection from %s refused: not a configured BGP peer (%" PRIu64
+					" refused)", ip_str(ntohl(sin.sin_addr.s_addr), a), b->refusals);
+			b->last_refusal_log = now;
+		}
+		refuse(fd, BGP_ERR_CEASE_CONNECTION_REJECTED);
 		return;
 	}
-	if (ctl_now_ms() < p->idle_until || p->conn[CONN_IN].state == BGP_ESTABLISHED ||
-			p->conn[CONN_OUT].state == BGP_ESTABLISHED) {
-		/* Held down, or a session is up: the newcomer loses (§6.8). */
-		struct bgp_notify n = { .code = BGP_ERR_CEASE,
-			.subcode = BGP_ERR_CEASE_CONNECTION_REJECTED };
-		uint8_t buf[64];
-		int l = bgp_notification_encode(buf, sizeof(buf), &n);
-
-		if (l > 0 && send(fd, buf, (size_t)l, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-			/* It is going away anyway. */
-		}
-		close(fd);
+	if (p->conn[CONN_IN].state == BGP_ESTABLISHED || p->conn[CONN_OUT].state == BGP_ESTABLISHED) {
+		/* A session is up: the newcomer loses the collision (§6.8). */
+		refuse(fd, BGP_ERR_CEASE_COLLISION);
+		return;
+	}
+	if (ctl_now_ms() < p->idle_until) {
+		refuse(fd, BGP_ERR_CEASE_CONNECTION_REJECTED);
 		return;
 	}
 	c = &p->conn[CONN_IN];
@@ -939,7 +1076,7 @@ conn_timers(struct bgp_conn *c, uint64_t now)
 			conn_close(c, "connect timed out", false);
 			return;
 		}
-		notify_and_close(c, BGP_ERR_HOLD_TIMER, 0, "hold timer expired");
+		notify_and_close(c, BGP_ERR_HOLD_TIMER, 0, "hold timer expired", true);
 		return;
 	}
 	if (c->keepalive_next && now >= c->keepalive_next && c->state >= BGP_OPENCONFIRM &&

@@ -49,6 +49,10 @@ struct bgp *bgp_create(const struct vbr_config *cfg, struct rib *rib, int epfd);
 /* Cease / Administrative Shutdown to every session, then close all. */
 void bgp_destroy(struct bgp *b);
 
+/* Handle messages left waiting by the per-event limit. True if some are
+ * still waiting: call again without sleeping. */
+bool bgp_run_pending(struct bgp *b);
+
 /* Timers: call often (every few tens of ms). */
 void bgp_tick(struct bgp *b);
 

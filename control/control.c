@@ -35,6 +35,10 @@
 RTE_LOG_REGISTER(vbr_logtype_ctl, vbr.control, INFO);
 
 #define TICK_MS 50
+/* Route ops waiting for room on the ring, at most: past it the RIB keeps
+ * the prefixes marked and sends one op each when there is room again, so a
+ * flapping peer costs memory by prefix, not by flap. */
+#define BACKLOG_MAX (1u << 20)
 
 struct control {
 	const struct vbr_config *cfg;
@@ -67,6 +71,8 @@ ctl_now_ms(void)
 static int
 emit_route_op(const struct route_op *op, void *arg)
 {
+	if (route_sender_backlog(arg) >= BACKLOG_MAX)
+		return -ENOBUFS;
 	return route_sender_send(arg, op);
 }
 
@@ -98,6 +104,8 @@ on_tick(struct ev_handler *h, uint32_t events)
 	drain_fd(c->tickfd);
 	if (c->bgp)
 		bgp_tick(c->bgp);
+	if (rib_fib_pending(c->rib) > 0 && route_sender_flush(c->sender) < BACKLOG_MAX / 2)
+		rib_fib_sync(c->rib);
 }
 
 static void *
@@ -110,12 +118,16 @@ control_main(void *arg)
 		struct epoll_event ev[16];
 		int n;
 
+		bool busy = c->bgp != NULL && bgp_run_pending(c->bgp);
+
 		pthread_mutex_unlock(&ctl_lock);
-		n = epoll_wait(c->epfd, ev, RTE_DIM(ev), -1);
+		n = epoll_wait(c->epfd, ev, RTE_DIM(ev), busy ? 0 : -1);
 		pthread_mutex_lock(&ctl_lock);
-		if (n < 0 && errno != EINTR) {
-			CTL_LOG(ERR, "epoll_wait: %s", strerror(errno));
-			break;
+		if (n < 0) {
+			/* Never silently stop: the sessions depend on it. */
+			if (errno != EINTR)
+				CTL_LOG(ERR, "epoll_wait: %s", strerror(errno));
+			continue;
 		}
 		for (int i = 0; i < n; i++) {
 			struct ev_handler *h = ev[i].data.ptr;
@@ -349,5 +361,10 @@ control_stop(struct control *c)
 size_t
 control_backlog(struct control *c)
 {
-	return c->backlog;
+	size_t n;
+
+	pthread_mutex_lock(&ctl_lock);
+	n = c->backlog;
+	pthread_mutex_unlock(&ctl_lock);
+	return n;
 }

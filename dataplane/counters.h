@@ -19,6 +19,7 @@
 	X(ARP_LEARNED, "arp_learned", "neighbour MACs learned from ARP")       \
 	X(DROP_RUNT, "drop_runt", "frame shorter than its headers")            \
 	X(DROP_OTHER_HOST, "drop_other_host", "unicast frame to another MAC") \
+	X(DROP_L2_MULTICAST, "drop_l2_multicast", "IPv4 to route that came as a link-layer broadcast") \
 	X(DROP_ETHERTYPE, "drop_ethertype", "neither IPv4 nor ARP")            \
 	X(DROP_BAD_VERSION, "drop_bad_version", "IP version is not 4")         \
 	X(DROP_BAD_IHL, "drop_bad_ihl", "IPv4 header length below 20 or past the frame") \

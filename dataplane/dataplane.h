@@ -53,6 +53,9 @@ struct tx_buf {
 	struct rte_mbuf *pkts[VBR_BURST];
 };
 
+/* Punted traffic is policed in two classes, each at the port's punt_rate. */
+enum punt_class { PUNT_CTRL = 0, PUNT_OTHER = 1, PUNT_CLASSES };
+
 struct punt_bucket {
 	uint64_t tokens;	/* scaled by 2^PUNT_SCALE */
 	uint64_t last_tsc;
@@ -68,7 +71,7 @@ struct fwd_ctx {
 	unsigned lcore_id;
 	uint16_t queue;		/* rx and tx queue index on both ports */
 	struct tx_buf tx[VBR_NB_PORTS];
-	struct punt_bucket punt[VBR_NB_PORTS];
+	struct punt_bucket punt[VBR_NB_PORTS][PUNT_CLASSES];
 	uint32_t arp_recent[64]; /* addresses asked for recently (tiny cache) */
 	uint64_t arp_recent_tsc[64];
 	struct port_counters cnt[VBR_NB_PORTS];

@@ -14,6 +14,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
+#include <rte_tcp.h>
 
 #include "dataplane.h"
 
@@ -51,10 +52,32 @@ punt_allowed(struct punt_bucket *b)
 	return true;
 }
 
-static inline void
-punt(struct fwd_ctx *ctx, unsigned port, struct rte_mbuf *m)
+/* What the control plane lives on (ARP, BGP's TCP) is policed apart from
+ * the rest, so that a flood of pings or junk to our address cannot starve
+ * BGP of its share. */
+static inline unsigned
+punt_class(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 {
-	if (!punt_allowed(&ctx->punt[port])) {
+	uint32_t hlen;
+	const struct rte_tcp_hdr *tcp;
+
+	if (ip == NULL)
+		return PUNT_CTRL; /* ARP */
+	if (ip->next_proto_id != IPPROTO_TCP)
+		return PUNT_OTHER;
+	hlen = (ip->version_ihl & 0xf) * 4u;
+	if (rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr) + hlen + 4)
+		return PUNT_OTHER;
+	tcp = (const struct rte_tcp_hdr *)((const uint8_t *)ip + hlen);
+	if (tcp->src_port == RTE_BE16(179) || tcp->dst_port == RTE_BE16(179))
+		return PUNT_CTRL;
+	return PUNT_OTHER;
+}
+
+static inline void
+punt(struct fwd_ctx *ctx, unsigned port, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
+{
+	if (!punt_allowed(&ctx->punt[port][punt_class(m, ip)])) {
 		drop(ctx, port, CNT_DROP_PUNT_POLICED, m);
 		return;
 	}
@@ -160,7 +183,7 @@ fwd_flush(struct fwd_ctx *ctx)
 
 /* Route one checked IPv4 packet to the next hop the lookup gave. */
 static inline void
-route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id)
+route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id, bool l2_multicast)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
@@ -169,11 +192,17 @@ route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id)
 	uint64_t mac;
 	uint32_t sum;
 
+	if (unlikely(l2_multicast) && nh->type != NH_LOCAL) {
+		/* RFC 1812 5.3.4: not routed when it came as a link-layer
+		 * broadcast or multicast. */
+		drop(ctx, in, CNT_DROP_L2_MULTICAST, m);
+		return;
+	}
 	switch (nh->type) {
 	case NH_GATEWAY:
 		break;
 	case NH_LOCAL:
-		punt(ctx, in, m);
+		punt(ctx, in, m, ip);
 		return;
 	case NH_CONNECTED:
 		/* A resolved neighbour has its own /32: this one is not. */
@@ -223,6 +252,7 @@ fwd_chunk(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf **pkts, uint16_t n)
 	struct rte_mbuf *ok[VBR_BURST];
 	uint32_t dst[VBR_BURST];
 	uint64_t nh[VBR_BURST];
+	uint32_t l2_multicast = 0; /* bit i: ok[i] came to a group address */
 	unsigned nok = 0;
 
 	ctx->cnt[in].c[CNT_RX] += n;
@@ -248,7 +278,7 @@ fwd_chunk(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf **pkts, uint16_t n)
 			continue;
 		}
 		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
-			punt(ctx, in, m);
+			punt(ctx, in, m, NULL);
 			continue;
 		}
 		if (unlikely(eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
@@ -266,13 +296,15 @@ fwd_chunk(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf **pkts, uint16_t n)
 			drop(ctx, in, CNT_DROP_MARTIAN, m);
 			continue;
 		}
+		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)))
+			l2_multicast |= 1u << nok;
 		ok[nok++] = m;
 	}
 	if (nok == 0)
 		return;
 	fib_lookup_bulk(ctx->fib, dst, nh, nok);
 	for (unsigned i = 0; i < nok; i++)
-		route(ctx, in, ok[i], nh[i]);
+		route(ctx, in, ok[i], nh[i], l2_multicast & (1u << i));
 }
 
 void
@@ -297,9 +329,9 @@ fwd_ctx_init(struct fwd_ctx *ctx, struct dataplane *dp, unsigned lcore_id, uint1
 	ctx->fib = dp->fib;
 	ctx->lcore_id = lcore_id;
 	ctx->queue = queue;
-	for (unsigned i = 0; i < VBR_NB_PORTS; i++) {
-		struct punt_bucket *b = &ctx->punt[i];
-		uint64_t rate = dp->port[i].punt_rate / (dp->nb_fwd ? dp->nb_fwd : 1);
+	for (unsigned i = 0; i < VBR_NB_PORTS * PUNT_CLASSES; i++) {
+		struct punt_bucket *b = &ctx->punt[i / PUNT_CLASSES][i % PUNT_CLASSES];
+		uint64_t rate = dp->port[i / PUNT_CLASSES].punt_rate / (dp->nb_fwd ? dp->nb_fwd : 1);
 
 		if (rate == 0)
 			rate = 1;
@@ -326,7 +358,7 @@ fwd_from_kernel(struct fwd_ctx *ctx, unsigned port)
 
 	if (likely(rte_ring_empty(p->kern_ring)))
 		return 0;
-	n = rte_ring_mc_dequeue_burst(p->kern_ring, (void **)pkts, VBR_BURST, NULL);
+	n = rte_ring_sc_dequeue_burst(p->kern_ring, (void **)pkts, VBR_BURST, NULL);
 	sent = rte_eth_tx_burst(p->port_id, ctx->queue, pkts, (uint16_t)n);
 	ctx->cnt[port].c[CNT_TX_FROM_KERNEL] += sent;
 	for (unsigned i = sent; i < n; i++)
@@ -354,8 +386,11 @@ fwd_lcore_main(void *arg)
 			got += n;
 			fwd_burst(ctx, in, pkts, n);
 		}
-		for (unsigned out = 0; out < VBR_NB_PORTS; out++)
-			got += fwd_from_kernel(ctx, out);
+		/* One lcore sends the kernel's frames: one queue keeps
+		 * BGP's TCP segments in order. */
+		if (ctx->queue == 0)
+			for (unsigned out = 0; out < VBR_NB_PORTS; out++)
+				got += fwd_from_kernel(ctx, out);
 		fwd_flush(ctx);
 		fib_reader_quiescent(ctx->fib, ctx->lcore_id);
 		if (got == 0 && dp->idle_sleep_us)

@@ -28,14 +28,18 @@
 #define MAX_NEXTHOPS 65536
 #define ROUTE_RING_SIZE 65536
 #define HOUSEKEEPING_MS 1000
+/* After the control thread said goodbye to the BGP peers, the dataplane
+ * keeps running this long so that the NOTIFICATIONs and FINs leave. */
+#define GOODBYE_MS 300
 
 static struct dataplane dp;
+static volatile bool quit;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
-	__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
+	quit = true;
 }
 
 static void
@@ -123,11 +127,11 @@ launch_forwarding(void)
 /* The main lcore: FIB writer, exception path, ARP housekeeping. It naps
  * when there is nothing to do: it is not the fast path. */
 static void
-main_loop(void)
+main_loop(uint64_t until_tsc)
 {
 	uint64_t hk_gap = rte_get_tsc_hz() / 1000 * HOUSEKEEPING_MS, next_hk = 0;
 
-	while (!__atomic_load_n(&dp.stop, __ATOMIC_RELAXED)) {
+	while (until_tsc ? rte_rdtsc() < until_tsc : !quit) {
 		uint64_t now = rte_rdtsc();
 		unsigned done;
 
@@ -228,8 +232,13 @@ main(int argc, char **argv)
 	}
 	DP_LOG(INFO, "%s: forwarding on %u lcore(s), local AS %u", cfg->name, dp.nb_fwd,
 			cfg->local_asn);
-	main_loop();
+	main_loop(0);
 	DP_LOG(INFO, "stopping");
+	/* BGP first, while packets still flow: peers hear Cease and withdraw
+	 * our routes now rather than at their hold timer's end. */
+	control_stop(ctl);
+	ctl = NULL;
+	main_loop(rte_rdtsc() + rte_get_tsc_hz() / 1000 * GOODBYE_MS);
 	rc = EXIT_SUCCESS;
 out:
 	__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);

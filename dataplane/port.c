@@ -173,7 +173,7 @@ dp_ports_init(struct dataplane *dp)
 		char name[32];
 
 		snprintf(name, sizeof(name), "vbr_kern_%s", config_port_name(i));
-		dp->port[i].kern_ring = rte_ring_create(name, 1024, rte_socket_id(), 0);
+		dp->port[i].kern_ring = rte_ring_create(name, 1024, rte_socket_id(), RING_F_SC_DEQ);
 		if (dp->port[i].kern_ring == NULL)
 			return -rte_errno;
 	}

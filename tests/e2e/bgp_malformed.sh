@@ -88,11 +88,13 @@ fib_lacks 10.99.1.1 && pass "no route from the malformed UPDATEs in the FIB" ||
 [ "$(peer_field 10.0.0.2 state)" = Established ] && bird_established b1 &&
 	pass "BIRD still Established on both sides" || fail "BIRD not Established"
 
-# Not a configured peer: 10.0.0.5 gets its connection closed, no session.
-got=$(ip netns exec "$NS_IDC" timeout 30 python3 "$(dirname "$0")/bgp_raw.py" --local 10.0.0.5 \
-	--peer 10.0.0.1 --asn "$ASN" good_update 2>/dev/null)
-echo "$got" | grep -q '"established": false' && pass "10.0.0.5 (no peer): no session" ||
-	fail "10.0.0.5 got a session: $got"
+# Not a configured peer: 10.0.0.5 gets Cease / Connection Rejected (RFC 4486)
+# and no session.
+got=$(ip netns exec "$NS_IDC" timeout 30 python3 "$(dirname "$0")/bgp_raw.py" --once \
+	--local 10.0.0.5 --peer 10.0.0.1 --asn "$ASN" good_update 2>/dev/null)
+echo "$got" | grep -q '"established": false, "notification": \[6, 5' &&
+	pass "10.0.0.5 (no peer): Cease / Connection Rejected, no session" ||
+	fail "10.0.0.5: $got"
 grep -q "connection from 10.0.0.5 refused" "$WORK/vbrd.log" && pass "vbrd logged the refusal" ||
 	fail "no log of the refusal"
 vbrd_alive && pass "vbrd still running" || fail "vbrd died"

@@ -188,6 +188,8 @@ def main():
                     help="seconds to wait for a NOTIFICATION after the case")
     ap.add_argument("--linger", type=float, default=0,
                     help="seconds to keep a session that got no NOTIFICATION")
+    ap.add_argument("--once", action="store_true",
+                    help="one attempt, even if refused with Cease / Connection Rejected")
     ap.add_argument("case")
     a = ap.parse_args()
     where, payload = cases(a.asn)[a.case]
@@ -200,7 +202,8 @@ def main():
             out = attempt(a, where, payload)
         except (ConnectionRefusedError, socket.timeout, ConnectionResetError):
             out = {"case": a.case, "notification": [6, 5, ""], "established": False}
-        if out["notification"] != [6, 5, ""] or out["established"] or time.time() > end:
+        if (a.once or out["notification"] != [6, 5, ""] or out["established"] or
+                time.time() > end):
             break
         time.sleep(0.5)
     print(json.dumps(out))

@@ -16,6 +16,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_random.h>
+#include <rte_tcp.h>
 
 #include "dataplane.h"
 
@@ -499,6 +500,51 @@ START_TEST(punt_is_policed)
 }
 END_TEST
 
+START_TEST(l2_broadcast_not_routed)
+{
+	static const struct rte_ether_addr bcast = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	struct rte_mbuf *m;
+
+	expect_drop(VBR_PORT_IDC, mk_ipv4(&bcast, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 8),
+			CNT_DROP_L2_MULTICAST);
+	/* To us, it is taken (the kernel decides). */
+	m = mk_ipv4(&bcast, IP(10, 0, 0, 2), IP(10, 0, 0, 1), 64, 8);
+	run1(VBR_PORT_IDC, m);
+	ck_assert_uint_eq(rte_ring_count(dp.punt_ring), 1);
+}
+END_TEST
+
+/* A ping flood to our address uses up its own bucket, not BGP's. */
+START_TEST(bgp_survives_punt_flood)
+{
+	struct rte_mbuf *out[64];
+	unsigned n, bgp_ok = 0;
+
+	for (unsigned i = 0; i < 300; i++) {
+		run1(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(10, 0, 0, 2), IP(10, 0, 0, 1), 64, 8));
+		while ((n = rte_ring_dequeue_burst(dp.punt_ring, (void **)out, 64, NULL)) > 0)
+			free_all(out, n);
+	}
+	ck_assert_uint_ge(cnt(VBR_PORT_IDC, CNT_DROP_PUNT_POLICED), 150);
+	for (unsigned i = 0; i < 20; i++) {
+		struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(10, 0, 0, 2), IP(10, 0, 0, 1), 64, 20);
+		struct rte_ipv4_hdr *ip = ip_of(m);
+		struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)(ip + 1);
+
+		ip->next_proto_id = IPPROTO_TCP;
+		tcp->src_port = RTE_BE16(40000);
+		tcp->dst_port = RTE_BE16(179);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		run1(VBR_PORT_IDC, m);
+		n = rte_ring_dequeue_burst(dp.punt_ring, (void **)out, 64, NULL);
+		bgp_ok += n;
+		free_all(out, n);
+	}
+	ck_assert_uint_eq(bgp_ok, 20);
+}
+END_TEST
+
 START_TEST(mixed_burst)
 {
 	/* One burst holding a bit of everything: each packet meets its fate. */
@@ -549,6 +595,8 @@ forward_suite(void)
 	tcase_add_test(tc, arp_is_punted_and_learnable);
 	tcase_add_test(tc, punt_is_policed);
 	tcase_add_test(tc, mixed_burst);
+	tcase_add_test(tc, l2_broadcast_not_routed);
+	tcase_add_test(tc, bgp_survives_punt_flood);
 	suite_add_tcase(s, tc);
 	return s;
 }
