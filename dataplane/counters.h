@@ -17,6 +17,7 @@
 	X(TX_FROM_KERNEL, "tx_from_kernel", "packets the kernel tap sent out of the port") \
 	X(ARP_REQUESTS, "arp_requests", "ARP requests sent for next hops")     \
 	X(ARP_LEARNED, "arp_learned", "neighbour MACs learned from ARP")       \
+	X(ICMP_ERRORS, "icmp_errors", "ICMP errors sent (TTL exceeded, fragmentation needed)") \
 	X(DROP_RUNT, "drop_runt", "frame shorter than its headers")            \
 	X(DROP_OTHER_HOST, "drop_other_host", "unicast frame to another MAC") \
 	X(DROP_L2_MULTICAST, "drop_l2_multicast", "IPv4 to route that came as a link-layer broadcast") \

@@ -84,6 +84,9 @@ struct dataplane {
 	struct dp_port port[VBR_NB_PORTS];
 	struct rte_ring *punt_ring;	/* mbufs to the kernel taps (MP/SC) */
 	struct rte_ring *arp_ring;	/* struct arp_req (MP/SC) */
+	/* Packets that get an ICMP error (TTL exceeded, fragmentation needed)
+	 * from the main lcore; the type and code ride in hash.usr. */
+	struct rte_ring *icmp_ring;
 	unsigned nb_fwd;
 	struct fwd_ctx *fwd[VBR_MAX_FWD_LCORES];
 	struct port_counters main_cnt[VBR_NB_PORTS]; /* the main lcore's own */
@@ -104,6 +107,14 @@ int fwd_lcore_main(void *arg);
 /* exception.c: the main lcore's work besides the FIB writer. */
 void exc_poll(struct dataplane *dp);
 void exc_arp_housekeeping(struct dataplane *dp);
+
+/* icmp.c: the ICMP error for a packet that could not be forwarded, toward
+ * the neighbour it came from; NULL when none is due (RFC 1812 4.3.2.7). */
+struct rte_mbuf *icmp_error_build(struct rte_mempool *pool, const struct dp_port *in,
+		const struct rte_mbuf *orig, uint8_t type, uint8_t code, uint16_t mtu);
+#define VBR_ICMP_DEST_UNREACH 3
+#define VBR_ICMP_TIME_EXCEEDED 11
+#define ICMP_REQ(type, code, mtu) ((uint32_t)(type) << 24 | (uint32_t)(code) << 16 | (mtu))
 
 /* arp.c */
 struct rte_mbuf *arp_build_request(struct rte_mempool *pool, const struct dp_port *p,

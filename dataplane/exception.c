@@ -9,6 +9,8 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include <rte_ip.h>
+
 #include "dataplane.h"
 
 #define ARP_RETRY_MS 1000
@@ -99,6 +101,53 @@ to_kernel(struct dataplane *dp)
 }
 
 static void
+to_port(struct dataplane *dp, unsigned port, struct rte_mbuf *m)
+{
+	if (rte_ring_mp_enqueue(dp->port[port].kern_ring, m) != 0) {
+		dp->main_cnt[port].c[CNT_DROP_KERNEL_TX]++;
+		rte_pktmbuf_free(m);
+	}
+}
+
+/* The kernel sends what is not for its own subnets to its default gateway,
+ * whose MAC is the port's own (see nl_default_via_dataplane): such frames
+ * are routed here by the FIB, like any router's own traffic, so that the
+ * VBR's addresses answer hosts beyond its neighbours. Runs on the main
+ * lcore, the FIB's writer: its lookups need no lock. */
+static void
+route_from_kernel(struct dataplane *dp, unsigned in, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	const struct nexthop *nh;
+	uint64_t nh_id, mac;
+	uint32_t dst;
+
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*ip)) {
+		dp->main_cnt[in].c[CNT_DROP_KERNEL_TX]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dst = rte_be_to_cpu_32(ip->dst_addr);
+	fib_lookup_bulk(dp->fib, &dst, &nh_id, 1);
+	nh = fib_nexthop(dp->fib, (uint32_t)nh_id);
+	mac = __atomic_load_n(&nh->mac_state, __ATOMIC_ACQUIRE);
+	if (nh->type == NH_CONNECTED)
+		send_arp_request(dp, nh->port, dst);
+	if (nh->type != NH_GATEWAY || !(mac & NH_MAC_VALID)) {
+		if (nh->type == NH_GATEWAY)
+			send_arp_request(dp, nh->port, nh->addr);
+		dp->main_cnt[in].c[nh->type == NH_NONE ? CNT_DROP_NO_ROUTE :
+							  CNT_DROP_NEIGH_UNRESOLVED]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	memcpy(&eth->dst_addr, &mac, RTE_ETHER_ADDR_LEN);
+	rte_ether_addr_copy(&dp->port[nh->port].mac, &eth->src_addr);
+	to_port(dp, nh->port, m);
+}
+
+static void
 from_kernel(struct dataplane *dp)
 {
 	struct rte_mbuf *pkts[VBR_BURST];
@@ -106,14 +155,39 @@ from_kernel(struct dataplane *dp)
 	for (unsigned port = 0; port < VBR_NB_PORTS; port++) {
 		struct dp_port *p = &dp->port[port];
 		uint16_t n = rte_eth_rx_burst(p->tap_port_id, 0, pkts, VBR_BURST);
-		uint16_t sent;
 
-		if (n == 0)
-			continue;
-		sent = (uint16_t)rte_ring_mp_enqueue_burst(p->kern_ring, (void **)pkts, n, NULL);
-		for (uint16_t i = sent; i < n; i++) {
-			dp->main_cnt[port].c[CNT_DROP_KERNEL_TX]++;
-			rte_pktmbuf_free(pkts[i]);
+		for (uint16_t i = 0; i < n; i++) {
+			const struct rte_ether_hdr *eth =
+					rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
+
+			if (rte_pktmbuf_data_len(pkts[i]) >= sizeof(*eth) &&
+					rte_is_same_ether_addr(&eth->dst_addr, &p->mac) &&
+					eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))
+				route_from_kernel(dp, port, pkts[i]);
+			else
+				to_port(dp, port, pkts[i]);
+		}
+	}
+}
+
+static void
+icmp_errors(struct dataplane *dp)
+{
+	struct rte_mbuf *pkts[VBR_BURST];
+	unsigned n = rte_ring_sc_dequeue_burst(dp->icmp_ring, (void **)pkts, VBR_BURST, NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		int port = port_index(dp, pkts[i]->port);
+		uint32_t req = pkts[i]->hash.usr;
+		struct rte_mbuf *e = NULL;
+
+		if (port >= 0)
+			e = icmp_error_build(dp->pool, &dp->port[port], pkts[i], req >> 24,
+					(req >> 16) & 0xff, req & 0xffff);
+		rte_pktmbuf_free(pkts[i]);
+		if (e != NULL) {
+			dp->main_cnt[port].c[CNT_ICMP_ERRORS]++;
+			to_port(dp, (unsigned)port, e);
 		}
 	}
 }
@@ -138,6 +212,7 @@ exc_poll(struct dataplane *dp)
 {
 	to_kernel(dp);
 	from_kernel(dp);
+	icmp_errors(dp);
 	arp_requests(dp);
 }
 

@@ -88,6 +88,22 @@ punt(struct fwd_ctx *ctx, unsigned port, struct rte_mbuf *m, const struct rte_ip
 	ctx->cnt[port].c[CNT_PUNTED]++;
 }
 
+/* Drop a packet we cannot forward, and have the main lcore tell its source
+ * (ICMP), within the port's punt budget. */
+static inline void
+drop_icmp(struct fwd_ctx *ctx, unsigned port, enum vbr_counter why, struct rte_mbuf *m,
+		uint32_t req)
+{
+	ctx->cnt[port].c[why]++;
+	if (!punt_allowed(&ctx->punt[port][PUNT_OTHER])) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	m->hash.usr = req;
+	if (rte_ring_mp_enqueue(ctx->dp->icmp_ring, m) != 0)
+		rte_pktmbuf_free(m);
+}
+
 /* Ask the main lcore to ARP for addr, at most every ARP_REASK_MS per address
  * from this lcore: a stream to an unresolved next hop is one request. */
 static inline void
@@ -207,7 +223,8 @@ route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id, bool
 	case NH_CONNECTED:
 		/* A resolved neighbour has its own /32: this one is not. */
 		if (ip->time_to_live <= 1) {
-			drop(ctx, in, CNT_DROP_TTL_EXPIRED, m);
+			drop_icmp(ctx, in, CNT_DROP_TTL_EXPIRED, m,
+					ICMP_REQ(VBR_ICMP_TIME_EXCEEDED, 0, 0));
 			return;
 		}
 		ask_arp(ctx, nh->port, rte_be_to_cpu_32(ip->dst_addr));
@@ -221,7 +238,7 @@ route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id, bool
 		return;
 	}
 	if (unlikely(ip->time_to_live <= 1)) {
-		drop(ctx, in, CNT_DROP_TTL_EXPIRED, m);
+		drop_icmp(ctx, in, CNT_DROP_TTL_EXPIRED, m, ICMP_REQ(VBR_ICMP_TIME_EXCEEDED, 0, 0));
 		return;
 	}
 	mac = __atomic_load_n(&nh->mac_state, __ATOMIC_ACQUIRE);
@@ -232,7 +249,13 @@ route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id, bool
 	}
 	out = &ctx->dp->port[nh->port];
 	if (unlikely(rte_be_to_cpu_16(ip->total_length) > out->mtu)) {
-		drop(ctx, in, CNT_DROP_TOO_BIG, m);
+		/* vbr does not fragment: with DF, Path MTU Discovery learns
+		 * the MTU from us (RFC 1191); without, the packet is lost. */
+		if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG))
+			drop_icmp(ctx, in, CNT_DROP_TOO_BIG, m,
+					ICMP_REQ(VBR_ICMP_DEST_UNREACH, 4, out->mtu));
+		else
+			drop(ctx, in, CNT_DROP_TOO_BIG, m);
 		return;
 	}
 	/* RFC 1624: TTL is the high byte of its 16-bit word; one less there is

@@ -261,6 +261,7 @@ out:
 	for (unsigned i = 0; i < VBR_NB_PORTS; i++)
 		rte_ring_free(dp.port[i].kern_ring);
 	rte_ring_free(dp.arp_ring);
+	rte_ring_free(dp.icmp_ring);
 	rte_eal_cleanup();
 	config_free(cfg);
 	return rc;

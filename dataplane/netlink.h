@@ -7,5 +7,12 @@
 /* Add addr/plen (host order) to ifname. 0 or a negative errno. */
 int nl_addr_add(const char *ifname, uint32_t addr, uint8_t plen);
 
-/* Turn IPv6 off on ifname (best effort). */
-void nl_disable_ipv6(const char *ifname);
+/* The tap's kernel settings (best effort): no IPv6 (vbr routes IPv4, and
+ * the kernel would send router solicitations and MLD out of the port), and
+ * a loose reverse-path filter. */
+void nl_tap_sysctls(const char *ifname);
+
+/* Make the kernel send what is not on its own subnets through the data plane:
+ * a permanent neighbour gw with the port's MAC mac, and a default route
+ * via gw onlink on ifname. gw is a link-local address nobody else uses. */
+int nl_default_via_dataplane(const char *ifname, uint32_t gw, const uint8_t mac[6]);

@@ -18,6 +18,10 @@
 
 RTE_LOG_REGISTER(vbr_logtype_dp, vbr.dataplane, INFO);
 
+/* The kernel's default gateway on the IDC tap: a link-local address that
+ * stands for the data plane (its MAC is the port's own). */
+#define KERNEL_GW 0xa9fe0001u /* 169.254.0.1 */
+
 #define NB_RXD 1024
 #define NB_TXD 1024
 #define TAP_RXD 512
@@ -117,9 +121,7 @@ tap_setup(struct dataplane *dp, unsigned idx)
 		DP_LOG(ERR, "exception tap %s: %s", pc->tap, rte_strerror(-rc));
 		return rc;
 	}
-	/* No IPv6 on the tap: vbr routes IPv4, and the kernel would otherwise
-	 * send router solicitations and MLD out of the port. */
-	nl_disable_ipv6(pc->tap);
+	nl_tap_sysctls(pc->tap);
 	return 0;
 }
 
@@ -167,7 +169,8 @@ dp_ports_init(struct dataplane *dp)
 	dp->punt_ring = rte_ring_create("vbr_punt", 1024, rte_socket_id(), RING_F_SC_DEQ);
 	dp->arp_ring = rte_ring_create_elem("vbr_arp", sizeof(struct arp_req), 256, rte_socket_id(),
 			RING_F_SC_DEQ);
-	if (dp->punt_ring == NULL || dp->arp_ring == NULL)
+	dp->icmp_ring = rte_ring_create("vbr_icmp", 256, rte_socket_id(), RING_F_SC_DEQ);
+	if (dp->punt_ring == NULL || dp->arp_ring == NULL || dp->icmp_ring == NULL)
 		return -rte_errno;
 	for (unsigned i = 0; i < VBR_NB_PORTS; i++) {
 		char name[32];
@@ -206,6 +209,13 @@ dp_ports_init(struct dataplane *dp)
 			DP_LOG(ERR, "exception tap %s: cannot add its address: %s", pc->tap,
 					strerror(-rc));
 			return rc;
+		}
+		if (i == VBR_PORT_IDC) {
+			rc = nl_default_via_dataplane(pc->tap, KERNEL_GW, p->mac.addr_bytes);
+			if (rc != 0)
+				DP_LOG(WARNING, "exception tap %s: no default route through the "
+						"dataplane (%s): our addresses answer only "
+						"neighbours", pc->tap, strerror(-rc));
 		}
 		rte_ether_format_addr(mac, sizeof(mac), &p->mac);
 		DP_LOG(INFO, "port %s: %s mac %s, tap %s, %u queue(s)%s", config_port_name(i),

@@ -52,14 +52,31 @@ if ip netns exec "$NS_VPC" ping -c 3 -i 0.2 -W 2 172.16.0.1 >/dev/null 2>&1; the
 else
 	fail "172.16.0.1 does not answer"
 fi
+# ... and hosts beyond the neighbours, from both sides (the kernel's replies
+# are routed by the dataplane's FIB).
+for pair in "$NS_IDC 192.168.1.1 10.0.0.1" "$NS_IDC 192.168.1.1 172.16.0.1" \
+	"$NS_VPC 172.20.0.10 10.0.0.1" "$NS_VPC 172.20.0.10 172.16.0.1"; do
+	set -- $pair
+	if ip netns exec "$1" ping -c 2 -i 0.2 -W 2 -I "$2" "$3" >/dev/null 2>&1; then
+		pass "$3 answers host $2"
+	else
+		fail "$3 does not answer host $2"
+	fi
+done
 punted=$(counter idc punted)
 [ "$punted" -ge 3 ] && pass "punted to the kernel on idc: $punted" || fail "punted on idc: $punted"
 
 # TTL 1 is not forwarded.
 ttl_before=$(counter idc drop_ttl_expired)
 vpc_rx_before=$(ip netns exec "$NS_VPC" cat /sys/class/net/$TAP_VPC/statistics/rx_packets)
-if ip netns exec "$NS_IDC" ping -c 3 -i 0.2 -W 1 -t 1 -I 192.168.1.1 172.20.0.10 >/dev/null 2>&1; then
+if ip netns exec "$NS_IDC" ping -c 3 -i 0.2 -W 1 -t 1 -I 192.168.1.1 172.20.0.10 >"$WORK/ttl" 2>&1; then
 	fail "a TTL 1 ping got an answer"
+fi
+# ... and its sender hears why, from the VBR's address (traceroute works).
+if grep -q "From 10.0.0.1 .*Time to live exceeded" "$WORK/ttl"; then
+	pass "TTL 1: ICMP Time Exceeded from 10.0.0.1"
+else
+	fail "TTL 1: no ICMP Time Exceeded"; cat "$WORK/ttl"
 fi
 ttl=$(( $(counter idc drop_ttl_expired) - ttl_before ))
 vpc_rx=$(( $(ip netns exec "$NS_VPC" cat /sys/class/net/$TAP_VPC/statistics/rx_packets) - vpc_rx_before ))

@@ -13,6 +13,7 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_arp.h>
+#include <rte_icmp.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_random.h>
@@ -80,8 +81,10 @@ setup(void)
 	ck_assert_ptr_nonnull(dp.pool);
 	dp.punt_ring = rte_ring_create("tpunt", 64, 0, RING_F_SC_DEQ);
 	dp.arp_ring = rte_ring_create_elem("tarp", sizeof(struct arp_req), 64, 0, RING_F_SC_DEQ);
+	dp.icmp_ring = rte_ring_create("ticmp", 64, 0, RING_F_SC_DEQ);
 	ck_assert_ptr_nonnull(dp.punt_ring);
 	ck_assert_ptr_nonnull(dp.arp_ring);
+	ck_assert_ptr_nonnull(dp.icmp_ring);
 	dp.port[VBR_PORT_IDC] = (struct dp_port){ .port_id = 0, .mac = idc_mac,
 		.addr = IP(10, 0, 0, 1), .mask = 0xfffffffc, .mtu = 1500, .sw_ip_cksum = true,
 		.punt_rate = 1000 };
@@ -112,8 +115,11 @@ teardown(void)
 	}
 	while ((n = rte_ring_dequeue_burst(dp.punt_ring, (void **)m, 64, NULL)) > 0)
 		free_all(m, n);
+	while ((n = rte_ring_dequeue_burst(dp.icmp_ring, (void **)m, 64, NULL)) > 0)
+		free_all(m, n);
 	fib_destroy(dp.fib);
 	rte_ring_free(dp.punt_ring);
+	rte_ring_free(dp.icmp_ring);
 	rte_ring_free(dp.arp_ring);
 	ck_assert_uint_eq(rte_mempool_in_use_count(dp.pool), 0);
 	rte_mempool_free(dp.pool);
@@ -250,6 +256,93 @@ START_TEST(ttl_expired)
 	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_TTL_EXPIRED] = 0;
 	expect_drop(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 0, 8),
 			CNT_DROP_TTL_EXPIRED);
+}
+END_TEST
+
+/* The main lcore's ICMP error for the packet the fast path queued. */
+static struct rte_mbuf *
+icmp_for(unsigned in, uint8_t *type, uint8_t *code, uint16_t *mtu)
+{
+	struct rte_mbuf *orig, *e;
+	uint32_t req;
+
+	ck_assert_int_eq(rte_ring_dequeue(dp.icmp_ring, (void **)&orig), 0);
+	req = orig->hash.usr;
+	*type = req >> 24;
+	*code = (req >> 16) & 0xff;
+	*mtu = req & 0xffff;
+	e = icmp_error_build(dp.pool, &dp.port[in], orig, *type, *code, *mtu);
+	rte_pktmbuf_free(orig);
+	return e;
+}
+
+START_TEST(ttl_expired_gets_time_exceeded)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 1, 8);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip, *quoted;
+	struct rte_icmp_hdr *icmp;
+	uint8_t type, code;
+	uint16_t mtu;
+	struct rte_mbuf *e;
+
+	expect_drop(VBR_PORT_IDC, m, CNT_DROP_TTL_EXPIRED);
+	e = icmp_for(VBR_PORT_IDC, &type, &code, &mtu);
+	ck_assert_ptr_nonnull(e);
+	eth = rte_pktmbuf_mtod(e, struct rte_ether_hdr *);
+	ck_assert(rte_is_same_ether_addr(&eth->dst_addr, &peer_mac));
+	ck_assert(rte_is_same_ether_addr(&eth->src_addr, &idc_mac));
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	ck_assert_uint_eq(rte_be_to_cpu_32(ip->src_addr), IP(10, 0, 0, 1));
+	ck_assert_uint_eq(rte_be_to_cpu_32(ip->dst_addr), IP(192, 168, 1, 1));
+	ck_assert_uint_eq(rte_raw_cksum(ip, sizeof(*ip)), 0xffff);
+	icmp = (struct rte_icmp_hdr *)(ip + 1);
+	ck_assert_uint_eq(icmp->icmp_type, 11);
+	ck_assert_uint_eq(icmp->icmp_code, 0);
+	ck_assert_uint_eq(rte_raw_cksum(icmp, rte_be_to_cpu_16(ip->total_length) - sizeof(*ip)),
+			0xffff);
+	quoted = (struct rte_ipv4_hdr *)(icmp + 1);
+	ck_assert_uint_eq(rte_be_to_cpu_32(quoted->dst_addr), IP(172, 16, 9, 9));
+	ck_assert_uint_eq(rte_be_to_cpu_16(ip->total_length), 20 + 8 + 20 + 8);
+	rte_pktmbuf_free(e);
+}
+END_TEST
+
+START_TEST(too_big_with_df_gets_frag_needed)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 200);
+	uint8_t type, code;
+	uint16_t mtu;
+	struct rte_mbuf *e;
+
+	dp.port[VBR_PORT_VPC].mtu = 100;
+	ip_of(m)->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip_of(m)->hdr_checksum = 0;
+	ip_of(m)->hdr_checksum = rte_ipv4_cksum(ip_of(m));
+	expect_drop(VBR_PORT_IDC, m, CNT_DROP_TOO_BIG);
+	e = icmp_for(VBR_PORT_IDC, &type, &code, &mtu);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(type, 3);
+	ck_assert_uint_eq(code, 4);
+	ck_assert_uint_eq(mtu, 100);
+	ck_assert_uint_eq(rte_be_to_cpu_16(rte_pktmbuf_mtod_offset(e, struct rte_icmp_hdr *,
+			14 + 20)->icmp_seq_nb), 100);
+	rte_pktmbuf_free(e);
+}
+END_TEST
+
+START_TEST(no_icmp_about_icmp_errors)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 1, 8);
+	uint8_t type, code;
+	uint16_t mtu;
+
+	ip_of(m)->next_proto_id = IPPROTO_ICMP;
+	*(uint8_t *)(ip_of(m) + 1) = 3; /* destination unreachable */
+	ip_of(m)->hdr_checksum = 0;
+	ip_of(m)->hdr_checksum = rte_ipv4_cksum(ip_of(m));
+	run1(VBR_PORT_IDC, m);
+	ck_assert_ptr_null(icmp_for(VBR_PORT_IDC, &type, &code, &mtu));
 }
 END_TEST
 
@@ -595,6 +688,9 @@ forward_suite(void)
 	tcase_add_test(tc, arp_is_punted_and_learnable);
 	tcase_add_test(tc, punt_is_policed);
 	tcase_add_test(tc, mixed_burst);
+	tcase_add_test(tc, ttl_expired_gets_time_exceeded);
+	tcase_add_test(tc, too_big_with_df_gets_frag_needed);
+	tcase_add_test(tc, no_icmp_about_icmp_errors);
 	tcase_add_test(tc, l2_broadcast_not_routed);
 	tcase_add_test(tc, bgp_survives_punt_flood);
 	suite_add_tcase(s, tc);
