@@ -3,7 +3,8 @@
 # The demo, on a fresh Debian 12 machine as root: installs what is needed,
 # builds vbrd, starts it with two net_tap ports whose far ends live in an IDC
 # and a VPC network namespace, brings up eBGP (TCP-MD5) with BIRD 2 in the
-# IDC namespace, and pings across vbrd over the route BIRD announced.
+# IDC namespace, and pings across vbrd both ways (back over the route BIRD
+# announced), showing vbrd's counters.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,10 +42,12 @@ for p in json.load(sys.stdin)["/vbr/bgp"].values():
 vbr_tel /vbr/rib
 vbr_tel /vbr/fib,192.168.1.1
 
-echo "== ping from a VPC host (172.20.0.10, $NS_VPC) to an IDC host (192.168.1.1, $NS_IDC) over the BGP route"
-wait_for 10 ip netns exec "$NS_VPC" ping -c 1 -W 1 -I 172.20.0.10 192.168.1.1
-ip netns exec "$NS_VPC" ping -c 5 -i 0.2 -I 172.20.0.10 192.168.1.1
+echo "== ping from an IDC host (192.168.1.1, $NS_IDC) to a VPC host (172.20.0.10, $NS_VPC) across vbrd"
+wait_for 10 ip netns exec "$NS_IDC" ping -c 1 -W 1 -I 192.168.1.1 172.20.0.10
+ip netns exec "$NS_IDC" ping -c 5 -i 0.2 -I 192.168.1.1 172.20.0.10
 rc=$?
+echo "== ping from the VPC host to the IDC host, over the route BIRD announced"
+ip netns exec "$NS_VPC" ping -c 5 -i 0.2 -I 172.20.0.10 192.168.1.1 || rc=1
 echo "== vbrd's counters"
 vbr_tel /vbr/stats | python3 -c '
 import json, sys

@@ -37,4 +37,13 @@ else
 fi
 wait_for 20 fib_has 192.168.4.1 10.0.0.4 && pass "its route is in the FIB" || fail "no route"
 vbrd_alive && pass "vbrd still running" || fail "vbrd died"
+
+# vbrd stopping says goodbye: BIRD hears Cease / Administrative Shutdown at
+# once instead of waiting for its hold timer.
+kill -TERM "$VBRD_PID"
+if wait_for 10 grep -qi "Received: Administrative shutdown" "$WORK/right/bird.log"; then
+	pass "vbrd's SIGTERM: BIRD received Cease / Administrative Shutdown"
+else
+	fail "BIRD heard no Cease from the stopping vbrd"; tail -5 "$WORK/right/bird.log"
+fi
 finish

@@ -105,6 +105,11 @@ start_vbrd() {
 	ip -n "$NS_VBR" link set lo up
 	ip -n "$NS_IDC" link set lo up
 	ip -n "$NS_VPC" link set lo up
+	# The far ends speak IPv4 only: no router solicitations or MLD to count.
+	for ns in "$NS_IDC" "$NS_VPC"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+	done
 	# shellcheck disable=SC2086
 	ip netns exec "$NS_VBR" "$VBRD" ${VBR_LCORES:--l 0,1} --file-prefix "$PREFIX" --no-pci --huge-unlink -m 1024 \
 		--vdev "net_tap0,iface=$TAP_IDC" --vdev "net_tap1,iface=$TAP_VPC" \
