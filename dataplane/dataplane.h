@@ -87,6 +87,10 @@ struct dataplane {
 	/* Packets that get an ICMP error (TTL exceeded, fragmentation needed)
 	 * from the main lcore; the type and code ride in hash.usr. */
 	struct rte_ring *icmp_ring;
+	/* The configured BGP peers (network order): their TCP is punted in
+	 * the control class. */
+	unsigned nb_bgp_peers;
+	rte_be32_t bgp_peers[VBR_MAX_PEERS];
 	unsigned nb_fwd;
 	struct fwd_ctx *fwd[VBR_MAX_FWD_LCORES];
 	struct port_counters main_cnt[VBR_NB_PORTS]; /* the main lcore's own */

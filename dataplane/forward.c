@@ -52,18 +52,27 @@ punt_allowed(struct punt_bucket *b)
 	return true;
 }
 
-/* What the control plane lives on (ARP, BGP's TCP) is policed apart from
- * the rest, so that a flood of pings or junk to our address cannot starve
- * BGP of its share. */
+static inline bool
+is_bgp_peer(const struct dataplane *dp, rte_be32_t addr)
+{
+	for (unsigned i = 0; i < dp->nb_bgp_peers; i++)
+		if (dp->bgp_peers[i] == addr)
+			return true;
+	return false;
+}
+
+/* What the control plane lives on (ARP, BGP's TCP with a configured peer) is
+ * policed apart from the rest, so that a flood of pings or junk to our
+ * address, even aimed at port 179, cannot starve the BGP sessions. */
 static inline unsigned
-punt_class(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
+punt_class(const struct dataplane *dp, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 {
 	uint32_t hlen;
 	const struct rte_tcp_hdr *tcp;
 
 	if (ip == NULL)
 		return PUNT_CTRL; /* ARP */
-	if (ip->next_proto_id != IPPROTO_TCP)
+	if (ip->next_proto_id != IPPROTO_TCP || !is_bgp_peer(dp, ip->src_addr))
 		return PUNT_OTHER;
 	hlen = (ip->version_ihl & 0xf) * 4u;
 	if (rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr) + hlen + 4)
@@ -77,7 +86,7 @@ punt_class(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 static inline void
 punt(struct fwd_ctx *ctx, unsigned port, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 {
-	if (!punt_allowed(&ctx->punt[port][punt_class(m, ip)])) {
+	if (!punt_allowed(&ctx->punt[port][punt_class(ctx->dp, m, ip)])) {
 		drop(ctx, port, CNT_DROP_PUNT_POLICED, m);
 		return;
 	}

@@ -202,6 +202,8 @@ main(int argc, char **argv)
 	dp.cfg = cfg;
 	dp.idle_sleep_us = args.idle_sleep_us;
 	dp.nb_fwd = rte_lcore_count() - 1;
+	for (unsigned i = 0; i < cfg->nb_peers; i++)
+		dp.bgp_peers[dp.nb_bgp_peers++] = rte_cpu_to_be_32(cfg->peers[i].address);
 	pthread_mutex_init(&dp.fib_lock, NULL);
 	for (unsigned i = 0; i < VBR_NB_PORTS; i++)
 		dp.port[i].port_id = dp.port[i].tap_port_id = RTE_MAX_ETHPORTS;

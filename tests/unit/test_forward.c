@@ -77,6 +77,8 @@ setup(void)
 	memset(&dp, 0, sizeof(dp));
 	dp.cfg = cfg;
 	dp.nb_fwd = 1;
+	dp.nb_bgp_peers = 1;
+	dp.bgp_peers[0] = rte_cpu_to_be_32(IP(10, 0, 0, 2));
 	dp.pool = rte_pktmbuf_pool_create("tpool", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	ck_assert_ptr_nonnull(dp.pool);
 	dp.punt_ring = rte_ring_create("tpunt", 64, 0, RING_F_SC_DEQ);
@@ -635,6 +637,23 @@ START_TEST(bgp_survives_punt_flood)
 		free_all(out, n);
 	}
 	ck_assert_uint_eq(bgp_ok, 20);
+
+	/* The same from an address that is no peer: it is junk, policed. */
+	for (unsigned i = 0; i < 20; i++) {
+		struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(10, 0, 0, 3), IP(10, 0, 0, 1), 64, 20);
+		struct rte_ipv4_hdr *ip = ip_of(m);
+		struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)(ip + 1);
+
+		ip->next_proto_id = IPPROTO_TCP;
+		tcp->dst_port = RTE_BE16(179);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		run1(VBR_PORT_IDC, m);
+		n = rte_ring_dequeue_burst(dp.punt_ring, (void **)out, 64, NULL);
+		bgp_ok += n;
+		free_all(out, n);
+	}
+	ck_assert_uint_le(bgp_ok, 21);
 }
 END_TEST
 
