@@ -55,10 +55,28 @@ hugepages_setup() {
 }
 
 cleanup() {
-	local p
+	local p rc=$? st
 	if [ -n "$VBRD_PID" ] && kill -0 "$VBRD_PID" 2>/dev/null; then
 		kill -TERM "$VBRD_PID" 2>/dev/null
-		timeout 10 tail --pid="$VBRD_PID" -f /dev/null || kill -KILL "$VBRD_PID" 2>/dev/null
+		if timeout 15 tail --pid="$VBRD_PID" -f /dev/null; then
+			wait "$VBRD_PID"
+			st=$?
+			if [ "$st" -ne 0 ]; then
+				log "FAIL: vbrd exited with status $st on SIGTERM"
+				rc=1
+			fi
+		else
+			log "FAIL: vbrd did not stop within 15 s of SIGTERM"
+			kill -KILL "$VBRD_PID" 2>/dev/null
+			rc=1
+		fi
+	fi
+	# A sanitized vbrd (build-asan) reports leaks and errors at exit.
+	if [ -f "$WORK/vbrd.log" ] &&
+		grep -Eq "ERROR: (Address|Leak)Sanitizer|runtime error:" "$WORK/vbrd.log"; then
+		log "FAIL: sanitizer report in vbrd's log:"
+		grep -E -A20 "ERROR: (Address|Leak)Sanitizer|runtime error:" "$WORK/vbrd.log" | head -60
+		rc=1
 	fi
 	for p in "${PIDS[@]}"; do
 		kill -TERM "$p" 2>/dev/null
@@ -75,6 +93,7 @@ cleanup() {
 	else
 		rm -rf "$WORK"
 	fi
+	exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
