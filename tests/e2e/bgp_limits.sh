@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# At most 100 dynamic routes per peer (issue 3): BIRD announces 150, vbrd
-# installs exactly 100 and counts 50; with max_prefixes_action: teardown the
-# session ends with CEASE / Maximum Number of Prefixes Reached (RFC 4486),
-# which BIRD reports, and the peer is held down.
+# At most 100 dynamic routes per peer (issue 3): the peer (BIRD, or GoBGP
+# with DAEMON=gobgp) announces 150, vbrd installs exactly 100 and counts 50;
+# with max_prefixes_action: teardown the session ends with CEASE / Maximum
+# Number of Prefixes Reached (RFC 4486), which the peer reports, and the peer
+# is held down.
 . "$(dirname "$0")/bgp_lib.sh"
 
 ASN=65001
 KEY=lim-Key-$E2E_ID
 ACTION=${ACTION:-drop}
+DAEMON=${DAEMON:-bird}
 routes=()
 for i in $(seq 0 149); do routes+=("10.100.$i.0/24"); done
 
@@ -23,7 +25,27 @@ hugepages_setup
 bgp_config "$WORK/vbr.yaml" "$ASN" "$KEY" "$ACTION" 100
 start_vbrd "$WORK/vbr.yaml" || { fail "vbrd start"; finish; }
 bgp_topology
-start_bird b1 10.0.0.2 "$ASN" "$KEY" "${routes[@]}"
+if [ "$DAEMON" = gobgp ]; then
+	start_gobgp g1 10.0.0.2 "$ASN" "$KEY" || { fail "gobgpd start"; finish; }
+	for r in "${routes[@]}"; do
+		gobgp_ g1 global rib add -a ipv4 "$r" nexthop 10.0.0.2 >/dev/null
+	done
+else
+	start_bird b1 10.0.0.2 "$ASN" "$KEY" "${routes[@]}"
+fi
+
+# The peer's own view: how many of the 150 it sent, and its session.
+peer_sent_150() {
+	if [ "$DAEMON" = gobgp ]; then
+		[ "$(gobgp_ g1 neighbor 10.0.0.1 adj-out -a ipv4 | grep -c '10\.100\.')" = 150 ]
+	else
+		birdc_ b1 show protocols all vbr | grep -Eq "Routes:.*150 exported"
+	fi
+}
+peer_up() {
+	if [ "$DAEMON" = gobgp ]; then gobgp_established g1; else bird_established b1; fi
+}
+peer_log() { if [ "$DAEMON" = gobgp ]; then cat "$WORK/g1/gobgpd.log"; else cat "$WORK/b1/bird.log"; fi; }
 
 if [ "$ACTION" = drop ]; then
 	wait_for 60 peer_established 10.0.0.2 || { fail "not Established"; finish; }
@@ -34,18 +56,18 @@ if [ "$ACTION" = drop ]; then
 	[ "$rej" = 50 ] && pass "vbrd: 50 over the limit, counted" || fail "rejected $rej, want 50"
 	n=$(count_installed)
 	[ "$n" = 100 ] && pass "vbrd's FIB: exactly 100 of the 150 prefixes" || fail "FIB holds $n"
-	birdc_ b1 show protocols all vbr >"$WORK/bird-proto"
-	grep -Eq "Routes:.*150 exported" "$WORK/bird-proto" && pass "BIRD: 150 exported" ||
-		{ fail "BIRD's export count"; cat "$WORK/bird-proto"; }
-	bird_established b1 && pass "BIRD: still Established (action drop)" || fail "session lost"
+	peer_sent_150 && pass "$DAEMON: sent all 150" || fail "$DAEMON did not send 150"
+	peer_up && pass "$DAEMON: still Established (action drop)" || fail "session lost"
 	grep -q "maximum of 100 prefixes reached" "$WORK/vbrd.log" && pass "vbrd logged the limit" ||
 		fail "no log line for the limit"
 else
 	# teardown: Established, then CEASE 6/1 right after the 101st prefix.
-	if wait_for 60 grep -q "Maximum number of prefixes reached" "$WORK/b1/bird.log"; then
-		pass "BIRD received CEASE / Maximum number of prefixes reached"
+	# BIRD: "Received: Maximum number of prefixes reached"; GoBGP logs the
+	# notification's code 6 and subcode 1.
+	if wait_for 60 sh -c "$(declare -f peer_log); WORK=$WORK DAEMON=$DAEMON peer_log | grep -Eqi 'maximum number of prefixes|code.?6.*subcode.?1|cease.*maximum'"; then
+		pass "$DAEMON received CEASE / Maximum number of prefixes reached"
 	else
-		fail "BIRD never saw the CEASE"; birdc_ b1 show protocols all vbr
+		fail "$DAEMON never saw the CEASE"; peer_log | tail -20
 	fi
 	grep -q "more than 100 prefixes: session torn down for 5 s" "$WORK/vbrd.log" &&
 		pass "vbrd logged the teardown" || fail "no teardown log"

@@ -3,7 +3,8 @@
 # Malformed messages (issue 3): a raw speaker (bgp_raw.py) at 10.0.0.3 sends
 # what RFC 4271 and RFC 7606 say must reset the session or be treated as a
 # withdrawal; each must get exactly the prescribed NOTIFICATION (or none),
-# while BIRD's session at 10.0.0.2 stays up and traffic keeps flowing over
+# while the good peer's session at 10.0.0.2 (BIRD, or GoBGP with
+# DAEMON=gobgp) stays up and traffic keeps flowing over
 # its route. An address that is not a peer gets no session.
 . "$(dirname "$0")/bgp_lib.sh"
 
@@ -13,9 +14,16 @@ hugepages_setup
 bgp_config "$WORK/vbr.yaml" "$ASN" "$KEY"
 start_vbrd "$WORK/vbr.yaml" || { fail "vbrd start"; finish; }
 bgp_topology
-start_bird b1 10.0.0.2 "$ASN" "$KEY" 192.168.1.0/24
-wait_for 60 peer_established 10.0.0.2 || { fail "BIRD not Established"; finish; }
-wait_for 20 fib_has 192.168.1.1 10.0.0.2 || fail "BIRD's route not in the FIB"
+DAEMON=${DAEMON:-bird}
+if [ "$DAEMON" = gobgp ]; then
+	start_gobgp g1 10.0.0.2 "$ASN" "$KEY" || { fail "gobgpd start"; finish; }
+	gobgp_ g1 global rib add -a ipv4 192.168.1.0/24 nexthop 10.0.0.2 >/dev/null
+else
+	start_bird b1 10.0.0.2 "$ASN" "$KEY" 192.168.1.0/24
+fi
+good_up() { if [ "$DAEMON" = gobgp ]; then gobgp_established g1; else bird_established b1; fi; }
+wait_for 60 peer_established 10.0.0.2 || { fail "$DAEMON not Established"; finish; }
+wait_for 20 fib_has 192.168.1.1 10.0.0.2 || fail "$DAEMON's route not in the FIB"
 est_before=$(peer_field 10.0.0.2 established_count)
 
 raw() {
@@ -54,9 +62,9 @@ print(f"{n[0]}/{n[1]}" if n else ("none" if not r.get("closed") else "closed"))'
 		fail "$case: got $got, want $want"
 	fi
 	# The good session and the forwarding are untouched.
-	peer_established 10.0.0.2 || fail "$case: BIRD's session went down"
+	peer_established 10.0.0.2 || fail "$case: $DAEMON's session went down"
 	ip netns exec "$NS_VPC" ping -c 1 -W 2 -I 172.20.0.10 192.168.1.1 >/dev/null ||
-		fail "$case: traffic over BIRD's route stopped"
+		fail "$case: traffic over $DAEMON's route stopped"
 done <<'CASES'
 good_update none
 bad_marker 1/1
@@ -84,9 +92,9 @@ CASES
 fib_lacks 10.99.1.1 && pass "no route from the malformed UPDATEs in the FIB" ||
 	fail "10.99.1.0/24 in the FIB: $(fib_lookup 10.99.1.1)"
 [ "$(peer_field 10.0.0.2 established_count)" = "$est_before" ] &&
-	pass "BIRD's session never flapped" || fail "BIRD's session flapped"
-[ "$(peer_field 10.0.0.2 state)" = Established ] && bird_established b1 &&
-	pass "BIRD still Established on both sides" || fail "BIRD not Established"
+	pass "$DAEMON's session never flapped" || fail "$DAEMON's session flapped"
+[ "$(peer_field 10.0.0.2 state)" = Established ] && good_up &&
+	pass "$DAEMON still Established on both sides" || fail "$DAEMON not Established"
 
 # Not a configured peer: 10.0.0.5 gets Cease / Connection Rejected (RFC 4486)
 # and no session.
