@@ -45,7 +45,7 @@ arp_build_request(struct rte_mempool *pool, const struct dp_port *p, uint32_t ta
 
 bool
 arp_sender(const struct rte_mbuf *m, const struct dp_port *p, uint32_t *addr,
-		struct rte_ether_addr *mac)
+		struct rte_ether_addr *mac, bool *for_us)
 {
 	const struct rte_ether_hdr *eth;
 	const struct rte_arp_hdr *arp;
@@ -75,5 +75,6 @@ arp_sender(const struct rte_mbuf *m, const struct dp_port *p, uint32_t *addr,
 		return false;
 	*addr = sip;
 	rte_ether_addr_copy(&arp->arp_data.arp_sha, mac);
+	*for_us = rte_be_to_cpu_32(arp->arp_data.arp_tip) == p->addr;
 	return true;
 }

@@ -97,7 +97,12 @@ struct dataplane {
 	/* The FIB writer (main lcore) and the telemetry thread's route walks. */
 	pthread_mutex_t fib_lock;
 	unsigned idle_sleep_us;	/* forwarding lcores nap when idle (0: pure polling) */
-	volatile bool stop;
+	/* Read by every forwarding lcore on every loop: a line of its own,
+	 * away from fib_lock. */
+	volatile bool stop __rte_cache_aligned;
+	/* Telemetry may run until the process ends: it reads the lcores'
+	 * counters and the FIB only while this is set (under fib_lock). */
+	bool tel_ready;
 };
 
 /* forward.c: the forwarding step. Classifies n packets received on in_port:
@@ -109,7 +114,7 @@ void fwd_ctx_init(struct fwd_ctx *ctx, struct dataplane *dp, unsigned lcore_id, 
 int fwd_lcore_main(void *arg);
 
 /* exception.c: the main lcore's work besides the FIB writer. */
-void exc_poll(struct dataplane *dp);
+unsigned exc_poll(struct dataplane *dp); /* packets handled */
 void exc_arp_housekeeping(struct dataplane *dp);
 
 /* icmp.c: the ICMP error for a packet that could not be forwarded, toward
@@ -123,9 +128,11 @@ struct rte_mbuf *icmp_error_build(struct rte_mempool *pool, const struct dp_port
 /* arp.c */
 struct rte_mbuf *arp_build_request(struct rte_mempool *pool, const struct dp_port *p,
 		uint32_t target);
-/* If m is an ARP packet whose sender lies on port's subnet, fill addr/mac. */
+/* If m is an ARP packet whose sender lies on port's subnet, fill addr/mac,
+ * and for_us: whether we are its target (RFC 826: only then is the sender
+ * worth a new entry; otherwise it only refreshes one we have). */
 bool arp_sender(const struct rte_mbuf *m, const struct dp_port *p, uint32_t *addr,
-		struct rte_ether_addr *mac);
+		struct rte_ether_addr *mac, bool *for_us);
 
 /* port.c */
 int dp_ports_init(struct dataplane *dp);

@@ -15,6 +15,20 @@
 
 #define ARP_RETRY_MS 1000
 #define ARP_RECENT 256
+/* ARP requests we send per port and second, at most: a scan of a connected
+ * subnet must not turn into a broadcast storm, nor crowd BGP's segments
+ * out of the port's queue to the fast path. */
+#define ARP_PER_S 100
+/* Neighbour reachability (RFC 1122 2.3.2.1): a MAC not confirmed for
+ * REACHABLE_S is probed every PROBE_S; unanswered for PROBES, forgotten. */
+#define REACHABLE_S 60
+#define PROBE_S 5
+#define PROBES 3
+
+static struct {
+	uint64_t next_tsc; /* start of the current second's budget */
+	unsigned used;
+} arp_budget[VBR_NB_PORTS];
 
 /* Addresses asked for lately (the main lcore's dedup of the fast path's
  * requests, which come from every lcore). */
@@ -37,8 +51,17 @@ static void
 send_arp_request(struct dataplane *dp, unsigned port, uint32_t addr)
 {
 	struct dp_port *p = &dp->port[port];
-	struct rte_mbuf *m = arp_build_request(dp->pool, p, addr);
+	uint64_t now = rte_rdtsc();
+	struct rte_mbuf *m;
 
+	if (now >= arp_budget[port].next_tsc) {
+		arp_budget[port].next_tsc = now + rte_get_tsc_hz();
+		arp_budget[port].used = 0;
+	}
+	if (arp_budget[port].used >= ARP_PER_S)
+		return;
+	arp_budget[port].used++;
+	m = arp_build_request(dp->pool, p, addr);
 	if (m == NULL)
 		return;
 	if (rte_ring_mp_enqueue(p->kern_ring, m) != 0) {
@@ -69,16 +92,22 @@ learn(struct dataplane *dp, unsigned port, const struct rte_mbuf *m)
 {
 	struct rte_ether_addr mac;
 	uint32_t addr;
+	bool for_us;
 
-	if (!arp_sender(m, &dp->port[port], &addr, &mac))
+	if (!arp_sender(m, &dp->port[port], &addr, &mac, &for_us))
 		return;
 	pthread_mutex_lock(&dp->fib_lock);
-	fib_neigh_learn(dp->fib, port, addr, &mac);
+	/* Only an ARP for us makes a new neighbour (RFC 826): a host that
+	 * ARPs for many others from many addresses fills nothing. */
+	if (for_us)
+		fib_neigh_learn(dp->fib, port, addr, &mac);
+	else
+		fib_neigh_refresh(dp->fib, port, addr, &mac);
 	pthread_mutex_unlock(&dp->fib_lock);
 	dp->main_cnt[port].c[CNT_ARP_LEARNED]++;
 }
 
-static void
+static unsigned
 to_kernel(struct dataplane *dp)
 {
 	struct rte_mbuf *pkts[VBR_BURST];
@@ -98,6 +127,7 @@ to_kernel(struct dataplane *dp)
 			rte_pktmbuf_free(m);
 		}
 	}
+	return n;
 }
 
 static void
@@ -132,13 +162,17 @@ route_from_kernel(struct dataplane *dp, unsigned in, struct rte_mbuf *m)
 	fib_lookup_bulk(dp->fib, &dst, &nh_id, 1);
 	nh = fib_nexthop(dp->fib, (uint32_t)nh_id);
 	mac = __atomic_load_n(&nh->mac_state, __ATOMIC_ACQUIRE);
-	if (nh->type == NH_CONNECTED)
-		send_arp_request(dp, nh->port, dst);
 	if (nh->type != NH_GATEWAY || !(mac & NH_MAC_VALID)) {
-		if (nh->type == NH_GATEWAY)
-			send_arp_request(dp, nh->port, nh->addr);
-		dp->main_cnt[in].c[nh->type == NH_NONE ? CNT_DROP_NO_ROUTE :
-							  CNT_DROP_NEIGH_UNRESOLVED]++;
+		enum vbr_counter why = CNT_DROP_NEIGH_UNRESOLVED;
+		uint32_t ask = nh->type == NH_CONNECTED ? dst : nh->addr;
+
+		if (nh->type == NH_CONNECTED || nh->type == NH_GATEWAY) {
+			if (!arp_asked_lately(nh->port, ask, rte_rdtsc()))
+				send_arp_request(dp, nh->port, ask);
+		} else {
+			why = nh->type == NH_BLACKHOLE ? CNT_DROP_BLACKHOLE : CNT_DROP_NO_ROUTE;
+		}
+		dp->main_cnt[in].c[why]++;
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -147,15 +181,17 @@ route_from_kernel(struct dataplane *dp, unsigned in, struct rte_mbuf *m)
 	to_port(dp, nh->port, m);
 }
 
-static void
+static unsigned
 from_kernel(struct dataplane *dp)
 {
 	struct rte_mbuf *pkts[VBR_BURST];
+	unsigned total = 0;
 
 	for (unsigned port = 0; port < VBR_NB_PORTS; port++) {
 		struct dp_port *p = &dp->port[port];
 		uint16_t n = rte_eth_rx_burst(p->tap_port_id, 0, pkts, VBR_BURST);
 
+		total += n;
 		for (uint16_t i = 0; i < n; i++) {
 			const struct rte_ether_hdr *eth =
 					rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
@@ -168,6 +204,7 @@ from_kernel(struct dataplane *dp)
 				to_port(dp, port, pkts[i]);
 		}
 	}
+	return total;
 }
 
 static void
@@ -207,33 +244,52 @@ arp_requests(struct dataplane *dp)
 	}
 }
 
-void
+unsigned
 exc_poll(struct dataplane *dp)
 {
-	to_kernel(dp);
-	from_kernel(dp);
+	unsigned n = to_kernel(dp);
+
+	n += from_kernel(dp);
 	icmp_errors(dp);
 	arp_requests(dp);
+	return n;
 }
 
-/* Resolve the next hops routes use before traffic needs them, and keep
- * asking for those that do not answer. */
+/* Resolve the next hops routes use before traffic needs them, keep asking
+ * for those that do not answer, and re-confirm the known ones: a router
+ * replaced without a gratuitous ARP, or a VPC address given to another VM,
+ * must not blackhole its traffic for good. */
 void
 exc_arp_housekeeping(struct dataplane *dp)
 {
 	uint64_t now = rte_rdtsc();
 	uint64_t gap = rte_get_tsc_hz() / 1000 * ARP_RETRY_MS;
+	uint32_t now_s = (uint32_t)(rte_get_timer_cycles() / rte_get_timer_hz());
 	uint32_t max = fib_nexthop_max(dp->fib);
 
 	pthread_mutex_lock(&dp->fib_lock);
 	for (uint32_t id = 1; id < max; id++) {
 		struct nexthop *nh = fib_nexthop_mut(dp->fib, id);
+		uint32_t age;
 
+		/* Unused ids keep their last type: refcnt says whether it lives. */
 		if (nh->type != NH_GATEWAY || nh->refcnt == 0 || nh->port >= VBR_NB_PORTS ||
-				(nh->mac_state & NH_MAC_VALID))
+				(nh->flags & NH_F_STATIC))
 			continue;
-		if (nh->last_request != 0 && now - nh->last_request < gap)
+		if (nh->mac_state & NH_MAC_VALID) {
+			age = now_s - nh->confirmed_s;
+			if (age < REACHABLE_S)
+				continue;
+			if (age >= REACHABLE_S + PROBE_S * PROBES) {
+				/* Gone: the fast path asks again when it needs it. */
+				__atomic_store_n(&nh->mac_state, 0, __ATOMIC_RELEASE);
+				continue;
+			}
+			if (now - nh->last_request < rte_get_tsc_hz() * PROBE_S)
+				continue;
+		} else if (nh->last_request != 0 && now - nh->last_request < gap) {
 			continue;
+		}
 		nh->last_request = now;
 		send_arp_request(dp, nh->port, nh->addr);
 	}

@@ -161,9 +161,15 @@ ipv4_check(const struct dp_port *p, struct rte_mbuf *m, struct rte_ipv4_hdr *ip)
 	if (p->sw_ip_cksum) {
 		if (unlikely(rte_raw_cksum(ip, hlen) != 0xffff))
 			return CNT_DROP_BAD_CHECKSUM;
-	} else if (unlikely((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
-				   RTE_MBUF_F_RX_IP_CKSUM_BAD)) {
-		return CNT_DROP_BAD_CHECKSUM;
+	} else {
+		uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+
+		if (unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_BAD))
+			return CNT_DROP_BAD_CHECKSUM;
+		/* Not looked at by the NIC (options, odd cases): ours to check. */
+		if (unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN) &&
+				rte_raw_cksum(ip, hlen) != 0xffff)
+			return CNT_DROP_BAD_CHECKSUM;
 	}
 	/* Ethernet pads short frames: what follows the datagram is not ours
 	 * to forward. */
@@ -229,21 +235,32 @@ route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id, bool
 	case NH_LOCAL:
 		punt(ctx, in, m, ip);
 		return;
-	case NH_CONNECTED:
+	case NH_CONNECTED: {
+		const struct dp_port *op = &ctx->dp->port[nh->port];
+		uint32_t dst = rte_be_to_cpu_32(ip->dst_addr), host = ~op->mask;
+
+		/* The subnet's own network and broadcast addresses are not
+		 * hosts: no directed broadcast (RFC 2644). */
+		if (host > 1 && ((dst & host) == host || (dst & host) == 0)) {
+			drop(ctx, in, CNT_DROP_MARTIAN, m);
+			return;
+		}
 		/* A resolved neighbour has its own /32: this one is not. */
 		if (ip->time_to_live <= 1) {
 			drop_icmp(ctx, in, CNT_DROP_TTL_EXPIRED, m,
 					ICMP_REQ(VBR_ICMP_TIME_EXCEEDED, 0, 0));
 			return;
 		}
-		ask_arp(ctx, nh->port, rte_be_to_cpu_32(ip->dst_addr));
+		ask_arp(ctx, nh->port, dst);
 		drop(ctx, in, CNT_DROP_NEIGH_UNRESOLVED, m);
 		return;
+	}
 	case NH_BLACKHOLE:
 		drop(ctx, in, CNT_DROP_BLACKHOLE, m);
 		return;
 	default:
-		drop(ctx, in, CNT_DROP_NO_ROUTE, m);
+		/* RFC 1812 5.2.7.1: Network Unreachable. */
+		drop_icmp(ctx, in, CNT_DROP_NO_ROUTE, m, ICMP_REQ(VBR_ICMP_DEST_UNREACH, 0, 0));
 		return;
 	}
 	if (unlikely(ip->time_to_live <= 1)) {
@@ -363,7 +380,12 @@ fwd_ctx_init(struct fwd_ctx *ctx, struct dataplane *dp, unsigned lcore_id, uint1
 	ctx->queue = queue;
 	for (unsigned i = 0; i < VBR_NB_PORTS * PUNT_CLASSES; i++) {
 		struct punt_bucket *b = &ctx->punt[i / PUNT_CLASSES][i % PUNT_CLASSES];
-		uint64_t rate = dp->port[i / PUNT_CLASSES].punt_rate / (dp->nb_fwd ? dp->nb_fwd : 1);
+		uint64_t rate = dp->port[i / PUNT_CLASSES].punt_rate;
+
+		/* RSS puts a BGP session, and all ARP, on one queue: the control
+		 * class gets the whole rate on every lcore; the rest is shared. */
+		if (i % PUNT_CLASSES != PUNT_CTRL)
+			rate /= dp->nb_fwd ? dp->nb_fwd : 1;
 
 		if (rate == 0)
 			rate = 1;
@@ -425,8 +447,12 @@ fwd_lcore_main(void *arg)
 				got += fwd_from_kernel(ctx, out);
 		fwd_flush(ctx);
 		fib_reader_quiescent(ctx->fib, ctx->lcore_id);
-		if (got == 0 && dp->idle_sleep_us)
+		if (got == 0 && dp->idle_sleep_us) {
+			/* Offline while asleep: no grace period waits for us. */
+			fib_reader_offline(ctx->fib, ctx->lcore_id);
 			rte_delay_us_sleep(dp->idle_sleep_us);
+			fib_reader_online(ctx->fib, ctx->lcore_id);
+		}
 	}
 	return 0;
 }

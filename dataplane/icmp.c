@@ -47,7 +47,8 @@ icmp_error_build(struct rte_mempool *pool, const struct dp_port *in, const struc
 	const struct rte_ether_hdr *oeth = rte_pktmbuf_mtod(orig, const struct rte_ether_hdr *);
 	const struct rte_ipv4_hdr *oip = (const struct rte_ipv4_hdr *)(oeth + 1);
 	uint32_t room = rte_pktmbuf_data_len(orig) - sizeof(*oeth);
-	uint32_t quote = (oip->version_ihl & 0xf) * 4u + 8; /* header and 8 bytes */
+	/* As much of the packet as fits in 576 bytes (RFC 1812 4.3.2.3). */
+	uint32_t quote = 576 - sizeof(struct rte_ipv4_hdr) - sizeof(struct rte_icmp_hdr);
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
 	struct rte_icmp_hdr *icmp;

@@ -138,7 +138,7 @@ main_loop(uint64_t until_tsc)
 		pthread_mutex_lock(&dp.fib_lock);
 		done = fib_writer_poll(dp.fib);
 		pthread_mutex_unlock(&dp.fib_lock);
-		exc_poll(&dp);
+		done += exc_poll(&dp);
 		if (now >= next_hk) {
 			exc_arp_housekeeping(&dp);
 			next_hk = now + hk_gap;
@@ -232,6 +232,9 @@ main(int argc, char **argv)
 		__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
 		goto out;
 	}
+	pthread_mutex_lock(&dp.fib_lock);
+	dp.tel_ready = true;
+	pthread_mutex_unlock(&dp.fib_lock);
 	DP_LOG(INFO, "%s: forwarding on %u lcore(s), local AS %u", cfg->name, dp.nb_fwd,
 			cfg->local_asn);
 	main_loop(0);
@@ -246,7 +249,10 @@ out:
 	__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
 	rte_eal_mp_wait_lcore();
 	control_stop(ctl);
-	if (dp.nb_fwd > 0 && dp.fwd[0] != NULL)
+	pthread_mutex_lock(&dp.fib_lock);
+	dp.tel_ready = false; /* telemetry may still run: it sees nothing now */
+	pthread_mutex_unlock(&dp.fib_lock);
+	if (dp.nb_fwd > 0 && dp.fwd[dp.nb_fwd - 1] != NULL)
 		dp_counters_log(&dp);
 	dp_ports_stop(&dp);
 	for (unsigned q = 0; q < dp.nb_fwd; q++) {

@@ -136,7 +136,7 @@ find_port(const char *device, uint16_t *port_id)
 int
 dp_ports_init(struct dataplane *dp)
 {
-	unsigned nb_mbufs;
+	unsigned nb_mbufs, room;
 	int rc;
 
 	for (unsigned i = 0; i < VBR_NB_PORTS; i++) {
@@ -160,7 +160,14 @@ dp_ports_init(struct dataplane *dp)
 
 	nb_mbufs = VBR_NB_PORTS * ((NB_RXD + NB_TXD) * (dp->nb_fwd + 1) + TAP_RXD + TAP_TXD) +
 		   4096 + rte_lcore_count() * 512;
-	dp->pool = rte_pktmbuf_pool_create("vbr_mbufs", nb_mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+	/* One segment holds a whole frame of the larger MTU: the fast path
+	 * reads headers from the first segment and sends what it received. */
+	room = (unsigned)RTE_PKTMBUF_HEADROOM +
+	       RTE_MAX(dp->cfg->ports[0].mtu, dp->cfg->ports[1].mtu) + RTE_ETHER_HDR_LEN +
+	       RTE_ETHER_CRC_LEN + 2 * RTE_VLAN_HLEN;
+	if (room < RTE_MBUF_DEFAULT_BUF_SIZE)
+		room = RTE_MBUF_DEFAULT_BUF_SIZE;
+	dp->pool = rte_pktmbuf_pool_create("vbr_mbufs", nb_mbufs, 256, 0, (uint16_t)room,
 			rte_socket_id());
 	if (dp->pool == NULL) {
 		DP_LOG(ERR, "cannot create the mbuf pool of %u: %s", nb_mbufs, rte_strerror(rte_errno));

@@ -16,6 +16,7 @@
 
 static struct dataplane *tel_dp;
 
+/* Callers hold fib_lock when telemetry may race with start-up or exit. */
 void
 dp_counters_sum(const struct dataplane *dp, unsigned port, struct port_counters *out)
 {
@@ -53,7 +54,12 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		if (c == NULL)
 			return -ENOMEM;
 		rte_tel_data_start_dict(c);
-		dp_counters_sum(tel_dp, port, &sum);
+		pthread_mutex_lock(&tel_dp->fib_lock);
+		if (tel_dp->tel_ready)
+			dp_counters_sum(tel_dp, port, &sum);
+		else
+			memset(&sum, 0, sizeof(sum));
+		pthread_mutex_unlock(&tel_dp->fib_lock);
 		for (unsigned i = 0; i < CNT_MAX; i++)
 			rte_tel_data_add_dict_u64(c, vbr_counter_names[i], sum.c[i]);
 		rte_tel_data_add_dict_container(d, config_port_name(port), c, 0);
@@ -119,6 +125,10 @@ tel_fib(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d
 
 	rte_tel_data_start_dict(d);
 	pthread_mutex_lock(&tel_dp->fib_lock);
+	if (!tel_dp->tel_ready) {
+		pthread_mutex_unlock(&tel_dp->fib_lock);
+		return 0;
+	}
 	fib_get_stats(tel_dp->fib, &st);
 	rte_tel_data_add_dict_u64(d, "routes", st.routes);
 	rte_tel_data_add_dict_u64(d, "nexthops", st.nexthops);
@@ -161,11 +171,13 @@ tel_neigh(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 
 	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
 	pthread_mutex_lock(&tel_dp->fib_lock);
+	if (!tel_dp->tel_ready)
+		max = 0;
 	for (uint32_t id = 1; id < max && n < RTE_TEL_MAX_ARRAY_ENTRIES; id++) {
 		const struct nexthop *nh = fib_nexthop(tel_dp->fib, id);
 		char val[RTE_TEL_MAX_STRING_LEN];
 
-		if (nh->type != NH_GATEWAY)
+		if (nh->type != NH_GATEWAY || (nh->refcnt == 0 && !(nh->flags & NH_F_STATIC)))
 			continue;
 		format_nh(nh, val, sizeof(val));
 		rte_tel_data_add_array_string(d, val);

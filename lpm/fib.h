@@ -36,7 +36,7 @@ struct nexthop {
 	uint8_t type;	 /* enum nh_type */
 	uint8_t flags;	 /* NH_F_* (writer's bookkeeping) */
 	uint32_t refcnt; /* routes using it (writer only) */
-	uint32_t pad;
+	uint32_t confirmed_s;  /* when its MAC was last confirmed (s, timer clock) */
 	uint64_t last_request; /* TSC of the last ARP request sent for it (main lcore) */
 } __rte_aligned(32);
 
@@ -99,6 +99,11 @@ int fib_writer_queue(struct fib *f, const struct route_op *op);
  * connected subnet of port, installs addr/32 -> that neighbour. Writer only. */
 void fib_neigh_learn(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac);
 
+/* The same for an ARP that was not for us (RFC 826: merge, do not add): only
+ * a next hop that exists already takes the MAC. */
+void fib_neigh_refresh(struct fib *f, uint16_t port, uint32_t addr,
+		const struct rte_ether_addr *mac);
+
 /* Writer-side exact lookup: the route for prefix/depth, or -ENOENT. */
 int fib_route_get(struct fib *f, uint32_t prefix, uint8_t depth, uint32_t *nh_id);
 
@@ -124,6 +129,20 @@ static inline void
 fib_reader_quiescent(struct fib *f, unsigned lcore_id)
 {
 	rte_rcu_qsbr_quiescent(((struct fib_reader_view *)f)->qsbr, lcore_id);
+}
+
+/* A reader about to sleep goes offline, so that grace periods do not wait
+ * for its nap; it comes back online before its next lookup. */
+static inline void
+fib_reader_offline(struct fib *f, unsigned lcore_id)
+{
+	rte_rcu_qsbr_thread_offline(((struct fib_reader_view *)f)->qsbr, lcore_id);
+}
+
+static inline void
+fib_reader_online(struct fib *f, unsigned lcore_id)
+{
+	rte_rcu_qsbr_thread_online(((struct fib_reader_view *)f)->qsbr, lcore_id);
 }
 
 static inline const struct nexthop *

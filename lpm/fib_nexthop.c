@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_common.h>
 
 #include "fib_internal.h"
@@ -246,6 +247,7 @@ fib_nh_set_mac(struct nexthop *nh, const uint8_t mac[6])
 	/* Bytes in memory order, so that readers can store them as they load. */
 	memcpy(&v, mac, 6);
 	__atomic_store_n(&nh->mac_state, v | NH_MAC_VALID, __ATOMIC_RELEASE);
+	nh->confirmed_s = (uint32_t)(rte_get_timer_cycles() / rte_get_timer_hz());
 }
 
 /* Both copies now hold the batch: no copy references an unused candidate. */

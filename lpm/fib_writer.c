@@ -149,8 +149,9 @@ neigh_adjacency(struct fib *f, uint16_t port, uint32_t addr, uint32_t id)
 	f->nh[id].flags |= NH_F_ADJ;
 }
 
-void
-fib_neigh_learn(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac)
+static void
+neigh_learn(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac,
+		bool create)
 {
 	uint32_t id;
 
@@ -160,6 +161,8 @@ fib_neigh_learn(struct fib *f, uint16_t port, uint32_t addr, const struct rte_et
 		if (!(f->nh[id].flags & NH_F_STATIC))
 			fib_nh_set_mac(&f->nh[id], mac->addr_bytes);
 	} else {
+		if (!create)
+			return;
 		/* No route uses it yet: worth a next hop only as an adjacency. */
 		if (!neigh_on_subnet(f, port, addr))
 			return;
@@ -168,6 +171,18 @@ fib_neigh_learn(struct fib *f, uint16_t port, uint32_t addr, const struct rte_et
 		fib_nh_set_mac(&f->nh[id], mac->addr_bytes);
 	}
 	neigh_adjacency(f, port, addr, id);
+}
+
+void
+fib_neigh_learn(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac)
+{
+	neigh_learn(f, port, addr, mac, true);
+}
+
+void
+fib_neigh_refresh(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac)
+{
+	neigh_learn(f, port, addr, mac, false);
 }
 
 /* ROUTE_OP_NEIGH: a static neighbour; an all-zero MAC removes it. */

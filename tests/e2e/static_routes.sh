@@ -94,8 +94,11 @@ fi
 
 # No route: 203.0.113.0/24 (TEST-NET-3) is nowhere in the FIB.
 noroute_before=$(counter idc drop_no_route)
-ip netns exec "$NS_IDC" ping -c 4 -i 0.2 -W 1 -I 192.168.1.1 203.0.113.7 >/dev/null 2>&1 &&
+ip netns exec "$NS_IDC" ping -c 4 -i 0.2 -W 1 -I 192.168.1.1 203.0.113.7 >"$WORK/noroute" 2>&1 &&
 	fail "203.0.113.7 answered"
+grep -q "From 10.0.0.1 .*Destination Net Unreachable" "$WORK/noroute" &&
+	pass "no route: ICMP Net Unreachable from 10.0.0.1" ||
+	{ fail "no route: no ICMP Net Unreachable"; cat "$WORK/noroute"; }
 noroute=$(( $(counter idc drop_no_route) - noroute_before ))
 [ "$noroute" -eq 4 ] && pass "no route: 4 dropped as drop_no_route" ||
 	fail "no route: drop_no_route +$noroute, want 4"

@@ -128,6 +128,8 @@ teardown(void)
 }
 
 /* An Ethernet + IPv4 + 8 bytes of UDP-ish payload frame. */
+static struct rte_mbuf *icmp_for(unsigned in, uint8_t *type, uint8_t *code, uint16_t *mtu);
+
 static struct rte_mbuf *
 mk_ipv4(const struct rte_ether_addr *dst_mac, uint32_t src, uint32_t dst, uint8_t ttl,
 		uint16_t payload)
@@ -363,8 +365,29 @@ END_TEST
 
 START_TEST(no_route)
 {
+	uint8_t type, code;
+	uint16_t mtu;
+	struct rte_mbuf *e;
+
 	expect_drop(VBR_PORT_VPC, mk_ipv4(&vpc_mac, IP(172, 16, 0, 2), IP(8, 8, 8, 8), 64, 8),
 			CNT_DROP_NO_ROUTE);
+	/* RFC 1812 5.2.7.1: the sender hears Network Unreachable. */
+	e = icmp_for(VBR_PORT_VPC, &type, &code, &mtu);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(type, 3);
+	ck_assert_uint_eq(code, 0);
+	rte_pktmbuf_free(e);
+}
+END_TEST
+
+START_TEST(no_directed_broadcast)
+{
+	expect_drop(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 0, 255), 64, 8),
+			CNT_DROP_MARTIAN);
+	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_MARTIAN] = 0;
+	expect_drop(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 0, 0), 64, 8),
+			CNT_DROP_MARTIAN);
+	ck_assert_uint_eq(rte_ring_count(dp.arp_ring), 0);
 }
 END_TEST
 
@@ -553,18 +576,25 @@ START_TEST(arp_is_punted_and_learnable)
 	struct rte_mbuf *m = mk_arp(RTE_ARP_OP_REQUEST, IP(10, 0, 0, 2), IP(10, 0, 0, 1));
 	struct rte_ether_addr mac;
 	uint32_t addr;
+	bool for_us;
 
 	run1(VBR_PORT_IDC, m);
 	ck_assert_uint_eq(rte_ring_count(dp.punt_ring), 1);
-	ck_assert(arp_sender(m, &dp.port[VBR_PORT_IDC], &addr, &mac));
+	ck_assert(arp_sender(m, &dp.port[VBR_PORT_IDC], &addr, &mac, &for_us));
 	ck_assert_uint_eq(addr, IP(10, 0, 0, 2));
+	ck_assert(for_us);
 	ck_assert(rte_is_same_ether_addr(&mac, &peer_mac));
 	/* Senders off the subnet, or claiming our address, are not learned. */
 	m = mk_arp(RTE_ARP_OP_REPLY, IP(10, 9, 0, 2), IP(10, 0, 0, 1));
-	ck_assert(!arp_sender(m, &dp.port[VBR_PORT_IDC], &addr, &mac));
+	ck_assert(!arp_sender(m, &dp.port[VBR_PORT_IDC], &addr, &mac, &for_us));
 	rte_pktmbuf_free(m);
 	m = mk_arp(RTE_ARP_OP_REPLY, IP(10, 0, 0, 1), IP(10, 0, 0, 1));
-	ck_assert(!arp_sender(m, &dp.port[VBR_PORT_IDC], &addr, &mac));
+	ck_assert(!arp_sender(m, &dp.port[VBR_PORT_IDC], &addr, &mac, &for_us));
+	rte_pktmbuf_free(m);
+	/* Somebody else's ARP: learnable, but not for us. */
+	m = mk_arp(RTE_ARP_OP_REQUEST, IP(10, 0, 0, 2), IP(10, 0, 0, 3));
+	ck_assert(arp_sender(m, &dp.port[VBR_PORT_IDC], &addr, &mac, &for_us));
+	ck_assert(!for_us);
 	rte_pktmbuf_free(m);
 }
 END_TEST
@@ -710,6 +740,7 @@ forward_suite(void)
 	tcase_add_test(tc, ttl_expired_gets_time_exceeded);
 	tcase_add_test(tc, too_big_with_df_gets_frag_needed);
 	tcase_add_test(tc, no_icmp_about_icmp_errors);
+	tcase_add_test(tc, no_directed_broadcast);
 	tcase_add_test(tc, l2_broadcast_not_routed);
 	tcase_add_test(tc, bgp_survives_punt_flood);
 	suite_add_tcase(s, tc);
