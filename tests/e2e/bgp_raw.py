@@ -114,6 +114,22 @@ def recv_msg(s, deadline):
     return buf
 
 
+def watch(s, deadline, out):
+    """Read until deadline: a NOTIFICATION or the connection's end is noted
+    in out; anything else (vbrd's UPDATEs, KEEPALIVEs) is passed over."""
+    try:
+        while time.time() < deadline:
+            m = recv_msg(s, deadline)
+            if m is None:
+                out["closed"] = True
+                return
+            if m[18] == 3:
+                out["notification"] = [m[19], m[20], m[21:].hex()]
+                return
+    except socket.timeout:
+        pass
+
+
 def attempt(a, where, payload):
     out = {"case": a.case, "established": False, "notification": None, "closed": False}
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -144,31 +160,12 @@ def attempt(a, where, payload):
             if t == 4 and where != "open":
                 out["established"] = True
                 s.sendall(payload)
-                deadline = time.time() + a.wait
                 # What comes now says how vbrd took it.
-                try:
-                    while True:
-                        m = recv_msg(s, deadline)
-                        if m is None:
-                            out["closed"] = True
-                            break
-                        if m[18] == 3:
-                            out["notification"] = [m[19], m[20], m[21:].hex()]
-                            break
-                except socket.timeout:
-                    pass
+                watch(s, time.time() + a.wait, out)
                 if out["notification"] is None and not out["closed"] and a.linger > 0:
                     # Keep the session while the caller looks at vbrd.
                     print("quiet", flush=True)
-                    deadline = time.time() + a.linger
-                    while time.time() < deadline:
-                        m = recv_msg(s, deadline)
-                        if m is None:
-                            out["closed"] = True
-                            break
-                        if m[18] == 3:
-                            out["notification"] = [m[19], m[20], m[21:].hex()]
-                            break
+                    watch(s, time.time() + a.linger, out)
                 break
     except socket.timeout:
         pass

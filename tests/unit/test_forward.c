@@ -639,6 +639,22 @@ START_TEST(l2_broadcast_not_routed)
 }
 END_TEST
 
+/* A TCP segment from src to our BGP port. */
+static struct rte_mbuf *
+mk_bgp_segment(uint32_t src)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, src, IP(10, 0, 0, 1), 64, 20);
+	struct rte_ipv4_hdr *ip = ip_of(m);
+	struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)(ip + 1);
+
+	ip->next_proto_id = IPPROTO_TCP;
+	tcp->src_port = RTE_BE16(40000);
+	tcp->dst_port = RTE_BE16(179);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return m;
+}
+
 /* A ping flood to our address uses up its own bucket, not BGP's. */
 START_TEST(bgp_survives_punt_flood)
 {
@@ -652,16 +668,7 @@ START_TEST(bgp_survives_punt_flood)
 	}
 	ck_assert_uint_ge(cnt(VBR_PORT_IDC, CNT_DROP_PUNT_POLICED), 150);
 	for (unsigned i = 0; i < 20; i++) {
-		struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(10, 0, 0, 2), IP(10, 0, 0, 1), 64, 20);
-		struct rte_ipv4_hdr *ip = ip_of(m);
-		struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)(ip + 1);
-
-		ip->next_proto_id = IPPROTO_TCP;
-		tcp->src_port = RTE_BE16(40000);
-		tcp->dst_port = RTE_BE16(179);
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		run1(VBR_PORT_IDC, m);
+		run1(VBR_PORT_IDC, mk_bgp_segment(IP(10, 0, 0, 2)));
 		n = rte_ring_dequeue_burst(dp.punt_ring, (void **)out, 64, NULL);
 		bgp_ok += n;
 		free_all(out, n);
@@ -670,15 +677,7 @@ START_TEST(bgp_survives_punt_flood)
 
 	/* The same from an address that is no peer: it is junk, policed. */
 	for (unsigned i = 0; i < 20; i++) {
-		struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(10, 0, 0, 3), IP(10, 0, 0, 1), 64, 20);
-		struct rte_ipv4_hdr *ip = ip_of(m);
-		struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)(ip + 1);
-
-		ip->next_proto_id = IPPROTO_TCP;
-		tcp->dst_port = RTE_BE16(179);
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		run1(VBR_PORT_IDC, m);
+		run1(VBR_PORT_IDC, mk_bgp_segment(IP(10, 0, 0, 3)));
 		n = rte_ring_dequeue_burst(dp.punt_ring, (void **)out, 64, NULL);
 		bgp_ok += n;
 		free_all(out, n);
