@@ -198,7 +198,7 @@ config_port_of(const struct vbr_config *cfg, uint32_t addr)
 {
 	for (int i = 0; i < VBR_NB_PORTS; i++) {
 		const struct vbr_port_config *p = &cfg->ports[i];
-		uint32_t mask = p->prefix_len ? UINT32_MAX << (32 - p->prefix_len) : 0;
+		uint32_t mask = config_prefix_mask(p->prefix_len);
 
 		/* An unset port (length 0) holds nothing, not everything. */
 		if (p->prefix_len > 0 && p->prefix_len <= 32 && ((addr ^ p->address) & mask) == 0)

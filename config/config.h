@@ -127,6 +127,13 @@ int config_load_buffer(const char *name, const char *buf, size_t len, struct vbr
 struct vbr_config *config_alloc(void);
 void config_free(struct vbr_config *cfg);
 
+/* The netmask of a prefix length (0..32), host order. */
+static inline uint32_t
+config_prefix_mask(uint8_t len)
+{
+	return len ? ~0u << (32 - len) : 0;
+}
+
 /* The port (IDC or VPC) whose subnet holds addr, or -1. */
 int config_port_of(const struct vbr_config *cfg, uint32_t addr);
 

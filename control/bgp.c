@@ -67,6 +67,7 @@ struct bgp_peer {
 	unsigned idx;
 	const struct vbr_bgp_peer *cfg;
 	const struct vbr_bgp_group *grp;
+	char addr_str[VBR_IP_STRLEN];	/* its address, for messages */
 	enum bgp_state state;
 	struct bgp_conn conn[2];
 	uint64_t idle_until;	/* Idle: no session before then */
@@ -106,13 +107,6 @@ const char *
 bgp_state_name(enum bgp_state s)
 {
 	return (unsigned)s < RTE_DIM(state_names) ? state_names[s] : "?";
-}
-
-static const char *
-ip_str(uint32_t a, char *buf)
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-	return buf;
 }
 
 static struct sockaddr_in
@@ -363,7 +357,6 @@ conn_close(struct bgp_conn *c, const char *why, bool error)
 	struct bgp_peer *p = c->peer;
 	struct bgp *b = p->bgp;
 	uint64_t now = ctl_now_ms();
-	char a[16];
 
 	if (c->fd < 0)
 		return;
@@ -383,14 +376,14 @@ conn_close(struct bgp_conn *c, const char *why, bool error)
 
 		rib_peer_stats(b->rib, p->idx, &rs);
 		BGP_LOG(NOTICE, "peer %s AS %u: session down: %s (was up %" PRIu64 " s, %" PRIu64
-				" prefixes)", ip_str(p->cfg->address, a), p->grp->peer_asn, why,
+				" prefixes)", p->addr_str, p->grp->peer_asn, why,
 				(now - p->established_at) / 1000, rs.accepted);
 		rib_peer_down(b->rib, p->idx);
 		if (now - p->established_at >= STABLE_MS)
 			p->idle_hold_ms = 0;
 		p->st.uptime_ms = 0;
 	} else {
-		BGP_LOG(INFO, "peer %s: %s connection closed in %s: %s", ip_str(p->cfg->address, a),
+		BGP_LOG(INFO, "peer %s: %s connection closed in %s: %s", p->addr_str,
 				c->outgoing ? "outgoing" : "incoming", bgp_state_name(c->state), why);
 	}
 	if (error) {
@@ -420,7 +413,6 @@ conn_established(struct bgp_conn *c)
 		.address = p->cfg->address, .bgp_id = c->remote_id, .asn = p->grp->peer_asn,
 		.max_prefixes = p->grp->max_prefixes,
 	};
-	char a[16];
 
 	if (other->fd >= 0)
 		notify_and_close(other, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION,
@@ -436,7 +428,7 @@ conn_established(struct bgp_conn *c)
 	rib_peer_set(p->bgp->rib, p->idx, &info);
 	peer_update_state(p);
 	BGP_LOG(NOTICE, "peer %s AS %u (%s): Established, hold time %u s, %s AS numbers",
-			ip_str(p->cfg->address, a), p->grp->peer_asn, p->grp->name, c->hold_time,
+			p->addr_str, p->grp->peer_asn, p->grp->name, c->hold_time,
 			c->as4 ? "4-octet" : "2-octet");
 	if (announce_networks(c) != 0)
 		conn_close(c, "cannot send our announcements", true);
@@ -483,7 +475,7 @@ handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	struct bgp_peer *p = c->peer;
 	struct bgp_notify err;
 	struct bgp_open o;
-	char a[16], id[16];
+	char id[VBR_IP_STRLEN];
 
 	if (c->state != BGP_OPENSENT) {
 		notify_and_close(c, BGP_ERR_FSM,
@@ -519,8 +511,8 @@ handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	c->state = BGP_OPENCONFIRM;
 	if (!resolve_collision(c))
 		return;
-	BGP_LOG(INFO, "peer %s: OPEN, AS %u, id %s, hold %u s%s%s", ip_str(p->cfg->address, a),
-			o.asn, ip_str(o.bgp_id, id), o.hold_time, o.cap_as4 ? ", 4-octet AS" : "",
+	BGP_LOG(INFO, "peer %s: OPEN, AS %u, id %s, hold %u s%s%s", p->addr_str,
+			o.asn, config_ip_str(o.bgp_id, id, sizeof(id)), o.hold_time, o.cap_as4 ? ", 4-octet AS" : "",
 			o.cap_route_refresh ? ", route refresh" : "");
 	c->hold_deadline = c->hold_time ? ctl_now_ms() + c->hold_time * 1000u : 0;
 	if (send_keepalive(c) != 0)
@@ -534,7 +526,7 @@ static const char *
 path_invalid(const struct bgp_peer *p, const struct bgp_path_attrs *a, uint32_t nh)
 {
 	const struct vbr_port_config *idc = &p->bgp->cfg->ports[VBR_PORT_IDC];
-	uint32_t mask = idc->prefix_len ? ~0u << (32 - idc->prefix_len) : 0;
+	uint32_t mask = config_prefix_mask(idc->prefix_len);
 	uint32_t first;
 
 	if (nh == 0 || nh >> 28 >= 14 || nh >> 24 == 127)
@@ -554,7 +546,6 @@ static bool
 warn_ok(struct bgp_peer *p)
 {
 	uint64_t now = ctl_now_ms();
-	char a[16];
 
 	if (now - p->last_warn < 1000) {
 		p->warn_suppressed++;
@@ -562,7 +553,7 @@ warn_ok(struct bgp_peer *p)
 	}
 	if (p->warn_suppressed)
 		BGP_LOG(WARNING, "peer %s: %" PRIu64 " more warnings suppressed",
-				ip_str(p->cfg->address, a), p->warn_suppressed);
+				p->addr_str, p->warn_suppressed);
 	p->last_warn = now;
 	p->warn_suppressed = 0;
 	return true;
@@ -571,13 +562,12 @@ warn_ok(struct bgp_peer *p)
 static void
 log_limit(struct bgp_peer *p)
 {
-	char a[16];
 
 	if (p->limit_logged)
 		return;
 	p->limit_logged = true;
 	BGP_LOG(WARNING, "peer %s AS %u: maximum of %u prefixes reached: the excess is not installed",
-			ip_str(p->cfg->address, a), p->grp->peer_asn, p->grp->max_prefixes);
+			p->addr_str, p->grp->peer_asn, p->grp->max_prefixes);
 }
 
 /* Cease / Maximum Number of Prefixes Reached, with AFI/SAFI and the limit
@@ -591,10 +581,9 @@ teardown_max_prefixes(struct bgp_conn *c)
 		.data_len = 7,
 		.data = { 0, BGP_AFI_IPV4, BGP_SAFI_UNICAST, max >> 24, (max >> 16) & 0xff,
 			(max >> 8) & 0xff, max & 0xff } };
-	char a[16];
 
 	BGP_LOG(WARNING, "peer %s AS %u: more than %u prefixes: session torn down for %u s",
-			ip_str(p->cfg->address, a), p->grp->peer_asn, max, p->grp->max_prefixes_restart);
+			p->addr_str, p->grp->peer_asn, max, p->grp->max_prefixes_restart);
 	send_notification(c, &n);
 	conn_close(c, "maximum number of prefixes reached", true);
 	if (p->idle_until < ctl_now_ms() + p->grp->max_prefixes_restart * 1000ull)
@@ -611,7 +600,6 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	struct bgp_codec_ctx ctx = { .as4 = c->as4 };
 	struct rib_attrs *ra = NULL, *mra = NULL;
 	bool withdraw_all, loop = false, over = false;
-	char a[16];
 
 	p->st.updates_in++;
 	if (c->state != BGP_ESTABLISHED) {
@@ -625,7 +613,7 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		char name[96];
 
 		bgp_notify_name(name, sizeof(name), u->err.code, u->err.subcode);
-		BGP_LOG(WARNING, "peer %s: malformed UPDATE: %s", ip_str(p->cfg->address, a), name);
+		BGP_LOG(WARNING, "peer %s: malformed UPDATE: %s", p->addr_str, name);
 		send_notification(c, &u->err);
 		conn_close(c, "malformed UPDATE", true);
 		return;
@@ -634,10 +622,10 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	if ((withdraw_all || u->reason != NULL) && warn_ok(p)) {
 		if (withdraw_all)
 			BGP_LOG(WARNING, "peer %s: UPDATE treated as withdraw (RFC 7606): %s",
-					ip_str(p->cfg->address, a), u->reason ? u->reason : "error");
+					p->addr_str, u->reason ? u->reason : "error");
 		else
 			BGP_LOG(INFO, "peer %s: UPDATE attribute discarded (RFC 7606): %s",
-					ip_str(p->cfg->address, a), u->reason);
+					p->addr_str, u->reason);
 	}
 
 	for (unsigned i = 0; i < u->n_withdrawn; i++)
@@ -665,7 +653,7 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 				p->st.prefixes_invalid++;
 				if (i == 0 && warn_ok(p))
 					BGP_LOG(WARNING, "peer %s: routes ignored: %s",
-							ip_str(p->cfg->address, a), bad);
+							p->addr_str, bad);
 			}
 			rib_bgp_withdraw(b->rib, p->idx, pf->addr, pf->len);
 			continue;
@@ -927,14 +915,13 @@ peer_connect(struct bgp_peer *p)
 	struct sockaddr_in local = sin_of(b->cfg->ports[VBR_PORT_IDC].address, 0);
 	struct sockaddr_in remote = sin_of(p->cfg->address, BGP_PORT);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), rc;
-	char a[16];
 
 	if (fd < 0)
 		return -errno;
 	set_sockopts(fd, p->grp);
 	rc = set_md5(fd, p->cfg->address, p->grp->key);
 	if (rc != 0) {
-		BGP_LOG(ERR, "peer %s: cannot set its TCP-MD5 key: %s", ip_str(p->cfg->address, a),
+		BGP_LOG(ERR, "peer %s: cannot set its TCP-MD5 key: %s", p->addr_str,
 				strerror(-rc));
 		close(fd);
 		return rc;
@@ -1006,7 +993,7 @@ listen_event(struct ev_handler *h, uint32_t events)
 		b->refusals++;
 		if (now - b->last_refusal_log >= 10000) {
 			BGP_LOG(INFO, "connection from %s refused: not a configured BGP peer (%" PRIu64
-					" refused)", ip_str(ntohl(sin.sin_addr.s_addr), a), b->refusals);
+					" refused)", config_ip_str(ntohl(sin.sin_addr.s_addr), a, sizeof(a)), b->refusals);
 			b->last_refusal_log = now;
 		}
 		refuse(fd, BGP_ERR_CEASE_CONNECTION_REJECTED);
@@ -1091,7 +1078,6 @@ bgp_tick(struct bgp *b)
 
 	for (unsigned i = 0; i < b->nb_peers; i++) {
 		struct bgp_peer *p = &b->peers[i];
-		char a[16];
 
 		conn_timers(&p->conn[CONN_OUT], now);
 		conn_timers(&p->conn[CONN_IN], now);
@@ -1104,7 +1090,7 @@ bgp_tick(struct bgp *b)
 
 			p->connect_at = now + p->grp->connect_retry * 1000ull;
 			if (rc != 0)
-				BGP_LOG(DEBUG, "peer %s: connect: %s", ip_str(p->cfg->address, a),
+				BGP_LOG(DEBUG, "peer %s: connect: %s", p->addr_str,
 						strerror(-rc));
 		}
 		peer_update_state(p);
@@ -1135,6 +1121,7 @@ bgp_create(const struct vbr_config *cfg, struct rib *rib, int epfd)
 		p->idx = i;
 		p->cfg = &cfg->peers[i];
 		p->grp = &cfg->groups[p->cfg->group];
+		config_ip_str(p->cfg->address, p->addr_str, sizeof(p->addr_str));
 		p->st.address = p->cfg->address;
 		p->st.asn = p->grp->peer_asn;
 		p->st.group = p->grp->name;

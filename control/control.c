@@ -150,13 +150,6 @@ add_fd(int epfd, int fd, struct ev_handler *h)
 
 /* ------------------------------------------------------------ telemetry */
 
-static const char *
-ip_str(uint32_t a, char *buf, size_t len)
-{
-	snprintf(buf, len, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-	return buf;
-}
-
 /* /vbr/bgp: one entry per BGP peer, "peerN" (telemetry's names cannot hold
  * dots: the address is a field). */
 static int
@@ -180,11 +173,11 @@ tel_bgp(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 			break;
 		bgp_peer_status(c->bgp, i, &st);
 		rte_tel_data_start_dict(p);
-		rte_tel_data_add_dict_string(p, "address", ip_str(st.address, a, sizeof(a)));
+		rte_tel_data_add_dict_string(p, "address", config_ip_str(st.address, a, sizeof(a)));
 		rte_tel_data_add_dict_string(p, "group", st.group);
 		rte_tel_data_add_dict_u64(p, "peer_asn", st.asn);
 		rte_tel_data_add_dict_string(p, "state", bgp_state_name(st.state));
-		rte_tel_data_add_dict_string(p, "remote_id", ip_str(st.remote_id, a, sizeof(a)));
+		rte_tel_data_add_dict_string(p, "remote_id", config_ip_str(st.remote_id, a, sizeof(a)));
 		rte_tel_data_add_dict_u64(p, "hold_time", st.hold_time);
 		rte_tel_data_add_dict_u64(p, "as4", st.as4);
 		rte_tel_data_add_dict_u64(p, "uptime_ms", st.uptime_ms);
@@ -224,12 +217,12 @@ tel_rib_one(uint32_t prefix, uint8_t len, enum rib_source src, int best_peer,
 		return 1;
 	if (src == RIB_SRC_BGP && attrs != NULL)
 		snprintf(val, sizeof(val), "%s/%u bgp via %s peer %d as_path %s",
-				ip_str(prefix, a, sizeof(a)), len, ip_str(next_hop, nh, sizeof(nh)),
+				config_ip_str(prefix, a, sizeof(a)), len, config_ip_str(next_hop, nh, sizeof(nh)),
 				best_peer, attrs->as_path ? attrs->as_path : "");
 	else
-		snprintf(val, sizeof(val), "%s/%u %s%s%s", ip_str(prefix, a, sizeof(a)), len,
+		snprintf(val, sizeof(val), "%s/%u %s%s%s", config_ip_str(prefix, a, sizeof(a)), len,
 				src_names[src], next_hop ? " via " : "",
-				next_hop ? ip_str(next_hop, nh, sizeof(nh)) : "");
+				next_hop ? config_ip_str(next_hop, nh, sizeof(nh)) : "");
 	rte_tel_data_add_array_string(w->d, val);
 	w->n++;
 	return 0;

@@ -5,12 +5,6 @@
 
 #include "static_route.h"
 
-static uint32_t
-mask_of(uint8_t len)
-{
-	return len ? ~0u << (32 - len) : 0;
-}
-
 int
 static_routes_install(const struct vbr_config *cfg, struct rib *rib, struct route_sender *s)
 {
@@ -29,7 +23,7 @@ static_routes_install(const struct vbr_config *cfg, struct rib *rib, struct rout
 	for (unsigned p = 0; p < VBR_NB_PORTS && rc == 0; p++) {
 		const struct vbr_port_config *pc = &cfg->ports[p];
 
-		rc = rib_local_add(rib, RIB_SRC_CONNECTED, pc->address & mask_of(pc->prefix_len),
+		rc = rib_local_add(rib, RIB_SRC_CONNECTED, pc->address & config_prefix_mask(pc->prefix_len),
 				pc->prefix_len, NH_CONNECTED, (uint8_t)p, 0);
 		if (rc == 0)
 			rc = rib_local_add(rib, RIB_SRC_CONNECTED, pc->address, 32, NH_LOCAL,

@@ -149,7 +149,7 @@ dp_ports_init(struct dataplane *dp)
 			return -ENODEV;
 		}
 		p->addr = pc->address;
-		p->mask = pc->prefix_len ? ~0u << (32 - pc->prefix_len) : 0;
+		p->mask = config_prefix_mask(pc->prefix_len);
 		p->mtu = pc->mtu;
 		p->punt_rate = pc->punt_rate;
 	}
