@@ -659,7 +659,8 @@ mk_bgp_segment(uint32_t src)
 START_TEST(bgp_survives_punt_flood)
 {
 	struct rte_mbuf *out[64];
-	unsigned n, bgp_ok = 0;
+	unsigned n, bgp_ok = 0, junk_ok = 0;
+	uint64_t start, refill;
 
 	for (unsigned i = 0; i < 300; i++) {
 		run1(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(10, 0, 0, 2), IP(10, 0, 0, 1), 64, 8));
@@ -667,6 +668,7 @@ START_TEST(bgp_survives_punt_flood)
 			free_all(out, n);
 	}
 	ck_assert_uint_ge(cnt(VBR_PORT_IDC, CNT_DROP_PUNT_POLICED), 150);
+	start = rte_rdtsc();
 	for (unsigned i = 0; i < 20; i++) {
 		run1(VBR_PORT_IDC, mk_bgp_segment(IP(10, 0, 0, 2)));
 		n = rte_ring_dequeue_burst(dp.punt_ring, (void **)out, 64, NULL);
@@ -675,14 +677,17 @@ START_TEST(bgp_survives_punt_flood)
 	}
 	ck_assert_uint_eq(bgp_ok, 20);
 
-	/* The same from an address that is no peer: it is junk, policed. */
+	/* The same from an address that is no peer: it is junk, policed by the
+	 * emptied bucket. What gets through is what 1000/s refilled since the flood
+	 * (sanitizer builds are slow, so that is measured, not assumed). */
 	for (unsigned i = 0; i < 20; i++) {
 		run1(VBR_PORT_IDC, mk_bgp_segment(IP(10, 0, 0, 3)));
 		n = rte_ring_dequeue_burst(dp.punt_ring, (void **)out, 64, NULL);
-		bgp_ok += n;
+		junk_ok += n;
 		free_all(out, n);
 	}
-	ck_assert_uint_le(bgp_ok, 21);
+	refill = (rte_rdtsc() - start) * 1000 / rte_get_tsc_hz() + 1;
+	ck_assert_uint_le(junk_ok, refill);
 }
 END_TEST
 
