@@ -25,6 +25,7 @@
 
 #include <arpa/inet.h>
 #include <rte_common.h>
+#include <rte_random.h>
 
 #include "bgp.h"
 #include "bgp_msg.h"
@@ -266,6 +267,14 @@ send_open(struct bgp_conn *c)
 	return conn_send(c, buf, (size_t)len);
 }
 
+/* RFC 4271 section 10: ConnectRetry and Keepalive are jittered to 0.75..1 of
+ * their value, so that speakers started together do not act in step. */
+static uint64_t
+jittered_ms(uint64_t ms)
+{
+	return ms * (750 + rte_rand_max(251)) / 1000;
+}
+
 static int
 send_keepalive(struct bgp_conn *c)
 {
@@ -274,7 +283,7 @@ send_keepalive(struct bgp_conn *c)
 
 	if (len < 0)
 		return len;
-	c->keepalive_next = c->hold_time ? ctl_now_ms() + c->hold_time * 1000u / 3 : 0;
+	c->keepalive_next = c->hold_time ? ctl_now_ms() + jittered_ms(c->hold_time * 1000u / 3) : 0;
 	return conn_send(c, buf, (size_t)len);
 }
 
@@ -1088,7 +1097,7 @@ bgp_tick(struct bgp *b)
 				now >= p->idle_until && now >= p->connect_at) {
 			int rc = peer_connect(p);
 
-			p->connect_at = now + p->grp->connect_retry * 1000ull;
+			p->connect_at = now + jittered_ms(p->grp->connect_retry * 1000ull);
 			if (rc != 0)
 				BGP_LOG(DEBUG, "peer %s: connect: %s", p->addr_str,
 						strerror(-rc));
