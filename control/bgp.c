@@ -34,6 +34,8 @@
 
 #define OPEN_HOLD_MS (240 * 1000)	/* RFC 4271 §8: large hold time in OpenSent */
 #define STABLE_MS (60 * 1000)		/* up this long: the back-off starts over */
+#define REFRESH_SETTLE_MS 1000		/* room under the limit this long: ask for routes */
+#define REFRESH_GAP_MS (10 * 1000)	/* between our own ROUTE-REFRESH requests */
 #define WBUF_MAX (16u << 20)		/* a peer that does not read is dropped */
 #define RBUF_SIZE (4 * BGP_MAX_MSG_LEN)
 #define MSGS_PER_EVENT 64		/* fairness between sessions */
@@ -76,6 +78,9 @@ struct bgp_peer {
 	uint64_t idle_hold_ms;	/* current back-off */
 	uint64_t established_at;
 	bool limit_logged;
+	bool limit_dropped;	/* routes dropped over the limit since our last ROUTE-REFRESH */
+	uint64_t refresh_due;	/* 0, or when to send our ROUTE-REFRESH */
+	uint64_t refresh_not_before;
 	uint64_t last_warn;	/* rate limit of its warnings */
 	uint64_t warn_suppressed;
 	struct bgp_peer_status st;
@@ -388,6 +393,8 @@ conn_close(struct bgp_conn *c, const char *why, bool error)
 				" prefixes)", p->addr_str, p->grp->peer_asn, why,
 				(now - p->established_at) / 1000, rs.accepted);
 		rib_peer_down(b->rib, p->idx);
+		p->limit_dropped = false;
+		p->refresh_due = 0;
 		if (now - p->established_at >= STABLE_MS)
 			p->idle_hold_ms = 0;
 		p->st.uptime_ms = 0;
@@ -693,11 +700,65 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	if (mra != NULL)
 		rib_attrs_put(mra);
 	if (over) {
-		if (p->grp->max_prefixes_action == VBR_MAXPFX_TEARDOWN)
+		if (p->grp->max_prefixes_action == VBR_MAXPFX_TEARDOWN) {
 			teardown_max_prefixes(c);
-		else
+		} else {
 			log_limit(p);
+			p->limit_dropped = true;
+		}
 	}
+}
+
+static struct bgp_conn *
+established_conn(struct bgp_peer *p)
+{
+	for (unsigned i = 0; i < 2; i++)
+		if (p->conn[i].state == BGP_ESTABLISHED && p->conn[i].fd >= 0)
+			return &p->conn[i];
+	return NULL;
+}
+
+/*
+ * Routes dropped over the limit are not kept: when withdrawals make room
+ * again, the peer still believes we have them. Ask it to send its routes
+ * again (RFC 2918), so the room fills with what it announces now instead
+ * of staying empty until it re-announces. A burst of withdrawals settles
+ * first, and requests are REFRESH_GAP_MS apart: a peer flapping one route
+ * does not make us pull its table in a loop.
+ */
+static void
+refresh_after_limit(struct bgp_peer *p, uint64_t now)
+{
+	struct bgp_conn *c = established_conn(p);
+	struct bgp_route_refresh rr = { .afi = BGP_AFI_IPV4, .subtype = 0,
+		.safi = BGP_SAFI_UNICAST };
+	struct rib_peer_stats rs;
+	uint8_t buf[BGP_ROUTE_REFRESH_LEN];
+	int len;
+
+	if (!p->limit_dropped || c == NULL || !c->route_refresh)
+		return;
+	rib_peer_stats(p->bgp->rib, p->idx, &rs);
+	if (rs.accepted >= p->grp->max_prefixes) {
+		p->refresh_due = 0;
+		return;
+	}
+	if (p->refresh_due == 0)
+		p->refresh_due = RTE_MAX(now + REFRESH_SETTLE_MS, p->refresh_not_before);
+	if (now < p->refresh_due)
+		return;
+	len = bgp_route_refresh_encode(buf, sizeof(buf), &rr);
+	if (len < 0 || conn_send(c, buf, (size_t)len) != 0) {
+		conn_close(c, "cannot send ROUTE-REFRESH", true);
+		return;
+	}
+	p->limit_dropped = false;
+	p->refresh_due = 0;
+	p->refresh_not_before = now + REFRESH_GAP_MS;
+	p->st.refresh_sent++;
+	BGP_LOG(INFO, "peer %s: %" PRIu64 " of %u prefixes after withdrawals: ROUTE-REFRESH sent "
+			"for the routes dropped over the limit", p->addr_str, rs.accepted,
+			p->grp->max_prefixes);
 }
 
 static void
@@ -1103,8 +1164,10 @@ bgp_tick(struct bgp *b)
 						strerror(-rc));
 		}
 		peer_update_state(p);
-		if (p->state == BGP_ESTABLISHED)
+		if (p->state == BGP_ESTABLISHED) {
 			p->st.uptime_ms = now - p->established_at;
+			refresh_after_limit(p, now);
+		}
 	}
 }
 

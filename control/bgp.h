@@ -38,6 +38,7 @@ struct bgp_peer_status {
 	uint64_t prefixes_accepted, prefixes_best, prefixes_rejected_limit,
 		prefixes_rejected_loop, prefixes_invalid;
 	uint64_t announced;	/* our CIDR blocks sent to it */
+	uint64_t refresh_sent;	/* our ROUTE-REFRESH requests (room again under the limit) */
 	char last_error[160];
 };
 

@@ -34,6 +34,25 @@ else
 	start_bird b1 10.0.0.2 "$ASN" "$KEY" "${routes[@]}"
 fi
 
+installed_is() { [ "$(count_installed)" = "$1" ]; }
+
+# The prefixes vbrd installed, as 10.100.N.0/24.
+installed_list() {
+	for i in $(seq 0 149); do
+		fib_has "10.100.$i.1" 10.0.0.2 && echo "10.100.$i.0/24"
+	done
+}
+
+# How many UPDATEs (GoBGP) or route updates (BIRD) the peer has sent us.
+peer_sent_updates() {
+	if [ "$DAEMON" = gobgp ]; then
+		gobgp_ g1 neighbor 10.0.0.1 -j | python3 -c \
+			"import json,sys; print(json.load(sys.stdin)['state']['messages']['sent']['update'])"
+	else
+		birdc_ b1 show protocols all vbr | awk '/Export updates:/ { print $3 }'
+	fi
+}
+
 # The peer's own view: how many of the 150 it sent, and its session.
 peer_sent_150() {
 	if [ "$DAEMON" = gobgp ]; then
@@ -60,6 +79,34 @@ if [ "$ACTION" = drop ]; then
 	peer_up && pass "$DAEMON: still Established (action drop)" || fail "session lost"
 	grep -q "maximum of 100 prefixes reached" "$WORK/vbrd.log" && pass "vbrd logged the limit" ||
 		fail "no log line for the limit"
+
+	# Room again: the peer withdraws 10 of the installed prefixes. vbrd
+	# asks for its routes again (ROUTE-REFRESH), and 10 of the 40 it had
+	# dropped take their place: 100 installed, none of the withdrawn.
+	gone=$(installed_list | head -10)
+	before=$(peer_sent_updates)
+	for r in $gone; do
+		if [ "$DAEMON" = gobgp ]; then
+			gobgp_ g1 global rib del -a ipv4 "$r"
+		else
+			sed -i "\|route $r blackhole;|d" "$WORK/b1/bird.conf"
+		fi
+	done
+	[ "$DAEMON" = gobgp ] || birdc_ b1 configure >/dev/null
+	if wait_for 30 peer_gt 10.0.0.2 refresh_sent 0; then
+		pass "vbrd: ROUTE-REFRESH sent once room was free"
+	else
+		fail "no ROUTE-REFRESH from vbrd"
+	fi
+	wait_for 30 installed_is 100 || true
+	n=$(count_installed)
+	[ "$n" = 100 ] && pass "vbrd's FIB: 100 again after 10 withdrawals" || fail "FIB holds $n after the withdrawals"
+	still=0
+	for r in $gone; do fib_lacks "${r%.0/24}.1" || still=$((still + 1)); done
+	[ "$still" = 0 ] && pass "vbrd's FIB: none of the 10 withdrawn" || fail "$still withdrawn prefixes still in the FIB"
+	after=$(peer_sent_updates)
+	[ "$after" -gt "$before" ] && pass "$DAEMON: re-sent its routes ($before -> $after updates)" ||
+		fail "$DAEMON did not re-send ($before -> $after)"
 else
 	# teardown: Established, then CEASE 6/1 right after the 101st prefix.
 	# BIRD: "Received: Maximum number of prefixes reached"; GoBGP logs the
