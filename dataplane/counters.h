@@ -18,6 +18,7 @@
 	X(ARP_REQUESTS, "arp_requests", "ARP requests sent for next hops")     \
 	X(ARP_LEARNED, "arp_learned", "neighbour MACs learned from ARP")       \
 	X(ICMP_ERRORS, "icmp_errors", "ICMP errors sent (TTL exceeded, fragmentation needed)") \
+	X(FRAGMENTED, "fragmented", "packets over the outgoing MTU sent as fragments (no DF)") \
 	X(DROP_RUNT, "drop_runt", "frame shorter than its headers")            \
 	X(DROP_OTHER_HOST, "drop_other_host", "unicast frame to another MAC") \
 	X(DROP_L2_MULTICAST, "drop_l2_multicast", "IPv4 to route that came as a link-layer broadcast") \
@@ -31,7 +32,8 @@
 	X(DROP_NO_ROUTE, "drop_no_route", "no route to the destination")      \
 	X(DROP_BLACKHOLE, "drop_blackhole", "route to a blackhole")           \
 	X(DROP_NEIGH_UNRESOLVED, "drop_neigh_unresolved", "next hop's MAC not known yet") \
-	X(DROP_TOO_BIG, "drop_too_big", "larger than the outgoing port's MTU") \
+	X(DROP_TOO_BIG, "drop_too_big", "larger than the outgoing port's MTU, with DF (or options too malformed to fragment)") \
+	X(DROP_FRAG_NOMBUF, "drop_frag_nombuf", "no buffers to fragment a packet") \
 	X(DROP_PUNT_POLICED, "drop_punt_policed", "over the port's punt rate") \
 	X(DROP_PUNT_FULL, "drop_punt_full", "exception path queue full")       \
 	X(DROP_TX_FULL, "drop_tx_full", "port transmit queue full")           \

@@ -117,6 +117,14 @@ int fwd_lcore_main(void *arg);
 unsigned exc_poll(struct dataplane *dp); /* packets handled */
 void exc_arp_housekeeping(struct dataplane *dp);
 
+/* ip_frag.c: the fragments of m (an Ethernet frame holding an IPv4 datagram
+ * without DF) that fit mtu, each a whole frame with m's Ethernet header, in
+ * out[0..max-1]. Returns their number, -ENOBUFS when the pool ran dry, or
+ * -EINVAL / -E2BIG when it cannot be fragmented. m is left as it was. */
+int ipv4_fragment(const struct rte_mbuf *m, uint16_t mtu, struct rte_mempool *pool,
+		struct rte_mbuf **out, unsigned max);
+#define VBR_MAX_FRAGS 64
+
 /* icmp.c: the ICMP error for a packet that could not be forwarded, toward
  * the neighbour it came from; NULL when none is due (RFC 1812 4.3.2.7). */
 struct rte_mbuf *icmp_error_build(struct rte_mempool *pool, const struct dp_port *in,

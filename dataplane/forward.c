@@ -212,6 +212,24 @@ fwd_flush(struct fwd_ctx *ctx)
 	}
 }
 
+/* Without DF, a packet over the outgoing MTU leaves in fragments (RFC 1812
+ * 5.2.6); it is rare, so it is done here, by copy, off the fast path's way. */
+static __rte_noinline void
+fragment(struct fwd_ctx *ctx, unsigned in, unsigned out, struct rte_mbuf *m)
+{
+	struct rte_mbuf *frags[VBR_MAX_FRAGS];
+	int n = ipv4_fragment(m, ctx->dp->port[out].mtu, ctx->dp->pool, frags, VBR_MAX_FRAGS);
+
+	if (n < 0) {
+		drop(ctx, in, n == -ENOBUFS ? CNT_DROP_FRAG_NOMBUF : CNT_DROP_TOO_BIG, m);
+		return;
+	}
+	rte_pktmbuf_free(m);
+	ctx->cnt[out].c[CNT_FRAGMENTED]++;
+	for (int i = 0; i < n; i++)
+		tx_queue(ctx, out, frags[i]);
+}
+
 /* Route one checked IPv4 packet to the next hop the lookup gave. */
 static inline void
 route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id, bool l2_multicast)
@@ -274,14 +292,11 @@ route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id, bool
 		return;
 	}
 	out = &ctx->dp->port[nh->port];
-	if (unlikely(rte_be_to_cpu_16(ip->total_length) > out->mtu)) {
-		/* vbr does not fragment: with DF, Path MTU Discovery learns
-		 * the MTU from us (RFC 1191); without, the packet is lost. */
-		if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG))
-			drop_icmp(ctx, in, CNT_DROP_TOO_BIG, m,
-					ICMP_REQ(VBR_ICMP_DEST_UNREACH, 4, out->mtu));
-		else
-			drop(ctx, in, CNT_DROP_TOO_BIG, m);
+	if (unlikely(rte_be_to_cpu_16(ip->total_length) > out->mtu) &&
+			(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG))) {
+		/* With DF, Path MTU Discovery learns the MTU from us (RFC 1191). */
+		drop_icmp(ctx, in, CNT_DROP_TOO_BIG, m,
+				ICMP_REQ(VBR_ICMP_DEST_UNREACH, 4, out->mtu));
 		return;
 	}
 	/* RFC 1624: TTL is the high byte of its 16-bit word; one less there is
@@ -291,6 +306,10 @@ route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id, bool
 	ip->hdr_checksum = (uint16_t)((sum & 0xffff) + (sum >> 16));
 	memcpy(&eth->dst_addr, &mac, RTE_ETHER_ADDR_LEN);
 	rte_ether_addr_copy(&out->mac, &eth->src_addr);
+	if (unlikely(rte_be_to_cpu_16(ip->total_length) > out->mtu)) {
+		fragment(ctx, in, nh->port, m);
+		return;
+	}
 	tx_queue(ctx, nh->port, m);
 }
 

@@ -494,11 +494,129 @@ START_TEST(martians)
 }
 END_TEST
 
-START_TEST(too_big)
+/* A datagram of payload bytes numbered 0, 1, 2..., with opts as options. */
+static struct rte_mbuf *
+mk_big(uint16_t payload, const uint8_t *opts, unsigned olen, uint16_t frag_off)
 {
-	dp.port[VBR_PORT_VPC].mtu = 100;
-	expect_drop(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64, 200),
-			CNT_DROP_TOO_BIG);
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(192, 168, 1, 1), IP(172, 16, 9, 9), 64,
+			(uint16_t)(payload + olen));
+	struct rte_ipv4_hdr *ip = ip_of(m);
+	uint8_t *p = (uint8_t *)(ip + 1);
+
+	if (olen)
+		memcpy(p, opts, olen);
+	for (unsigned i = 0; i < payload; i++)
+		p[olen + i] = (uint8_t)i;
+	ip->version_ihl = (uint8_t)(0x40 | (20 + olen) / 4);
+	ip->fragment_offset = rte_cpu_to_be_16(frag_off);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return m;
+}
+
+/* The fragments queued on the VPC port, checked as a receiver would:
+ * Ethernet rewritten, TTL one less, checksums right, lengths within the MTU,
+ * offsets contiguous from first_off, MF on all but the last (unless last_mf),
+ * and the data, put back together, the original payload. */
+static void
+check_fragments(unsigned want, uint16_t mtu, uint16_t payload, uint16_t first_off, bool last_mf)
+{
+	struct tx_buf *b = &ctx.tx[VBR_PORT_VPC];
+	unsigned next = 0;
+
+	ck_assert_uint_eq(b->n, want);
+	for (unsigned i = 0; i < b->n; i++) {
+		struct rte_mbuf *f = b->pkts[i];
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(f, struct rte_ether_hdr *);
+		struct rte_ipv4_hdr *ip = ip_of(f);
+		unsigned hlen = (ip->version_ihl & 0xf) * 4u;
+		unsigned tlen = rte_be_to_cpu_16(ip->total_length);
+		uint16_t fo = rte_be_to_cpu_16(ip->fragment_offset);
+		const uint8_t *d = (const uint8_t *)ip + hlen;
+
+		ck_assert(rte_is_same_ether_addr(&eth->dst_addr, &gw_mac));
+		ck_assert(rte_is_same_ether_addr(&eth->src_addr, &vpc_mac));
+		ck_assert_uint_eq(rte_pktmbuf_pkt_len(f), 14 + tlen);
+		ck_assert_uint_le(tlen, mtu);
+		ck_assert_uint_eq(ip->time_to_live, 63);
+		ck_assert_uint_eq(rte_raw_cksum(ip, hlen), 0xffff);
+		ck_assert_uint_eq(fo & RTE_IPV4_HDR_OFFSET_MASK, first_off + next / 8);
+		ck_assert_uint_eq(!!(fo & RTE_IPV4_HDR_MF_FLAG), i + 1 < b->n || last_mf);
+		if (i + 1 < b->n)
+			ck_assert_uint_eq((tlen - hlen) % 8, 0);
+		for (unsigned k = 0; k < tlen - hlen; k++)
+			ck_assert_uint_eq(d[k], (uint8_t)(next + k));
+		next += tlen - hlen;
+	}
+	ck_assert_uint_eq(next, payload);
+	ck_assert_uint_eq(cnt(VBR_PORT_VPC, CNT_FRAGMENTED), 1);
+}
+
+/* Without DF, a datagram over the outgoing MTU leaves in fragments. */
+START_TEST(fragments_without_df)
+{
+	dp.port[VBR_PORT_VPC].mtu = 1000;
+	run1(VBR_PORT_IDC, mk_big(1480, NULL, 0, 0));
+	/* (1000 - 20) & ~7 = 976 bytes of data per fragment: 976 + 504. */
+	check_fragments(2, 1000, 1480, 0, false);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_DROP_TOO_BIG), 0);
+}
+END_TEST
+
+/* A fragment is fragmented again: offsets add up, MF stays on. */
+START_TEST(fragment_of_a_fragment)
+{
+	dp.port[VBR_PORT_VPC].mtu = 576;
+	run1(VBR_PORT_IDC, mk_big(1200, NULL, 0, RTE_IPV4_HDR_MF_FLAG | 100));
+	check_fragments(3, 576, 1200, 100, true);
+}
+END_TEST
+
+/* RFC 791: every option in the first fragment, only the copied ones (here
+ * Router Alert, 0x94) in the others; Record Route (7) and NOP stay out. */
+START_TEST(fragment_options)
+{
+	static const uint8_t opts[12] = { 7, 7, 4, 0, 0, 0, 0, 1, 0x94, 4, 0, 0 };
+
+	dp.port[VBR_PORT_VPC].mtu = 300;
+	run1(VBR_PORT_IDC, mk_big(600, opts, sizeof(opts), 0));
+	/* First: (300 - 32) & ~7 = 264; then (300 - 24) & ~7 = 272; 64. */
+	check_fragments(3, 300, 600, 0, false);
+	ck_assert_uint_eq(ip_of(ctx.tx[VBR_PORT_VPC].pkts[0])->version_ihl, 0x48);
+	ck_assert_mem_eq(ip_of(ctx.tx[VBR_PORT_VPC].pkts[0]) + 1, opts, sizeof(opts));
+	for (unsigned i = 1; i < 3; i++) {
+		struct rte_ipv4_hdr *ip = ip_of(ctx.tx[VBR_PORT_VPC].pkts[i]);
+
+		ck_assert_uint_eq(ip->version_ihl, 0x46);
+		ck_assert_mem_eq(ip + 1, opts + 8, 4);
+	}
+}
+END_TEST
+
+/* Options that run past the header cannot be split: counted, dropped. */
+START_TEST(fragment_bad_options)
+{
+	static const uint8_t opts[4] = { 0x94, 9, 0, 0 };
+
+	dp.port[VBR_PORT_VPC].mtu = 300;
+	expect_drop(VBR_PORT_IDC, mk_big(600, opts, sizeof(opts), 0), CNT_DROP_TOO_BIG);
+	ck_assert_uint_eq(cnt(VBR_PORT_VPC, CNT_FRAGMENTED), 0);
+}
+END_TEST
+
+/* Out of buffers half way: nothing leaves, nothing leaks. */
+START_TEST(fragment_without_buffers)
+{
+	struct rte_mbuf *held[4095];
+	struct rte_mbuf *m = mk_big(1480, NULL, 0, 0);
+	unsigned n = 0;
+
+	dp.port[VBR_PORT_VPC].mtu = 576;
+	/* Leave one buffer: the datagram needs three fragments. */
+	while (rte_mempool_avail_count(dp.pool) > 1)
+		held[n++] = rte_pktmbuf_alloc(dp.pool);
+	expect_drop(VBR_PORT_IDC, m, CNT_DROP_FRAG_NOMBUF);
+	free_all(held, n);
 }
 END_TEST
 
@@ -735,7 +853,11 @@ forward_suite(void)
 	tcase_add_test(tc, other_host);
 	tcase_add_test(tc, ethertype);
 	tcase_add_test(tc, martians);
-	tcase_add_test(tc, too_big);
+	tcase_add_test(tc, fragments_without_df);
+	tcase_add_test(tc, fragment_of_a_fragment);
+	tcase_add_test(tc, fragment_options);
+	tcase_add_test(tc, fragment_bad_options);
+	tcase_add_test(tc, fragment_without_buffers);
 	tcase_add_test(tc, unresolved_gateway_asks_arp);
 	tcase_add_test(tc, connected_host_resolves);
 	tcase_add_test(tc, arp_is_punted_and_learnable);
