@@ -19,7 +19,7 @@ meson test -C build --suite unit --print-errorlogs
 echo "== unit tests (ASan + UBSan)"
 meson test -C build-asan --suite unit --print-errorlogs --timeout-multiplier 3
 
-echo "== fuzzing the BGP message decoder (libFuzzer, ASan + UBSan, 60 s)"
+echo "== fuzzing the BGP message decoder (60 s) and the config loader (30 s) (libFuzzer, ASan + UBSan)"
 meson test -C build --suite fuzz --print-errorlogs
 
 echo "== end-to-end tests"

@@ -1,19 +1,22 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Build the BGP codec fuzzer with clang (libFuzzer, ASan, UBSan, no recovery)
-# and run it for a bounded time. Fails on any crash, leak, sanitizer report
-# or round-trip mismatch. The committed seed corpus is copied to a scratch
-# directory first, so a run never changes it.
+# Build a fuzzer with clang (libFuzzer, ASan, UBSan, no recovery) and run it
+# for a bounded time. Fails on any crash, leak, sanitizer report or broken
+# invariant. The committed seed corpus is copied to a scratch directory
+# first, so a run never changes it.
 #
-#   tests/fuzz/run.sh [BUILD_DIR (build-fuzz)] [SECONDS (60)]
+#   tests/fuzz/run.sh [BUILD_DIR (build-fuzz)] [SECONDS (60)] [TARGET (bgp_msg)]
 #
-# A crash leaves its input as BUILD_DIR/crash-*; replay it with
-#   BUILD_DIR/fuzz_bgp_msg BUILD_DIR/crash-...
+# TARGET: bgp_msg (the BGP message decoder, round trips) or config (the
+# YAML config loader, with the product's rules on what it accepts).
+# A crash leaves its input as BUILD_DIR/TARGET-crash-*; replay it with
+#   BUILD_DIR/fuzz_TARGET BUILD_DIR/TARGET-crash-...
 set -eu
 
 build=${1:-build-fuzz}
 secs=${2:-60}
+target=${3:-bgp_msg}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
@@ -28,26 +31,47 @@ if [ -z "$cc" ]; then
 fi
 [ -n "$cc" ] || { echo "run.sh: clang not found" >&2; exit 1; }
 
-codec="bgp_msg.c bgp_codec_open.c bgp_codec_update.c bgp_attr.c bgp_attr_aspath.c bgp_codec_names.c"
-srcs=""
-for f in $codec; do
-	srcs="$srcs $root/control/$f"
-done
-
 mkdir -p "$build"
-flags="-std=gnu11 -g -O1 -Wall -Wextra -Werror -I$root/control"
-# shellcheck disable=SC2086
-"$cc" $flags -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	"$here/fuzz_bgp_msg.c" $srcs -o "$build/fuzz_bgp_msg"
-# shellcheck disable=SC2086
-"$cc" $flags "$here/gen_corpus.c" $srcs -o "$build/gen_corpus"
-
-work="$build/corpus-run"
+flags="-std=gnu11 -g -O1 -Wall -Wextra -Werror"
+fuzz="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+work="$build/corpus-$target"
 rm -rf "$work"
 mkdir -p "$work"
-cp "$here"/corpus/* "$work"/
-"$build/gen_corpus" "$work"
+extra=""
+
+case "$target" in
+bgp_msg)
+	srcs=""
+	for f in bgp_msg.c bgp_codec_open.c bgp_codec_update.c bgp_attr.c bgp_attr_aspath.c \
+		bgp_codec_names.c; do
+		srcs="$srcs $root/control/$f"
+	done
+	# shellcheck disable=SC2086
+	"$cc" $flags -I"$root/control" $fuzz "$here/fuzz_bgp_msg.c" $srcs -o "$build/fuzz_bgp_msg"
+	# shellcheck disable=SC2086
+	"$cc" $flags -I"$root/control" "$here/gen_corpus.c" $srcs -o "$build/gen_corpus"
+	cp "$here"/corpus/* "$work"/
+	"$build/gen_corpus" "$work"
+	;;
+config)
+	srcs=""
+	for f in config.c walk.c schema.c inet.c; do
+		srcs="$srcs $root/config/$f"
+	done
+	# shellcheck disable=SC2086
+	"$cc" $flags -I"$root/config" $(pkg-config --cflags yaml-0.1) $fuzz \
+		"$here/fuzz_config.c" $srcs $(pkg-config --libs yaml-0.1) -o "$build/fuzz_config"
+	# The example configs are the seeds; the dictionary holds the schema's keys.
+	cp "$root"/config/examples/*.yaml "$work"/
+	extra="-dict=$here/config.dict"
+	;;
+*)
+	echo "run.sh: unknown target $target" >&2
+	exit 2
+	;;
+esac
 
 # libFuzzer exits non-zero on a crash, a leak or a timeout.
-"$build/fuzz_bgp_msg" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-	-print_final_stats=1 -artifact_prefix="$build/" "$work"
+# shellcheck disable=SC2086
+"$build/fuzz_$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	-print_final_stats=1 -artifact_prefix="$build/$target-" $extra "$work"
