@@ -19,7 +19,7 @@ meson test -C build --suite unit --print-errorlogs
 echo "== unit tests (ASan + UBSan)"
 meson test -C build-asan --suite unit --print-errorlogs --timeout-multiplier 3
 
-echo "== fuzzing the BGP message decoder (60 s) and the config loader (30 s) (libFuzzer, ASan + UBSan)"
+echo "== fuzzing (libFuzzer, ASan + UBSan): the BGP decoder (60 s), the config loader (30 s), the forwarding step (60 s)"
 meson test -C build --suite fuzz --print-errorlogs
 
 echo "== end-to-end tests"

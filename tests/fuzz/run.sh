@@ -8,8 +8,9 @@
 #
 #   tests/fuzz/run.sh [BUILD_DIR (build-fuzz)] [SECONDS (60)] [TARGET (bgp_msg)]
 #
-# TARGET: bgp_msg (the BGP message decoder, round trips) or config (the
-# YAML config loader, with the product's rules on what it accepts).
+# TARGET: bgp_msg (the BGP message decoder, round trips), config (the YAML
+# config loader, with the product's rules on what it accepts) or forward
+# (the forwarding step and the exception path's parsers, on crafted frames).
 # A crash leaves its input as BUILD_DIR/TARGET-crash-*; replay it with
 #   BUILD_DIR/fuzz_TARGET BUILD_DIR/TARGET-crash-...
 set -eu
@@ -64,6 +65,20 @@ config)
 	# The example configs are the seeds; the dictionary holds the schema's keys.
 	cp "$root"/config/examples/*.yaml "$work"/
 	extra="-dict=$here/config.dict"
+	;;
+forward)
+	srcs=""
+	for f in dataplane/forward.c dataplane/ip_frag.c dataplane/icmp.c dataplane/arp.c \
+		dataplane/counters.c lpm/fib.c lpm/fib_writer.c lpm/fib_copy.c lpm/fib_nexthop.c \
+		lpm/route_sender.c config/config.c config/walk.c config/schema.c config/inet.c; do
+		srcs="$srcs $root/$f"
+	done
+	inc="-I$root/dataplane -I$root/lpm -I$root/config"
+	# shellcheck disable=SC2086
+	"$cc" $flags -Wno-unused-command-line-argument -D_GNU_SOURCE -DALLOW_EXPERIMENTAL_API $inc \
+		$(pkg-config --cflags libdpdk yaml-0.1) $fuzz "$here/fuzz_forward.c" $srcs \
+		$(pkg-config --libs libdpdk yaml-0.1) -o "$build/fuzz_forward"
+	python3 "$here/gen_frames.py" "$work"
 	;;
 *)
 	echo "run.sh: unknown target $target" >&2
