@@ -237,6 +237,39 @@ START_TEST(incremental_checksum_is_right)
 }
 END_TEST
 
+/* The header checksum check agrees with DPDK's reference sum on random
+ * headers, right and wrong (one bit flipped, or a random checksum). */
+START_TEST(checksum_check_matches_reference)
+{
+	for (unsigned i = 0; i < 20000; i++) {
+		struct rte_mbuf *m = mk_ipv4(&idc_mac, IP(11, 0, 0, 0) | ((uint32_t)rte_rand() & 0xffffff),
+				IP(172, 17, 0, 0) | ((uint32_t)rte_rand() & 0xffff),
+				(uint8_t)(2 + rte_rand() % 254), 8);
+		struct rte_ipv4_hdr *ip = ip_of(m);
+		uint64_t before = cnt(VBR_PORT_IDC, CNT_DROP_BAD_CHECKSUM);
+		bool bad;
+
+		ip->type_of_service = (uint8_t)rte_rand();
+		ip->packet_id = (uint16_t)rte_rand();
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		if (i % 3 == 1)
+			/* Not in version, IHL or length: those are checked first. */
+			((uint8_t *)ip)[4 + rte_rand() % 16] ^= (uint8_t)(1u << (rte_rand() % 8));
+		else if (i % 3 == 2)
+			ip->hdr_checksum = (uint16_t)rte_rand();
+		bad = rte_raw_cksum(ip, sizeof(*ip)) != 0xffff;
+		run1(VBR_PORT_IDC, m);
+		ck_assert_msg(cnt(VBR_PORT_IDC, CNT_DROP_BAD_CHECKSUM) - before == bad,
+				"header %u: checksum verdict differs from the reference", i);
+		free_all(ctx.tx[VBR_PORT_VPC].pkts, ctx.tx[VBR_PORT_VPC].n);
+		ctx.tx[VBR_PORT_VPC].n = 0;
+		free_all(ctx.tx[VBR_PORT_IDC].pkts, ctx.tx[VBR_PORT_IDC].n);
+		ctx.tx[VBR_PORT_IDC].n = 0;
+	}
+}
+END_TEST
+
 START_TEST(forwards_vpc_to_idc_and_trims_padding)
 {
 	/* A 28-byte datagram in a 60-byte minimum frame: the padding stays
@@ -840,6 +873,7 @@ forward_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, forwards_idc_to_vpc);
 	tcase_add_test(tc, incremental_checksum_is_right);
+	tcase_add_test(tc, checksum_check_matches_reference);
 	tcase_add_test(tc, forwards_vpc_to_idc_and_trims_padding);
 	tcase_add_test(tc, ttl_expired);
 	tcase_add_test(tc, ttl_one_to_us_is_punted);
