@@ -16,6 +16,7 @@
 #include <rte_eal.h>
 #include <rte_fib.h>
 #include <rte_lcore.h>
+#include <rte_random.h>
 #include <rte_malloc.h>
 
 #include "fib.h"
@@ -24,17 +25,6 @@
 #define ROUTES 1000000u
 #define CHURN 100000u
 #define GATEWAYS 256
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint32_t
-rnd32(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (uint32_t)((rng * 0x2545f4914f6cdd1dull) >> 32);
-}
 
 static uint32_t
 mask_of(uint8_t depth)
@@ -73,7 +63,7 @@ static const uint16_t mix[33] = {
 static uint8_t
 depth_draw(void)
 {
-	uint32_t r = rnd32() % 1000, acc = 0;
+	uint32_t r = (uint32_t)rte_rand() % 1000, acc = 0;
 	uint8_t d;
 
 	for (d = 0; d <= 32; d++) {
@@ -163,6 +153,7 @@ main(int argc, char **argv)
 
 	if (rte_eal_init(argc, argv) < 0)
 		return 1;
+	rte_srand(1); /* the same table on every run */
 	hz = (double)rte_get_tsc_hz();
 	p.socket_id = (int)rte_socket_id();
 	ops = malloc(ROUTES * sizeof(*ops));
@@ -172,7 +163,7 @@ main(int argc, char **argv)
 		return 1;
 	for (i = 0; i < ROUTES;) {
 		uint8_t d = depth_draw();
-		uint32_t prefix = rnd32() & mask_of(d), g = rnd32() % GATEWAYS;
+		uint32_t prefix = (uint32_t)rte_rand() & mask_of(d), g = (uint32_t)rte_rand() % GATEWAYS;
 
 		if (prefix >> 24 == 0 || prefix >> 24 >= 224 || !seen_insert(prefix, d))
 			continue;
@@ -184,7 +175,7 @@ main(int argc, char **argv)
 			.gateway = 0x0a000001 + g};
 	}
 	for (i = 0; i < (1u << 20); i++)
-		addrs[i] = rnd32();
+		addrs[i] = (uint32_t)rte_rand();
 
 	/* The floor: one bare rte_fib, same adds, no ring, no refcounts. */
 	raw = rte_fib_create("bench_raw", p.socket_id, &conf);

@@ -49,6 +49,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_random.h>
 #include <rte_memcpy.h>
 #include <rte_udp.h>
 
@@ -94,17 +95,6 @@ on_signal(int sig)
 {
 	(void)sig;
 	quit = 1;
-}
-
-static uint64_t rng;
-
-static uint32_t
-rnd32(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (uint32_t)((rng * 0x2545f4914f6cdd1dull) >> 32);
 }
 
 static void
@@ -300,7 +290,7 @@ read_destinations(const char *path, unsigned per_prefix, uint32_t **out, unsigne
 				d = nd;
 				cap *= 2;
 			}
-			d[n++] = (addr & ~host) | (rnd32() & host);
+			d[n++] = (addr & ~host) | ((uint32_t)rte_rand() & host);
 		}
 	}
 	fclose(f);
@@ -311,7 +301,7 @@ read_destinations(const char *path, unsigned per_prefix, uint32_t **out, unsigne
 	}
 	/* Fisher-Yates: consecutive packets go to unrelated routes. */
 	for (unsigned i = n - 1; i > 0; i--) {
-		unsigned j = rnd32() % (i + 1);
+		unsigned j = (uint32_t)rte_rand() % (i + 1);
 		uint32_t t = d[i];
 
 		d[i] = d[j];
@@ -527,7 +517,7 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	rng = o.seed * 0x9e3779b97f4a7c15ull + 1;
+	rte_srand(o.seed);
 	hz = rte_get_tsc_hz();
 
 	if (rte_eth_dev_count_avail() != 2) {
