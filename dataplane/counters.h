@@ -28,6 +28,8 @@
 	X(DROP_BAD_LENGTH, "drop_bad_length", "IPv4 total length inconsistent with the frame") \
 	X(DROP_BAD_CHECKSUM, "drop_bad_checksum", "IPv4 header checksum wrong") \
 	X(DROP_MARTIAN, "drop_martian", "source or destination that is never routed") \
+	X(DROP_BAD_OPTIONS, "drop_bad_options", "IPv4 options that run past the header") \
+	X(DROP_SOURCE_ROUTE, "drop_source_route", "loose or strict source route option (RFC 7126)") \
 	X(DROP_TTL_EXPIRED, "drop_ttl_expired", "TTL would reach 0")          \
 	X(DROP_NO_ROUTE, "drop_no_route", "no route to the destination")      \
 	X(DROP_BLACKHOLE, "drop_blackhole", "route to a blackhole")           \

@@ -117,6 +117,13 @@ int fwd_lcore_main(void *arg);
 unsigned exc_poll(struct dataplane *dp); /* packets handled */
 void exc_arp_housekeeping(struct dataplane *dp);
 
+/* ip_options.c: the next option of the len bytes at opt from *pos (moved
+ * past it): 1 and its length in *olen (NOP: 1), 0 at the end (EOL or the
+ * header's end), -EINVAL for an option that runs past the header. */
+int ipv4_opt_next(const uint8_t *opt, unsigned len, unsigned *pos, unsigned *olen);
+/* 0, or the counter to drop a packet with these options under. */
+enum vbr_counter ipv4_options_check(const uint8_t *opt, unsigned len);
+
 /* ip_frag.c: the fragments of m (an Ethernet frame holding an IPv4 datagram
  * without DF) that fit mtu, each a whole frame with m's Ethernet header, in
  * out[0..max-1]. Returns their number, -ENOBUFS when the pool ran dry, or

@@ -191,6 +191,13 @@ ipv4_check(const struct dp_port *p, struct rte_mbuf *m, struct rte_ipv4_hdr *ip)
 		if (unlikely(ck == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN) && !ipv4_cksum_ok(ip, hlen))
 			return CNT_DROP_BAD_CHECKSUM;
 	}
+	if (unlikely(hlen > sizeof(*ip))) {
+		enum vbr_counter why = ipv4_options_check((const uint8_t *)(ip + 1),
+				hlen - (uint32_t)sizeof(*ip));
+
+		if (why != 0)
+			return why;
+	}
 	/* Ethernet pads short frames: what follows the datagram is not ours
 	 * to forward. */
 	if (unlikely(tlen < rte_pktmbuf_pkt_len(m) - sizeof(struct rte_ether_hdr)))

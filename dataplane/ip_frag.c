@@ -23,26 +23,19 @@
 static int
 copied_options(const uint8_t *opt, unsigned len, uint8_t *out)
 {
-	unsigned i = 0, n = 0;
+	unsigned pos = 0, n = 0, olen;
+	int rc;
 
-	while (i < len) {
-		unsigned olen;
+	while ((rc = ipv4_opt_next(opt, len, &pos, &olen)) > 0) {
+		const uint8_t *o = opt + pos - olen;
 
-		if (opt[i] == IPOPT_EOL)
-			break;
-		if (opt[i] == IPOPT_NOP) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
-			return -EINVAL;
-		olen = opt[i + 1];
-		if (IPOPT_COPIED(opt[i])) {
-			memcpy(out + n, opt + i, olen);
+		if (olen > 1 && IPOPT_COPIED(o[0])) {
+			memcpy(out + n, o, olen);
 			n += olen;
 		}
-		i += olen;
 	}
+	if (rc < 0)
+		return rc;
 	while (n % 4)
 		out[n++] = IPOPT_EOL;
 	return (int)n;

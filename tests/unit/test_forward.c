@@ -626,14 +626,39 @@ START_TEST(fragment_options)
 }
 END_TEST
 
-/* Options that run past the header cannot be split: counted, dropped. */
-START_TEST(fragment_bad_options)
+/* Options that run past the header: malformed, dropped before anything
+ * else is done with them (fragmenting included). */
+START_TEST(bad_options)
 {
-	static const uint8_t opts[4] = { 0x94, 9, 0, 0 };
+	static const uint8_t past_end[4] = { 0x94, 9, 0, 0 };
+	static const uint8_t no_length[4] = { 1, 1, 1, 7 };
+	static const uint8_t short_length[4] = { 7, 1, 0, 0 };
 
 	dp.port[VBR_PORT_VPC].mtu = 300;
-	expect_drop(VBR_PORT_IDC, mk_big(600, opts, sizeof(opts), 0), CNT_DROP_TOO_BIG);
+	expect_drop(VBR_PORT_IDC, mk_big(600, past_end, sizeof(past_end), 0), CNT_DROP_BAD_OPTIONS);
 	ck_assert_uint_eq(cnt(VBR_PORT_VPC, CNT_FRAGMENTED), 0);
+	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_BAD_OPTIONS] = 0;
+	expect_drop(VBR_PORT_IDC, mk_big(60, no_length, sizeof(no_length), 0), CNT_DROP_BAD_OPTIONS);
+	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_BAD_OPTIONS] = 0;
+	expect_drop(VBR_PORT_IDC, mk_big(60, short_length, sizeof(short_length), 0),
+			CNT_DROP_BAD_OPTIONS);
+}
+END_TEST
+
+/* Loose and strict source routes are dropped (RFC 7126 4.3, 4.4), after
+ * any NOP; Record Route and EOL padding pass. */
+START_TEST(source_route_dropped)
+{
+	static const uint8_t lsrr[8] = { 1, 0x83, 7, 4, 172, 16, 9, 9 };
+	static const uint8_t ssrr[8] = { 0x89, 7, 4, 172, 16, 9, 9, 0 };
+	static const uint8_t rr[8] = { 7, 7, 4, 0, 0, 0, 0, 0 };
+
+	expect_drop(VBR_PORT_IDC, mk_big(60, lsrr, sizeof(lsrr), 0), CNT_DROP_SOURCE_ROUTE);
+	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_SOURCE_ROUTE] = 0;
+	expect_drop(VBR_PORT_IDC, mk_big(60, ssrr, sizeof(ssrr), 0), CNT_DROP_SOURCE_ROUTE);
+	run1(VBR_PORT_IDC, mk_big(60, rr, sizeof(rr), 0));
+	ck_assert_uint_eq(ctx.tx[VBR_PORT_VPC].n, 1);
+	ck_assert_uint_eq(ip_of(ctx.tx[VBR_PORT_VPC].pkts[0])->version_ihl, 0x47);
 }
 END_TEST
 
@@ -890,7 +915,8 @@ forward_suite(void)
 	tcase_add_test(tc, fragments_without_df);
 	tcase_add_test(tc, fragment_of_a_fragment);
 	tcase_add_test(tc, fragment_options);
-	tcase_add_test(tc, fragment_bad_options);
+	tcase_add_test(tc, bad_options);
+	tcase_add_test(tc, source_route_dropped);
 	tcase_add_test(tc, fragment_without_buffers);
 	tcase_add_test(tc, unresolved_gateway_asks_arp);
 	tcase_add_test(tc, connected_host_resolves);
