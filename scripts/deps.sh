@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS=(build-essential meson ninja-build pkg-config libdpdk-dev dpdk libyaml-dev check
 	libmnl-dev libjansson-dev clang libclang-rt-14-dev iproute2 iputils-ping python3
-	bird2 gobgpd exabgp procps tcpdump)
+	bird2 gobgpd exabgp frr openbgpd procps tcpdump)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -19,7 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 # The Debian BGP daemons' services are not ours to run: tests start their own.
-for svc in bird gobgpd; do
+for svc in bird gobgpd frr openbgpd; do
 	if command -v systemctl >/dev/null && systemctl is-active -q "$svc" 2>/dev/null; then
 		systemctl stop "$svc" || true
 	fi

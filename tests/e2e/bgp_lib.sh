@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # BGP peers for the end-to-end tests, each a real daemon from Debian running
-# in the IDC namespace (LAB.md): BIRD 2, GoBGP, ExaBGP. Each keeps its
+# in the IDC namespace (LAB.md): BIRD 2, GoBGP, ExaBGP, FRR, OpenBGPD. Each keeps its
 # config, sockets and logs in $WORK; each is stopped by its pid.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -155,3 +155,128 @@ gobgp_established() {
 # peer_gt ADDR FIELD N: vbrd's FIELD for the peer is above N (for wait_for,
 # which must re-read it on every try).
 peer_gt() { [ "$(peer_field "$1" "$2")" -gt "$3" ]; }
+
+# start_frr NAME LOCAL_ADDR ASN KEY NETWORKS...: FRR's bgpd alone (no zebra:
+# -Z), bound to LOCAL_ADDR only (-l), its vty socket in $WORK/NAME (vtysh
+# with frr_ NAME). NETWORKS are announced with "network" (import-check off,
+# as there is no zebra to say whether a route exists); more are added and
+# withdrawn with frr_net NAME add|del PREFIX. An empty key: no MD5.
+start_frr() {
+	local name=$1 addr=$2 asn=$3 key=$4
+	shift 4
+	local d=$WORK/$name pw="" n
+	mkdir -p "$d"
+	[ -n "$key" ] && pw=" neighbor 10.0.0.1 password $key"
+	{
+		cat <<CONF
+frr defaults traditional
+hostname $name
+log file $d/bgpd.log debugging
+log timestamp precision 3
+debug bgp neighbor-events
+!
+router bgp $asn
+ bgp router-id $addr
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ bgp log-neighbor-changes
+ timers bgp 3 9
+ neighbor 10.0.0.1 remote-as 45104
+ neighbor 10.0.0.1 update-source $addr
+ neighbor 10.0.0.1 timers connect 2
+$pw
+ address-family ipv4 unicast
+CONF
+		for n in "$@"; do echo "  network $n"; done
+		echo " exit-address-family"
+		echo "!"
+	} >"$d/frr.conf"
+	eval "FRR_ASN_$name=$asn"
+	ip netns exec "$NS_IDC" timeout 600 /usr/lib/frr/bgpd -Z -S -l "$addr" \
+		-f "$d/frr.conf" -i "$d/bgpd.pid" --vty_socket "$d" -A 127.0.0.1 -P 0 \
+		>"$d/stdout" 2>&1 &
+	PIDS+=($!)
+	eval "FRR_PID_$name=$!"
+	wait_for 10 frr_ "$name" -c "show bgp summary json"
+}
+
+# frr_ NAME ARGS...: vtysh on that bgpd (e.g. frr_ f1 -c "show bgp summary").
+frr_() {
+	local name=$1
+	shift
+	ip netns exec "$NS_IDC" vtysh --vty_socket "$WORK/$name" -d bgpd "$@"
+}
+
+# frr_net NAME add|del PREFIX: announce or withdraw a network.
+frr_net() {
+	local name=$1 op=$2 p=$3 asn no=""
+	eval "asn=\$FRR_ASN_$name"
+	[ "$op" = del ] && no="no "
+	frr_ "$name" -c "configure terminal" -c "router bgp $asn" \
+		-c "address-family ipv4 unicast" -c "${no}network $p"
+}
+
+frr_established() {
+	frr_ "$1" -c "show bgp neighbors 10.0.0.1 json" | python3 -c \
+		"import json,sys; n=json.load(sys.stdin)['10.0.0.1']; sys.exit(0 if n['bgpState']=='Established' else 1)"
+}
+
+# start_openbgpd NAME LOCAL_ADDR ASN KEY NETWORKS...: OpenBGPD in the
+# foreground (-d), listening on LOCAL_ADDR only, its control socket
+# $WORK/NAME/bgpd.sock (bgpctl with bgpctl_ NAME), the kernel's table left
+# alone (fib-update no). OpenBGPD denies every UPDATE unless a filter
+# allows it: here everything is allowed both ways. More networks are added
+# and withdrawn with bgpctl_ NAME network add|delete PREFIX.
+# OPENBGPD_AS4=no: no 4-octet AS capability (a 2-byte-only speaker, RFC 6793).
+start_openbgpd() {
+	local name=$1 addr=$2 asn=$3 key=$4
+	shift 4
+	local d=$WORK/$name pw="" as4="" n
+	mkdir -p "$d"
+	[ -n "$key" ] && pw="tcp md5sig password $key"
+	[ "${OPENBGPD_AS4:-yes}" = no ] && as4="announce as-4byte no"
+	{
+		cat <<CONF
+AS $asn
+router-id $addr
+listen on $addr
+socket "$d/bgpd.sock"
+fib-update no
+holdtime 9
+connect-retry 2
+CONF
+		for n in "$@"; do echo "network $n"; done
+		cat <<CONF
+neighbor 10.0.0.1 {
+	remote-as 45104
+	local-address $addr
+	descr "vbr"
+	$pw
+	$as4
+}
+allow from any
+allow to any
+CONF
+	} >"$d/bgpd.conf"
+	chmod 600 "$d/bgpd.conf"
+	# Its session engine chroots into _openbgpd's home, which systemd
+	# would create (RuntimeDirectory); it must exist to start by hand.
+	mkdir -p /run/openbgpd
+	ip netns exec "$NS_IDC" timeout 600 bgpd -d -v -f "$d/bgpd.conf" >"$d/bgpd.log" 2>&1 &
+	PIDS+=($!)
+	eval "OPENBGPD_PID_$name=$!"
+	# bgpd has no pid file option: this is the pid the test stops it by.
+	echo $! >"$d/bgpd.pid"
+	wait_for 10 bgpctl_ "$name" show summary
+}
+
+# bgpctl_ NAME ARGS...: bgpctl on that bgpd's control socket.
+bgpctl_() {
+	local name=$1
+	shift
+	ip netns exec "$NS_IDC" bgpctl -s "$WORK/$name/bgpd.sock" "$@"
+}
+
+openbgpd_established() {
+	bgpctl_ "$1" show neighbor 10.0.0.1 | grep -q "BGP state = Established"
+}
