@@ -430,7 +430,11 @@ conn_established(struct bgp_conn *c)
 		.max_prefixes = p->grp->max_prefixes,
 	};
 
-	if (other->fd >= 0)
+	/* A connection still in its TCP handshake has no BGP to tell: it is
+	 * only dropped. One past OPEN loses the collision (RFC 4271 6.8). */
+	if (other->fd >= 0 && other->state == BGP_CONNECT)
+		conn_close(other, "the other connection is established", false);
+	else if (other->fd >= 0)
 		notify_and_close(other, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION,
 				"connection collision: the other connection is established", false);
 	c->state = BGP_ESTABLISHED;
