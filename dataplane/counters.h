@@ -34,7 +34,7 @@
 	X(DROP_NO_ROUTE, "drop_no_route", "no route to the destination")      \
 	X(DROP_BLACKHOLE, "drop_blackhole", "route to a blackhole")           \
 	X(DROP_NEIGH_UNRESOLVED, "drop_neigh_unresolved", "next hop's MAC not known yet") \
-	X(DROP_TOO_BIG, "drop_too_big", "larger than the outgoing port's MTU, with DF (or options too malformed to fragment)") \
+	X(DROP_TOO_BIG, "drop_too_big", "larger than the outgoing port's MTU, with DF (or needing over 64 fragments)") \
 	X(DROP_FRAG_NOMBUF, "drop_frag_nombuf", "no buffers to fragment a packet") \
 	X(DROP_PUNT_POLICED, "drop_punt_policed", "over the port's punt rate") \
 	X(DROP_PUNT_FULL, "drop_punt_full", "exception path queue full")       \

@@ -50,6 +50,7 @@ ipv4_fragment(const struct rte_mbuf *m, uint16_t mtu, struct rte_mempool *pool,
 	const uint8_t *data;
 	uint8_t later_opts[RTE_IPV4_HDR_OPT_MAX_LEN];
 	unsigned hlen = (ip->version_ihl & 0xf) * 4u, later_hlen, tlen, pos = 0, n = 0;
+	unsigned first, later;
 	uint16_t flags_off = rte_be_to_cpu_16(ip->fragment_offset);
 	int olen;
 
@@ -66,6 +67,15 @@ ipv4_fragment(const struct rte_mbuf *m, uint16_t mtu, struct rte_mempool *pool,
 		return -EINVAL;
 	data = (const uint8_t *)ip + hlen;
 	tlen -= hlen;
+	/* A piece that would end past 65535 bytes has no offset to say so:
+	 * the datagram was never valid. */
+	if ((flags_off & RTE_IPV4_HDR_OFFSET_MASK) * 8u + tlen > UINT16_MAX)
+		return -EINVAL;
+	/* Count before allocating: a tiny MTU must not cost max copies. */
+	first = (mtu - hlen) & ~7u;
+	later = (mtu - later_hlen) & ~7u;
+	if (tlen > first && 1 + (tlen - first + later - 1) / later > max)
+		return -E2BIG;
 
 	while (pos < tlen) {
 		unsigned h = n == 0 ? hlen : later_hlen;
@@ -76,10 +86,6 @@ ipv4_fragment(const struct rte_mbuf *m, uint16_t mtu, struct rte_mempool *pool,
 		struct rte_ipv4_hdr *fip;
 		uint16_t fo;
 
-		if (n == max) {
-			rte_pktmbuf_free_bulk(out, n);
-			return -E2BIG;
-		}
 		f = rte_pktmbuf_alloc(pool);
 		feth = f ? (struct rte_ether_hdr *)rte_pktmbuf_append(f, sizeof(*feth) + h + len) :
 			   NULL;

@@ -626,6 +626,44 @@ START_TEST(fragment_options)
 }
 END_TEST
 
+/* A copied option of odd length is padded with EOL in the later fragments. */
+START_TEST(fragment_pads_copied_options)
+{
+	static const uint8_t opts[4] = { 0x82, 3, 0xaa, 1 };
+
+	dp.port[VBR_PORT_VPC].mtu = 300;
+	run1(VBR_PORT_IDC, mk_big(600, opts, sizeof(opts), 0));
+	/* (300 - 24) & ~7 = 272 each: 272 + 272 + 56. */
+	check_fragments(3, 300, 600, 0, false);
+	for (unsigned i = 1; i < 3; i++) {
+		static const uint8_t want[4] = { 0x82, 3, 0xaa, 0 };
+		struct rte_ipv4_hdr *ip = ip_of(ctx.tx[VBR_PORT_VPC].pkts[i]);
+
+		ck_assert_uint_eq(ip->version_ihl, 0x46);
+		ck_assert_mem_eq(ip + 1, want, 4);
+	}
+}
+END_TEST
+
+/* More than 64 fragments (a 68-byte MTU under 40 bytes of copied options:
+ * 8 bytes of data each), or a datagram that would end past 65535 bytes: not
+ * sent, counted, nothing allocated left behind. */
+START_TEST(fragment_refused)
+{
+	uint8_t opts[40];
+
+	for (unsigned i = 0; i < sizeof(opts); i += 4)
+		memcpy(&opts[i], (const uint8_t[]){ 0x94, 4, 0, 0 }, 4);
+	dp.port[VBR_PORT_VPC].mtu = 68;
+	expect_drop(VBR_PORT_IDC, mk_big(1440, opts, sizeof(opts), 0), CNT_DROP_TOO_BIG);
+	ck_assert_uint_eq(rte_mempool_in_use_count(dp.pool), 0);
+	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_TOO_BIG] = 0;
+	dp.port[VBR_PORT_VPC].mtu = 576;
+	expect_drop(VBR_PORT_IDC, mk_big(1000, NULL, 0, 0x1fff), CNT_DROP_TOO_BIG);
+	ck_assert_uint_eq(rte_mempool_in_use_count(dp.pool), 0);
+}
+END_TEST
+
 /* Options that run past the header: malformed, dropped before anything
  * else is done with them (fragmenting included). */
 START_TEST(bad_options)
@@ -652,6 +690,7 @@ START_TEST(source_route_dropped)
 	static const uint8_t lsrr[8] = { 1, 0x83, 7, 4, 172, 16, 9, 9 };
 	static const uint8_t ssrr[8] = { 0x89, 7, 4, 172, 16, 9, 9, 0 };
 	static const uint8_t rr[8] = { 7, 7, 4, 0, 0, 0, 0, 0 };
+	static const uint8_t eol_then_junk[4] = { 0, 0x83, 9, 0 };
 
 	expect_drop(VBR_PORT_IDC, mk_big(60, lsrr, sizeof(lsrr), 0), CNT_DROP_SOURCE_ROUTE);
 	ctx.cnt[VBR_PORT_IDC].c[CNT_DROP_SOURCE_ROUTE] = 0;
@@ -659,6 +698,9 @@ START_TEST(source_route_dropped)
 	run1(VBR_PORT_IDC, mk_big(60, rr, sizeof(rr), 0));
 	ck_assert_uint_eq(ctx.tx[VBR_PORT_VPC].n, 1);
 	ck_assert_uint_eq(ip_of(ctx.tx[VBR_PORT_VPC].pkts[0])->version_ihl, 0x47);
+	/* After EOL nothing is an option (RFC 791). */
+	run1(VBR_PORT_IDC, mk_big(60, eol_then_junk, sizeof(eol_then_junk), 0));
+	ck_assert_uint_eq(ctx.tx[VBR_PORT_VPC].n, 2);
 }
 END_TEST
 
@@ -915,6 +957,8 @@ forward_suite(void)
 	tcase_add_test(tc, fragments_without_df);
 	tcase_add_test(tc, fragment_of_a_fragment);
 	tcase_add_test(tc, fragment_options);
+	tcase_add_test(tc, fragment_pads_copied_options);
+	tcase_add_test(tc, fragment_refused);
 	tcase_add_test(tc, bad_options);
 	tcase_add_test(tc, source_route_dropped);
 	tcase_add_test(tc, fragment_without_buffers);
