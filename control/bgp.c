@@ -35,7 +35,8 @@
 #define OPEN_HOLD_MS (240 * 1000)	/* RFC 4271 §8: large hold time in OpenSent */
 #define STABLE_MS (60 * 1000)		/* up this long: the back-off starts over */
 #define REFRESH_SETTLE_MS 1000		/* room under the limit this long: ask for routes */
-#define REFRESH_GAP_MS (10 * 1000)	/* between our own ROUTE-REFRESH requests */
+#define REFRESH_GAP_MS (10 * 1000ull)	/* between our first ROUTE-REFRESH requests, */
+#define REFRESH_GAP_MAX_MS (15 * 60 * 1000ull) /* doubling up to this in one session */
 #define WBUF_MAX (16u << 20)		/* a peer that does not read is dropped */
 #define RBUF_SIZE (4 * BGP_MAX_MSG_LEN)
 #define MSGS_PER_EVENT 64		/* fairness between sessions */
@@ -81,6 +82,7 @@ struct bgp_peer {
 	bool limit_dropped;	/* routes dropped over the limit since our last ROUTE-REFRESH */
 	uint64_t refresh_due;	/* 0, or when to send our ROUTE-REFRESH */
 	uint64_t refresh_not_before;
+	uint64_t refresh_gap_ms;	/* 0: REFRESH_GAP_MS */
 	uint64_t last_warn;	/* rate limit of its warnings */
 	uint64_t warn_suppressed;
 	struct bgp_peer_status st;
@@ -277,6 +279,8 @@ send_open(struct bgp_conn *c)
 static uint64_t
 jittered_ms(uint64_t ms)
 {
+	/* rte_rand's state for non-EAL threads is shared: the control thread
+	 * is its only such caller in vbrd. */
 	return ms * (750 + rte_rand_max(251)) / 1000;
 }
 
@@ -395,6 +399,8 @@ conn_close(struct bgp_conn *c, const char *why, bool error)
 		rib_peer_down(b->rib, p->idx);
 		p->limit_dropped = false;
 		p->refresh_due = 0;
+		p->refresh_gap_ms = 0;
+		p->refresh_not_before = 0;
 		if (now - p->established_at >= STABLE_MS)
 			p->idle_hold_ms = 0;
 		p->st.uptime_ms = 0;
@@ -727,8 +733,10 @@ established_conn(struct bgp_peer *p)
  * again, the peer still believes we have them. Ask it to send its routes
  * again (RFC 2918), so the room fills with what it announces now instead
  * of staying empty until it re-announces. A burst of withdrawals settles
- * first, and requests are REFRESH_GAP_MS apart: a peer flapping one route
- * does not make us pull its table in a loop.
+ * first, and requests are REFRESH_GAP_MS apart, twice that after each one
+ * (up to REFRESH_GAP_MAX_MS, until the session ends): a peer that keeps
+ * flapping a route over a large table does not make us pull the table in
+ * a loop.
  */
 static void
 refresh_after_limit(struct bgp_peer *p, uint64_t now)
@@ -758,7 +766,9 @@ refresh_after_limit(struct bgp_peer *p, uint64_t now)
 	}
 	p->limit_dropped = false;
 	p->refresh_due = 0;
-	p->refresh_not_before = now + REFRESH_GAP_MS;
+	p->refresh_gap_ms = p->refresh_gap_ms ? RTE_MIN(p->refresh_gap_ms * 2, REFRESH_GAP_MAX_MS) :
+						REFRESH_GAP_MS;
+	p->refresh_not_before = now + p->refresh_gap_ms;
 	p->st.refresh_sent++;
 	BGP_LOG(INFO, "peer %s: %" PRIu64 " of %u prefixes after withdrawals: ROUTE-REFRESH sent "
 			"for the routes dropped over the limit", p->addr_str, rs.accepted,

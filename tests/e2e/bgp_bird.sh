@@ -34,8 +34,7 @@ bird_established b1 && pass "BIRD: protocol vbr Established" || fail "BIRD does 
 	fail "as4 not negotiated"
 
 # BIRD's routes in vbrd's FIB, resolved through the IDC port.
-if wait_for 20 fib_has 192.168.1.1 10.0.0.2 && fib_has 192.168.10.7 10.0.0.2 &&
-	fib_has 10.200.3.4 10.0.0.2; then
+if wait_for 20 fib_has_all 10.0.0.2 192.168.1.1 192.168.10.7 10.200.3.4; then
 	pass "vbrd's FIB: 192.168.1.0/24, 192.168.10.0/24, 10.200.0.0/16 via 10.0.0.2"
 else
 	fail "FIB lacks BIRD's routes: $(fib_lookup 192.168.1.1)"

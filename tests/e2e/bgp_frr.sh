@@ -74,7 +74,7 @@ else
 fi
 
 # FRR's networks in vbrd's FIB, resolved through the IDC port.
-if wait_for 20 fib_has 192.168.1.1 10.0.0.2 && fib_has 10.202.9.9 10.0.0.2; then
+if wait_for 20 fib_has_all 10.0.0.2 192.168.1.1 10.202.9.9; then
 	pass "vbrd's FIB: FRR's 192.168.1.0/24 and 10.202.0.0/16 via 10.0.0.2"
 else
 	fail "FIB lacks FRR's routes: $(fib_lookup 192.168.1.1) / $(fib_lookup 10.202.9.9)"

@@ -24,7 +24,7 @@ else
 fi
 gobgp_established g1 && pass "GoBGP: neighbor 10.0.0.1 ESTABLISHED" || fail "GoBGP not established"
 
-if wait_for 20 fib_has 192.168.1.1 10.0.0.2 && fib_has 10.201.9.9 10.0.0.2; then
+if wait_for 20 fib_has_all 10.0.0.2 192.168.1.1 10.201.9.9; then
 	pass "vbrd's FIB: GoBGP's 192.168.1.0/24 and 10.201.0.0/16 via 10.0.0.2"
 else
 	fail "FIB lacks GoBGP's routes: $(fib_lookup 192.168.1.1)"

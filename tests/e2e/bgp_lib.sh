@@ -101,6 +101,13 @@ fib_routes() {
 }
 fib_has() { fib_lookup "$1" | grep -q "^via $2 "; }
 fib_lacks() { ! fib_lookup "$1" | grep -q "^via "; }
+# fib_has_all GATEWAY ADDR...: every ADDR is routed via GATEWAY (for
+# wait_for: routes may come in UPDATEs of their own).
+fib_has_all() {
+	local gw=$1 a
+	shift
+	for a in "$@"; do fib_has "$a" "$gw" || return 1; done
+}
 
 # start_gobgp NAME LOCAL_ADDR ASN KEY: gobgpd in the IDC namespace, its API on
 # the namespace's loopback; routes are added with gobgp_ NAME global rib add.

@@ -78,7 +78,7 @@ else
 fi
 
 # OpenBGPD's networks in vbrd's FIB, resolved through the IDC port.
-if wait_for 20 fib_has 192.168.1.1 10.0.0.2 && fib_has 10.203.9.9 10.0.0.2; then
+if wait_for 20 fib_has_all 10.0.0.2 192.168.1.1 10.203.9.9; then
 	pass "vbrd's FIB: OpenBGPD's 192.168.1.0/24 and 10.203.0.0/16 via 10.0.0.2"
 else
 	fail "FIB lacks OpenBGPD's routes: $(fib_lookup 192.168.1.1) / $(fib_lookup 10.203.9.9)"

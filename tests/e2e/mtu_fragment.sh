@@ -46,7 +46,7 @@ frag=$(( $(counter vpc fragmented) - frag_before ))
 toobig_before=$(counter idc drop_too_big)
 ip netns exec "$NS_IDC" ping -c 2 -i 0.2 -W 1 -M do -s 1472 -I 192.168.1.1 172.20.0.10 \
 	>"$WORK/ping3" 2>&1 && fail "a 1500-byte ping with DF got through"
-if grep -Eq "From 10.0.0.1 .*Frag needed and DF set \(mtu = 1400\)|mtu=1400" "$WORK/ping3"; then
+if grep -Eq "From 10.0.0.1 .*Frag needed and DF set \(mtu = 1400\)" "$WORK/ping3"; then
 	pass "with DF: Fragmentation Needed (mtu 1400) from 10.0.0.1"
 else
 	fail "with DF: no Fragmentation Needed"; cat "$WORK/ping3"
