@@ -77,8 +77,10 @@ forward)
 	# shellcheck disable=SC2086
 	"$cc" $flags -Wno-unused-command-line-argument -D_GNU_SOURCE -DALLOW_EXPERIMENTAL_API $inc \
 		$(pkg-config --cflags libdpdk yaml-0.1) $fuzz "$here/fuzz_forward.c" $srcs \
-		$(pkg-config --libs libdpdk yaml-0.1) -o "$build/fuzz_forward"
+		$(pkg-config --libs libdpdk yaml-0.1) -lrte_net_ring -o "$build/fuzz_forward"
 	python3 "$here/gen_frames.py" "$work"
+	# Jumbo frames too: the VPC MTU can be 9000.
+	extra="-max_len=9700"
 	;;
 *)
 	echo "run.sh: unknown target $target" >&2
