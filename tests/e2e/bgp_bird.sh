@@ -43,12 +43,7 @@ fi
 	fail "prefixes_accepted = $(peer_field 10.0.0.2 prefixes_accepted)"
 
 # Traffic over the learned route, both ways.
-if wait_for 20 ip netns exec "$NS_VPC" ping -c 1 -W 1 -I 172.20.0.10 192.168.1.1 &&
-	ip netns exec "$NS_VPC" ping -c 3 -i 0.2 -W 2 -I 172.20.0.10 192.168.1.1 >/dev/null; then
-	pass "VPC host 172.20.0.10 reaches IDC host 192.168.1.1 over the BGP route (and back)"
-else
-	fail "no traffic over the BGP route"
-fi
+check_traffic_over_bgp BIRD
 
 # BIRD has our CIDR block, next hop our IDC address, AS path our ASN.
 birdc_ b1 show route 172.20.0.0/16 all >"$WORK/bird-route"

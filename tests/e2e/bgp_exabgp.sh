@@ -97,12 +97,7 @@ r=$(rib_entry 192.168.1.0/24)
 	fail "192.168.1.0/24 in /vbr/rib: '$r', expected as_path 65001"
 
 # Traffic over the learned route, both ways.
-if wait_for 20 ip netns exec "$NS_VPC" ping -c 1 -W 1 -I 172.20.0.10 192.168.1.1 &&
-	ip netns exec "$NS_VPC" ping -c 3 -i 0.2 -W 2 -I 172.20.0.10 192.168.1.1 >/dev/null; then
-	pass "VPC host 172.20.0.10 reaches IDC host 192.168.1.1 over the BGP route (and back)"
-else
-	fail "no traffic over the BGP route"
-fi
+check_traffic_over_bgp ExaBGP
 
 # ExaBGP has our CIDR block, next hop our IDC address, AS path our ASN only
 # (it fits 2 octets: no AS4_PATH, nothing AS_TRANS).

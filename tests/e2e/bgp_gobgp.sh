@@ -29,12 +29,7 @@ if wait_for 20 fib_has_all 10.0.0.2 192.168.1.1 10.201.9.9; then
 else
 	fail "FIB lacks GoBGP's routes: $(fib_lookup 192.168.1.1)"
 fi
-if wait_for 20 ip netns exec "$NS_VPC" ping -c 1 -W 1 -I 172.20.0.10 192.168.1.1 &&
-	ip netns exec "$NS_VPC" ping -c 3 -i 0.2 -W 2 -I 172.20.0.10 192.168.1.1 >/dev/null; then
-	pass "VPC host reaches IDC host 192.168.1.1 over the route learned from GoBGP (and back)"
-else
-	fail "no traffic over the GoBGP route"
-fi
+check_traffic_over_bgp GoBGP
 
 gobgp_ g1 neighbor 10.0.0.1 adj-in -a ipv4 -j >"$WORK/adj-in.json"
 if python3 - "$WORK/adj-in.json" <<'PY'

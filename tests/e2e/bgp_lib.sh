@@ -101,6 +101,16 @@ fib_routes() {
 }
 fib_has() { fib_lookup "$1" | grep -q "^via $2 "; }
 fib_lacks() { ! fib_lookup "$1" | grep -q "^via "; }
+# rib_entry PREFIX/LEN: vbrd's best route for it in /vbr/rib, e.g.
+# "10.210.0.0/16 bgp via 10.0.0.2 peer 0 as_path 65001 4200000009".
+rib_entry() {
+	vbr_tel /vbr/rib | python3 -c "
+import json, sys
+for r in json.load(sys.stdin)['/vbr/rib']['routes']:
+    if r.startswith('$1 '):
+        print(r)"
+}
+
 # fib_has_all GATEWAY ADDR...: every ADDR is routed via GATEWAY (for
 # wait_for: routes may come in UPDATEs of their own).
 fib_has_all() {
@@ -286,4 +296,29 @@ bgpctl_() {
 
 openbgpd_established() {
 	bgpctl_ "$1" show neighbor 10.0.0.1 | grep -q "BGP state = Established"
+}
+
+# check_md5_on_wire KEY: the peer's TCP segments both ways carry valid
+# TCP-MD5 signatures (RFC 2385), verified by tcpdump with the key.
+check_md5_on_wire() {
+	ip netns exec "$NS_IDC" timeout 12 tcpdump -i "$TAP_IDC" -n -v -M "$1" -c 4 \
+		'tcp port 179 and host 10.0.0.2' >"$WORK/md5.txt" 2>/dev/null
+	if grep -Eq '10\.0\.0\.1\.[0-9]+ > 10\.0\.0\.2\.[0-9]+:.*md5 valid' "$WORK/md5.txt" &&
+		grep -Eq '10\.0\.0\.2\.[0-9]+ > 10\.0\.0\.1\.[0-9]+:.*md5 valid' "$WORK/md5.txt" &&
+		! grep -q 'md5 invalid' "$WORK/md5.txt"; then
+		pass "TCP-MD5: segments both ways carry valid signatures"
+	else
+		fail "TCP-MD5 signatures:"; cat "$WORK/md5.txt"
+	fi
+}
+
+# check_traffic_over_bgp WHO: a VPC host reaches the IDC host 192.168.1.1
+# over the route learned from WHO, and hears back.
+check_traffic_over_bgp() {
+	if wait_for 20 ip netns exec "$NS_VPC" ping -c 1 -W 1 -I 172.20.0.10 192.168.1.1 &&
+		ip netns exec "$NS_VPC" ping -c 3 -i 0.2 -W 2 -I 172.20.0.10 192.168.1.1 >/dev/null; then
+		pass "VPC host 172.20.0.10 reaches IDC host 192.168.1.1 over the route learned from $1 (and back)"
+	else
+		fail "no traffic over the route learned from $1"
+	fi
 }

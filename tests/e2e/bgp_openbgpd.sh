@@ -20,12 +20,6 @@ AS4=${AS4:-yes}
 OPENBGPD_AS4=$AS4
 KEY=obgpd-Key-$E2E_ID
 
-# rib_of PREFIX/LEN: vbrd's best route for it in /vbr/rib.
-rib_of() {
-	vbr_tel /vbr/rib | python3 -c "
-import json, sys
-print(' '.join(r for r in json.load(sys.stdin)['/vbr/rib']['routes'] if r.startswith('$1 ')))"
-}
 # obgp_has PREFIX: OpenBGPD's Adj-RIB-In holds PREFIX.
 obgp_has() { bgpctl_ o1 show rib in "$1" | grep -q "^.* $1 "; }
 
@@ -67,15 +61,7 @@ else
 fi
 
 # TCP-MD5 (RFC 2385) on the wire, both ways, verified with the key.
-ip netns exec "$NS_IDC" timeout 12 tcpdump -i "$TAP_IDC" -n -v -M "$KEY" -c 4 'tcp port 179 and host 10.0.0.2' \
-	>"$WORK/md5.txt" 2>/dev/null
-if grep -Eq '10\.0\.0\.1\.[0-9]+ > 10\.0\.0\.2\.[0-9]+:.*md5 valid' "$WORK/md5.txt" &&
-	grep -Eq '10\.0\.0\.2\.[0-9]+ > 10\.0\.0\.1\.[0-9]+:.*md5 valid' "$WORK/md5.txt" &&
-	! grep -q 'md5 invalid' "$WORK/md5.txt"; then
-	pass "TCP-MD5: segments both ways carry valid signatures"
-else
-	fail "TCP-MD5 signatures:"; cat "$WORK/md5.txt"
-fi
+check_md5_on_wire "$KEY"
 
 # OpenBGPD's networks in vbrd's FIB, resolved through the IDC port.
 if wait_for 20 fib_has_all 10.0.0.2 192.168.1.1 10.203.9.9; then
@@ -85,17 +71,12 @@ else
 fi
 [ "$(peer_field 10.0.0.2 prefixes_accepted)" = 2 ] && pass "vbrd: 2 prefixes accepted" ||
 	fail "prefixes_accepted = $(peer_field 10.0.0.2 prefixes_accepted)"
-r=$(rib_of 192.168.1.0/24)
+r=$(rib_entry 192.168.1.0/24)
 [[ "$r" =~ \ bgp\ via\ 10\.0\.0\.2\ .*\ as_path\ $PEER_ASN$ ]] && pass "/vbr/rib '$r'" ||
 	fail "192.168.1.0/24 in /vbr/rib: '$r', expected via 10.0.0.2 as_path $PEER_ASN"
 
 # Traffic over the learned route, both ways.
-if wait_for 20 ip netns exec "$NS_VPC" ping -c 1 -W 1 -I 172.20.0.10 192.168.1.1 &&
-	ip netns exec "$NS_VPC" ping -c 3 -i 0.2 -W 2 -I 172.20.0.10 192.168.1.1 >/dev/null; then
-	pass "VPC host 172.20.0.10 reaches IDC host 192.168.1.1 over the route learned from OpenBGPD (and back)"
-else
-	fail "no traffic over the OpenBGPD route"
-fi
+check_traffic_over_bgp OpenBGPD
 
 # OpenBGPD has our CIDR block, next hop our IDC address, AS path our ASN:
 # in its Adj-RIB-In as received, and in its Loc-RIB as the valid best path.

@@ -171,12 +171,3 @@ if last:
 PY
 }
 
-# rib_entry PREFIX/LEN: vbrd's best route for it in /vbr/rib, e.g.
-# "10.210.0.0/16 bgp via 10.0.0.2 peer 0 as_path 65001 4200000009".
-rib_entry() {
-	vbr_tel /vbr/rib | python3 -c "
-import json, sys
-for r in json.load(sys.stdin)['/vbr/rib']['routes']:
-    if r.startswith('$1 '):
-        print(r)"
-}
