@@ -65,11 +65,6 @@ else
 	fail "192.168.2.0/24 still in the FIB: $(fib_lookup 192.168.2.1)"
 fi
 
-kill -TERM "$GOBGP_PID_g1"
-if wait_for 30 fib_lacks 192.168.1.1 && fib_lacks 10.201.9.9; then
-	pass "GoBGP stopped: all of its routes left vbrd's FIB"
-else
-	fail "routes left behind after GoBGP stopped"
-fi
+check_peer_stopped GoBGP "$GOBGP_PID_g1" 192.168.1.1 10.201.9.9
 vbrd_alive && pass "vbrd still running" || fail "vbrd died"
 finish

@@ -111,6 +111,12 @@ for r in json.load(sys.stdin)['/vbr/rib']['routes']:
         print(r)"
 }
 
+# fib_lacks_all ADDR...: none of ADDR has a route (for wait_for).
+fib_lacks_all() {
+	local a
+	for a in "$@"; do fib_lacks "$a" || return 1; done
+}
+
 # fib_has_all GATEWAY ADDR...: every ADDR is routed via GATEWAY (for
 # wait_for: routes may come in UPDATEs of their own).
 fib_has_all() {
@@ -321,4 +327,22 @@ check_traffic_over_bgp() {
 	else
 		fail "no traffic over the route learned from $1"
 	fi
+}
+
+# check_peer_stopped WHO PID ADDR...: WHO stops (SIGTERM to PID); every one
+# of its routes (a destination in each: ADDR...) leaves vbrd's FIB, vbrd's
+# session with 10.0.0.2 is down, and the static route toward the VPC stays.
+check_peer_stopped() {
+	local who=$1 pid=$2 a left=""
+	shift 2
+	kill -TERM "$pid"
+	if wait_for 30 fib_lacks_all "$@"; then
+		pass "$who stopped: all of its routes left vbrd's FIB"
+	else
+		for a in "$@"; do left="$left $a: $(fib_lookup "$a");"; done
+		fail "routes left behind after $who stopped:$left"
+	fi
+	[ "$(peer_field 10.0.0.2 state)" != Established ] &&
+		pass "vbrd: session down ($(peer_field 10.0.0.2 last_error))" || fail "vbrd still Established"
+	fib_has 172.20.0.10 172.16.0.2 && pass "the static route stays" || fail "static route gone"
 }

@@ -131,15 +131,7 @@ fib_has 192.168.1.1 10.0.0.2 && fib_has 10.203.9.9 10.0.0.2 && pass "OpenBGPD's 
 	fail "the other routes went too"
 
 # OpenBGPD stops: every one of its routes leaves.
-kill -TERM "$OPENBGPD_PID_o1"
-if wait_for 30 fib_lacks 192.168.1.1 && fib_lacks 10.203.9.9; then
-	pass "OpenBGPD stopped: all of its routes left vbrd's FIB"
-else
-	fail "routes left behind after OpenBGPD stopped: $(fib_lookup 192.168.1.1) / $(fib_lookup 10.203.9.9)"
-fi
-[ "$(peer_field 10.0.0.2 state)" != Established ] && pass "vbrd: session down ($(peer_field 10.0.0.2 last_error))" ||
-	fail "vbrd still Established"
-fib_has 172.20.0.10 172.16.0.2 && pass "the static route stays" || fail "static route gone"
+check_peer_stopped OpenBGPD "$OPENBGPD_PID_o1" 192.168.1.1 10.203.9.9
 vbrd_alive && pass "vbrd still running" || fail "vbrd died"
 grep -E "bgp: peer 10.0.0.2[: ]" "$WORK/vbrd.log" | grep -v "no answer before ConnectRetry" | sed 's/^/    log: /'
 finish
