@@ -9,6 +9,7 @@
  * writer and runs the exception path; the control thread owns the routes.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +32,9 @@
 /* After the control thread said goodbye to the BGP peers, the dataplane
  * keeps running this long so that the NOTIFICATIONs and FINs leave. */
 #define GOODBYE_MS 300
+/* How long the configured routes may take to reach the FIB before vbrd
+ * gives up starting: a config's worth of static routes takes milliseconds. */
+#define CONFIG_ROUTES_MS 30000
 
 static struct dataplane dp;
 static volatile bool quit;
@@ -122,6 +126,52 @@ launch_forwarding(void)
 			return rc;
 	}
 	return 0;
+}
+
+/* The FIB writer applies what is on the route ring (the ring empty and the
+ * last batch visible). 0, or -ETIMEDOUT at end_ms. */
+static int
+fib_drain_until(uint64_t end_ms)
+{
+	uint64_t now = rte_get_timer_cycles() * 1000 / rte_get_timer_hz();
+	int rc;
+
+	pthread_mutex_lock(&dp.fib_lock);
+	rc = fib_writer_drain(dp.fib, now < end_ms ? (unsigned)RTE_MIN(end_ms - now, 100u) : 0);
+	pthread_mutex_unlock(&dp.fib_lock);
+	return rc;
+}
+
+/* Before the ports are polled, the configured static routes and neighbours
+ * must be in the FIB, as a router installs its configuration before it
+ * enables its interfaces: otherwise the first frames find no route and their
+ * senders hear Net Unreachable for destinations the config routes. The
+ * control thread queued them at start; what the ring could not take waits in
+ * its backlog. 0, or negative errno (logged). */
+static int
+wait_config_routes(struct control *ctl)
+{
+	uint64_t hz = rte_get_timer_hz(), start = rte_get_timer_cycles();
+	uint64_t start_ms = start * 1000 / hz, end_ms = start_ms + CONFIG_ROUTES_MS;
+
+	while (!quit) {
+		int rc = fib_drain_until(end_ms);
+
+		/* The backlog empty after a drain: whatever it had is now on
+		 * the ring, so one more drain applies the last of it. */
+		if (rc == 0 && control_backlog(ctl) == 0 && fib_drain_until(end_ms) == 0) {
+			DP_LOG(INFO, "configured routes and neighbours in the FIB after %" PRIu64 " ms",
+					(rte_get_timer_cycles() - start) * 1000 / hz);
+			return 0;
+		}
+		if (rte_get_timer_cycles() * 1000 / hz >= end_ms) {
+			DP_LOG(ERR, "the configured routes did not reach the FIB within %u s "
+					"(%zu route op(s) still wait for the route ring): not forwarding",
+					CONFIG_ROUTES_MS / 1000, control_backlog(ctl));
+			return -ETIMEDOUT;
+		}
+	}
+	return -EINTR;
 }
 
 /* The main lcore: FIB writer, exception path, ARP housekeeping. It naps
@@ -226,6 +276,8 @@ main(int argc, char **argv)
 		goto out;
 	ctl = control_start(cfg, fib_route_ring(dp.fib));
 	if (ctl == NULL)
+		goto out;
+	if (wait_config_routes(ctl) != 0)
 		goto out;
 	if (launch_forwarding() != 0) {
 		DP_LOG(ERR, "cannot start the forwarding lcores");
