@@ -2,15 +2,15 @@
 /*
  * vbrd: the Virtual Border Router daemon.
  *
- *   vbrd [EAL options] -- -c FILE [--idle-sleep US] [--check]
+ *   vbrd [EAL options] -- -c FILE [--idle-sleep US] [--netns NAME] [--check]
  *
  * The config is loaded before EAL starts, so a bad file is refused at once
  * with file:line:column. Worker lcores forward; the main lcore is the FIB
  * writer and runs the exception path; the control thread owns the routes.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +25,7 @@
 
 #include "control.h"
 #include "dataplane.h"
+#include "netlink.h"
 
 #define MAX_NEXTHOPS 65536
 #define ROUTE_RING_SIZE 65536
@@ -50,10 +51,15 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-			"usage: %s [EAL options] -- -c FILE [--idle-sleep US] [--check]\n"
+			"usage: %s [EAL options] -- -c FILE [--idle-sleep US] [--netns NAME] [--check]\n"
 			"  -c, --config FILE   the VBR's YAML config\n"
 			"  --idle-sleep US     forwarding lcores sleep US microseconds when a poll\n"
 			"                      finds nothing (default 0: pure polling)\n"
+			"  --netns NAME        run in network namespace NAME (made if missing, as\n"
+			"                      `ip netns add`): the exception taps, BGP and the\n"
+			"                      default route through the dataplane live there.\n"
+			"                      Without it, in the host's namespace, vbrd leaves\n"
+			"                      the host's default route alone\n"
 			"  --check             validate the config and exit\n",
 			prog);
 }
@@ -61,6 +67,7 @@ usage(const char *prog)
 struct app_args {
 	const char *config;
 	unsigned idle_sleep_us;
+	const char *netns;
 	bool check;
 };
 
@@ -71,6 +78,7 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 		{ "config", required_argument, NULL, 'c' },
 		{ "idle-sleep", required_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'k' },
+		{ "netns", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -92,6 +100,9 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 			break;
 		case 'k':
 			a->check = true;
+			break;
+		case 'n':
+			a->netns = optarg;
 			break;
 		default:
 			return -EINVAL;
@@ -238,6 +249,24 @@ main(int argc, char **argv)
 		printf("%s: OK\n", args.config);
 		config_free(cfg);
 		return EXIT_SUCCESS;
+	}
+
+	/* Before EAL: its threads, the control thread and the taps all
+	 * inherit the namespace. */
+	if (args.netns != NULL) {
+		bool created;
+
+		ret = nl_netns_enter(args.netns, &created);
+		if (ret != 0) {
+			fprintf(stderr, "vbrd: cannot enter network namespace %s: %s\n", args.netns,
+					strerror(-ret));
+			config_free(cfg);
+			return EXIT_FAILURE;
+		}
+		fprintf(stderr, "vbrd: in network namespace %s%s\n", args.netns,
+				created ? " (created)" : "");
+	} else {
+		dp.host_netns = nl_netns_is_host() == 1;
 	}
 
 	ret = rte_eal_init(eal_argc, argv);
