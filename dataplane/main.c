@@ -15,12 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 
 #include "control.h"
@@ -45,6 +48,52 @@ on_signal(int sig)
 {
 	(void)sig;
 	quit = true;
+}
+
+/* Every log line starts with its UTC time to the millisecond, so that what
+ * happened when can be read from the log alone (and tests measure timers
+ * from it). DPDK writes a message with one vfprintf and then flushes, so the
+ * stream's buffer hands over whole messages; bol remembers a line cut by the
+ * buffer's end. */
+static bool log_bol = true;
+
+static ssize_t
+log_stamp_write(void *cookie, const char *buf, size_t n)
+{
+	size_t done = 0;
+
+	(void)cookie;
+	while (done < n) {
+		const char *nl = memchr(buf + done, '\n', n - done);
+		size_t len = nl ? (size_t)(nl - (buf + done)) + 1 : n - done;
+
+		if (log_bol) {
+			struct timeval tv;
+			struct tm tm;
+			char ts[40];
+
+			gettimeofday(&tv, NULL);
+			gmtime_r(&tv.tv_sec, &tm);
+			strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+			fprintf(stderr, "%s.%03ldZ ", ts, (long)tv.tv_usec / 1000);
+		}
+		fwrite(buf + done, 1, len, stderr);
+		log_bol = nl != NULL;
+		done += len;
+	}
+	fflush(stderr);
+	return (ssize_t)n;
+}
+
+static void
+log_stamp_open(void)
+{
+	static const cookie_io_functions_t fns = { .write = log_stamp_write };
+	FILE *f = fopencookie(NULL, "w", fns);
+
+	/* Without it, DPDK's default stream: lines without times. */
+	if (f != NULL && setvbuf(f, NULL, _IOFBF, 4096) == 0)
+		rte_openlog_stream(f);
 }
 
 static void
@@ -251,6 +300,7 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 
+	log_stamp_open();
 	/* Before EAL: its threads, the control thread and the taps all
 	 * inherit the namespace. */
 	if (args.netns != NULL) {

@@ -164,6 +164,26 @@ start_vbrd() {
 	ip -n "$NS_VPC" route add default via 172.16.0.1
 }
 
+# log_times ERE [FILE]: the time (seconds since the epoch, to the ms) of each
+# line of vbrd's log matching ERE, in order. vbrd stamps every log line, so
+# tests measure its timers from the events themselves, not from when a
+# check happened to run.
+log_times() {
+	grep -E -- "$1" "${2:-$WORK/vbrd.log}" | python3 -c '
+import sys, datetime
+for line in sys.stdin:
+    try:
+        t = datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
+    except ValueError:
+        continue
+    print("%.3f" % t.replace(tzinfo=datetime.timezone.utc).timestamp())'
+}
+
+# log_first_after T ERE: the time of the first line matching ERE at or after T.
+log_first_after() {
+	log_times "$2" | awk -v t="$1" '$1 >= t { print; exit }'
+}
+
 vbrd_alive() { kill -0 "$VBRD_PID" 2>/dev/null; }
 
 # vbr_tel CMD: a DPDK telemetry command to vbrd, its JSON reply on stdout.
