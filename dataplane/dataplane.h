@@ -103,6 +103,9 @@ struct dataplane {
 	/* Telemetry may run until the process ends: it reads the lcores'
 	 * counters and the FIB only while this is set (under fib_lock). */
 	bool tel_ready;
+	/* vbrd runs in the host's own network namespace (no --netns): the
+	 * kernel's default route is the host's, not ours to replace. */
+	bool host_netns;
 };
 
 /* forward.c: the forwarding step. Classifies n packets received on in_port:

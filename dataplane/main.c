@@ -2,7 +2,7 @@
 /*
  * vbrd: the Virtual Border Router daemon.
  *
- *   vbrd [EAL options] -- -c FILE [--idle-sleep US] [--check]
+ *   vbrd [EAL options] -- -c FILE [--idle-sleep US] [--netns NAME] [--check]
  *
  * The config is loaded before EAL starts, so a bad file is refused at once
  * with file:line:column. Worker lcores forward; the main lcore is the FIB
@@ -10,20 +10,25 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 
 #include "control.h"
 #include "dataplane.h"
+#include "netlink.h"
 
 #define MAX_NEXTHOPS 65536
 #define ROUTE_RING_SIZE 65536
@@ -31,6 +36,9 @@
 /* After the control thread said goodbye to the BGP peers, the dataplane
  * keeps running this long so that the NOTIFICATIONs and FINs leave. */
 #define GOODBYE_MS 300
+/* How long the configured routes may take to reach the FIB before vbrd
+ * gives up starting: a config's worth of static routes takes milliseconds. */
+#define CONFIG_ROUTES_MS 30000
 
 static struct dataplane dp;
 static volatile bool quit;
@@ -42,14 +50,65 @@ on_signal(int sig)
 	quit = true;
 }
 
+/* Every log line starts with its UTC time to the millisecond, so that what
+ * happened when can be read from the log alone (and tests measure timers
+ * from it). DPDK writes a message with one vfprintf and then flushes, so the
+ * stream's buffer hands over whole messages; bol remembers a line cut by the
+ * buffer's end. */
+static bool log_bol = true;
+
+static ssize_t
+log_stamp_write(void *cookie, const char *buf, size_t n)
+{
+	size_t done = 0;
+
+	(void)cookie;
+	while (done < n) {
+		const char *nl = memchr(buf + done, '\n', n - done);
+		size_t len = nl ? (size_t)(nl - (buf + done)) + 1 : n - done;
+
+		if (log_bol) {
+			struct timeval tv;
+			struct tm tm;
+			char ts[40];
+
+			gettimeofday(&tv, NULL);
+			gmtime_r(&tv.tv_sec, &tm);
+			strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+			fprintf(stderr, "%s.%03ldZ ", ts, (long)tv.tv_usec / 1000);
+		}
+		fwrite(buf + done, 1, len, stderr);
+		log_bol = nl != NULL;
+		done += len;
+	}
+	fflush(stderr);
+	return (ssize_t)n;
+}
+
+static void
+log_stamp_open(void)
+{
+	static const cookie_io_functions_t fns = { .write = log_stamp_write };
+	FILE *f = fopencookie(NULL, "w", fns);
+
+	/* Without it, DPDK's default stream: lines without times. */
+	if (f != NULL && setvbuf(f, NULL, _IOFBF, 4096) == 0)
+		rte_openlog_stream(f);
+}
+
 static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-			"usage: %s [EAL options] -- -c FILE [--idle-sleep US] [--check]\n"
+			"usage: %s [EAL options] -- -c FILE [--idle-sleep US] [--netns NAME] [--check]\n"
 			"  -c, --config FILE   the VBR's YAML config\n"
 			"  --idle-sleep US     forwarding lcores sleep US microseconds when a poll\n"
 			"                      finds nothing (default 0: pure polling)\n"
+			"  --netns NAME        run in network namespace NAME (made if missing, as\n"
+			"                      `ip netns add`): the exception taps, BGP and the\n"
+			"                      default route through the dataplane live there.\n"
+			"                      Without it, in the host's namespace, vbrd leaves\n"
+			"                      the host's default route alone\n"
 			"  --check             validate the config and exit\n",
 			prog);
 }
@@ -57,6 +116,7 @@ usage(const char *prog)
 struct app_args {
 	const char *config;
 	unsigned idle_sleep_us;
+	const char *netns;
 	bool check;
 };
 
@@ -67,6 +127,7 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 		{ "config", required_argument, NULL, 'c' },
 		{ "idle-sleep", required_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'k' },
+		{ "netns", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -88,6 +149,9 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 			break;
 		case 'k':
 			a->check = true;
+			break;
+		case 'n':
+			a->netns = optarg;
 			break;
 		default:
 			return -EINVAL;
@@ -122,6 +186,52 @@ launch_forwarding(void)
 			return rc;
 	}
 	return 0;
+}
+
+/* The FIB writer applies what is on the route ring (the ring empty and the
+ * last batch visible). 0, or -ETIMEDOUT at end_ms. */
+static int
+fib_drain_until(uint64_t end_ms)
+{
+	uint64_t now = rte_get_timer_cycles() * 1000 / rte_get_timer_hz();
+	int rc;
+
+	pthread_mutex_lock(&dp.fib_lock);
+	rc = fib_writer_drain(dp.fib, now < end_ms ? (unsigned)RTE_MIN(end_ms - now, 100u) : 0);
+	pthread_mutex_unlock(&dp.fib_lock);
+	return rc;
+}
+
+/* Before the ports are polled, the configured static routes and neighbours
+ * must be in the FIB, as a router installs its configuration before it
+ * enables its interfaces: otherwise the first frames find no route and their
+ * senders hear Net Unreachable for destinations the config routes. The
+ * control thread queued them at start; what the ring could not take waits in
+ * its backlog. 0, or negative errno (logged). */
+static int
+wait_config_routes(struct control *ctl)
+{
+	uint64_t hz = rte_get_timer_hz(), start = rte_get_timer_cycles();
+	uint64_t start_ms = start * 1000 / hz, end_ms = start_ms + CONFIG_ROUTES_MS;
+
+	while (!quit) {
+		int rc = fib_drain_until(end_ms);
+
+		/* The backlog empty after a drain: whatever it had is now on
+		 * the ring, so one more drain applies the last of it. */
+		if (rc == 0 && control_backlog(ctl) == 0 && fib_drain_until(end_ms) == 0) {
+			DP_LOG(INFO, "configured routes and neighbours in the FIB after %" PRIu64 " ms",
+					(rte_get_timer_cycles() - start) * 1000 / hz);
+			return 0;
+		}
+		if (rte_get_timer_cycles() * 1000 / hz >= end_ms) {
+			DP_LOG(ERR, "the configured routes did not reach the FIB within %u s "
+					"(%zu route op(s) still wait for the route ring): not forwarding",
+					CONFIG_ROUTES_MS / 1000, control_backlog(ctl));
+			return -ETIMEDOUT;
+		}
+	}
+	return -EINTR;
 }
 
 /* The main lcore: FIB writer, exception path, ARP housekeeping. It naps
@@ -190,6 +300,25 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 
+	log_stamp_open();
+	/* Before EAL: its threads, the control thread and the taps all
+	 * inherit the namespace. */
+	if (args.netns != NULL) {
+		bool created;
+
+		ret = nl_netns_enter(args.netns, &created);
+		if (ret != 0) {
+			fprintf(stderr, "vbrd: cannot enter network namespace %s: %s\n", args.netns,
+					strerror(-ret));
+			config_free(cfg);
+			return EXIT_FAILURE;
+		}
+		fprintf(stderr, "vbrd: in network namespace %s%s\n", args.netns,
+				created ? " (created)" : "");
+	} else {
+		dp.host_netns = nl_netns_is_host() == 1;
+	}
+
 	ret = rte_eal_init(eal_argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "vbrd: cannot initialise DPDK's EAL: %s\n", rte_strerror(rte_errno));
@@ -226,6 +355,8 @@ main(int argc, char **argv)
 		goto out;
 	ctl = control_start(cfg, fib_route_ring(dp.fib));
 	if (ctl == NULL)
+		goto out;
+	if (wait_config_routes(ctl) != 0)
 		goto out;
 	if (launch_forwarding() != 0) {
 		DP_LOG(ERR, "cannot start the forwarding lcores");

@@ -2,7 +2,13 @@
 /* The kernel side of the exception taps: addresses over rtnetlink (libmnl). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -145,4 +151,86 @@ nl_tap_sysctls(const char *ifname)
 	 * answered through the dataplane's default route on the IDC tap. */
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", ifname);
 	sysctl_set(path, "2");
+}
+
+#define NETNS_RUN_DIR "/run/netns"
+
+/* A new network namespace for this thread, pinned by a bind mount at path
+ * (what `ip netns add` does), so that `ip netns exec` finds it. */
+static int
+netns_create(const char *path)
+{
+	int fd, rc;
+
+	if (mkdir(NETNS_RUN_DIR, 0755) != 0 && errno != EEXIST)
+		return -errno;
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	if (unshare(CLONE_NEWNET) != 0 ||
+			mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) != 0) {
+		rc = -errno;
+		unlink(path);
+		return rc;
+	}
+	return 0;
+}
+
+static int
+loopback_up(void)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
+		rc = -errno;
+	} else if (!(ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0)
+			rc = -errno;
+	}
+	close(fd);
+	return rc;
+}
+
+int
+nl_netns_enter(const char *name, bool *created)
+{
+	char path[sizeof(NETNS_RUN_DIR) + NAME_MAX + 1];
+	int fd, rc;
+
+	*created = false;
+	/* A name, not a path: it lives in NETNS_RUN_DIR. */
+	if (name[0] == '\0' || strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+			strcmp(name, "..") == 0 || strlen(name) > NAME_MAX)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		rc = setns(fd, CLONE_NEWNET) == 0 ? 0 : -errno;
+		close(fd);
+	} else if (errno == ENOENT) {
+		rc = netns_create(path);
+		*created = rc == 0;
+	} else {
+		rc = -errno;
+	}
+	if (rc != 0)
+		return rc;
+	/* The kernel answers for our addresses: local traffic needs lo. */
+	return loopback_up();
+}
+
+int
+nl_netns_is_host(void)
+{
+	struct stat self, init;
+
+	if (stat("/proc/self/ns/net", &self) != 0 || stat("/proc/1/ns/net", &init) != 0)
+		return -errno;
+	return self.st_dev == init.st_dev && self.st_ino == init.st_ino;
 }

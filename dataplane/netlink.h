@@ -2,6 +2,7 @@
 /* The kernel side of the exception taps: addresses over rtnetlink (libmnl). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Add addr/plen (host order) to ifname. 0 or a negative errno. */
@@ -16,3 +17,13 @@ void nl_tap_sysctls(const char *ifname);
  * a permanent neighbour gw with the port's MAC mac, and a default route
  * via gw onlink on ifname. gw is a link-local address nobody else uses. */
 int nl_default_via_dataplane(const char *ifname, uint32_t gw, const uint8_t mac[6]);
+
+/* Enter the network namespace name (as `ip netns` names them, under
+ * /run/netns), creating it when missing, and bring its loopback up. Call
+ * before any thread starts: threads made later inherit it. 0 or a negative
+ * errno; *created tells whether it was made here. */
+int nl_netns_enter(const char *name, bool *created);
+
+/* 1 when this process is in the network namespace of PID 1 (the host's),
+ * 0 when not, a negative errno when it cannot tell. */
+int nl_netns_is_host(void);

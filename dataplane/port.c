@@ -217,7 +217,13 @@ dp_ports_init(struct dataplane *dp)
 					strerror(-rc));
 			return rc;
 		}
-		if (i == VBR_PORT_IDC) {
+		if (i == VBR_PORT_IDC && dp->host_netns) {
+			DP_LOG(WARNING, "exception tap %s: vbrd runs in the host's network "
+					"namespace: the host's default route is left alone, so our "
+					"addresses answer only neighbours, and host services "
+					"listening on 0.0.0.0 are reachable from the ports; run "
+					"vbrd with --netns NAME to keep them apart", pc->tap);
+		} else if (i == VBR_PORT_IDC) {
 			rc = nl_default_via_dataplane(pc->tap, KERNEL_GW, p->mac.addr_bytes);
 			if (rc != 0)
 				DP_LOG(WARNING, "exception tap %s: no default route through the "

@@ -117,11 +117,20 @@ YAML
 # start_vbrd CONFIG: vbrd in its own namespace; the data taps' kernel sides
 # are then moved into the IDC and VPC namespaces and addressed there.
 start_vbrd() {
-	local cfg=$1
-	ip netns add "$NS_VBR"
+	local cfg=$1 run=(ip netns exec "$NS_VBR") opt=() vbr_ns=(-n "$NS_VBR")
+	# VBR_NETNS_MODE: "" runs vbrd in $NS_VBR (ip netns exec), "option"
+	# lets vbrd make and enter it (--netns), "host" runs vbrd where the
+	# test runs (the exception taps then live there).
+	case "${VBR_NETNS_MODE:-}" in
+	option) run=() opt=(--netns "$NS_VBR") ;;
+	host) run=() vbr_ns=() ;;
+	*)
+		ip netns add "$NS_VBR"
+		ip -n "$NS_VBR" link set lo up
+		;;
+	esac
 	ip netns add "$NS_IDC"
 	ip netns add "$NS_VPC"
-	ip -n "$NS_VBR" link set lo up
 	ip -n "$NS_IDC" link set lo up
 	ip -n "$NS_VPC" link set lo up
 	# The far ends speak IPv4 only: no router solicitations or MLD to count.
@@ -130,9 +139,9 @@ start_vbrd() {
 			net.ipv6.conf.default.disable_ipv6=1
 	done
 	# shellcheck disable=SC2086
-	ip netns exec "$NS_VBR" "$VBRD" ${VBR_LCORES:--l 0,1} --file-prefix "$PREFIX" --no-pci --huge-unlink -m 1024 \
+	"${run[@]}" "$VBRD" ${VBR_LCORES:--l 0,1} --file-prefix "$PREFIX" --no-pci --huge-unlink -m 1024 \
 		--vdev "net_tap0,iface=$TAP_IDC" --vdev "net_tap1,iface=$TAP_VPC" \
-		--log-level 'vbr.*:debug' -- -c "$cfg" --idle-sleep "${VBR_IDLE_SLEEP:-20}" \
+		--log-level 'vbr.*:debug' -- -c "$cfg" --idle-sleep "${VBR_IDLE_SLEEP:-20}" "${opt[@]}" \
 		>"$WORK/vbrd.log" 2>&1 &
 	VBRD_PID=$!
 	# Its ports are started once it says it forwards.
@@ -141,8 +150,8 @@ start_vbrd() {
 		cat "$WORK/vbrd.log"
 		return 1
 	fi
-	ip -n "$NS_VBR" link set "$TAP_IDC" netns "$NS_IDC"
-	ip -n "$NS_VBR" link set "$TAP_VPC" netns "$NS_VPC"
+	ip "${vbr_ns[@]}" link set "$TAP_IDC" netns "$NS_IDC"
+	ip "${vbr_ns[@]}" link set "$TAP_VPC" netns "$NS_VPC"
 	# The kernel sides play the far routers: MACs of their own (LAB.md).
 	ip -n "$NS_IDC" link set "$TAP_IDC" address 02:00:00:00:1d:02 up
 	ip -n "$NS_VPC" link set "$TAP_VPC" address 02:00:00:00:7c:02 up
@@ -153,6 +162,26 @@ start_vbrd() {
 	ip -n "$NS_VPC" addr add 172.20.0.10/32 dev lo
 	ip -n "$NS_IDC" route add default via 10.0.0.1
 	ip -n "$NS_VPC" route add default via 172.16.0.1
+}
+
+# log_times ERE [FILE]: the time (seconds since the epoch, to the ms) of each
+# line of vbrd's log matching ERE, in order. vbrd stamps every log line, so
+# tests measure its timers from the events themselves, not from when a
+# check happened to run.
+log_times() {
+	grep -E -- "$1" "${2:-$WORK/vbrd.log}" | python3 -c '
+import sys, datetime
+for line in sys.stdin:
+    try:
+        t = datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
+    except ValueError:
+        continue
+    print("%.3f" % t.replace(tzinfo=datetime.timezone.utc).timestamp())'
+}
+
+# log_first_after T ERE: the time of the first line matching ERE at or after T.
+log_first_after() {
+	log_times "$2" | awk -v t="$1" '$1 >= t { print; exit }'
 }
 
 vbrd_alive() { kill -0 "$VBRD_PID" 2>/dev/null; }
