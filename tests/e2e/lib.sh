@@ -29,16 +29,16 @@ log() { printf '%s %s\n' "$(date +%T)" "$*"; }
 fail() { log "FAIL: $*"; FAILS=$((FAILS + 1)); }
 pass() { log "ok: $*"; }
 
-# wait_for SECONDS CMD...: poll CMD until it succeeds; 1 on timeout.
+# wait_for SECONDS CMD...: poll CMD until it succeeds; 1 once SECONDS have
+# passed on the clock (however long each try of CMD takes).
 wait_for() {
-	local limit=$1 t=0
+	local end=$((SECONDS + $1))
 	shift
 	while ! "$@" >/dev/null 2>&1; do
-		sleep 0.2
-		t=$((t + 1))
-		if [ $t -ge $((limit * 5)) ]; then
+		if [ "$SECONDS" -ge "$end" ]; then
 			return 1
 		fi
+		sleep 0.2
 	done
 	return 0
 }
