@@ -82,6 +82,11 @@ struct fib {
 
 	enum fib_writer_state state;
 	uint64_t token;		   /* grace period of the published batch */
+	uint64_t grace_start;	   /* when it was published (timer cycles) */
+	uint64_t stall_cycles;	   /* a grace period this long is a stall */
+	uint64_t stall_next_log;   /* while stalled: when to say so again */
+	bool stalled;		   /* the current grace period is a stall (counted) */
+	uint64_t readers[RTE_MAX_LCORE / 64 + 1]; /* registered reader lcores (bitmap) */
 	struct route_op *batch;	   /* [FIB_BATCH_MAX] ops taken */
 	uint32_t *batch_hold;	   /* [FIB_BATCH_MAX] their holds (local queue) */
 	struct fib_replay *replay; /* [FIB_REPLAY_MAX] calls to replay on the other copy */

@@ -13,6 +13,8 @@
  * (fib_copy.c).
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -337,6 +339,57 @@ batch_apply_first(struct fib *f, struct rte_fib *c, unsigned int n)
 	}
 }
 
+/* The lcores that hold the published batch's grace period back: online
+ * readers whose last quiescent state is older than its token. */
+static void
+grace_laggards(const struct fib *f, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned int id = 0; id < RTE_MAX_LCORE && off < len; id++) {
+		uint64_t cnt;
+
+		if (!(__atomic_load_n(&f->readers[id / 64], __ATOMIC_ACQUIRE) >> (id % 64) & 1))
+			continue;
+		cnt = __atomic_load_n(&f->qsbr->qsbr_cnt[id].cnt, __ATOMIC_ACQUIRE);
+		if (cnt != __RTE_QSBR_CNT_THR_OFFLINE && cnt < f->token)
+			off += (size_t)snprintf(
+				buf + off, len - off, "%slcore %u", off ? ", " : "", id);
+	}
+}
+
+/*
+ * The watchdog: the published batch still waits for a forwarding lcore. Past
+ * stall_cycles that lcore is stuck (a grace period takes microseconds): say
+ * which, count it once, repeat the line at growing intervals while it lasts.
+ * Route changes wait meanwhile; nothing a reader may use is freed.
+ */
+static void
+grace_watch(struct fib *f)
+{
+	uint64_t now = rte_get_timer_cycles(), hz = rte_get_timer_hz();
+	uint64_t waited = now - f->grace_start;
+	char who[256];
+
+	if (waited < f->stall_cycles || (f->stalled && now < f->stall_next_log))
+		return;
+	grace_laggards(f, who, sizeof(who));
+	if (!f->stalled) {
+		f->stalled = true;
+		f->stats.grace_stalls++;
+		f->stall_next_log = now + 10 * hz;
+	} else {
+		/* 10 s, 20 s, 40 s, ... then every 5 minutes. */
+		f->stall_next_log = now + RTE_MIN(2 * (now - f->grace_start), 300 * hz);
+	}
+	FIB_LOG(WARNING,
+		"%s has not passed a quiescent state for %" PRIu64 " ms: route changes wait "
+		"(%u op(s) on the ring) and nothing it may read is freed (stall %" PRIu64 ")",
+		who[0] ? who : "a forwarding lcore", waited * 1000 / hz, rte_ring_count(f->ring),
+		f->stats.grace_stalls);
+}
+
 /* The grace period is over: no reader uses the old copy any more. */
 static void
 batch_finish(struct fib *f)
@@ -354,8 +407,18 @@ fib_writer_poll(struct fib *f)
 
 	fib_nh_recycle(f);
 	if (f->state == FIB_WAIT_GRACE) {
-		if (rte_rcu_qsbr_check(f->qsbr, f->token, false) != 1)
+		if (rte_rcu_qsbr_check(f->qsbr, f->token, false) != 1) {
+			grace_watch(f);
 			return 0;
+		}
+		if (f->stalled) {
+			f->stalled = false;
+			FIB_LOG(NOTICE,
+				"forwarding lcores quiescent again: the FIB writer resumed "
+				"after %" PRIu64 " ms",
+				(rte_get_timer_cycles() - f->grace_start) * 1000 /
+					rte_get_timer_hz());
+		}
 		batch_finish(f);
 	}
 	n = batch_take(f);
@@ -367,6 +430,7 @@ fib_writer_poll(struct fib *f)
 	 * written before a reader can load the pointer (acquire). */
 	__atomic_store_n(&f->active, standby, __ATOMIC_RELEASE);
 	f->token = rte_rcu_qsbr_start(f->qsbr);
+	f->grace_start = rte_get_timer_cycles();
 	f->state = FIB_WAIT_GRACE;
 	f->stats.batches++;
 	/* Without readers online the grace period is already over: finish

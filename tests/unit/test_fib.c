@@ -19,6 +19,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 
 #include "fib.h"
@@ -1414,6 +1415,86 @@ START_TEST(test_grace)
 }
 END_TEST
 
+/* --- 6. a reader that stops reporting: the writer says so, and waits --- */
+
+#define T8_READER 4
+
+/* What rte_log writes meanwhile, in memory. */
+static char *t8_log;
+static size_t t8_log_len;
+
+START_TEST(test_grace_stall)
+{
+	struct fib_params p = {
+		.name = "t8",
+		.socket_id = (int)rte_socket_id(),
+		.max_routes = 64,
+		.max_tbl8 = 64,
+		.max_nexthops = 8,
+		.ring_size = 64,
+		.grace_stall_ms = 200,
+	};
+	struct fib *f = fib_create(&p);
+	struct route_sender *s;
+	const struct spec g1 = {NH_GATEWAY, 0, 0x0a000001};
+	struct fib_stats st;
+	struct route_op op;
+	FILE *mem;
+	uint32_t id;
+
+	ck_assert_ptr_nonnull(f);
+	s = route_sender_create(fib_route_ring(f));
+	ck_assert_ptr_nonnull(s);
+	mem = open_memstream(&t8_log, &t8_log_len);
+	ck_assert_ptr_nonnull(mem);
+	ck_assert_int_eq(rte_openlog_stream(mem), 0);
+
+	/* A forwarding lcore that went online and then hangs. */
+	ck_assert_int_eq(fib_reader_register(f, T8_READER), 0);
+	op = op_add(0x14000000, 8, &g1);
+	route_sender_send(s, &op);
+	route_sender_flush(s);
+	ck_assert_uint_eq(fib_writer_poll(f), 1);
+	op = op_del(0x14000000, 8);
+	route_sender_send(s, &op);
+	route_sender_flush(s);
+
+	/* Five times the stall limit: logged once, counted once, and still
+	 * nothing taken (the old copy may be in use). */
+	ck_assert_int_eq(fib_writer_drain(f, 1000), -ETIMEDOUT);
+	fflush(mem);
+	ck_assert_msg(t8_log_len > 0 && strstr(t8_log, "quiescent") != NULL &&
+			      strstr(t8_log, "lcore 4") != NULL,
+		"no log line names the silent lcore: \"%s\"", t8_log_len ? t8_log : "");
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.grace_stalls, 1);
+	ck_assert_uint_ge(st.grace_wait_ms, 1000);
+	ck_assert_uint_eq(st.batches, 1);
+	ck_assert_uint_eq(st.ring_pending, 1);
+	ck_assert_int_eq(fib_route_get(f, 0x14000000, 8, &id), 0);
+
+	/* It reports again: the writer goes on, and says so. */
+	fib_reader_quiescent(f, T8_READER);
+	fib_writer_poll(f);
+	fib_reader_quiescent(f, T8_READER);
+	ck_assert_int_eq(fib_writer_drain(f, 1000), 0);
+	fflush(mem);
+	ck_assert_ptr_nonnull(strstr(t8_log, "resumed"));
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.grace_stalls, 1);
+	ck_assert_uint_eq(st.grace_wait_ms, 0);
+	ck_assert_int_eq(fib_route_get(f, 0x14000000, 8, &id), -ENOENT);
+
+	rte_openlog_stream(NULL);
+	fclose(mem);
+	free(t8_log);
+	t8_log = NULL;
+	fib_reader_unregister(f, T8_READER);
+	route_sender_destroy(s);
+	fib_destroy(f);
+}
+END_TEST
+
 /* fib_create refuses what rte_fib cannot hold, with a log line, no leak. */
 START_TEST(test_create_errors)
 {
@@ -1451,6 +1532,7 @@ fib_suite(void)
 		{"create_errors", test_create_errors},
 		{"ring_full", test_ring_full},
 		{"grace", test_grace},
+		{"grace_stall", test_grace_stall},
 		{"neigh", test_neigh},
 		{"rte_fib_quirks", test_rte_fib_quirks},
 		{"differential", test_differential},
