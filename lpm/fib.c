@@ -104,6 +104,15 @@ fib_create(const struct fib_params *p)
 		goto fail;
 	}
 
+	snprintf(name, sizeof(name), "%s.res", p->name);
+	f->results = rte_ring_create_elem(name, sizeof(struct route_result), p->ring_size,
+		p->socket_id, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (f->results == NULL) {
+		FIB_LOG(ERR, "cannot create result ring %s of %u: %s", name, p->ring_size,
+			rte_strerror(rte_errno));
+		goto fail;
+	}
+
 	f->copy[0] = copy_create(p, 0);
 	if (f->copy[0] == NULL)
 		goto fail;
@@ -133,6 +142,7 @@ fib_destroy(struct fib *f)
 	rte_fib_free(f->copy[0]);
 	rte_fib_free(f->copy[1]);
 	rte_ring_free(f->ring);
+	rte_ring_free(f->results);
 	rte_free(f->qsbr);
 	rte_free(f->nh);
 	rte_free(f);
@@ -142,6 +152,12 @@ struct rte_ring *
 fib_route_ring(struct fib *f)
 {
 	return f->ring;
+}
+
+struct rte_ring *
+fib_result_ring(struct fib *f)
+{
+	return f->results;
 }
 
 int

@@ -65,6 +65,8 @@ struct fib_stats {
 	uint64_t nexthops;	 /* next-hop ids in use */
 	uint64_t ops_applied;	 /* route ops applied (each once, whatever the engine does) */
 	uint64_t ops_failed;	 /* ops the engine refused (table full, ...) */
+	uint64_t refused_nexthops; /* of those: adds with no next-hop id left */
+	uint64_t refused_table;	   /* of those: adds with no room in the tables */
 	uint64_t batches;	 /* batches published */
 	uint64_t ring_pending;	 /* ops waiting on the ring */
 	uint64_t grace_stalls;	 /* grace periods that outlasted grace_stall_ms */
@@ -78,6 +80,12 @@ void fib_destroy(struct fib *f);
 
 /* The ring producers enqueue struct route_op elements on (multi-producer). */
 struct rte_ring *fib_route_ring(struct fib *f);
+
+/* The ring the writer answers ops sent with ROUTE_OP_F_RESULT on (struct
+ * route_result elements, single producer, single consumer: the one thread
+ * that sends such ops reads it). The writer takes no more ops than it has
+ * room for answers: an unread ring holds route changes back, none is lost. */
+struct rte_ring *fib_result_ring(struct fib *f);
 
 /* --- readers (forwarding lcores) --- */
 int fib_reader_register(struct fib *f, unsigned lcore_id);
