@@ -46,7 +46,10 @@ struct vbr_port_config {
 	uint8_t prefix_len;	     /* its subnet */
 	char tap[VBR_IFNAME_MAX];    /* exception-path tap; default vbr-idc / vbr-vpc */
 	uint16_t mtu;		     /* default 1500 */
-	uint32_t punt_rate;	     /* packets/s to the kernel tap; default 10000 */
+	/* packets/s to the kernel tap for live BGP sessions and for the rest
+	 * (pings, ...); ARP for us gets 1/10 of it, new BGP sessions 1/50,
+	 * gratuitous ARP 1/100 (dataplane/punt.h); default 10000 */
+	uint32_t punt_rate;
 };
 
 enum vbr_max_prefix_action { VBR_MAXPFX_DROP = 0, VBR_MAXPFX_TEARDOWN };
