@@ -21,6 +21,7 @@
 #define VBR_DEFAULT_MAX_PEERS 8u
 #define VBR_DEFAULT_MAX_PREFIXES 100u
 #define VBR_DEFAULT_MAX_PREFIX_LEN 24u
+#define VBR_DEFAULT_MIN_HOLD_TIME 3u
 #define VBR_DEFAULT_MAX_AS_PATH_LEN 64u
 #define VBR_MAX_AS_PATH_LEN 2048u /* what one UPDATE can carry */
 
@@ -63,6 +64,14 @@ struct vbr_bgp_group {
 	enum vbr_max_prefix_action max_prefixes_action; /* default drop */
 	uint32_t max_prefixes_restart;	       /* s a torn-down peer stays down; default 60 */
 	uint16_t hold_time;		       /* s; 0 or 3..65535; default 90 */
+	/* A peer's OPEN with a hold time below it (0 included) is refused
+	 * (OPEN Message Error / Unacceptable Hold Time); default 3; 0 lets a
+	 * peer turn the hold timer off. */
+	uint16_t min_hold_time;
+	/* s without any of our bytes acknowledged while some wait, before the
+	 * session is dropped (draft-ietf-idr-bgp-sendholdtimer); 0: the
+	 * greater of 480 and twice the negotiated hold time. */
+	uint16_t send_hold_time;
 	uint16_t connect_retry;		       /* s; default 30 */
 	/* After a session error the peer waits error_wait_min s, doubled at
 	 * each error in a row up to error_wait_max (as BIRD's "error wait

@@ -193,6 +193,8 @@ tel_bgp(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 		rte_tel_data_add_dict_u64(p, "prefixes_invalid", st.prefixes_invalid);
 		rte_tel_data_add_dict_u64(p, "prefixes_filtered", st.prefixes_filtered);
 		rte_tel_data_add_dict_u64(p, "prefixes_as_path_long", st.prefixes_as_path_long);
+		rte_tel_data_add_dict_u64(p, "send_hold_expired", st.send_hold_expired);
+		rte_tel_data_add_dict_u64(p, "out_queue", st.out_queue);
 		rte_tel_data_add_dict_u64(p, "announced", st.announced);
 		rte_tel_data_add_dict_u64(p, "refresh_sent", st.refresh_sent);
 		rte_tel_data_add_dict_string(p, "last_error", st.last_error);
@@ -238,6 +240,7 @@ tel_rib(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 	struct control *c;
 	struct rte_tel_data *e = rte_tel_data_alloc();
 	struct rib_walk_arg w = { .d = e };
+	struct rib_attrs_stats as;
 
 	rte_tel_data_start_dict(d);
 	if (e == NULL)
@@ -252,6 +255,11 @@ tel_rib(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 	}
 	rte_tel_data_add_dict_u64(d, "prefixes", rib_size(c->rib));
 	rte_tel_data_add_dict_u64(d, "fib_backlog", c->backlog);
+	rib_attrs_stats(&as);
+	rte_tel_data_add_dict_u64(d, "rib_bytes", rib_memory(c->rib));
+	rte_tel_data_add_dict_u64(d, "attr_sets", as.sets);
+	rte_tel_data_add_dict_u64(d, "attr_refs", as.refs);
+	rte_tel_data_add_dict_u64(d, "attr_bytes", as.bytes);
 	rib_walk(c->rib, tel_rib_one, &w);
 	pthread_mutex_unlock(&ctl_lock);
 	rte_tel_data_add_dict_container(d, "routes", e, 0);

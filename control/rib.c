@@ -812,3 +812,18 @@ rib_size(const struct rib *r)
 {
 	return r ? r->n_entries - r->n_zombie : 0;
 }
+
+size_t
+rib_memory(const struct rib *r)
+{
+	size_t n;
+
+	if (r == NULL)
+		return 0;
+	n = sizeof(*r) + (size_t)r->cap_entries * sizeof(struct rib_entry) +
+		((size_t)r->slot_mask + 1) * sizeof(struct rib_slot);
+	for (uint32_t i = 0; i < r->n_entries; i++)
+		if (r->entries[i].cap_paths > 1)
+			n += r->entries[i].cap_paths * sizeof(struct rib_path);
+	return n;
+}

@@ -29,12 +29,16 @@ enum rib_source {
 };
 
 /*
- * The attributes of a BGP path, kept compact and shared: every prefix of one
- * UPDATE points at the same refcounted copy. Made from a decoded
- * struct bgp_path_attrs by rib_attrs_new().
+ * The attributes of a BGP path, kept compact and interned: identical sets
+ * (from any UPDATE of any peer) are one refcounted copy, as in BIRD and
+ * OpenBGPD, so that a peer sending one prefix per UPDATE with the same
+ * attributes costs one copy, not one per prefix. Made from a decoded
+ * struct bgp_path_attrs by rib_attrs_new(); read-only once made.
  */
 struct rib_attrs {
 	uint32_t refcnt;
+	uint32_t hash;		/* of key[], for the intern table */
+	struct rib_attrs *next;	/* in its intern table bucket */
 	uint32_t next_hop;
 	uint32_t med;
 	uint32_t local_pref;	/* what we use: 100 for eBGP paths */
@@ -42,9 +46,21 @@ struct rib_attrs {
 	uint16_t as_path_len;	/* for the decision process */
 	uint8_t origin;
 	bool has_med;
-	char *as_path;		/* "65001 65002 {65003}", for display */
 	uint16_t n_communities;
-	uint32_t *communities;
+	uint32_t *communities;	/* in key[] */
+	char *as_path;		/* "65001 65002 {65003}", for display; in key[] */
+	uint32_t key_len;
+	/* What makes two sets equal: next hop, MED, LOCAL_PREF, ORIGIN,
+	 * communities, then the path's text (which says all the decision
+	 * process and the display use of it). */
+	uint8_t key[];
+};
+
+/* What the interned attributes cost: for telemetry. */
+struct rib_attrs_stats {
+	uint64_t sets;	/* distinct attribute sets */
+	uint64_t refs;	/* references to them (paths, UPDATEs being handled) */
+	uint64_t bytes;	/* their memory, with the intern table's */
 };
 
 /* One peer as the RIB sees it. */
@@ -98,12 +114,16 @@ int rib_peer_set(struct rib *r, unsigned peer, const struct rib_peer_info *info)
 /* Port through which BGP next hops resolve (the IDC port). */
 void rib_set_bgp_port(struct rib *r, uint8_t port);
 
-/* Make the shared attributes of an UPDATE (refcount 1; NULL on ENOMEM).
- * next_hop is NEXT_HOP's, or MP_REACH_NLRI's when there is no NEXT_HOP. */
+/* The shared attributes of an UPDATE: a new reference to the interned
+ * copy (NULL with errno ENOMEM or EINVAL). next_hop is NEXT_HOP's, or
+ * MP_REACH_NLRI's when there is no NEXT_HOP. The intern table is the
+ * process's: only the control thread (or a test) uses it. */
 struct rib_attrs *rib_attrs_new(const struct bgp_path_attrs *a, bool ebgp);
 /* One more reference (returns a; NULL-safe). */
 struct rib_attrs *rib_attrs_get(struct rib_attrs *a);
+/* The last reference frees the set. */
 void rib_attrs_put(struct rib_attrs *a);
+void rib_attrs_stats(struct rib_attrs_stats *st);
 
 enum rib_update_result {
 	RIB_ACCEPTED = 0,	/* in the Adj-RIB-In (new or replaced) */
@@ -143,6 +163,10 @@ size_t rib_size(const struct rib *r);
  * home slot the farthest prefix sits. A measure of the hash's quality
  * against chosen prefixes (tests, benchmarks); linear in the table's size. */
 uint32_t rib_hash_max_probe(const struct rib *r);
+
+/* Bytes the RIB's own tables take (entries, index, path arrays), without
+ * the attributes (rib_attrs_stats()). */
+size_t rib_memory(const struct rib *r);
 
 /* Prefixes whose FIB state lags their best route after an emit failure. */
 size_t rib_fib_pending(const struct rib *r);

@@ -136,6 +136,8 @@ START_TEST(example_demo)
 	ck_assert(!g->accept_default);
 	ck_assert_uint_eq(g->max_prefix_len, 24);
 	ck_assert_uint_eq(g->max_as_path_len, 64);
+	ck_assert_uint_eq(g->min_hold_time, 3);
+	ck_assert_uint_eq(g->send_hold_time, 0);
 
 	ck_assert_uint_eq(cfg->nb_peers, 1);
 	ck_assert_uint_eq(cfg->peers[0].address, IP(10, 0, 0, 2));
@@ -270,6 +272,8 @@ START_TEST(every_key)
 		"      max_prefixes_action: teardown\n"
 		"      max_prefixes_restart: 1\n"
 		"      hold_time: 0\n"
+		"      min_hold_time: 0\n"
+		"      send_hold_time: 600\n"
 		"      connect_retry: \"5\"\n"
 		"      multihop: 255\n"
 		"      passive: yes\n"
@@ -306,6 +310,8 @@ START_TEST(every_key)
 	ck_assert_int_eq(cfg->groups[0].max_prefixes_action, VBR_MAXPFX_TEARDOWN);
 	ck_assert_uint_eq(cfg->groups[0].max_prefixes_restart, 1);
 	ck_assert_uint_eq(cfg->groups[0].hold_time, 0);
+	ck_assert_uint_eq(cfg->groups[0].min_hold_time, 0);
+	ck_assert_uint_eq(cfg->groups[0].send_hold_time, 600);
 	ck_assert_uint_eq(cfg->groups[0].connect_retry, 5);
 	ck_assert_uint_eq(cfg->groups[0].multihop, 255);
 	ck_assert(cfg->groups[0].passive);
@@ -313,7 +319,7 @@ START_TEST(every_key)
 	ck_assert_uint_eq(cfg->groups[0].max_prefix_len, 32);
 	ck_assert_uint_eq(cfg->groups[0].max_as_path_len, 2048);
 	ck_assert_uint_eq(cfg->peers[0].address, IP(10, 0, 0, 1));
-	ck_assert_int_eq(cfg->peers[0].line, 28);
+	ck_assert_int_eq(cfg->peers[0].line, 30);
 	ck_assert_uint_eq(cfg->nb_networks, 3);
 	ck_assert_uint_eq(cfg->networks[2].len, 0);
 	ck_assert_int_eq(cfg->routes[0].port, VBR_PORT_IDC);
@@ -520,6 +526,16 @@ static const struct bad {
 		"\"kill\""},
 	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, hold_time: 2}\n",
 		"t.yaml:6:48: bgp.groups[0].hold_time: 2 is neither 0 nor 3..65535"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, hold_time: 0}\n",
+		"t.yaml:6:48: bgp.groups[0].hold_time: 0 turns the hold timer off, which "
+		"min_hold_time 3 refuses (set min_hold_time: 0 to allow it)"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, hold_time: 9, min_hold_time: 10}\n",
+		"t.yaml:6:48: bgp.groups[0].hold_time: 9 is below min_hold_time (10)"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, send_hold_time: 90}\n",
+		"t.yaml:6:53: bgp.groups[0].send_hold_time: 90 must be above hold_time (90), or 0 for "
+		"the default"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, min_hold_time: 65536}\n",
+		"bgp.groups[0].min_hold_time: 65536 is out of range (0..65535)"},
 	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, hold_time: 65536}\n",
 		"bgp.groups[0].hold_time: 65536 is out of range (0..65535)"},
 	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, max_prefix_len: 33}\n",
