@@ -11,21 +11,6 @@
 #include "config.h"
 #include "fib_check.h"
 
-static void
-view_get(void *arg, uint32_t prefix, uint8_t len, struct rib_nexthop *out)
-{
-	struct fib *fib = arg;
-	const struct nexthop *nh;
-	uint32_t id;
-
-	*out = (struct rib_nexthop){0, NH_NONE, 0};
-	if (fib_route_get(fib, prefix, len, &id) != 0 || id == FIB_NH_NONE ||
-		id >= fib_nexthop_max(fib))
-		return;
-	nh = fib_nexthop(fib, id);
-	*out = (struct rib_nexthop){nh->addr, nh->type, (uint8_t)nh->port};
-}
-
 struct view_walk_arg {
 	int (*cb)(void *, uint32_t, uint8_t, const struct rib_nexthop *, bool);
 	void *cbarg;
@@ -55,7 +40,7 @@ view_walk(void *arg, int (*cb)(void *, uint32_t, uint8_t, const struct rib_nexth
 int
 fib_check_run(const struct rib *rib, struct fib *fib, struct rib_check_report *rep)
 {
-	struct rib_fib_view v = {.get = view_get, .walk = view_walk, .arg = fib};
+	struct rib_fib_view v = {.walk = view_walk, .arg = fib};
 
 	if (rib == NULL || fib == NULL)
 		return -EINVAL;

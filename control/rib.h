@@ -211,10 +211,8 @@ struct rib_nexthop {
 
 /* The FIB as the check reads it (the caller keeps it still meanwhile). */
 struct rib_fib_view {
-	/* What the FIB holds for exactly prefix/len (type NH_NONE: nothing). */
-	void (*get)(void *arg, uint32_t prefix, uint8_t len, struct rib_nexthop *nh);
-	/* Calls cb for every FIB route, adjacency true for a neighbour's /32
-	 * the FIB made itself; stops when cb returns non-zero. */
+	/* Calls cb for every FIB route, once, adjacency true for a
+	 * neighbour's /32 the FIB made itself; stops when cb returns non-zero. */
 	int (*walk)(void *arg,
 		int (*cb)(void *cbarg, uint32_t prefix, uint8_t len, const struct rib_nexthop *nh,
 			bool adjacency),

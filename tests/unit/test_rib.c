@@ -1508,16 +1508,6 @@ deliver_some(size_t n, uint64_t now_ms)
 	free(q);
 }
 
-static void
-view_get(void *arg, uint32_t prefix, uint8_t len, struct rib_nexthop *nh)
-{
-	const struct rec_route *f = rec_find(arg, prefix, len);
-
-	*nh = (struct rib_nexthop){0, NH_NONE, 0};
-	if (f != NULL)
-		*nh = (struct rib_nexthop){f->type == NH_GATEWAY ? f->gw : 0, f->type, f->port};
-}
-
 static int (*view_cb)(void *, uint32_t, uint8_t, const struct rib_nexthop *, bool);
 static void *view_cbarg;
 
@@ -1547,7 +1537,7 @@ view_walk(void *arg, int (*cb)(void *, uint32_t, uint8_t, const struct rib_nexth
 static struct rib_check_report
 check_now(void)
 {
-	struct rib_fib_view v = {.get = view_get, .walk = view_walk, .arg = &rc};
+	struct rib_fib_view v = {.walk = view_walk, .arg = &rc};
 	struct rib_check_report rep;
 
 	ck_assert_int_eq(rib_fib_check(rib, &v, &rep), 0);
