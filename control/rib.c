@@ -1093,8 +1093,8 @@ check_entry(const struct rib *r, const struct rib_entry *e, const struct rib_nex
 		rep->not_in_fib++;
 		return;
 	}
-	check_diff(rep, e->prefix, e->len, f->type == NH_NONE ? RIB_DIFF_MISSING : RIB_DIFF_NEXT_HOP,
-		&w, f);
+	check_diff(rep, e->prefix, e->len,
+		f->type == NH_NONE ? RIB_DIFF_MISSING : RIB_DIFF_NEXT_HOP, &w, f);
 }
 
 /* A FIB route: against its RIB prefix, or an adjacency, or extra. */
