@@ -841,9 +841,44 @@ rib_fib_track(struct rib *r)
 	return 0;
 }
 
+static int
+key_cmp(const void *a, const void *b)
+{
+	const struct rib_key *x = a, *y = b;
+
+	if (x->prefix != y->prefix)
+		return x->prefix < y->prefix ? -1 : 1;
+	return (int)x->len - (int)y->len;
+}
+
+/* The retry list keeps a key per refusal; a prefix refused again after a
+ * change (not through the list) leaves its old key there. Before the list
+ * grows, drop those and the stale ones. */
+static void
+retry_compact(struct rib *r)
+{
+	uint32_t n = 0;
+
+	qsort(r->retry, r->n_retry, sizeof(*r->retry), key_cmp);
+	for (uint32_t i = 0; i < r->n_retry; i++) {
+		uint32_t idx;
+
+		if (n > 0 && key_cmp(&r->retry[n - 1], &r->retry[i]) == 0)
+			continue;
+		idx = entry_find(r, r->retry[i].prefix, r->retry[i].len);
+		if (idx == NO_ENTRY || !(r->entries[idx].flags & (E_REFUSED | E_RETRIED)))
+			continue;
+		r->retry[n++] = r->retry[i];
+	}
+	r->n_retry = n;
+	r->retry_cursor = 0;
+}
+
 static void
 retry_push(struct rib *r, const struct rib_entry *e)
 {
+	if (r->n_retry == r->cap_retry && r->n_retry > 2 * (r->n_refused + r->n_retried) + 64)
+		retry_compact(r);
 	if (r->n_retry == r->cap_retry) {
 		uint32_t cap = r->cap_retry ? r->cap_retry * 2 : 64;
 		struct rib_key *k = realloc(r->retry, cap * sizeof(*k));
