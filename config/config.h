@@ -110,6 +110,7 @@ struct vbr_neighbor {
 struct vbr_fib_config {
 	uint32_t max_routes; /* default 1048576 */
 	uint32_t max_tbl8;   /* default 65536: groups of /25../32 under one /24 */
+	uint32_t max_nexthops; /* default 65536: distinct next hops (gateways, neighbours) */
 };
 
 struct vbr_config {

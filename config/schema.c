@@ -33,6 +33,7 @@ schema_defaults(struct vbr_config *cfg)
 	}
 	cfg->fib.max_routes = 1048576; /* a full Internet table and room to grow */
 	cfg->fib.max_tbl8 = 65536;
+	cfg->fib.max_nexthops = 65536;
 	/* router_id stays 0 until the IDC address is known: see check_root(). */
 }
 
@@ -258,6 +259,8 @@ static const struct field fib_fields[] = {
 	/* rte_fib takes an int; tbl8 groups cost 256 entries each. */
 	{.key = "max_routes", .parse = walk_uint, FIB(max_routes), .min = 1, .max = INT32_MAX},
 	{.key = "max_tbl8", .parse = walk_uint, FIB(max_tbl8), .min = 1, .max = 1u << 24},
+	/* Connected and local next hops of both ports take 4 ids. */
+	{.key = "max_nexthops", .parse = walk_uint, FIB(max_nexthops), .min = 8, .max = 1u << 24},
 };
 /* clang-format on */
 static const struct schema fib_schema = WALK_SCHEMA(fib_fields);

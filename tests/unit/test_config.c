@@ -120,6 +120,7 @@ START_TEST(example_demo)
 	ck_assert_uint_eq(vpc->punt_rate, 10000);
 	ck_assert_uint_eq(cfg->fib.max_routes, 1048576);
 	ck_assert_uint_eq(cfg->fib.max_tbl8, 65536);
+	ck_assert_uint_eq(cfg->fib.max_nexthops, 65536);
 
 	ck_assert_uint_eq(cfg->nb_groups, 1);
 	ck_assert_str_eq(g->name, "idc-core");
@@ -232,6 +233,7 @@ START_TEST(defaults)
 	}
 	ck_assert_uint_eq(cfg->fib.max_routes, 1048576);
 	ck_assert_uint_eq(cfg->fib.max_tbl8, 65536);
+	ck_assert_uint_eq(cfg->fib.max_nexthops, 65536);
 	ck_assert_uint_eq(cfg->nb_groups + cfg->nb_peers + cfg->nb_networks + cfg->nb_routes +
 				  cfg->nb_neighbors,
 		0);
@@ -259,7 +261,7 @@ START_TEST(every_key)
 		"  idc: {device: \"net_tap0,iface=x\", address: 10.0.0.0/31, tap: i0, mtu: 9000,\n"
 		"        punt_rate: 1}\n"
 		"  vpc: {device: 0000:3b:00.1, address: 172.16.0.1/24, tap: v0, mtu: 68}\n"
-		"fib: {max_routes: 1024, max_tbl8: 16}\n"
+		"fib: {max_routes: 1024, max_tbl8: 16, max_nexthops: 100}\n"
 		"bgp:\n"
 		"  groups:\n"
 		"    - name: g\n"
@@ -304,6 +306,7 @@ START_TEST(every_key)
 	ck_assert_uint_eq(cfg->ports[VBR_PORT_VPC].mtu, 68);
 	ck_assert_uint_eq(cfg->fib.max_routes, 1024);
 	ck_assert_uint_eq(cfg->fib.max_tbl8, 16);
+	ck_assert_uint_eq(cfg->fib.max_nexthops, 100);
 	ck_assert_uint_eq(cfg->groups[0].peer_asn, 4294967295u);
 	ck_assert_uint_eq(strlen(cfg->groups[0].key), VBR_KEY_MAX);
 	ck_assert_uint_eq(cfg->groups[0].max_prefixes, 5000);
@@ -626,6 +629,7 @@ static const struct bad {
 	{"ports:\n  idc: {device: net_tap0, address: 10.0.0.1/30, punt_rate: 0}\n",
 		"ports.idc.punt_rate: 0 is out of range (1..4294967295)"},
 	{PORTS "fib: {max_tbl8: 0}\n", "fib.max_tbl8: 0 is out of range (1..16777216)"},
+	{PORTS "fib: {max_nexthops: 4}\n", "fib.max_nexthops: 4 is out of range (8..16777216)"},
 
 	/* Static neighbours. */
 	{PORTS "neighbors:\n  - {address: 172.16.0.2, mac: \"02:00:00:00:00\"}\n",
