@@ -157,13 +157,29 @@ set_md5(int fd, uint32_t peer, const char *key)
 	return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)) == 0 ? 0 : -errno;
 }
 
+/* The lowest TTL GTSM (RFC 5082 §3) takes from a peer of g: 255 for a
+ * directly connected one, one less per hop that multihop allows. */
+static int
+gtsm_min_ttl(const struct vbr_bgp_group *g)
+{
+	return 256 - (g->multihop ? g->multihop : 1);
+}
+
 /* eBGP speaks to a directly connected neighbour: TTL 1 unless the group
- * says multihop. */
+ * says multihop; with GTSM, TTL 255 out and a minimum TTL in, so that no
+ * one further away than the peer can reach the session at all. */
 static void
 set_sockopts(int fd, const struct vbr_bgp_group *g)
 {
 	int ttl = g->multihop ? g->multihop : 1, one = 1, tos = IPTOS_PREC_INTERNETCONTROL;
 
+	if (g->gtsm) {
+		int min = gtsm_min_ttl(g);
+
+		ttl = 255;
+		if (setsockopt(fd, IPPROTO_IP, IP_MINTTL, &min, sizeof(min)) != 0)
+			BGP_LOG(ERR, "cannot set IP_MINTTL (GTSM): %s", strerror(errno));
+	}
 	setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
 	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -483,9 +499,9 @@ conn_established(struct bgp_conn *c)
 	p->st.last_error[0] = '\0';
 	rib_peer_set(p->bgp->rib, p->idx, &info);
 	peer_update_state(p);
-	BGP_LOG(NOTICE, "peer %s AS %u (%s): Established, hold time %u s, %s AS numbers",
+	BGP_LOG(NOTICE, "peer %s AS %u (%s): Established, hold time %u s, %s AS numbers%s",
 			p->addr_str, p->grp->peer_asn, p->grp->name, c->hold_time,
-			c->as4 ? "4-octet" : "2-octet");
+			c->as4 ? "4-octet" : "2-octet", p->grp->gtsm ? ", GTSM" : "");
 	if (announce_networks(c) != 0)
 		conn_close(c, "cannot send our announcements", true);
 }
@@ -1199,7 +1215,8 @@ static int
 listen_start(struct bgp *b)
 {
 	struct sockaddr_in sin = sin_of(b->cfg->ports[VBR_PORT_IDC].address, BGP_PORT);
-	int one = 1, rc;
+	int one = 1, rc, min_ttl = 255;
+	bool all_gtsm = true;
 
 	b->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (b->listen_fd < 0)
@@ -1212,7 +1229,16 @@ listen_start(struct bgp *b)
 		rc = set_md5(b->listen_fd, b->peers[i].cfg->address, b->peers[i].grp->key);
 		if (rc != 0)
 			return rc;
+		if (!b->peers[i].grp->gtsm)
+			all_gtsm = false;
+		else if (gtsm_min_ttl(b->peers[i].grp) < min_ttl)
+			min_ttl = gtsm_min_ttl(b->peers[i].grp);
 	}
+	/* When every peer does GTSM, even their SYNs must pass it; otherwise
+	 * each accepted connection of a GTSM group gets its minimum. */
+	if (all_gtsm && setsockopt(b->listen_fd, IPPROTO_IP, IP_MINTTL, &min_ttl,
+				sizeof(min_ttl)) != 0)
+		return -errno;
 	if (bind(b->listen_fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
 			listen(b->listen_fd, 16) != 0)
 		return -errno;
