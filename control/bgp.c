@@ -1140,6 +1140,20 @@ peer_by_addr(struct bgp *b, uint32_t addr)
 	return NULL;
 }
 
+/* Did the SYN of an accepted connection come with a TTL GTSM takes (the
+ * listening socket saves SYNs when a group does GTSM)? */
+static bool
+gtsm_syn_ok(int fd, const struct vbr_bgp_group *g)
+{
+	uint8_t syn[512];
+	socklen_t len = sizeof(syn);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_SAVED_SYN, syn, &len) != 0 || len < 20 ||
+			syn[0] >> 4 != 4)
+		return false;
+	return syn[8] >= gtsm_min_ttl(g);
+}
+
 /* A connection we do not take: Cease with subcode, then close. */
 static void
 refuse(int fd, uint8_t subcode)
@@ -1171,6 +1185,21 @@ listen_event(struct ev_handler *h, uint32_t events)
 	if (fd < 0)
 		return;
 	p = peer_by_addr(b, ntohl(sin.sin_addr.s_addr));
+	if (p != NULL && p->grp->gtsm && !gtsm_syn_ok(fd, p->grp)) {
+		/* RFC 5082 §3: a packet that fails the check is dropped. The
+		 * socket's minimum TTL came only after accept(): the SYN says
+		 * how far the sender is, whatever came with it. */
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		p->st.gtsm_refused++;
+		if (warn_ok(p))
+			BGP_LOG(WARNING, "peer %s: connection refused: its SYN's TTL is below "
+					"GTSM's %d (%" PRIu64 " refused)", p->addr_str,
+					gtsm_min_ttl(p->grp), p->st.gtsm_refused);
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fd);
+		return;
+	}
 	if (p == NULL) {
 		uint64_t now = ctl_now_ms();
 
@@ -1216,7 +1245,7 @@ listen_start(struct bgp *b)
 {
 	struct sockaddr_in sin = sin_of(b->cfg->ports[VBR_PORT_IDC].address, BGP_PORT);
 	int one = 1, rc, min_ttl = 255;
-	bool all_gtsm = true;
+	bool all_gtsm = true, any_gtsm = false;
 
 	b->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (b->listen_fd < 0)
@@ -1231,9 +1260,20 @@ listen_start(struct bgp *b)
 			return rc;
 		if (!b->peers[i].grp->gtsm)
 			all_gtsm = false;
-		else if (gtsm_min_ttl(b->peers[i].grp) < min_ttl)
+		else
+			any_gtsm = true;
+		if (b->peers[i].grp->gtsm && gtsm_min_ttl(b->peers[i].grp) < min_ttl)
 			min_ttl = gtsm_min_ttl(b->peers[i].grp);
 	}
+	/* The kernel answers a SYN with the listening socket's TTL, before
+	 * accept() gives the connection its own: a GTSM peer drops a SYN-ACK
+	 * that is not 255 (any other peer takes it). The SYN is saved so that
+	 * its TTL can be checked once accepted. */
+	if (any_gtsm && (setsockopt(b->listen_fd, IPPROTO_IP, IP_TTL, &(int){ 255 },
+				sizeof(int)) != 0 ||
+			setsockopt(b->listen_fd, IPPROTO_TCP, TCP_SAVE_SYN, &one,
+				sizeof(one)) != 0))
+		return -errno;
 	/* When every peer does GTSM, even their SYNs must pass it; otherwise
 	 * each accepted connection of a GTSM group gets its minimum. */
 	if (all_gtsm && setsockopt(b->listen_fd, IPPROTO_IP, IP_MINTTL, &min_ttl,
