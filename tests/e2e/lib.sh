@@ -138,6 +138,10 @@ start_vbrd() {
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 			net.ipv6.conf.default.disable_ipv6=1
 	done
+	# Emptied here, not only by the redirect below: that runs in the
+	# background job, maybe after the first wait_for has read an earlier
+	# vbrd's "forwarding on" (a test that starts vbrd twice).
+	: >"$WORK/vbrd.log"
 	# shellcheck disable=SC2086
 	"${run[@]}" "$VBRD" ${VBR_LCORES:--l 0,1} --file-prefix "$PREFIX" --no-pci --huge-unlink -m 1024 \
 		--vdev "net_tap0,iface=$TAP_IDC" --vdev "net_tap1,iface=$TAP_VPC" \
