@@ -20,6 +20,11 @@
 #define VBR_DEFAULT_ASN 45104u
 #define VBR_DEFAULT_MAX_PEERS 8u
 #define VBR_DEFAULT_MAX_PREFIXES 100u
+/* A port's learned neighbours: together at most half the next-hop table
+ * (65,536), so that routes' next hops always find ids. */
+#define VBR_DEFAULT_MAX_NEIGHBORS 16384u
+#define VBR_MAX_NEIGHBORS_LIMIT 65535u
+#define VBR_DEFAULT_REACHABLE_TIME 60u /* s, RFC 4861's REACHABLE_TIME, as Linux */
 
 /* Hard bounds of the arrays below; the product's rules (max_peers...) are
  * checked against the configured values, which default to the rules. */
@@ -44,6 +49,8 @@ struct vbr_port_config {
 	char tap[VBR_IFNAME_MAX];    /* exception-path tap; default vbr-idc / vbr-vpc */
 	uint16_t mtu;		     /* default 1500 */
 	uint32_t punt_rate;	     /* packets/s to the kernel tap; default 10000 */
+	uint32_t max_neighbors;	     /* ARP-learned neighbours kept; default 16384 */
+	uint16_t reachable_time;     /* s a learned MAC is trusted before it is probed; default 60 */
 };
 
 enum vbr_max_prefix_action { VBR_MAXPFX_DROP = 0, VBR_MAXPFX_TEARDOWN };

@@ -19,16 +19,39 @@
  * subnet must not turn into a broadcast storm, nor crowd BGP's segments
  * out of the port's queue to the fast path. */
 #define ARP_PER_S 100
-/* Neighbour reachability (RFC 1122 2.3.2.1): a MAC not confirmed for
- * REACHABLE_S is probed every PROBE_S; unanswered for PROBES, forgotten. */
-#define REACHABLE_S 60
+/* Neighbour reachability (RFC 1122 2.3.2.1): a MAC not confirmed for the
+ * port's reachable_time is probed every PROBE_S; after PROBES unanswered,
+ * the neighbour is forgotten (its /32 and next-hop id go). */
 #define PROBE_S 5
 #define PROBES 3
+/* Housekeeping's requests (probes, next hops of routes that do not answer)
+ * have a budget of their own: dead neighbours, however many, must not eat
+ * the one the fast path resolves new next hops with. */
+#define PROBE_PER_S 100
+/* A next hop of routes that does not answer is asked at ARP_RETRY_MS,
+ * doubled each time up to 2^UNRESOLVED_BACKOFF times. */
+#define UNRESOLVED_BACKOFF 5
 
-static struct {
+struct arp_budget {
 	uint64_t next_tsc; /* start of the current second's budget */
 	unsigned used;
-} arp_budget[VBR_NB_PORTS];
+};
+
+static struct arp_budget arp_budget[VBR_NB_PORTS];   /* the fast path's */
+static struct arp_budget probe_budget[VBR_NB_PORTS]; /* housekeeping's */
+
+static bool
+budget_take(struct arp_budget *b, unsigned per_s, uint64_t now)
+{
+	if (now >= b->next_tsc) {
+		b->next_tsc = now + rte_get_tsc_hz();
+		b->used = 0;
+	}
+	if (b->used >= per_s)
+		return false;
+	b->used++;
+	return true;
+}
 
 /* Addresses asked for lately (the main lcore's dedup of the fast path's
  * requests, which come from every lcore). */
@@ -48,19 +71,11 @@ port_index(const struct dataplane *dp, uint16_t port_id)
 }
 
 static void
-send_arp_request(struct dataplane *dp, unsigned port, uint32_t addr)
+arp_send(struct dataplane *dp, unsigned port, uint32_t addr)
 {
 	struct dp_port *p = &dp->port[port];
-	uint64_t now = rte_rdtsc();
 	struct rte_mbuf *m;
 
-	if (now >= arp_budget[port].next_tsc) {
-		arp_budget[port].next_tsc = now + rte_get_tsc_hz();
-		arp_budget[port].used = 0;
-	}
-	if (arp_budget[port].used >= ARP_PER_S)
-		return;
-	arp_budget[port].used++;
 	m = arp_build_request(dp->pool, p, addr);
 	if (m == NULL)
 		return;
@@ -70,6 +85,17 @@ send_arp_request(struct dataplane *dp, unsigned port, uint32_t addr)
 		return;
 	}
 	dp->main_cnt[port].c[CNT_ARP_REQUESTS]++;
+}
+
+/* A request for a next hop traffic needs, from the fast path's budget. */
+static void
+send_arp_request(struct dataplane *dp, unsigned port, uint32_t addr)
+{
+	if (!budget_take(&arp_budget[port], ARP_PER_S, rte_rdtsc())) {
+		dp->main_cnt[port].c[CNT_ARP_THROTTLED]++;
+		return;
+	}
+	arp_send(dp, port, addr);
 }
 
 static bool
@@ -91,6 +117,7 @@ static void
 learn(struct dataplane *dp, unsigned port, const struct rte_mbuf *m)
 {
 	struct rte_ether_addr mac;
+	enum fib_neigh_result res;
 	uint32_t addr;
 	bool for_us;
 
@@ -100,11 +127,15 @@ learn(struct dataplane *dp, unsigned port, const struct rte_mbuf *m)
 	/* Only an ARP for us makes a new neighbour (RFC 826): a host that
 	 * ARPs for many others from many addresses fills nothing. */
 	if (for_us)
-		fib_neigh_learn(dp->fib, port, addr, &mac);
+		res = fib_neigh_learn(dp->fib, port, addr, &mac);
 	else
-		fib_neigh_refresh(dp->fib, port, addr, &mac);
+		res = fib_neigh_refresh(dp->fib, port, addr, &mac);
 	pthread_mutex_unlock(&dp->fib_lock);
 	dp->main_cnt[port].c[CNT_ARP_LEARNED]++;
+	if (res == FIB_NEIGH_ADDED)
+		dp->main_cnt[port].c[CNT_NEIGH_ADDED]++;
+	else if (res == FIB_NEIGH_REFUSED || res == FIB_NEIGH_NO_ID)
+		dp->main_cnt[port].c[CNT_NEIGH_REFUSED]++;
 }
 
 static unsigned
@@ -255,43 +286,72 @@ exc_poll(struct dataplane *dp)
 	return n;
 }
 
+/* Housekeeping's request for nh, from its own budget. */
+static bool
+probe(struct dataplane *dp, struct nexthop *nh, uint64_t now)
+{
+	if (!budget_take(&probe_budget[nh->port], PROBE_PER_S, now)) {
+		dp->main_cnt[nh->port].c[CNT_ARP_PROBES_DEFERRED]++;
+		return false;
+	}
+	nh->last_request = now;
+	if (nh->probes < UINT8_MAX)
+		nh->probes++;
+	dp->main_cnt[nh->port].c[CNT_ARP_PROBES]++;
+	arp_send(dp, nh->port, nh->addr);
+	return true;
+}
+
 /* Resolve the next hops routes use before traffic needs them, keep asking
- * for those that do not answer, and re-confirm the known ones: a router
- * replaced without a gratuitous ARP, or a VPC address given to another VM,
- * must not blackhole its traffic for good. */
+ * (less and less often) for those that do not answer, re-confirm the known
+ * ones and forget those that stopped answering: a router replaced without
+ * a gratuitous ARP, or a VPC address given to another VM, must not
+ * blackhole its traffic for good, and departed hosts must not keep their
+ * next-hop ids. When the probe budget runs out, the next round starts
+ * where this one stopped, so that every neighbour gets its turn. */
 void
 exc_arp_housekeeping(struct dataplane *dp)
 {
-	uint64_t now = rte_rdtsc();
-	uint64_t gap = rte_get_tsc_hz() / 1000 * ARP_RETRY_MS;
+	static uint32_t start = 1;
+	uint64_t now = rte_rdtsc(), hz = rte_get_tsc_hz();
 	uint32_t now_s = (uint32_t)(rte_get_timer_cycles() / rte_get_timer_hz());
-	uint32_t max = fib_nexthop_max(dp->fib);
+	uint32_t max = fib_nexthop_max(dp->fib), starved = 0;
 
+	if (start >= max)
+		start = 1;
 	pthread_mutex_lock(&dp->fib_lock);
-	for (uint32_t id = 1; id < max; id++) {
+	for (uint32_t k = 0; k + 1 < max; k++) {
+		uint32_t id = start + k < max ? start + k : start + k - (max - 1);
 		struct nexthop *nh = fib_nexthop_mut(dp->fib, id);
-		uint32_t age;
 
-		/* Unused ids keep their last type: refcnt says whether it lives. */
-		if (nh->type != NH_GATEWAY || nh->refcnt == 0 || nh->port >= VBR_NB_PORTS ||
-				(nh->flags & NH_F_STATIC))
+		/* Unused ids keep their last type: refcnt and NH_F_LEARNED
+		 * (a hold) say whether it lives. */
+		if (nh->type != NH_GATEWAY || nh->port >= VBR_NB_PORTS ||
+				(nh->flags & NH_F_STATIC) ||
+				(nh->refcnt == 0 && !(nh->flags & NH_F_LEARNED)))
 			continue;
 		if (nh->mac_state & NH_MAC_VALID) {
-			age = now_s - nh->confirmed_s;
-			if (age < REACHABLE_S)
+			if (now_s - nh->confirmed_s < dp->port[nh->port].reachable_s)
 				continue;
-			if (age >= REACHABLE_S + PROBE_S * PROBES) {
+			if (nh->probes != 0 && now - nh->last_request < hz * PROBE_S)
+				continue;
+			if (nh->probes >= PROBES) {
 				/* Gone: the fast path asks again when it needs it. */
-				__atomic_store_n(&nh->mac_state, 0, __ATOMIC_RELEASE);
+				if (fib_neigh_forget(dp->fib, nh->port, nh->addr) == 0)
+					dp->main_cnt[nh->port].c[CNT_NEIGH_EXPIRED]++;
 				continue;
 			}
-			if (now - nh->last_request < rte_get_tsc_hz() * PROBE_S)
+		} else {
+			unsigned shift = RTE_MIN(nh->probes, UNRESOLVED_BACKOFF);
+
+			if (nh->last_request != 0 &&
+					now - nh->last_request < (hz / 1000 * ARP_RETRY_MS) << shift)
 				continue;
-		} else if (nh->last_request != 0 && now - nh->last_request < gap) {
-			continue;
 		}
-		nh->last_request = now;
-		send_arp_request(dp, nh->port, nh->addr);
+		if (!probe(dp, nh, now) && starved == 0)
+			starved = id;
 	}
 	pthread_mutex_unlock(&dp->fib_lock);
+	if (starved != 0)
+		start = starved;
 }

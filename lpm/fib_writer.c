@@ -47,6 +47,8 @@ fib_writer_init(struct fib *f)
 	f->lq_cap = FIB_LQ_INIT;
 	f->state = FIB_IDLE;
 	f->latest = f->active;
+	for (unsigned int i = 0; i < FIB_PORTS; i++)
+		f->neigh_max[i] = UINT32_MAX;
 	if (f->batch == NULL || f->batch_hold == NULL || f->replay == NULL || f->lq == NULL)
 		return -ENOMEM;
 	return 0;
@@ -91,6 +93,16 @@ fib_writer_queue(struct fib *f, const struct route_op *op)
 	return lq_push(f, op, 0);
 }
 
+int
+fib_writer_queue_held(struct fib *f, const struct route_op *op, uint32_t hold_id)
+{
+	int ret = lq_push(f, op, hold_id);
+
+	if (ret == 0 && hold_id != 0)
+		fib_nh_hold(f, hold_id);
+	return ret;
+}
+
 static void
 op_refused(struct fib *f, const struct route_op *op, int err)
 {
@@ -102,117 +114,6 @@ op_refused(struct fib *f, const struct route_op *op, int err)
 			op->prefix & 0xff, op->depth, strerror(-err),
 			f->warned == FIB_WARN_MAX ? " (further refusals only counted)" : "");
 	}
-}
-
-/* addr lies on port's connected subnet and nothing more specific routes it. */
-static bool
-neigh_on_subnet(struct fib *f, uint16_t port, uint32_t addr)
-{
-	struct rte_rib_node *node = rte_rib_lookup(rte_fib_get_rib(f->latest), addr);
-	const struct nexthop *c;
-	uint64_t nh;
-	uint8_t depth;
-
-	if (node == NULL)
-		return false;
-	rte_rib_get_nh(node, &nh);
-	rte_rib_get_depth(node, &depth);
-	c = &f->nh[nh];
-	return depth < 32 && c->type == NH_CONNECTED && c->port == port;
-}
-
-/*
- * A neighbour on a connected subnet gets addr/32 via itself, so that
- * forwarding to it finds its MAC in the next hop like any gateway's.
- * id is the neighbour's next hop, MAC already set.
- */
-static void
-neigh_adjacency(struct fib *f, uint16_t port, uint32_t addr, uint32_t id)
-{
-	struct route_op op = {
-		.kind = ROUTE_OP_ADD,
-		.depth = 32,
-		.port = (uint8_t)port,
-		.nh_type = NH_GATEWAY,
-		.prefix = addr,
-		.gateway = addr,
-	};
-
-	if (!neigh_on_subnet(f, port, addr))
-		return;
-	/* The hold keeps id (and its MAC) alive until the op is applied. */
-	if (lq_push(f, &op, id) < 0) {
-		FIB_LOG(ERR, "no memory to queue the adjacency of a neighbour");
-		return;
-	}
-	fib_nh_hold(f, id);
-	f->nh[id].flags |= NH_F_ADJ;
-}
-
-static void
-neigh_learn(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac,
-		bool create)
-{
-	uint32_t id;
-
-	if (addr == 0)
-		return;
-	if (fib_nh_find(f, NH_GATEWAY, port, addr, &id) == 0) {
-		if (!(f->nh[id].flags & NH_F_STATIC))
-			fib_nh_set_mac(&f->nh[id], mac->addr_bytes);
-	} else {
-		if (!create)
-			return;
-		/* No route uses it yet: worth a next hop only as an adjacency. */
-		if (!neigh_on_subnet(f, port, addr))
-			return;
-		if (fib_nh_intern(f, NH_GATEWAY, port, addr, &id) < 0)
-			return;
-		fib_nh_set_mac(&f->nh[id], mac->addr_bytes);
-	}
-	neigh_adjacency(f, port, addr, id);
-}
-
-void
-fib_neigh_learn(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac)
-{
-	neigh_learn(f, port, addr, mac, true);
-}
-
-void
-fib_neigh_refresh(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac)
-{
-	neigh_learn(f, port, addr, mac, false);
-}
-
-/* ROUTE_OP_NEIGH: a static neighbour; an all-zero MAC removes it. */
-static int
-apply_neigh(struct fib *f, const struct route_op *op)
-{
-	static const uint8_t zero[6];
-	struct nexthop *nh;
-	uint32_t id;
-	int ret;
-
-	ret = fib_nh_intern(f, NH_GATEWAY, op->port, op->gateway, &id);
-	if (ret < 0)
-		return ret;
-	nh = &f->nh[id];
-	if (memcmp(op->mac, zero, sizeof(zero)) == 0) {
-		if (nh->flags & NH_F_STATIC) {
-			nh->flags &= ~NH_F_STATIC;
-			__atomic_store_n(&nh->mac_state, 0, __ATOMIC_RELEASE);
-			fib_nh_unhold(f, id);
-		}
-		return 0;
-	}
-	if (!(nh->flags & NH_F_STATIC)) {
-		nh->flags |= NH_F_STATIC;
-		fib_nh_hold(f, id);
-	}
-	fib_nh_set_mac(nh, op->mac);
-	neigh_adjacency(f, op->port, op->gateway, id);
-	return 0;
 }
 
 static int
@@ -230,8 +131,10 @@ apply_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t 
 	node = rte_rib_lookup_exact(rib, prefix, op->depth);
 	if (node != NULL) {
 		rte_rib_get_nh(node, &old);
-		if (old == id)
+		if (old == id) {
+			fib_adj_disown(f, id, prefix, op->depth);
 			return 0;
+		}
 	}
 	ret = fib_copy_add(f, c, prefix, op->depth, id);
 	if (ret == 0 && old != FIB_NH_NONE) {
@@ -249,10 +152,12 @@ apply_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t 
 		return ret;
 	}
 	fib_nh_ref(f, id);
-	if (old != FIB_NH_NONE)
+	if (old != FIB_NH_NONE) {
+		fib_adj_disown(f, (uint32_t)old, prefix, op->depth);
 		fib_nh_unref(f, (uint32_t)old);
-	else
+	} else {
 		f->stats.routes++;
+	}
 	return 0;
 }
 
@@ -267,11 +172,15 @@ apply_del(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t 
 	if (node == NULL)
 		return -ENOENT;
 	rte_rib_get_nh(node, &old);
+	/* A neighbour's adjacency: nothing of the RIB's to delete. */
+	if (fib_adj_owns(f, (uint32_t)old, prefix, op->depth))
+		return -ENOENT;
 	ret = fib_copy_del(f, c, prefix, op->depth);
 	if (ret < 0)
 		return ret;
 	fib_nh_unref(f, (uint32_t)old);
 	f->stats.routes--;
+	fib_adj_restore(f, c, prefix, op->depth);
 	return 0;
 }
 
@@ -281,7 +190,9 @@ apply_op(struct fib *f, struct rte_fib *c, const struct route_op *op)
 	uint32_t prefix;
 
 	if (op->kind == ROUTE_OP_NEIGH)
-		return apply_neigh(f, op);
+		return fib_neigh_apply_static(f, c, op);
+	if (op->kind == FIB_OP_ADJ_ADD || op->kind == FIB_OP_ADJ_DEL)
+		return fib_adj_apply(f, c, op);
 	if (op->depth > 32)
 		return -EINVAL;
 	prefix = op->prefix & depth_mask(op->depth);
@@ -313,7 +224,11 @@ batch_take(struct fib *f)
 			f->ring, &f->batch[n], sizeof(struct route_op), FIB_BATCH_MAX - n, NULL);
 
 		memset(&f->batch_hold[n], 0, k * sizeof(uint32_t));
-		n += k;
+		/* The writer's own kinds come from its local queue only. */
+		for (; k > 0; k--, n++)
+			if (f->batch[n].kind == FIB_OP_ADJ_ADD ||
+				f->batch[n].kind == FIB_OP_ADJ_DEL)
+				f->batch[n].kind = 0;
 	}
 	return n;
 }
