@@ -70,7 +70,7 @@ port_index(const struct dataplane *dp, uint16_t port_id)
 	return -1;
 }
 
-static void
+static bool
 arp_send(struct dataplane *dp, unsigned port, uint32_t addr)
 {
 	struct dp_port *p = &dp->port[port];
@@ -78,13 +78,14 @@ arp_send(struct dataplane *dp, unsigned port, uint32_t addr)
 
 	m = arp_build_request(dp->pool, p, addr);
 	if (m == NULL)
-		return;
+		return false;
 	if (rte_ring_mp_enqueue(p->kern_ring, m) != 0) {
 		dp->main_cnt[port].c[CNT_DROP_KERNEL_TX]++;
 		rte_pktmbuf_free(m);
-		return;
+		return false;
 	}
 	dp->main_cnt[port].c[CNT_ARP_REQUESTS]++;
+	return true;
 }
 
 /* A request for a next hop traffic needs, from the fast path's budget. */
@@ -297,9 +298,34 @@ probe(struct dataplane *dp, struct nexthop *nh, uint64_t now)
 	nh->last_request = now;
 	if (nh->probes < UINT8_MAX)
 		nh->probes++;
-	dp->main_cnt[nh->port].c[CNT_ARP_PROBES]++;
-	arp_send(dp, nh->port, nh->addr);
+	if (arp_send(dp, nh->port, nh->addr))
+		dp->main_cnt[nh->port].c[CNT_ARP_PROBES]++;
 	return true;
+}
+
+/* Whether nh, a live next hop, is due a probe; a learned neighbour whose
+ * probes went unanswered is forgotten instead. */
+static bool
+probe_due(struct dataplane *dp, struct nexthop *nh, uint64_t now, uint32_t now_s)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	unsigned shift;
+
+	if (nh->mac_state & NH_MAC_VALID) {
+		if (now_s - nh->confirmed_s < dp->port[nh->port].reachable_s)
+			return false;
+		if (nh->probes != 0 && now - nh->last_request < hz * PROBE_S)
+			return false;
+		if (nh->probes < PROBES)
+			return true;
+		/* Gone: the fast path asks again when it needs it. */
+		if (fib_neigh_forget(dp->fib, nh->port, nh->addr) == 0)
+			dp->main_cnt[nh->port].c[CNT_NEIGH_EXPIRED]++;
+		return false;
+	}
+	shift = RTE_MIN(nh->probes, UNRESOLVED_BACKOFF);
+	return nh->last_request == 0 ||
+			now - nh->last_request >= (hz / 1000 * ARP_RETRY_MS) << shift;
 }
 
 /* Resolve the next hops routes use before traffic needs them, keep asking
@@ -307,51 +333,38 @@ probe(struct dataplane *dp, struct nexthop *nh, uint64_t now)
  * ones and forget those that stopped answering: a router replaced without
  * a gratuitous ARP, or a VPC address given to another VM, must not
  * blackhole its traffic for good, and departed hosts must not keep their
- * next-hop ids. When the probe budget runs out, the next round starts
- * where this one stopped, so that every neighbour gets its turn. */
+ * next-hop ids. Known neighbours go first, next hops nobody answers for
+ * after them; when the probe budget runs out, the next round starts where
+ * this one stopped, so that every one gets its turn. */
 void
 exc_arp_housekeeping(struct dataplane *dp)
 {
-	static uint32_t start = 1;
-	uint64_t now = rte_rdtsc(), hz = rte_get_tsc_hz();
+	static uint32_t start[2] = { 1, 1 }; /* per pass */
+	uint64_t now = rte_rdtsc();
 	uint32_t now_s = (uint32_t)(rte_get_timer_cycles() / rte_get_timer_hz());
-	uint32_t max = fib_nexthop_max(dp->fib), starved = 0;
+	uint32_t max = fib_nexthop_max(dp->fib);
 
-	if (start >= max)
-		start = 1;
 	pthread_mutex_lock(&dp->fib_lock);
-	for (uint32_t k = 0; k + 1 < max; k++) {
-		uint32_t id = start + k < max ? start + k : start + k - (max - 1);
-		struct nexthop *nh = fib_nexthop_mut(dp->fib, id);
+	for (unsigned pass = 0; pass < 2; pass++) {
+		uint32_t first = start[pass] < max ? start[pass] : 1, starved = 0;
 
-		/* Unused ids keep their last type: refcnt and NH_F_LEARNED
-		 * (a hold) say whether it lives. */
-		if (nh->type != NH_GATEWAY || nh->port >= VBR_NB_PORTS ||
-				(nh->flags & NH_F_STATIC) ||
-				(nh->refcnt == 0 && !(nh->flags & NH_F_LEARNED)))
-			continue;
-		if (nh->mac_state & NH_MAC_VALID) {
-			if (now_s - nh->confirmed_s < dp->port[nh->port].reachable_s)
-				continue;
-			if (nh->probes != 0 && now - nh->last_request < hz * PROBE_S)
-				continue;
-			if (nh->probes >= PROBES) {
-				/* Gone: the fast path asks again when it needs it. */
-				if (fib_neigh_forget(dp->fib, nh->port, nh->addr) == 0)
-					dp->main_cnt[nh->port].c[CNT_NEIGH_EXPIRED]++;
-				continue;
-			}
-		} else {
-			unsigned shift = RTE_MIN(nh->probes, UNRESOLVED_BACKOFF);
+		for (uint32_t k = 0; k + 1 < max; k++) {
+			uint32_t id = first + k < max ? first + k : first + k - (max - 1);
+			struct nexthop *nh = fib_nexthop_mut(dp->fib, id);
 
-			if (nh->last_request != 0 &&
-					now - nh->last_request < (hz / 1000 * ARP_RETRY_MS) << shift)
+			/* Unused ids keep their last type: refcnt and
+			 * NH_F_LEARNED (a hold) say whether it lives. */
+			if (nh->type != NH_GATEWAY || nh->port >= VBR_NB_PORTS ||
+					(nh->flags & NH_F_STATIC) ||
+					(nh->refcnt == 0 && !(nh->flags & NH_F_LEARNED)))
 				continue;
+			/* Pass 0: known MACs; pass 1: unresolved. */
+			if (((nh->mac_state & NH_MAC_VALID) == 0) != (pass == 1))
+				continue;
+			if (probe_due(dp, nh, now, now_s) && !probe(dp, nh, now) && starved == 0)
+				starved = id;
 		}
-		if (!probe(dp, nh, now) && starved == 0)
-			starved = id;
+		start[pass] = starved != 0 ? starved : first;
 	}
 	pthread_mutex_unlock(&dp->fib_lock);
-	if (starved != 0)
-		start = starved;
 }
