@@ -70,8 +70,10 @@ port_index(const struct dataplane *dp, uint16_t port_id)
 	return -1;
 }
 
+/* An ARP request for addr out of port: broadcast, or to dst (a probe of a
+ * known neighbour, RFC 1122 2.3.2.1: unicast, not a broadcast per host). */
 static bool
-arp_send(struct dataplane *dp, unsigned port, uint32_t addr)
+arp_send(struct dataplane *dp, unsigned port, uint32_t addr, const struct rte_ether_addr *dst)
 {
 	struct dp_port *p = &dp->port[port];
 	struct rte_mbuf *m;
@@ -79,6 +81,8 @@ arp_send(struct dataplane *dp, unsigned port, uint32_t addr)
 	m = arp_build_request(dp->pool, p, addr);
 	if (m == NULL)
 		return false;
+	if (dst != NULL)
+		rte_ether_addr_copy(dst, &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr);
 	if (rte_ring_mp_enqueue(p->kern_ring, m) != 0) {
 		dp->main_cnt[port].c[CNT_DROP_KERNEL_TX]++;
 		rte_pktmbuf_free(m);
@@ -96,7 +100,7 @@ send_arp_request(struct dataplane *dp, unsigned port, uint32_t addr)
 		dp->main_cnt[port].c[CNT_ARP_THROTTLED]++;
 		return;
 	}
-	arp_send(dp, port, addr);
+	arp_send(dp, port, addr, NULL);
 }
 
 static bool
@@ -291,6 +295,8 @@ exc_poll(struct dataplane *dp)
 static bool
 probe(struct dataplane *dp, struct nexthop *nh, uint64_t now)
 {
+	uint64_t st = __atomic_load_n(&nh->mac_state, __ATOMIC_RELAXED);
+
 	if (!budget_take(&probe_budget[nh->port], PROBE_PER_S, now)) {
 		dp->main_cnt[nh->port].c[CNT_ARP_PROBES_DEFERRED]++;
 		return false;
@@ -298,7 +304,9 @@ probe(struct dataplane *dp, struct nexthop *nh, uint64_t now)
 	nh->last_request = now;
 	if (nh->probes < UINT8_MAX)
 		nh->probes++;
-	if (arp_send(dp, nh->port, nh->addr))
+	/* The MAC sits in st's first bytes, in memory order (fib.h). */
+	if (arp_send(dp, nh->port, nh->addr,
+			    (st & NH_MAC_VALID) ? (const struct rte_ether_addr *)&st : NULL))
 		dp->main_cnt[nh->port].c[CNT_ARP_PROBES]++;
 	return true;
 }

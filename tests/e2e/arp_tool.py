@@ -10,7 +10,8 @@ four bytes>: every station is a host of its own to whoever listens.
       the router learns the stations that ask for it.
   arp_tool.py respond IFACE FIRST COUNT [FIRST COUNT...]
       answer every ARP request for a station's address, until killed: the
-      stations are alive; kill it and they are gone.
+      stations are alive; kill it and they are gone. Prints a line per
+      answer: the station and "unicast" or "broadcast" (how it was asked).
 """
 import ipaddress
 import signal
@@ -68,6 +69,8 @@ def respond(iface, ranges):
         if op != 1 or tip not in mine:
             continue
         s.send(arp_frame(2, sha, station_mac(tip), tip, sha, sip))
+        how = 'unicast' if fr[0:6] == station_mac(tip) else 'broadcast'
+        print(tip, how, flush=True)
 
 
 def main():

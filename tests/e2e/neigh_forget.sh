@@ -10,7 +10,8 @@
 #     their /32s and next-hop ids go after the failed probes, and the static
 #     route 172.16.9.9/32 via 172.16.9.9 stays although its neighbour went;
 #  3. a flood of 400 new stations stops at the port's max_neighbors (300),
-#     and the refused ones are counted.
+#     and the refused ones are counted; the learned ones, alive, answer the
+#     unicast probes they get and stay.
 . "$(dirname "$0")/lib.sh"
 
 ARP=(python3 "$VBR_ROOT/tests/e2e/arp_tool.py")
@@ -156,7 +157,8 @@ fi
 
 # --- 3. a flood of new stations stops at max_neighbors ---
 r1=$(fib_stat routes)
-ip netns exec "$NS_VPC" "${ARP[@]}" respond "$TAP_VPC" 172.16.2.1 400 &
+learned_before=$(counter vpc neighbors 2>/dev/null)
+ip netns exec "$NS_VPC" "${ARP[@]}" respond "$TAP_VPC" 172.16.2.1 400 >"$WORK/resp3.log" &
 PIDS+=("$!")
 ip netns exec "$NS_VPC" "${ARP[@]}" announce "$TAP_VPC" 172.16.2.1 400 172.16.0.1
 neighbors() { counter vpc neighbors; }
@@ -184,6 +186,28 @@ if [ "$(vbr_tel /vbr/stats | python3 -c "import json,sys; print(json.load(sys.st
 	pass "telemetry shows max_neighbors $MAX_NEIGH"
 else
 	fail "telemetry has no max_neighbors $MAX_NEIGH on vpc"
+fi
+
+# The learned ones are probed once their MACs are reachable_time old: by
+# unicast, each answers, and each stays. Four answered probes each: had an
+# answer not confirmed a station, the third unanswered probe would have
+# been its last.
+expired0=$(counter vpc neigh_expired 2>/dev/null)
+want=$((MAX_NEIGH - ${learned_before:-0}))
+probed_4x() {
+	awk '$2 == "unicast" { n[$1]++ } END { for (a in n) if (n[a] >= 4) k++; print k + 0 }' \
+		"$WORK/resp3.log"
+}
+if within 120 eval '[ "$(probed_4x)" -ge "$want" ]'; then
+	pass "each of the $want learned stations answered 4 unicast probes" \
+		"($(grep -c broadcast "$WORK/resp3.log") broadcast requests)"
+else
+	fail "$(probed_4x) stations answered 4 unicast probes, want $want"
+fi
+if [ "$(neighbors 2>/dev/null)" = "$MAX_NEIGH" ] && [ "$(counter vpc neigh_expired)" = "$expired0" ]; then
+	pass "the live stations stay: $(neighbors) learned, neigh_expired $(counter vpc neigh_expired)"
+else
+	fail "live stations lost: neighbors $(neighbors 2>&1 | tail -1), neigh_expired $expired0 -> $(counter vpc neigh_expired 2>&1 | tail -1)"
 fi
 
 vbrd_alive && pass "vbrd still runs" || fail "vbrd died"
