@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Inside the FIB, shared by fib.c (life cycle, readers, queries),
- * fib_writer.c (batches and grace periods) and fib_nexthop.c (interned next
- * hops and the recycling of their ids). Nothing here is for other modules.
+ * fib_writer.c (batches and grace periods), fib_nexthop.c (interned next
+ * hops and the recycling of their ids) and fib_neigh.c (neighbours and
+ * their adjacencies). Nothing here is for other modules.
  *
  * Why two rte_fib copies: rte_fib in DPDK 22.11 has no RCU support and
  * frees, zeroes and reuses tbl8 groups inside rte_fib_add/rte_fib_delete,
