@@ -25,6 +25,9 @@
 #define VBR_DEFAULT_MAX_NEIGHBORS 16384u
 #define VBR_MAX_NEIGHBORS_LIMIT 65535u
 #define VBR_DEFAULT_REACHABLE_TIME 60u /* s, RFC 4861's REACHABLE_TIME, as Linux */
+#define VBR_DEFAULT_MAX_PREFIX_LEN 24u
+#define VBR_DEFAULT_MAX_AS_PATH_LEN 64u
+#define VBR_MAX_AS_PATH_LEN 2048u /* what one UPDATE can carry */
 
 /* Hard bounds of the arrays below; the product's rules (max_peers...) are
  * checked against the configured values, which default to the rules. */
@@ -72,6 +75,12 @@ struct vbr_bgp_group {
 	uint16_t error_wait_max;
 	uint8_t multihop;		       /* TTL; 1 = directly connected eBGP (default) */
 	bool passive;			       /* never open the connection ourselves */
+	/* What its peers may announce (control/bgp_filter.h). */
+	bool accept_default;		       /* take 0.0.0.0/0; default false */
+	uint8_t max_prefix_len;		       /* longer prefixes are refused; default 24 */
+	/* ASNs an AS_PATH may hold (each of an AS_SET counts): past it the
+	 * UPDATE is treated as withdraw; default 64. */
+	uint16_t max_as_path_len;
 };
 
 struct vbr_bgp_peer {

@@ -288,6 +288,8 @@ group_defaults(void *obj)
 	g->error_wait_min = 1;
 	g->error_wait_max = 120;
 	g->multihop = 1;
+	g->max_prefix_len = VBR_DEFAULT_MAX_PREFIX_LEN;
+	g->max_as_path_len = VBR_DEFAULT_MAX_AS_PATH_LEN;
 }
 
 static int
@@ -336,6 +338,10 @@ static const struct field group_fields[] = {
 		.max = UINT16_MAX},
 	{.key = "multihop", .parse = walk_uint, GROUP(multihop), .min = 1, .max = 255},
 	{.key = "passive", .parse = walk_bool, GROUP(passive)},
+	{.key = "accept_default", .parse = walk_bool, GROUP(accept_default)},
+	{.key = "max_prefix_len", .parse = walk_uint, GROUP(max_prefix_len), .min = 1, .max = 32},
+	{.key = "max_as_path_len", .parse = walk_uint, GROUP(max_as_path_len), .min = 1,
+		.max = VBR_MAX_AS_PATH_LEN},
 };
 /* clang-format on */
 static const struct schema group_schema =

@@ -28,6 +28,7 @@
 #include <rte_random.h>
 
 #include "bgp.h"
+#include "bgp_filter.h"
 #include "bgp_msg.h"
 #include "ctl_log.h"
 #include "evloop.h"
@@ -100,6 +101,7 @@ struct bgp {
 	uint8_t msg[BGP_MAX_MSG_LEN];
 	uint64_t last_refusal_log;
 	uint64_t refusals;
+	struct bgp_filter filter; /* what peers may announce */
 };
 
 static const char *const state_names[] = {
@@ -626,6 +628,9 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	struct bgp_codec_ctx ctx = { .as4 = c->as4 };
 	struct rib_attrs *ra = NULL, *mra = NULL;
 	bool withdraw_all, loop = false, over = false;
+	struct bgp_prefix first_filtered = { 0 };
+	enum bgp_filter_verdict first_verdict = BGP_FILTER_ACCEPT;
+	unsigned n_filtered = 0;
 
 	p->st.updates_in++;
 	if (c->state != BGP_ESTABLISHED) {
@@ -645,6 +650,21 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		return;
 	}
 	withdraw_all = u->action == BGP_UPDATE_TREAT_AS_WITHDRAW;
+	if (!withdraw_all && u->n_announced > 0 &&
+			u->attrs.as_path.n_asns > p->grp->max_as_path_len) {
+		/* What a path costs us grows with it: a cap, and what is past
+		 * it is handled as RFC 7606's treat-as-withdraw. */
+		p->st.prefixes_as_path_long += u->n_announced;
+		if (warn_ok(p))
+			BGP_LOG(WARNING, "peer %s: AS_PATH of %u ASNs, over max_as_path_len %u: "
+					"%u prefixes treated as withdrawn", p->addr_str,
+					u->attrs.as_path.n_asns, p->grp->max_as_path_len,
+					u->n_announced);
+		for (unsigned i = 0; i < u->n_announced; i++)
+			rib_bgp_withdraw(b->rib, p->idx, u->announced[i].addr,
+					u->announced[i].len);
+		u->n_announced = 0;
+	}
 	if ((withdraw_all || u->reason != NULL) && warn_ok(p)) {
 		if (withdraw_all)
 			BGP_LOG(WARNING, "peer %s: UPDATE treated as withdraw (RFC 7606): %s",
@@ -669,11 +689,24 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	}
 	for (unsigned i = 0; i < u->n_announced; i++) {
 		const struct bgp_prefix *pf = &u->announced[i];
-		const char *bad = withdraw_all ?
-				"treat-as-withdraw" :
-				path_invalid(p, &u->attrs, bgp_prefix_next_hop(&u->attrs, pf));
+		enum bgp_filter_verdict fv = withdraw_all ? BGP_FILTER_ACCEPT :
+				bgp_filter_check(&b->filter, p->grp, pf->addr, pf->len);
+		const char *bad;
 		int rc;
 
+		if (fv != BGP_FILTER_ACCEPT) {
+			/* Refused by policy: as if withdrawn, so that an earlier
+			 * announcement of it leaves too. */
+			p->st.prefixes_filtered++;
+			if (n_filtered++ == 0) {
+				first_filtered = *pf;
+				first_verdict = fv;
+			}
+			rib_bgp_withdraw(b->rib, p->idx, pf->addr, pf->len);
+			continue;
+		}
+		bad = withdraw_all ? "treat-as-withdraw" :
+				     path_invalid(p, &u->attrs, bgp_prefix_next_hop(&u->attrs, pf));
 		if (bad != NULL) {
 			if (!withdraw_all) {
 				p->st.prefixes_invalid++;
@@ -709,6 +742,14 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		rib_attrs_put(ra);
 	if (mra != NULL)
 		rib_attrs_put(mra);
+	if (n_filtered > 0 && warn_ok(p)) {
+		char pfx[VBR_PREFIX_STRLEN];
+
+		bgp_prefix_format(pfx, sizeof(pfx), &first_filtered);
+		BGP_LOG(WARNING, "peer %s: %u of %u prefixes refused by the route filter: %s (%s)%s",
+				p->addr_str, n_filtered, u->n_announced, pfx,
+				bgp_filter_reason(first_verdict), n_filtered > 1 ? ", ..." : "");
+	}
 	if (over) {
 		if (p->grp->max_prefixes_action == VBR_MAXPFX_TEARDOWN) {
 			teardown_max_prefixes(c);
@@ -1200,6 +1241,7 @@ bgp_create(const struct vbr_config *cfg, struct rib *rib, int epfd)
 	b->epfd = epfd;
 	b->listen_fd = -1;
 	b->nb_peers = cfg->nb_peers;
+	bgp_filter_init(&b->filter, cfg);
 	for (unsigned i = 0; i < b->nb_peers; i++) {
 		struct bgp_peer *p = &b->peers[i];
 

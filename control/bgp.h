@@ -37,6 +37,8 @@ struct bgp_peer_status {
 	uint64_t msgs_in, msgs_out, updates_in, updates_out;
 	uint64_t prefixes_accepted, prefixes_best, prefixes_rejected_limit,
 		prefixes_rejected_loop, prefixes_invalid;
+	uint64_t prefixes_filtered;	/* refused by the route filter (bgp_filter.h) */
+	uint64_t prefixes_as_path_long;	/* treated as withdrawn: AS_PATH over max_as_path_len */
 	uint64_t announced;	/* our CIDR blocks sent to it */
 	uint64_t refresh_sent;	/* our ROUTE-REFRESH requests (room again under the limit) */
 	char last_error[160];

@@ -191,6 +191,8 @@ tel_bgp(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 		rte_tel_data_add_dict_u64(p, "prefixes_rejected_limit", st.prefixes_rejected_limit);
 		rte_tel_data_add_dict_u64(p, "prefixes_rejected_loop", st.prefixes_rejected_loop);
 		rte_tel_data_add_dict_u64(p, "prefixes_invalid", st.prefixes_invalid);
+		rte_tel_data_add_dict_u64(p, "prefixes_filtered", st.prefixes_filtered);
+		rte_tel_data_add_dict_u64(p, "prefixes_as_path_long", st.prefixes_as_path_long);
 		rte_tel_data_add_dict_u64(p, "announced", st.announced);
 		rte_tel_data_add_dict_u64(p, "refresh_sent", st.refresh_sent);
 		rte_tel_data_add_dict_string(p, "last_error", st.last_error);

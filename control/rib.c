@@ -11,14 +11,23 @@
  * slots kept at most half full. The dense array also makes peer down and
  * the walk a linear scan of what exists, not of the table's capacity.
  *
+ * Prefixes come from peers, so the index's hash is keyed (SipHash-1-3, a
+ * random key per RIB): nobody can choose prefixes that pile up in one probe
+ * sequence and make every announcement cost a walk of all the others.
+ *
  * The decision process is in rib_decide.c, the attributes in rib_attrs.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "rib.h"
 #include "rib_internal.h"
+#include "siphash.h"
 
 #define SRC_NONE 0xff /* best_src of an entry with no route */
 
@@ -76,6 +85,7 @@ struct rib {
 	void *emit_arg;
 	uint32_t local_asn;
 	uint8_t bgp_port;
+	uint64_t hash_key[2]; /* the index's SipHash key, random per RIB */
 
 	struct rib_entry *entries;
 	uint32_t n_entries;
@@ -106,15 +116,33 @@ prefix_ok(uint32_t prefix, uint8_t len)
 }
 
 static inline uint32_t
-prefix_hash(uint32_t prefix, uint8_t len)
+prefix_hash(const struct rib *r, uint32_t prefix, uint8_t len)
 {
-	uint64_t k = ((uint64_t)prefix << 8 | len) * 0x9e3779b97f4a7c15ull;
+	return (uint32_t)siphash13_u64(r->hash_key, (uint64_t)prefix << 8 | len);
+}
 
-	/* Linear probing takes the low bits: mix the high ones down. */
-	k ^= k >> 32;
-	k *= 0xd6e8feb86659fd93ull;
-	k ^= k >> 32;
-	return (uint32_t)k;
+/* A key nobody outside the process knows: the kernel's random bytes, or
+ * (no getrandom, no /dev/urandom) what varies between runs and processes. */
+static void
+hash_key_init(uint64_t key[2])
+{
+	struct timespec ts;
+	ssize_t n = getrandom(key, 2 * sizeof(key[0]), GRND_NONBLOCK);
+	int fd;
+
+	if (n == (ssize_t)(2 * sizeof(key[0])))
+		return;
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, key, 2 * sizeof(key[0]));
+		close(fd);
+		if (n == (ssize_t)(2 * sizeof(key[0])))
+			return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	key[0] = (uint64_t)ts.tv_nsec << 32 ^ (uint64_t)ts.tv_sec ^ (uint64_t)(uintptr_t)key;
+	key[1] = (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)&ts ^ 0x9e3779b97f4a7c15ull;
+	key[1] = siphash13_u64(key, key[1]);
 }
 
 static inline struct rib_path *
@@ -170,7 +198,7 @@ slots_resize(struct rib *r, uint32_t cap)
 static uint32_t
 entry_find(const struct rib *r, uint32_t prefix, uint8_t len)
 {
-	uint32_t h = prefix_hash(prefix, len);
+	uint32_t h = prefix_hash(r, prefix, len);
 
 	for (uint32_t pos = h & r->slot_mask;; pos = (pos + 1) & r->slot_mask) {
 		const struct rib_slot *s = &r->slots[pos];
@@ -191,7 +219,7 @@ static uint32_t
 slot_of(const struct rib *r, uint32_t idx)
 {
 	const struct rib_entry *e = &r->entries[idx];
-	uint32_t pos = prefix_hash(e->prefix, e->len) & r->slot_mask;
+	uint32_t pos = prefix_hash(r, e->prefix, e->len) & r->slot_mask;
 
 	while (r->slots[pos].idx != idx + 1)
 		pos = (pos + 1) & r->slot_mask;
@@ -221,7 +249,7 @@ slot_delete(struct rib *r, uint32_t hole)
 static int
 entry_insert(struct rib *r, uint32_t prefix, uint8_t len, uint32_t *idx)
 {
-	uint32_t h = prefix_hash(prefix, len), pos;
+	uint32_t h = prefix_hash(r, prefix, len), pos;
 	struct rib_entry *e;
 
 	if ((uint64_t)(r->n_entries + 1) * 2 > (uint64_t)r->slot_mask + 1) {
@@ -466,6 +494,7 @@ rib_create(uint32_t local_asn, rib_emit_fn emit, void *emit_arg)
 	r->emit = emit;
 	r->emit_arg = emit_arg;
 	r->local_asn = local_asn;
+	hash_key_init(r->hash_key);
 	r->slots = calloc(MIN_SLOTS, sizeof(*r->slots));
 	r->entries = malloc(MIN_ENTRIES * sizeof(*r->entries));
 	if (r->slots == NULL || r->entries == NULL) {
@@ -756,6 +785,26 @@ rib_walk(const struct rib *r, rib_walk_fn cb, void *arg)
 			return rc;
 	}
 	return 0;
+}
+
+uint32_t
+rib_hash_max_probe(const struct rib *r)
+{
+	uint32_t max = 0;
+
+	if (r == NULL)
+		return 0;
+	for (uint32_t pos = 0; pos <= r->slot_mask; pos++) {
+		const struct rib_slot *s = &r->slots[pos];
+		uint32_t d;
+
+		if (s->idx == 0)
+			continue;
+		d = (pos - (s->hash & r->slot_mask)) & r->slot_mask;
+		if (d > max)
+			max = d;
+	}
+	return max;
 }
 
 size_t

@@ -139,6 +139,11 @@ int rib_walk(const struct rib *r, rib_walk_fn cb, void *arg);
 /* Number of prefixes with at least one route. */
 size_t rib_size(const struct rib *r);
 
+/* The longest probe sequence of the prefix index: how many slots past its
+ * home slot the farthest prefix sits. A measure of the hash's quality
+ * against chosen prefixes (tests, benchmarks); linear in the table's size. */
+uint32_t rib_hash_max_probe(const struct rib *r);
+
 /* Prefixes whose FIB state lags their best route after an emit failure. */
 size_t rib_fib_pending(const struct rib *r);
 

@@ -29,6 +29,10 @@
 	X(DROP_OTHER_HOST, "drop_other_host", "unicast frame to another MAC") \
 	X(DROP_L2_MULTICAST, "drop_l2_multicast", "IPv4 to route that came as a link-layer broadcast") \
 	X(DROP_ETHERTYPE, "drop_ethertype", "neither IPv4 nor ARP")            \
+	X(DROP_ARP_MALFORMED, "drop_arp_malformed", "ARP that is not Ethernet/IPv4 request or reply, or a sender MAC that is no host's") \
+	X(DROP_ARP_MAC_MISMATCH, "drop_arp_mac_mismatch", "ARP whose sender MAC is not the frame's Ethernet source") \
+	X(DROP_ARP_PEER_SPOOF, "drop_arp_peer_spoof", "ARP claiming our address, or a live BGP peer's with another MAC than the session's") \
+	X(DROP_ARP_NOT_FOR_US, "drop_arp_not_for_us", "ARP between other hosts (neither for our address, nor a reply to us, nor gratuitous)") \
 	X(DROP_BAD_VERSION, "drop_bad_version", "IP version is not 4")         \
 	X(DROP_BAD_IHL, "drop_bad_ihl", "IPv4 header length below 20 or past the frame") \
 	X(DROP_BAD_LENGTH, "drop_bad_length", "IPv4 total length inconsistent with the frame") \
@@ -42,8 +46,8 @@
 	X(DROP_NEIGH_UNRESOLVED, "drop_neigh_unresolved", "next hop's MAC not known yet") \
 	X(DROP_TOO_BIG, "drop_too_big", "larger than the outgoing port's MTU, with DF (or needing over 64 fragments)") \
 	X(DROP_FRAG_NOMBUF, "drop_frag_nombuf", "no buffers to fragment a packet") \
-	X(DROP_PUNT_POLICED, "drop_punt_policed", "over the port's punt rate") \
-	X(DROP_PUNT_FULL, "drop_punt_full", "exception path queue full")       \
+	X(DROP_PUNT_POLICED, "drop_punt_policed", "over its punt class's rate (/vbr/punt: per class)") \
+	X(DROP_PUNT_FULL, "drop_punt_full", "exception path queue full (or its share of it)")       \
 	X(DROP_TX_FULL, "drop_tx_full", "port transmit queue full")           \
 	X(DROP_KERNEL_TX, "drop_kernel_tx", "kernel tap packets the port could not send")
 

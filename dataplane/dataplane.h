@@ -17,6 +17,7 @@
 #include "config.h"
 #include "counters.h"
 #include "fib.h"
+#include "punt.h"
 
 #define VBR_BURST 32
 #define VBR_MAX_FWD_LCORES 64
@@ -54,9 +55,6 @@ struct tx_buf {
 	struct rte_mbuf *pkts[VBR_BURST];
 };
 
-/* Punted traffic is policed in two classes, each at the port's punt_rate. */
-enum punt_class { PUNT_CTRL = 0, PUNT_OTHER = 1, PUNT_CLASSES };
-
 struct punt_bucket {
 	uint64_t tokens;	/* scaled by 2^PUNT_SCALE */
 	uint64_t last_tsc;
@@ -73,6 +71,7 @@ struct fwd_ctx {
 	uint16_t queue;		/* rx and tx queue index on both ports */
 	struct tx_buf tx[VBR_NB_PORTS];
 	struct punt_bucket punt[VBR_NB_PORTS][PUNT_CLASSES];
+	struct punt_stats pstat[VBR_NB_PORTS];
 	uint32_t arp_recent[64]; /* addresses asked for recently (tiny cache) */
 	uint64_t arp_recent_tsc[64];
 	struct port_counters cnt[VBR_NB_PORTS];
@@ -88,10 +87,13 @@ struct dataplane {
 	/* Packets that get an ICMP error (TTL exceeded, fragmentation needed)
 	 * from the main lcore; the type and code ride in hash.usr. */
 	struct rte_ring *icmp_ring;
-	/* The configured BGP peers (network order): their TCP is punted in
-	 * the control class. */
+	/* The configured BGP peers (network order): their TCP to or from
+	 * port 179 is punted in the bgp or bgp_new class (punt.h). */
 	unsigned nb_bgp_peers;
 	rte_be32_t bgp_peers[VBR_MAX_PEERS];
+	/* Live BGP sessions and our ARP requests, per port: written by the
+	 * main lcore, read by the forwarding lcores' punt_classify(). */
+	struct punt_table punt[VBR_NB_PORTS] __rte_cache_aligned;
 	unsigned nb_fwd;
 	struct fwd_ctx *fwd[VBR_MAX_FWD_LCORES];
 	struct port_counters main_cnt[VBR_NB_PORTS]; /* the main lcore's own */
@@ -119,6 +121,8 @@ int fwd_lcore_main(void *arg);
 
 /* exception.c: the main lcore's work besides the FIB writer. */
 unsigned exc_poll(struct dataplane *dp); /* packets handled */
+/* Learn the sender of a punted ARP frame (its class in hash.usr). */
+void exc_learn(struct dataplane *dp, unsigned port, const struct rte_mbuf *m);
 void exc_arp_housekeeping(struct dataplane *dp);
 
 /* ip_options.c: the next option of the len bytes at opt from *pos (moved

@@ -83,6 +83,9 @@ arp_send(struct dataplane *dp, unsigned port, uint32_t addr, const struct rte_et
 		return false;
 	if (dst != NULL)
 		rte_ether_addr_copy(dst, &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr);
+	/* Its reply, to a broadcast or a probe alike, is solicited (punt.h):
+	 * it reaches learning in the arp class. */
+	punt_note_tx(dp, port, m);
 	if (rte_ring_mp_enqueue(p->kern_ring, m) != 0) {
 		dp->main_cnt[port].c[CNT_DROP_KERNEL_TX]++;
 		rte_pktmbuf_free(m);
@@ -118,20 +121,25 @@ arp_asked_lately(unsigned port, uint32_t addr, uint64_t now)
 	return false;
 }
 
-static void
-learn(struct dataplane *dp, unsigned port, const struct rte_mbuf *m)
+/* Neighbours are learned from the punted ARP that concerns us only: a
+ * request for our address or a reply to ours (the arp class) may make a
+ * new neighbour (RFC 826); a gratuitous ARP or an unsolicited reply (the
+ * garp class) only refreshes one we have, so that no host fills the table
+ * with them. Spoofs never get here (punt_classify drops them). */
+void
+exc_learn(struct dataplane *dp, unsigned port, const struct rte_mbuf *m)
 {
 	struct rte_ether_addr mac;
 	enum fib_neigh_result res;
 	uint32_t addr;
 	bool for_us;
+	uint32_t cls = m->hash.usr;
 
-	if (!arp_sender(m, &dp->port[port], &addr, &mac, &for_us))
+	if ((cls != PUNT_ARP && cls != PUNT_GARP) ||
+			!arp_sender(m, &dp->port[port], &addr, &mac, &for_us))
 		return;
 	pthread_mutex_lock(&dp->fib_lock);
-	/* Only an ARP for us makes a new neighbour (RFC 826): a host that
-	 * ARPs for many others from many addresses fills nothing. */
-	if (for_us)
+	if (cls == PUNT_ARP)
 		res = fib_neigh_learn(dp->fib, port, addr, &mac);
 	else
 		res = fib_neigh_refresh(dp->fib, port, addr, &mac);
@@ -157,7 +165,9 @@ to_kernel(struct dataplane *dp)
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		learn(dp, (unsigned)port, m);
+		if (m->hash.usr == PUNT_BGP)
+			punt_note_rx(dp, (unsigned)port, m);
+		exc_learn(dp, (unsigned)port, m);
 		if (rte_eth_tx_burst(dp->port[port].tap_port_id, 0, &m, 1) != 1) {
 			dp->main_cnt[port].c[CNT_DROP_PUNT_FULL]++;
 			rte_pktmbuf_free(m);
@@ -231,6 +241,8 @@ from_kernel(struct dataplane *dp)
 		for (uint16_t i = 0; i < n; i++) {
 			const struct rte_ether_hdr *eth =
 					rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
+
+			punt_note_tx(dp, port, pkts[i]);
 
 			if (rte_pktmbuf_data_len(pkts[i]) >= sizeof(*eth) &&
 					rte_is_same_ether_addr(&eth->dst_addr, &p->mac) &&

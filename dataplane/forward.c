@@ -3,7 +3,8 @@
  * The forwarding step, run to completion on each forwarding lcore: check the
  * Ethernet and IPv4 headers, look the destinations up in bulk, decrement TTL
  * with an incremental checksum, rewrite Ethernet, queue for tx. ARP and
- * packets to our own addresses are punted to the main lcore (policed).
+ * packets to our own addresses are punted to the main lcore (classified
+ * and policed per class, punt.c).
  * No locks, no allocation, no syscalls; every drop has a counter.
  */
 #include <rte_branch_prediction.h>
@@ -52,48 +53,34 @@ punt_allowed(struct punt_bucket *b)
 	return true;
 }
 
-static inline bool
-is_bgp_peer(const struct dataplane *dp, rte_be32_t addr)
-{
-	for (unsigned i = 0; i < dp->nb_bgp_peers; i++)
-		if (dp->bgp_peers[i] == addr)
-			return true;
-	return false;
-}
-
-/* What the control plane lives on (ARP, BGP's TCP with a configured peer) is
- * policed apart from the rest, so that a flood of pings or junk to our
- * address, even aimed at port 179, cannot starve the BGP sessions. */
-static inline unsigned
-punt_class(const struct dataplane *dp, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
-{
-	uint32_t hlen;
-	const struct rte_tcp_hdr *tcp;
-
-	if (ip == NULL)
-		return PUNT_CTRL; /* ARP */
-	if (ip->next_proto_id != IPPROTO_TCP || !is_bgp_peer(dp, ip->src_addr))
-		return PUNT_OTHER;
-	hlen = (ip->version_ihl & 0xf) * 4u;
-	if (rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr) + hlen + 4)
-		return PUNT_OTHER;
-	tcp = (const struct rte_tcp_hdr *)((const uint8_t *)ip + hlen);
-	if (tcp->src_port == RTE_BE16(179) || tcp->dst_port == RTE_BE16(179))
-		return PUNT_CTRL;
-	return PUNT_OTHER;
-}
-
+/* A frame for the exception path: classified (punt.h), policed by its
+ * class's bucket, and queued; the bgp class alone may use the last quarter
+ * of the punt ring, so that floods of the others cannot fill it. The main
+ * lcore reads the class from hash.usr. */
 static inline void
 punt(struct fwd_ctx *ctx, unsigned port, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 {
-	if (!punt_allowed(&ctx->punt[port][punt_class(ctx->dp, m, ip)])) {
+	struct rte_ring *r = ctx->dp->punt_ring;
+	unsigned why = 0;
+	enum punt_class c = punt_classify(ctx->dp, port, m, ip, &why);
+
+	if (c == PUNT_DROP) {
+		drop(ctx, port, (enum vbr_counter)why, m);
+		return;
+	}
+	if (!punt_allowed(&ctx->punt[port][c])) {
+		ctx->pstat[port].policed[c]++;
 		drop(ctx, port, CNT_DROP_PUNT_POLICED, m);
 		return;
 	}
-	if (rte_ring_mp_enqueue(ctx->dp->punt_ring, m) != 0) {
+	m->hash.usr = c;
+	if ((c != PUNT_BGP && rte_ring_count(r) >= rte_ring_get_capacity(r) / 4 * 3) ||
+			rte_ring_mp_enqueue(r, m) != 0) {
+		ctx->pstat[port].full[c]++;
 		drop(ctx, port, CNT_DROP_PUNT_FULL, m);
 		return;
 	}
+	ctx->pstat[port].passed[c]++;
 	ctx->cnt[port].c[CNT_PUNTED]++;
 }
 
@@ -426,15 +413,9 @@ fwd_ctx_init(struct fwd_ctx *ctx, struct dataplane *dp, unsigned lcore_id, uint1
 	ctx->queue = queue;
 	for (unsigned i = 0; i < VBR_NB_PORTS * PUNT_CLASSES; i++) {
 		struct punt_bucket *b = &ctx->punt[i / PUNT_CLASSES][i % PUNT_CLASSES];
-		uint64_t rate = dp->port[i / PUNT_CLASSES].punt_rate;
+		uint64_t rate = punt_class_rate(i % PUNT_CLASSES,
+				dp->port[i / PUNT_CLASSES].punt_rate, dp->nb_fwd);
 
-		/* RSS puts a BGP session, and all ARP, on one queue: the control
-		 * class gets the whole rate on every lcore; the rest is shared. */
-		if (i % PUNT_CLASSES != PUNT_CTRL)
-			rate /= dp->nb_fwd ? dp->nb_fwd : 1;
-
-		if (rate == 0)
-			rate = 1;
 		b->rate_per_tsc = (rate << PUNT_SCALE) / hz;
 		if (b->rate_per_tsc == 0)
 			b->rate_per_tsc = 1;

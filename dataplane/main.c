@@ -251,6 +251,7 @@ main_loop(uint64_t until_tsc)
 		done += exc_poll(&dp);
 		if (now >= next_hk) {
 			exc_arp_housekeeping(&dp);
+			punt_housekeeping(&dp);
 			next_hk = now + hk_gap;
 		}
 		if (done == 0)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What vbrd shows: counters per port (summed over lcores), the FIB and the
- * neighbours, as DPDK telemetry commands (/vbr/stats, /vbr/fib, /vbr/neigh)
- * on the process's telemetry socket, and in the log at exit.
+ * What vbrd shows: counters per port (summed over lcores), the punt classes,
+ * the FIB and the neighbours, as DPDK telemetry commands (/vbr/stats,
+ * /vbr/punt, /vbr/fib, /vbr/neigh) on the process's telemetry socket, and in
+ * the log at exit.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,6 +11,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_telemetry.h>
 
 #include "dataplane.h"
@@ -70,6 +72,78 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		rte_tel_data_add_dict_u64(c, "max_neighbors", tel_dp->cfg->ports[port].max_neighbors);
 		rte_tel_data_add_dict_container(d, config_port_name(port), c, 0);
 	}
+	return 0;
+}
+
+/* /vbr/punt: per port, each punt class's rate (packets/s per lcore),
+ * frames passed to the kernel, policed and refused for a full ring, and the
+ * ARP drops; then the live BGP sessions the bgp class recognises. */
+static int
+tel_punt(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	static const enum vbr_counter arp_drops[] = { CNT_DROP_ARP_MALFORMED,
+		CNT_DROP_ARP_MAC_MISMATCH, CNT_DROP_ARP_PEER_SPOOF, CNT_DROP_ARP_NOT_FOR_US };
+	struct rte_tel_data *sess = rte_tel_data_alloc();
+	uint64_t hz = rte_get_tsc_hz(), now = rte_rdtsc();
+
+	if (sess == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_start_array(sess, RTE_TEL_STRING_VAL);
+	pthread_mutex_lock(&tel_dp->fib_lock);
+	for (unsigned port = 0; port < VBR_NB_PORTS; port++) {
+		struct rte_tel_data *c = rte_tel_data_alloc();
+		struct punt_stats st = { 0 };
+		struct port_counters sum = { 0 };
+		char name[64];
+
+		if (c == NULL)
+			break;
+		rte_tel_data_start_dict(c);
+		if (tel_dp->tel_ready) {
+			dp_counters_sum(tel_dp, port, &sum);
+			for (unsigned l = 0; l < tel_dp->nb_fwd; l++)
+				for (unsigned k = 0; k < PUNT_CLASSES; k++) {
+					st.passed[k] += tel_dp->fwd[l]->pstat[port].passed[k];
+					st.policed[k] += tel_dp->fwd[l]->pstat[port].policed[k];
+					st.full[k] += tel_dp->fwd[l]->pstat[port].full[k];
+				}
+		}
+		for (unsigned k = 0; k < PUNT_CLASSES; k++) {
+			snprintf(name, sizeof(name), "%s_rate", punt_class_names[k]);
+			rte_tel_data_add_dict_u64(c, name, punt_class_rate(k,
+					tel_dp->port[port].punt_rate, tel_dp->nb_fwd));
+			snprintf(name, sizeof(name), "%s_passed", punt_class_names[k]);
+			rte_tel_data_add_dict_u64(c, name, st.passed[k]);
+			snprintf(name, sizeof(name), "%s_policed", punt_class_names[k]);
+			rte_tel_data_add_dict_u64(c, name, st.policed[k]);
+			snprintf(name, sizeof(name), "%s_full", punt_class_names[k]);
+			rte_tel_data_add_dict_u64(c, name, st.full[k]);
+		}
+		for (unsigned k = 0; k < RTE_DIM(arp_drops); k++)
+			rte_tel_data_add_dict_u64(c, vbr_counter_names[arp_drops[k]],
+					sum.c[arp_drops[k]]);
+		rte_tel_data_add_dict_u64(c, "bgp_sessions", punt_sessions(tel_dp, port));
+		rte_tel_data_add_dict_container(d, config_port_name(port), c, 0);
+		for (unsigned i = 0; i < PUNT_SESSIONS; i++) {
+			const struct punt_session *ps = &tel_dp->punt[port].sess[i];
+			uint64_t key = __atomic_load_n(&ps->key, __ATOMIC_ACQUIRE);
+			uint64_t mac = __atomic_load_n(&ps->mac_state, __ATOMIC_ACQUIRE);
+			char a[16], m[RTE_ETHER_ADDR_FMT_SIZE] = "unknown", line[RTE_TEL_MAX_STRING_LEN];
+
+			if (key == 0)
+				continue;
+			if (mac & PUNT_MAC_VALID)
+				rte_ether_format_addr(m, sizeof(m), (const struct rte_ether_addr *)&mac);
+			snprintf(line, sizeof(line), "%s %s:%u <-> :%u mac %s seen %" PRIu64 " s ago",
+					config_port_name(port), config_ip_str((uint32_t)(key >> 32), a, sizeof(a)),
+					(unsigned)(key >> 16) & 0xffff, (unsigned)key & 0xffff, m,
+					(now - ps->seen_tsc) / hz);
+			rte_tel_data_add_array_string(sess, line);
+		}
+	}
+	pthread_mutex_unlock(&tel_dp->fib_lock);
+	rte_tel_data_add_dict_container(d, "sessions", sess, 0);
 	return 0;
 }
 
@@ -140,6 +214,10 @@ tel_fib(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d
 	rte_tel_data_add_dict_u64(d, "nexthops", st.nexthops);
 	rte_tel_data_add_dict_u64(d, "ops_applied", st.ops_applied);
 	rte_tel_data_add_dict_u64(d, "ops_failed", st.ops_failed);
+	rte_tel_data_add_dict_u64(d, "refused_nexthops", st.refused_nexthops);
+	rte_tel_data_add_dict_u64(d, "refused_table", st.refused_table);
+	rte_tel_data_add_dict_u64(d, "grace_stalls", st.grace_stalls);
+	rte_tel_data_add_dict_u64(d, "grace_wait_ms", st.grace_wait_ms);
 	if (params != NULL && *params != '\0') {
 		struct in_addr in;
 		uint32_t ip;
@@ -200,6 +278,8 @@ dp_telemetry_init(struct dataplane *dp)
 	tel_dp = dp;
 	if (rte_telemetry_register_cmd("/vbr/stats", tel_stats,
 			    "Packet counters per port, drops by reason. No parameters") != 0 ||
+			rte_telemetry_register_cmd("/vbr/punt", tel_punt,
+					"Punt classes per port: rates, passed, policed, ARP drops; live BGP sessions. No parameters") != 0 ||
 			rte_telemetry_register_cmd("/vbr/fib", tel_fib,
 					"FIB routes; with an address, the route it takes. Parameter: [address]") != 0 ||
 			rte_telemetry_register_cmd("/vbr/neigh", tel_neigh,

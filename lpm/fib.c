@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -71,6 +72,8 @@ fib_create(const struct fib_params *p)
 	}
 	snprintf(f->name, sizeof(f->name), "%s", p->name);
 	f->max_nh = p->max_nexthops;
+	f->stall_cycles = rte_get_timer_hz() / 1000 *
+			  (p->grace_stall_ms != 0 ? p->grace_stall_ms : FIB_GRACE_STALL_MS);
 
 	/* Readers index the next-hop table with ids from the FIB: hugepage
 	 * memory on the readers' socket, never moved or freed while running. */
@@ -97,6 +100,15 @@ fib_create(const struct fib_params *p)
 		name, sizeof(struct route_op), p->ring_size, p->socket_id, RING_F_SC_DEQ);
 	if (f->ring == NULL) {
 		FIB_LOG(ERR, "cannot create route ring %s of %u: %s", name, p->ring_size,
+			rte_strerror(rte_errno));
+		goto fail;
+	}
+
+	snprintf(name, sizeof(name), "%s.res", p->name);
+	f->results = rte_ring_create_elem(name, sizeof(struct route_result), p->ring_size,
+		p->socket_id, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (f->results == NULL) {
+		FIB_LOG(ERR, "cannot create result ring %s of %u: %s", name, p->ring_size,
 			rte_strerror(rte_errno));
 		goto fail;
 	}
@@ -130,6 +142,7 @@ fib_destroy(struct fib *f)
 	rte_fib_free(f->copy[0]);
 	rte_fib_free(f->copy[1]);
 	rte_ring_free(f->ring);
+	rte_ring_free(f->results);
 	rte_free(f->qsbr);
 	rte_free(f->nh);
 	rte_free(f);
@@ -139,6 +152,12 @@ struct rte_ring *
 fib_route_ring(struct fib *f)
 {
 	return f->ring;
+}
+
+struct rte_ring *
+fib_result_ring(struct fib *f)
+{
+	return f->results;
 }
 
 int
@@ -151,6 +170,8 @@ fib_reader_register(struct fib *f, unsigned int lcore_id)
 	ret = rte_rcu_qsbr_thread_register(f->qsbr, lcore_id);
 	if (ret != 0)
 		return -rte_errno;
+	/* For the writer's watchdog: which lcores to name when one stalls. */
+	__atomic_fetch_or(&f->readers[lcore_id / 64], 1ull << (lcore_id % 64), __ATOMIC_RELEASE);
 	rte_rcu_qsbr_thread_online(f->qsbr, lcore_id);
 	return 0;
 }
@@ -162,6 +183,8 @@ fib_reader_unregister(struct fib *f, unsigned int lcore_id)
 		return;
 	rte_rcu_qsbr_thread_offline(f->qsbr, lcore_id);
 	rte_rcu_qsbr_thread_unregister(f->qsbr, lcore_id);
+	__atomic_fetch_and(
+		&f->readers[lcore_id / 64], ~(1ull << (lcore_id % 64)), __ATOMIC_RELEASE);
 }
 
 void
@@ -247,4 +270,8 @@ fib_get_stats(struct fib *f, struct fib_stats *st)
 {
 	*st = f->stats;
 	st->ring_pending = rte_ring_count(f->ring);
+	st->grace_wait_ms = 0;
+	if (f->state == FIB_WAIT_GRACE)
+		st->grace_wait_ms =
+			(rte_get_timer_cycles() - f->grace_start) * 1000 / rte_get_timer_hz();
 }

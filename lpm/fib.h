@@ -25,6 +25,12 @@
 
 #define FIB_NH_NONE 0u /* id returned for "no route" */
 
+/* A grace period (every forwarding lcore passing a quiescent state) takes
+ * microseconds; one that lasts this long means a forwarding lcore is stuck.
+ * The writer then logs and counts a stall, and goes on waiting: it never
+ * frees what a reader may still use. */
+#define FIB_GRACE_STALL_MS 1000
+
 /* Next-hop table entry. Written by the FIB writer only. */
 struct nexthop {
 	/* MAC and state packed for single-copy atomic reads by readers:
@@ -58,6 +64,7 @@ struct fib_params {
 	uint32_t max_tbl8;	/* tbl8 groups per copy */
 	uint32_t max_nexthops;	/* next-hop table size (ids 1..max-1) */
 	uint32_t ring_size;	/* route ring, power of two */
+	uint32_t grace_stall_ms; /* a longer grace period is a stall (0: FIB_GRACE_STALL_MS) */
 };
 
 struct fib_stats {
@@ -65,8 +72,12 @@ struct fib_stats {
 	uint64_t nexthops;	 /* next-hop ids in use */
 	uint64_t ops_applied;	 /* route ops applied (each once, whatever the engine does) */
 	uint64_t ops_failed;	 /* ops the engine refused (table full, ...) */
+	uint64_t refused_nexthops; /* of those: adds with no next-hop id left */
+	uint64_t refused_table;	   /* of those: adds with no room in the tables */
 	uint64_t batches;	 /* batches published */
 	uint64_t ring_pending;	 /* ops waiting on the ring */
+	uint64_t grace_stalls;	 /* grace periods that outlasted grace_stall_ms */
+	uint64_t grace_wait_ms;	 /* how long the published batch has waited for readers (0: none) */
 };
 
 struct fib;
@@ -76,6 +87,12 @@ void fib_destroy(struct fib *f);
 
 /* The ring producers enqueue struct route_op elements on (multi-producer). */
 struct rte_ring *fib_route_ring(struct fib *f);
+
+/* The ring the writer answers ops sent with ROUTE_OP_F_RESULT on (struct
+ * route_result elements, single producer, single consumer: the one thread
+ * that sends such ops reads it). The writer takes no more ops than it has
+ * room for answers: an unread ring holds route changes back, none is lost. */
+struct rte_ring *fib_result_ring(struct fib *f);
 
 /* --- readers (forwarding lcores) --- */
 int fib_reader_register(struct fib *f, unsigned lcore_id);

@@ -85,6 +85,7 @@ struct fib {
 	struct rte_fib *copy[2] __rte_cache_aligned;
 	struct rte_fib *latest; /* the copy with the newest state (see fib_writer.c) */
 	struct rte_ring *ring;
+	struct rte_ring *results;	/* answers to ROUTE_OP_F_RESULT ops */
 	struct rte_rcu_qsbr *qsbr;
 	struct nexthop *nh; /* == view.nh, writable */
 	uint32_t max_nh;
@@ -92,10 +93,18 @@ struct fib {
 
 	enum fib_writer_state state;
 	uint64_t token;		   /* grace period of the published batch */
+	uint64_t grace_start;	   /* when it was published (timer cycles) */
+	uint64_t stall_cycles;	   /* a grace period this long is a stall */
+	uint64_t stall_next_log;   /* while stalled: when to say so again */
+	bool stalled;		   /* the current grace period is a stall (counted) */
+	uint64_t readers[RTE_MAX_LCORE / 64 + 1]; /* registered reader lcores (bitmap) */
 	struct route_op *batch;	   /* [FIB_BATCH_MAX] ops taken */
 	uint32_t *batch_hold;	   /* [FIB_BATCH_MAX] their holds (local queue) */
+	uint32_t batch_local;	   /* the first batch_local ops came from the local queue */
 	struct fib_replay *replay; /* [FIB_REPLAY_MAX] calls to replay on the other copy */
 	uint32_t replay_n;
+	struct route_result *res;  /* [FIB_BATCH_MAX] answers of the batch, sent once published */
+	uint32_t res_n;
 
 	/* Local FIFO of fib_writer_queue(): growable ring buffer. */
 	struct fib_local_op *lq;
@@ -116,7 +125,11 @@ struct fib {
 	uint32_t neigh_max[FIB_PORTS];
 
 	struct fib_stats stats;
-	unsigned int warned;
+	/* Refusal log lines: at most FIB_WARN_MAX per FIB_WARN_WINDOW_S,
+	 * then one line that says how many more there were. */
+	uint64_t warn_window;	/* when the current window started (timer cycles) */
+	uint32_t warned;	/* lines in it */
+	uint64_t unwarned;	/* refusals past them */
 };
 
 /* fib_nexthop.c */

@@ -13,6 +13,8 @@
  * (fib_copy.c).
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +25,11 @@
 #include "fib_internal.h"
 
 #define FIB_LQ_INIT 64
-#define FIB_WARN_MAX 16 /* log lines for refused ops, then only ops_failed counts */
+/* Refused ops: a log line each, at most FIB_WARN_MAX per window, then one
+ * that counts the rest. A full table refuses thousands at once; the log
+ * must say so without drowning, and say it again later if it persists. */
+#define FIB_WARN_MAX 8
+#define FIB_WARN_WINDOW_S 10
 
 static inline uint32_t
 depth_mask(uint8_t depth)
@@ -43,13 +49,15 @@ fib_writer_init(struct fib *f)
 	f->batch = calloc(FIB_BATCH_MAX, sizeof(*f->batch));
 	f->batch_hold = calloc(FIB_BATCH_MAX, sizeof(*f->batch_hold));
 	f->replay = calloc(FIB_REPLAY_MAX, sizeof(*f->replay));
+	f->res = calloc(FIB_BATCH_MAX, sizeof(*f->res));
 	f->lq = calloc(FIB_LQ_INIT, sizeof(*f->lq));
 	f->lq_cap = FIB_LQ_INIT;
 	f->state = FIB_IDLE;
 	f->latest = f->active;
 	for (unsigned int i = 0; i < FIB_PORTS; i++)
 		f->neigh_max[i] = UINT32_MAX;
-	if (f->batch == NULL || f->batch_hold == NULL || f->replay == NULL || f->lq == NULL)
+	if (f->batch == NULL || f->batch_hold == NULL || f->replay == NULL || f->res == NULL ||
+		f->lq == NULL)
 		return -ENOMEM;
 	return 0;
 }
@@ -60,6 +68,7 @@ fib_writer_fini(struct fib *f)
 	free(f->batch);
 	free(f->batch_hold);
 	free(f->replay);
+	free(f->res);
 	free(f->lq);
 }
 
@@ -103,21 +112,98 @@ fib_writer_queue_held(struct fib *f, const struct route_op *op, uint32_t hold_id
 	return ret;
 }
 
+/* Closes the refusal log's window once it is over: says how many went
+ * unlogged in it. */
 static void
-op_refused(struct fib *f, const struct route_op *op, int err)
+warn_window_close(struct fib *f, uint64_t now)
 {
-	f->stats.ops_failed++;
-	if (f->warned < FIB_WARN_MAX) {
-		f->warned++;
-		FIB_LOG(WARNING, "route op %u for %u.%u.%u.%u/%u refused: %s%s", op->kind,
-			op->prefix >> 24, (op->prefix >> 16) & 0xff, (op->prefix >> 8) & 0xff,
-			op->prefix & 0xff, op->depth, strerror(-err),
-			f->warned == FIB_WARN_MAX ? " (further refusals only counted)" : "");
+	if (now - f->warn_window < FIB_WARN_WINDOW_S * rte_get_timer_hz())
+		return;
+	if (f->unwarned != 0)
+		FIB_LOG(WARNING,
+			"%" PRIu64 " more route op(s) refused in the last %u s (%" PRIu64
+			" refused in all: %" PRIu64 " for want of next-hop ids, %" PRIu64
+			" of table room)",
+			f->unwarned, FIB_WARN_WINDOW_S,
+			f->stats.refused_nexthops + f->stats.refused_table,
+			f->stats.refused_nexthops, f->stats.refused_table);
+	f->warn_window = now;
+	f->warned = 0;
+	f->unwarned = 0;
+}
+
+static const char *
+status_text(uint8_t status)
+{
+	switch (status) {
+	case ROUTE_REFUSED_NEXTHOPS:
+		return "next-hop table full (fib.max_nexthops)";
+	case ROUTE_REFUSED_TABLE:
+		return "no room in the FIB (fib.max_routes, or fib.max_tbl8 past /24)";
+	default:
+		return "invalid op";
 	}
 }
 
+static void
+op_refused(struct fib *f, const struct route_op *op, uint8_t status)
+{
+	uint64_t now = rte_get_timer_cycles();
+	const char *what = "op on";
+
+	if (op->kind == ROUTE_OP_ADD)
+		what = "route";
+	else if (op->kind == FIB_OP_ADJ_ADD && status != ROUTE_REFUSED_INVALID)
+		what = "neighbour adjacency"; /* the writer's own (from the ring: invalid) */
+	f->stats.ops_failed++;
+	if (status == ROUTE_REFUSED_NEXTHOPS)
+		f->stats.refused_nexthops++;
+	else if (status == ROUTE_REFUSED_TABLE)
+		f->stats.refused_table++;
+	warn_window_close(f, now);
+	if (f->warned == FIB_WARN_MAX) {
+		f->unwarned++;
+		return;
+	}
+	f->warned++;
+	FIB_LOG(WARNING, "%s %u.%u.%u.%u/%u via %u.%u.%u.%u refused: %s%s", what, op->prefix >> 24,
+		(op->prefix >> 16) & 0xff, (op->prefix >> 8) & 0xff, op->prefix & 0xff, op->depth,
+		op->gateway >> 24, (op->gateway >> 16) & 0xff, (op->gateway >> 8) & 0xff,
+		op->gateway & 0xff, status_text(status),
+		f->warned == FIB_WARN_MAX ? " (more in this window only counted)" : "");
+}
+
+/*
+ * Whether a failed rte_fib_add may have left id in part of prefix/depth's
+ * range of copy c. A new route fails before it writes anything (room is
+ * checked first, and a route longer than /24 lies in one tbl8 group); a
+ * replacement, or a route covering others, may fail half way. Looking the
+ * range up settles it for ranges up to a /16; larger ones are assumed held.
+ */
+static bool
+id_in_range(struct rte_fib *c, uint32_t prefix, uint8_t depth, uint32_t id)
+{
+	uint32_t ips[64], n, i, k;
+	uint64_t nhs[64];
+
+	if (depth < 16)
+		return true;
+	n = depth == 32 ? 1 : 1u << (32 - depth);
+	for (i = 0; i < n; i += k) {
+		k = RTE_MIN(n - i, (uint32_t)RTE_DIM(ips));
+		for (uint32_t j = 0; j < k; j++)
+			ips[j] = prefix + i + j;
+		rte_fib_lookup_bulk(c, ips, nhs, (int)k);
+		for (uint32_t j = 0; j < k; j++)
+			if (nhs[j] == id)
+				return true;
+	}
+	return false;
+}
+
 static int
-apply_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t prefix)
+apply_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t prefix,
+	uint8_t *status)
 {
 	struct rte_rib *rib = rte_fib_get_rib(c);
 	struct rte_rib_node *node;
@@ -126,8 +212,10 @@ apply_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t 
 	int ret;
 
 	ret = fib_nh_intern(f, op->nh_type, op->port, op->gateway, &id);
-	if (ret < 0)
+	if (ret < 0) {
+		*status = ret == -ENOSPC ? ROUTE_REFUSED_NEXTHOPS : ROUTE_REFUSED_INVALID;
 		return ret;
+	}
 	node = rte_rib_lookup_exact(rib, prefix, op->depth);
 	if (node != NULL) {
 		rte_rib_get_nh(node, &old);
@@ -147,8 +235,11 @@ apply_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t 
 			ret = -ENOSPC;
 	}
 	if (ret < 0) {
-		/* The copy may hold id in part of the range: never reuse it. */
-		fib_nh_pin(f, id);
+		*status = ret == -ENOSPC ? ROUTE_REFUSED_TABLE : ROUTE_REFUSED_INVALID;
+		/* An id the copy may hold in part of the range is never reused;
+		 * one it does not hold goes back with the batch's unused ids. */
+		if (id_in_range(c, prefix, op->depth, id))
+			fib_nh_pin(f, id);
 		return ret;
 	}
 	fib_nh_ref(f, id);
@@ -184,33 +275,90 @@ apply_del(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t 
 	return 0;
 }
 
+/* Applies op to copy c; *status says how it went (a delete of a route the
+ * FIB does not have fails, yet leaves what was asked for: ROUTE_OK; so does
+ * a delete of an addr/32 that is a neighbour's adjacency, not the RIB's).
+ * local: op comes from the writer's own queue, the only place its own
+ * kinds (FIB_OP_ADJ_*) may come from. */
 static int
-apply_op(struct fib *f, struct rte_fib *c, const struct route_op *op)
+apply_op(struct fib *f, struct rte_fib *c, const struct route_op *op, bool local, uint8_t *status)
 {
 	uint32_t prefix;
+	int ret;
 
-	if (op->kind == ROUTE_OP_NEIGH)
-		return fib_neigh_apply_static(f, c, op);
-	if (op->kind == FIB_OP_ADJ_ADD || op->kind == FIB_OP_ADJ_DEL)
-		return fib_adj_apply(f, c, op);
-	if (op->depth > 32)
+	*status = ROUTE_OK;
+	if (op->kind == ROUTE_OP_NEIGH) {
+		ret = fib_neigh_apply_static(f, c, op);
+		if (ret < 0)
+			*status = ret == -ENOSPC ? ROUTE_REFUSED_NEXTHOPS : ROUTE_REFUSED_INVALID;
+		return ret;
+	}
+	if (local && (op->kind == FIB_OP_ADJ_ADD || op->kind == FIB_OP_ADJ_DEL)) {
+		ret = fib_adj_apply(f, c, op);
+		if (ret < 0)
+			*status = ret == -ENOSPC ? ROUTE_REFUSED_TABLE : ROUTE_REFUSED_INVALID;
+		return ret;
+	}
+	if (op->depth > 32) {
+		*status = ROUTE_REFUSED_INVALID;
 		return -EINVAL;
+	}
 	prefix = op->prefix & depth_mask(op->depth);
 	switch (op->kind) {
 	case ROUTE_OP_ADD:
-		return apply_add(f, c, op, prefix);
+		return apply_add(f, c, op, prefix, status);
 	case ROUTE_OP_DEL:
-		return apply_del(f, c, op, prefix);
+		/* -ENOENT: nothing of the RIB's there (nothing, or a
+		 * neighbour's adjacency): the delete is done all the same. */
+		ret = apply_del(f, c, op, prefix);
+		if (ret < 0 && ret != -ENOENT)
+			*status = ROUTE_REFUSED_INVALID;
+		return ret;
 	default:
+		/* Unknown kinds, and the writer's own from the ring. */
+		*status = ROUTE_REFUSED_INVALID;
 		return -EINVAL;
 	}
 }
 
-/* Takes up to FIB_BATCH_MAX ops: the local queue's first, then the ring's. */
+/* The answer to op, applied to copy c: what c holds for its prefix now. */
+static void
+result_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint8_t status)
+{
+	struct route_result *r = &f->res[f->res_n++];
+	struct rte_rib_node *node = NULL;
+	uint64_t id;
+
+	*r = (struct route_result){
+		.prefix = op->prefix,
+		.depth = op->depth,
+		.kind = op->kind,
+		.nh_type = NH_NONE,
+		.status = status,
+	};
+	if (op->kind != ROUTE_OP_NEIGH && op->depth <= 32)
+		node = rte_rib_lookup_exact(
+			rte_fib_get_rib(c), op->prefix & depth_mask(op->depth), op->depth);
+	if (node != NULL) {
+		rte_rib_get_nh(node, &id);
+		/* A neighbour's adjacency is none of the RIB's routes: for the
+		 * RIB, the FIB holds no route there. */
+		if (fib_adj_owns(f, (uint32_t)id, op->prefix & depth_mask(op->depth), op->depth))
+			node = NULL;
+	}
+	if (node != NULL) {
+		r->nh_type = f->nh[id].type;
+		r->port = (uint8_t)f->nh[id].port;
+		r->gateway = f->nh[id].addr;
+	}
+}
+
+/* Takes up to FIB_BATCH_MAX ops: the local queue's first, then the ring's,
+ * no more of those than the result ring has room to answer. */
 static unsigned int
 batch_take(struct fib *f)
 {
-	unsigned int n = 0;
+	unsigned int n = 0, room = rte_ring_free_count(f->results);
 
 	while (n < FIB_BATCH_MAX && f->lq_n != 0) {
 		f->batch[n] = f->lq[f->lq_head].op;
@@ -219,16 +367,13 @@ batch_take(struct fib *f)
 		f->lq_n--;
 		n++;
 	}
+	f->batch_local = n;
 	if (n < FIB_BATCH_MAX) {
-		unsigned int k = rte_ring_dequeue_burst_elem(
-			f->ring, &f->batch[n], sizeof(struct route_op), FIB_BATCH_MAX - n, NULL);
+		unsigned int k = rte_ring_dequeue_burst_elem(f->ring, &f->batch[n],
+			sizeof(struct route_op), RTE_MIN(FIB_BATCH_MAX - n, room), NULL);
 
 		memset(&f->batch_hold[n], 0, k * sizeof(uint32_t));
-		/* The writer's own kinds come from its local queue only. */
-		for (; k > 0; k--, n++)
-			if (f->batch[n].kind == FIB_OP_ADJ_ADD ||
-				f->batch[n].kind == FIB_OP_ADJ_DEL)
-				f->batch[n].kind = 0;
+		n += k;
 	}
 	return n;
 }
@@ -237,19 +382,95 @@ static void
 batch_apply_first(struct fib *f, struct rte_fib *c, unsigned int n)
 {
 	unsigned int i;
+	uint8_t status;
 	int ret;
 
 	/* Neighbour ops look routes up in the newest state: this copy. */
 	f->latest = c;
+	f->res_n = 0;
 	for (i = 0; i < n; i++) {
-		ret = apply_op(f, c, &f->batch[i]);
-		if (ret < 0)
-			op_refused(f, &f->batch[i], ret);
+		const struct route_op *op = &f->batch[i];
+		bool local = i < f->batch_local;
+
+		ret = apply_op(f, c, op, local, &status);
+		if (status != ROUTE_OK)
+			op_refused(f, op, status);
+		else if (ret < 0)
+			f->stats.ops_failed++; /* a delete of nothing */
 		else
 			f->stats.ops_applied++;
+		/* Only the ring's ops are answered: the local queue's (the
+		 * writer's adjacencies, ARP learning) are none of the RIB's. */
+		if (!local && (op->flags & ROUTE_OP_F_RESULT))
+			result_add(f, c, op, status);
 		if (f->batch_hold[i] != 0)
 			fib_nh_unhold(f, f->batch_hold[i]);
 	}
+}
+
+/* The batch is visible: its answers go. batch_take() left them room. */
+static void
+results_send(struct fib *f)
+{
+	unsigned int sent;
+
+	if (f->res_n == 0)
+		return;
+	sent = rte_ring_sp_enqueue_burst_elem(f->results, f->res, sizeof(*f->res), f->res_n, NULL);
+	if (sent != f->res_n)
+		FIB_LOG(ERR, "result ring full: %u answer(s) lost", f->res_n - sent);
+	f->res_n = 0;
+}
+
+/* The lcores that hold the published batch's grace period back: online
+ * readers whose last quiescent state is older than its token. */
+static void
+grace_laggards(const struct fib *f, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned int id = 0; id < RTE_MAX_LCORE && off < len; id++) {
+		uint64_t cnt;
+
+		if (!(__atomic_load_n(&f->readers[id / 64], __ATOMIC_ACQUIRE) >> (id % 64) & 1))
+			continue;
+		cnt = __atomic_load_n(&f->qsbr->qsbr_cnt[id].cnt, __ATOMIC_ACQUIRE);
+		if (cnt != __RTE_QSBR_CNT_THR_OFFLINE && cnt < f->token)
+			off += (size_t)snprintf(
+				buf + off, len - off, "%slcore %u", off ? ", " : "", id);
+	}
+}
+
+/*
+ * The watchdog: the published batch still waits for a forwarding lcore. Past
+ * stall_cycles that lcore is stuck (a grace period takes microseconds): say
+ * which, count it once, repeat the line at growing intervals while it lasts.
+ * Route changes wait meanwhile; nothing a reader may use is freed.
+ */
+static void
+grace_watch(struct fib *f)
+{
+	uint64_t now = rte_get_timer_cycles(), hz = rte_get_timer_hz();
+	uint64_t waited = now - f->grace_start;
+	char who[256];
+
+	if (waited < f->stall_cycles || (f->stalled && now < f->stall_next_log))
+		return;
+	grace_laggards(f, who, sizeof(who));
+	if (!f->stalled) {
+		f->stalled = true;
+		f->stats.grace_stalls++;
+		f->stall_next_log = now + 10 * hz;
+	} else {
+		/* 10 s, 20 s, 40 s, ... then every 5 minutes. */
+		f->stall_next_log = now + RTE_MIN(2 * (now - f->grace_start), 300 * hz);
+	}
+	FIB_LOG(WARNING,
+		"%s has not passed a quiescent state for %" PRIu64 " ms: route changes wait "
+		"(%u op(s) on the ring) and nothing it may read is freed (stall %" PRIu64 ")",
+		who[0] ? who : "a forwarding lcore", waited * 1000 / hz, rte_ring_count(f->ring),
+		f->stats.grace_stalls);
 }
 
 /* The grace period is over: no reader uses the old copy any more. */
@@ -268,9 +489,21 @@ fib_writer_poll(struct fib *f)
 	unsigned int n;
 
 	fib_nh_recycle(f);
+	if (f->unwarned != 0)
+		warn_window_close(f, rte_get_timer_cycles());
 	if (f->state == FIB_WAIT_GRACE) {
-		if (rte_rcu_qsbr_check(f->qsbr, f->token, false) != 1)
+		if (rte_rcu_qsbr_check(f->qsbr, f->token, false) != 1) {
+			grace_watch(f);
 			return 0;
+		}
+		if (f->stalled) {
+			f->stalled = false;
+			FIB_LOG(NOTICE,
+				"forwarding lcores quiescent again: the FIB writer resumed "
+				"after %" PRIu64 " ms",
+				(rte_get_timer_cycles() - f->grace_start) * 1000 /
+					rte_get_timer_hz());
+		}
 		batch_finish(f);
 	}
 	n = batch_take(f);
@@ -281,7 +514,9 @@ fib_writer_poll(struct fib *f)
 	/* Release: the copy's tables and the next hops it points at are
 	 * written before a reader can load the pointer (acquire). */
 	__atomic_store_n(&f->active, standby, __ATOMIC_RELEASE);
+	results_send(f);
 	f->token = rte_rcu_qsbr_start(f->qsbr);
+	f->grace_start = rte_get_timer_cycles();
 	f->state = FIB_WAIT_GRACE;
 	f->stats.batches++;
 	/* Without readers online the grace period is already over: finish

@@ -31,7 +31,39 @@ struct route_op {
 	uint32_t prefix;
 	uint32_t gateway; /* NH_GATEWAY: next-hop address; NEIGH: neighbour address */
 	uint8_t mac[6];	  /* NEIGH */
-	uint16_t reserved;
+	uint8_t flags;	  /* ROUTE_OP_F_* */
+	uint8_t reserved;
 };
 
 _Static_assert(sizeof(struct route_op) % 4 == 0, "rte_ring elements are multiples of 4 bytes");
+
+/* The writer answers the op on the result ring (struct route_result). */
+#define ROUTE_OP_F_RESULT 0x01
+
+/* How an op went. */
+enum route_status {
+	ROUTE_OK = 0,		    /* applied */
+	ROUTE_REFUSED_NEXTHOPS = 1, /* no next-hop id left (fib.max_nexthops) */
+	ROUTE_REFUSED_TABLE = 2,    /* no room in the engine: fib.max_routes, or a tbl8
+				       group (fib.max_tbl8) for a prefix longer than /24 */
+	ROUTE_REFUSED_INVALID = 3,  /* a malformed op */
+};
+
+/*
+ * The answer to an op sent with ROUTE_OP_F_RESULT, from the FIB writer back to
+ * the op's sender, in the order the ops were taken, once the op's effect is
+ * visible to readers. It says what the FIB holds for the prefix now: after a
+ * refused replacement that is the old next hop, after a refused add nothing.
+ */
+struct route_result {
+	uint32_t prefix;  /* the op's */
+	uint32_t gateway; /* the next hop the FIB holds now (NH_GATEWAY) */
+	uint8_t depth;	  /* the op's */
+	uint8_t kind;	  /* the op's */
+	uint8_t nh_type;  /* what the FIB holds now; NH_NONE: no route */
+	uint8_t port;
+	uint8_t status; /* enum route_status */
+	uint8_t reserved[3];
+};
+
+_Static_assert(sizeof(struct route_result) % 4 == 0, "rte_ring elements are multiples of 4 bytes");

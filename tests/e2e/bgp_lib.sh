@@ -44,6 +44,7 @@ bgp_topology() {
 
 # start_bird NAME LOCAL_ADDR ASN KEY STATIC_ROUTES...: routes are
 # "prefix" lines (announced from protocol static st1); an empty key: no MD5.
+# BIRD_EXPORT: the export clause (default: the static routes, as they are).
 start_bird() {
 	local name=$1 addr=$2 asn=$3 key=$4
 	shift 4
@@ -68,7 +69,7 @@ protocol bgp vbr {
   connect retry time 2;
   connect delay time 1;
   error wait time 1, 5;
-  ipv4 { import all; export where source = RTS_STATIC; };
+  ipv4 { import all; export ${BIRD_EXPORT:-where source = RTS_STATIC}; };
 }
 CONF
 	} >"$d/bird.conf"

@@ -144,7 +144,7 @@ else
 		fail "no new session after the hold-down"
 	fi
 	t_down=$(log_times "more than 100 prefixes: session torn down for 5 s" | head -1)
-	t_up=$(log_first_after "${t_down:-0}" "bgp: peer 10.0.0.2 .*Established")
+	t_up=$(log_next "more than 100 prefixes: session torn down for 5 s" "bgp: peer 10.0.0.2 .*Established")
 	if [ -n "$t_down" ] && [ -n "$t_up" ]; then
 		held=$(awk -v a="$t_down" -v b="$t_up" 'BEGIN { printf "%.3f", b - a }')
 		# 5 s on vbrd's monotonic timer; 0.05 s for the two clock reads.

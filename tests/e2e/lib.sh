@@ -29,16 +29,16 @@ log() { printf '%s %s\n' "$(date +%T)" "$*"; }
 fail() { log "FAIL: $*"; FAILS=$((FAILS + 1)); }
 pass() { log "ok: $*"; }
 
-# wait_for SECONDS CMD...: poll CMD until it succeeds; 1 on timeout.
+# wait_for SECONDS CMD...: poll CMD until it succeeds; 1 once SECONDS have
+# passed on the clock (however long each try of CMD takes).
 wait_for() {
-	local limit=$1 t=0
+	local end=$((SECONDS + $1))
 	shift
 	while ! "$@" >/dev/null 2>&1; do
-		sleep 0.2
-		t=$((t + 1))
-		if [ $t -ge $((limit * 5)) ]; then
+		if [ "$SECONDS" -ge "$end" ]; then
 			return 1
 		fi
+		sleep 0.2
 	done
 	return 0
 }
@@ -179,9 +179,12 @@ for line in sys.stdin:
     print("%.3f" % t.replace(tzinfo=datetime.timezone.utc).timestamp())'
 }
 
-# log_first_after T ERE: the time of the first line matching ERE at or after T.
-log_first_after() {
-	log_times "$2" | awk -v t="$1" '$1 >= t { print; exit }'
+# log_next START_ERE ERE: the time of the first line matching ERE that comes
+# after (in the log's order) the first line matching START_ERE. Lines logged
+# in the same millisecond are told apart by their order, not their stamps.
+log_next() {
+	awk -v s="$1" -v e="$2" 'f && $0 ~ e { print; exit } !f && $0 ~ s { f = 1 }' \
+		"$WORK/vbrd.log" | log_times . /dev/stdin
 }
 
 vbrd_alive() { kill -0 "$VBRD_PID" 2>/dev/null; }

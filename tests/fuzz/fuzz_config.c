@@ -45,6 +45,9 @@ check_rules(const struct vbr_config *c)
 		CHECK(c->groups[i].peer_asn != 0 && c->groups[i].peer_asn != c->local_asn);
 		CHECK(strlen(c->groups[i].key) <= VBR_KEY_MAX);
 		CHECK(c->groups[i].error_wait_min <= c->groups[i].error_wait_max);
+		CHECK(c->groups[i].max_prefix_len >= 1 && c->groups[i].max_prefix_len <= 32);
+		CHECK(c->groups[i].max_as_path_len >= 1 &&
+			c->groups[i].max_as_path_len <= VBR_MAX_AS_PATH_LEN);
 		for (unsigned j = 0; j < i; j++)
 			CHECK(strcmp(c->groups[i].name, c->groups[j].name) != 0);
 	}

@@ -3,8 +3,9 @@
  * libFuzzer harness of the forwarding step: arbitrary frames go through
  * fwd_burst() on either port, with the outgoing MTU chosen by the input so
  * that fragmentation is reached too. Then what the main lcore would do with
- * them runs as well: ARP parsing of punted frames, ICMP errors for the
- * packets that get one. Checked after every input:
+ * them runs as well: ARP parsing of punted frames, the punt tables' notes
+ * on them (as received, and as if our kernel had sent them), ICMP errors
+ * for the packets that get one. Checked after every input:
  *   - each frame queued for tx is IPv4 with a right header checksum, our
  *     port's source MAC, a length that matches the frame and fits the MTU;
  *   - each ICMP error built is a valid IPv4 datagram with a right ICMP
@@ -175,6 +176,11 @@ drain(void)
 		bool for_us;
 
 		arp_sender(m[i], &dp.port[m[i]->port], &addr, &mac, &for_us);
+		CHECK(m[i]->hash.usr < PUNT_CLASSES);
+		if (m[i]->hash.usr == PUNT_BGP)
+			punt_note_rx(&dp, m[i]->port, m[i]);
+		/* The same bytes as if our kernel had sent them. */
+		punt_note_tx(&dp, m[i]->port, m[i]);
 		rte_pktmbuf_free(m[i]);
 	}
 	n = rte_ring_dequeue_burst(dp.icmp_ring, (void **)m, 128, NULL);

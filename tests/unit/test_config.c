@@ -133,6 +133,9 @@ START_TEST(example_demo)
 	ck_assert_uint_eq(g->connect_retry, 30);
 	ck_assert_uint_eq(g->multihop, 1);
 	ck_assert(!g->passive);
+	ck_assert(!g->accept_default);
+	ck_assert_uint_eq(g->max_prefix_len, 24);
+	ck_assert_uint_eq(g->max_as_path_len, 64);
 
 	ck_assert_uint_eq(cfg->nb_peers, 1);
 	ck_assert_uint_eq(cfg->peers[0].address, IP(10, 0, 0, 2));
@@ -273,6 +276,9 @@ START_TEST(every_key)
 		"      connect_retry: \"5\"\n"
 		"      multihop: 255\n"
 		"      passive: yes\n"
+		"      accept_default: true\n"
+		"      max_prefix_len: 32\n"
+		"      max_as_path_len: 2048\n"
 		"  peers:\n"
 		"    - {group: g, address: 10.0.0.1, description: p}\n"
 		"  networks: [172.16.0.0/12, 10.0.0.0/8, 0.0.0.0/0]\n"
@@ -308,8 +314,12 @@ START_TEST(every_key)
 	ck_assert_uint_eq(cfg->groups[0].connect_retry, 5);
 	ck_assert_uint_eq(cfg->groups[0].multihop, 255);
 	ck_assert(cfg->groups[0].passive);
+	ck_assert(cfg->groups[0].accept_default);
+	ck_assert_uint_eq(cfg->groups[0].max_prefix_len, 32);
+	ck_assert_uint_eq(cfg->groups[0].max_as_path_len, 2048);
 	ck_assert_uint_eq(cfg->peers[0].address, IP(10, 0, 0, 1));
-	ck_assert_int_eq(cfg->peers[0].line, 26);
+	/* One line more for each side's keys: vpc's max_neighbors, the group's filters. */
+	ck_assert_int_eq(cfg->peers[0].line, 29);
 	ck_assert_uint_eq(cfg->nb_networks, 3);
 	ck_assert_uint_eq(cfg->networks[2].len, 0);
 	ck_assert_int_eq(cfg->routes[0].port, VBR_PORT_IDC);
@@ -518,6 +528,16 @@ static const struct bad {
 		"t.yaml:6:48: bgp.groups[0].hold_time: 2 is neither 0 nor 3..65535"},
 	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, hold_time: 65536}\n",
 		"bgp.groups[0].hold_time: 65536 is out of range (0..65535)"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, max_prefix_len: 33}\n",
+		"t.yaml:6:53: bgp.groups[0].max_prefix_len: 33 is out of range (1..32)"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, max_prefix_len: 0}\n",
+		"bgp.groups[0].max_prefix_len: 0 is out of range (1..32)"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, max_as_path_len: 2049}\n",
+		"bgp.groups[0].max_as_path_len: 2049 is out of range (1..2048)"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, max_as_path_len: 0}\n",
+		"bgp.groups[0].max_as_path_len: 0 is out of range (1..2048)"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, accept_default: maybe}\n",
+		"bgp.groups[0].accept_default: expected"},
 	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, multihop: 0}\n",
 		"bgp.groups[0].multihop: 0 is out of range (1..255)"},
 	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, multihop: 256}\n",

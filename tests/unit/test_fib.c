@@ -19,6 +19,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 
 #include "fib.h"
@@ -1620,6 +1621,340 @@ START_TEST(test_grace)
 }
 END_TEST
 
+/* --- 6. every op's outcome goes back on the result ring --- */
+
+/* Takes what the result ring holds into res[] (at most max). */
+static unsigned int
+t9_results(struct fib *f, struct route_result *res, unsigned int max)
+{
+	return rte_ring_sc_dequeue_burst_elem(
+		fib_result_ring(f), res, sizeof(*res), max, NULL);
+}
+
+/* pump() that also takes the answers as they come: res[] gets them all. */
+static unsigned int
+t9_pump(struct fib *f, struct route_sender *s, struct route_result *res, unsigned int max)
+{
+	unsigned int n = 0;
+	uint64_t end = rte_get_timer_cycles() + 120 * rte_get_timer_hz();
+
+	for (;;) {
+		route_sender_flush(s);
+		fib_writer_poll(f);
+		n += t9_results(f, &res[n], max - n);
+		if (route_sender_backlog(s) == 0 && fib_writer_drain(f, 0) == 0)
+			break;
+		ck_assert_msg(rte_get_timer_cycles() < end, "the writer does not drain");
+	}
+	return n + t9_results(f, &res[n], max - n);
+}
+
+static struct route_op
+t9_flag(struct route_op op)
+{
+	op.flags |= ROUTE_OP_F_RESULT;
+	return op;
+}
+
+static bool
+t9_holds(const struct route_result *r, const struct spec *sp)
+{
+	if (sp == NULL)
+		return r->nh_type == NH_NONE;
+	return r->nh_type == sp->type && r->port == sp->port &&
+	       r->gateway == (sp->type == NH_GATEWAY ? sp->addr : 0);
+}
+
+START_TEST(test_results)
+{
+	/* 64 tbl8 groups, ids 1..3. */
+	struct fib *f = mkfib("t9", 4096, 64, 4, 64);
+	struct route_sender *s = route_sender_create(fib_route_ring(f));
+	const struct spec g[6] = {{NH_GATEWAY, 0, 0x0a000001}, {NH_GATEWAY, 0, 0x0a000002},
+		{NH_GATEWAY, 0, 0x0a000003}, {NH_GATEWAY, 0, 0x0a000004},
+		{NH_GATEWAY, 0, 0x0a000005}, {NH_GATEWAY, 1, 0x0a000006}};
+	struct route_result res[128];
+	unsigned int i, n, fit = 0;
+	struct fib_stats st;
+	struct route_op op;
+	uint32_t id;
+
+	ck_assert_ptr_nonnull(s);
+	/* 70 /25s in 70 /24s: each needs a tbl8 group of its own. Each gets
+	 * its answer, in order: in, or refused for want of room. */
+	for (i = 0; i < 70; i++) {
+		op = t9_flag(op_add(0x0a000000u | i << 16, 25, &g[0]));
+		send_op(f, s, &op);
+	}
+	n = t9_pump(f, s, res, RTE_DIM(res));
+	ck_assert_uint_eq(n, 70);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(res[i].prefix, 0x0a000000u | i << 16);
+		ck_assert_uint_eq(res[i].depth, 25);
+		ck_assert_uint_eq(res[i].kind, ROUTE_OP_ADD);
+		if (res[i].status == ROUTE_OK) {
+			ck_assert_uint_eq(i, fit); /* all in, then all refused */
+			ck_assert(t9_holds(&res[i], &g[0]));
+			fit++;
+		} else {
+			ck_assert_uint_eq(res[i].status, ROUTE_REFUSED_TABLE);
+			ck_assert(t9_holds(&res[i], NULL));
+		}
+	}
+	ck_assert_uint_ge(fit, 32);
+	ck_assert_uint_lt(fit, 70);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.refused_table, 70 - fit);
+	ck_assert_uint_eq(st.routes, fit);
+
+	/* A refused /25 via a gateway of its own: its id was interned for
+	 * nothing and goes back (it used to stay pinned, for ever). */
+	op = t9_flag(op_add(0x0b000000, 25, &g[1]));
+	send_op(f, s, &op);
+	pump(f, s);
+	ck_assert_uint_eq(t9_results(f, res, RTE_DIM(res)), 1);
+	ck_assert_uint_eq(res[0].status, ROUTE_REFUSED_TABLE);
+	fib_writer_poll(f);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.nexthops, 1);
+
+	/* So two more gateways fit beside g0 (ids 1..3). */
+	op = t9_flag(op_add(0x0c000000, 8, &g[2]));
+	send_op(f, s, &op);
+	op = t9_flag(op_add(0x0d000000, 8, &g[3]));
+	send_op(f, s, &op);
+	pump(f, s);
+	ck_assert_uint_eq(t9_results(f, res, RTE_DIM(res)), 2);
+	ck_assert_uint_eq(res[0].status, ROUTE_OK);
+	ck_assert_uint_eq(res[1].status, ROUTE_OK);
+	ck_assert(t9_holds(&res[1], &g[3]));
+
+	/* The next-hop table is full: a new route, and a better path for one
+	 * the FIB has, are refused; the FIB keeps the old path and says so. */
+	op = t9_flag(op_add(0x0e000000, 8, &g[4]));
+	send_op(f, s, &op);
+	op = t9_flag(op_add(0x0c000000, 8, &g[5]));
+	send_op(f, s, &op);
+	pump(f, s);
+	ck_assert_uint_eq(t9_results(f, res, RTE_DIM(res)), 2);
+	ck_assert_uint_eq(res[0].status, ROUTE_REFUSED_NEXTHOPS);
+	ck_assert(t9_holds(&res[0], NULL));
+	ck_assert_uint_eq(res[1].status, ROUTE_REFUSED_NEXTHOPS);
+	ck_assert(t9_holds(&res[1], &g[2]));
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.refused_nexthops, 2);
+
+	/* Room again: a delete frees a tbl8 group, and the first refused /25
+	 * gets it. A delete of nothing holds what it asked for: nothing. */
+	op = t9_flag(op_del(0x0a000000, 25));
+	send_op(f, s, &op);
+	op = t9_flag(op_add(0x0a000000u | fit << 16, 25, &g[0]));
+	send_op(f, s, &op);
+	op = t9_flag(op_del(0x0f000000, 8));
+	send_op(f, s, &op);
+	pump(f, s);
+	ck_assert_uint_eq(t9_results(f, res, RTE_DIM(res)), 3);
+	ck_assert_uint_eq(res[0].status, ROUTE_OK);
+	ck_assert(t9_holds(&res[0], NULL));
+	ck_assert_uint_eq(res[1].status, ROUTE_OK);
+	ck_assert(t9_holds(&res[1], &g[0]));
+	ck_assert(t9_holds(&res[2], NULL));
+	ck_assert_int_eq(fib_route_get(f, 0x0a000000u | fit << 16, 25, &id), 0);
+
+	/* Ops without the flag get no answer. */
+	op = op_del(0x0d000000, 8);
+	send_op(f, s, &op);
+	pump(f, s);
+	ck_assert_uint_eq(t9_results(f, res, RTE_DIM(res)), 0);
+
+	/* Nobody reads the answers: the writer takes no more ops than the
+	 * result ring (64: 63 answers) can take, and loses none. */
+	for (i = 0; i < 100; i++) {
+		op = t9_flag(op_add(0x0d000000, 8, &g[i & 1 ? 3 : 0]));
+		ck_assert_int_eq(route_sender_send(s, &op), 0);
+	}
+	for (i = 0; i < 200; i++) {
+		route_sender_flush(s);
+		fib_writer_poll(f);
+	}
+	ck_assert_uint_eq(rte_ring_count(fib_result_ring(f)), 63);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.ring_pending + route_sender_backlog(s), 100 - 63);
+	n = t9_results(f, res, RTE_DIM(res));
+	ck_assert_uint_eq(n, 63);
+	n = t9_pump(f, s, res, RTE_DIM(res));
+	ck_assert_uint_eq(n, 100 - 63);
+	ck_assert(t9_holds(&res[n - 1], &g[3]));
+
+	route_sender_destroy(s);
+	fib_destroy(f);
+}
+END_TEST
+
+/* Neighbours and the result ring: the writer's own adjacency ops are
+ * answered to nobody, and a delete from the RIB of an addr/32 that is a
+ * neighbour's adjacency is done (the RIB's route is not there), not refused. */
+START_TEST(test_neigh_results)
+{
+	struct fib *f = mkfib("t9b", 1024, 64, 16, 64);
+	struct route_sender *s = route_sender_create(fib_route_ring(f));
+	const struct spec conn0 = {NH_CONNECTED, PORT_IDC, 0};
+	const struct spec x = {NH_GATEWAY, PORT_IDC, 0x0a000009};
+	const struct spec y = {NH_GATEWAY, PORT_IDC, 0x0a00000a};
+	struct route_result res[16];
+	struct fib_stats st0, st;
+	struct route_op op;
+	uint32_t id;
+
+	ck_assert_ptr_nonnull(s);
+	op = t9_flag(op_add(0x0a000000, 24, &conn0));
+	send_op(f, s, &op);
+	ck_assert_uint_eq(t9_pump(f, s, res, RTE_DIM(res)), 1);
+	ck_assert_uint_eq(res[0].status, ROUTE_OK);
+
+	/* Learned, and its adjacency in: no answer for the adjacency. */
+	t3b_learn_ok(f, PORT_IDC, 0x0a000009, FIB_NEIGH_ADDED);
+	t3b_settle(f);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	ck_assert(fib_nexthop(f, id)->flags & NH_F_ADJ);
+	ck_assert_uint_eq(t9_results(f, res, RTE_DIM(res)), 0);
+
+	/* The RIB deletes X/32 (say, its refused X/32 via Y): done, and the
+	 * FIB holds no route of the RIB's there; the adjacency stays. */
+	fib_get_stats(f, &st0);
+	op = t9_flag(op_del(0x0a000009, 32));
+	send_op(f, s, &op);
+	ck_assert_uint_eq(t9_pump(f, s, res, RTE_DIM(res)), 1);
+	ck_assert_uint_eq(res[0].kind, ROUTE_OP_DEL);
+	ck_assert_uint_eq(res[0].status, ROUTE_OK);
+	ck_assert(t9_holds(&res[0], NULL));
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	ck_assert(fib_nexthop(f, id)->flags & NH_F_ADJ);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.refused_nexthops + st.refused_table,
+		st0.refused_nexthops + st0.refused_table);
+
+	/* The RIB's X/32 via Y replaces the adjacency; its withdrawal gives
+	 * it back, and the answer still says: no route of the RIB's. */
+	op = t9_flag(op_add(0x0a000009, 32, &y));
+	send_op(f, s, &op);
+	ck_assert_uint_eq(t9_pump(f, s, res, RTE_DIM(res)), 1);
+	ck_assert_uint_eq(res[0].status, ROUTE_OK);
+	ck_assert(t9_holds(&res[0], &y));
+	op = t9_flag(op_del(0x0a000009, 32));
+	send_op(f, s, &op);
+	ck_assert_uint_eq(t9_pump(f, s, res, RTE_DIM(res)), 1);
+	ck_assert_uint_eq(res[0].status, ROUTE_OK);
+	ck_assert(t9_holds(&res[0], NULL));
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	ck_assert(nh_is(fib_nexthop(f, id), &x));
+	ck_assert(fib_nexthop(f, id)->flags & NH_F_ADJ);
+
+	/* Forgotten: the adjacency's removal is answered to nobody either. */
+	ck_assert_int_eq(fib_neigh_forget(f, PORT_IDC, 0x0a000009), 0);
+	t3b_settle(f);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), -ENOENT);
+	ck_assert_uint_eq(t9_results(f, res, RTE_DIM(res)), 0);
+
+	/* The writer's own kind from the ring: refused, and answered as such,
+	 * under its own kind. */
+	fib_get_stats(f, &st0);
+	op = t9_flag(op_add(0x0a000011, 32, &x));
+	op.kind = 0x80;
+	send_op(f, s, &op);
+	ck_assert_uint_eq(t9_pump(f, s, res, RTE_DIM(res)), 1);
+	ck_assert_uint_eq(res[0].kind, 0x80);
+	ck_assert_uint_eq(res[0].status, ROUTE_REFUSED_INVALID);
+	ck_assert(t9_holds(&res[0], NULL));
+	ck_assert_int_eq(fib_route_get(f, 0x0a000011, 32, &id), -ENOENT);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.ops_failed, st0.ops_failed + 1);
+
+	route_sender_destroy(s);
+	fib_destroy(f);
+}
+END_TEST
+
+/* --- 7. a reader that stops reporting: the writer says so, and waits --- */
+
+#define T8_READER 4
+
+/* What rte_log writes meanwhile, in memory. */
+static char *t8_log;
+static size_t t8_log_len;
+
+START_TEST(test_grace_stall)
+{
+	struct fib_params p = {
+		.name = "t8",
+		.socket_id = (int)rte_socket_id(),
+		.max_routes = 64,
+		.max_tbl8 = 64,
+		.max_nexthops = 8,
+		.ring_size = 64,
+		.grace_stall_ms = 200,
+	};
+	struct fib *f = fib_create(&p);
+	struct route_sender *s;
+	const struct spec g1 = {NH_GATEWAY, 0, 0x0a000001};
+	struct fib_stats st;
+	struct route_op op;
+	FILE *mem;
+	uint32_t id;
+
+	ck_assert_ptr_nonnull(f);
+	s = route_sender_create(fib_route_ring(f));
+	ck_assert_ptr_nonnull(s);
+	mem = open_memstream(&t8_log, &t8_log_len);
+	ck_assert_ptr_nonnull(mem);
+	ck_assert_int_eq(rte_openlog_stream(mem), 0);
+
+	/* A forwarding lcore that went online and then hangs. */
+	ck_assert_int_eq(fib_reader_register(f, T8_READER), 0);
+	op = op_add(0x14000000, 8, &g1);
+	route_sender_send(s, &op);
+	route_sender_flush(s);
+	ck_assert_uint_eq(fib_writer_poll(f), 1);
+	op = op_del(0x14000000, 8);
+	route_sender_send(s, &op);
+	route_sender_flush(s);
+
+	/* Five times the stall limit: logged once, counted once, and still
+	 * nothing taken (the old copy may be in use). */
+	ck_assert_int_eq(fib_writer_drain(f, 1000), -ETIMEDOUT);
+	fflush(mem);
+	ck_assert_msg(t8_log_len > 0 && strstr(t8_log, "quiescent") != NULL &&
+			      strstr(t8_log, "lcore 4") != NULL,
+		"no log line names the silent lcore: \"%s\"", t8_log_len ? t8_log : "");
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.grace_stalls, 1);
+	ck_assert_uint_ge(st.grace_wait_ms, 1000);
+	ck_assert_uint_eq(st.batches, 1);
+	ck_assert_uint_eq(st.ring_pending, 1);
+	ck_assert_int_eq(fib_route_get(f, 0x14000000, 8, &id), 0);
+
+	/* It reports again: the writer goes on, and says so. */
+	fib_reader_quiescent(f, T8_READER);
+	fib_writer_poll(f);
+	fib_reader_quiescent(f, T8_READER);
+	ck_assert_int_eq(fib_writer_drain(f, 1000), 0);
+	fflush(mem);
+	ck_assert_ptr_nonnull(strstr(t8_log, "resumed"));
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.grace_stalls, 1);
+	ck_assert_uint_eq(st.grace_wait_ms, 0);
+	ck_assert_int_eq(fib_route_get(f, 0x14000000, 8, &id), -ENOENT);
+
+	rte_openlog_stream(NULL);
+	fclose(mem);
+	free(t8_log);
+	t8_log = NULL;
+	fib_reader_unregister(f, T8_READER);
+	route_sender_destroy(s);
+	fib_destroy(f);
+}
+END_TEST
+
 /* fib_create refuses what rte_fib cannot hold, with a log line, no leak. */
 START_TEST(test_create_errors)
 {
@@ -1657,6 +1992,9 @@ fib_suite(void)
 		{"create_errors", test_create_errors},
 		{"ring_full", test_ring_full},
 		{"grace", test_grace},
+		{"grace_stall", test_grace_stall},
+		{"results", test_results},
+		{"neigh_results", test_neigh_results},
 		{"neigh", test_neigh},
 		{"neigh_life", test_neigh_life},
 		{"rte_fib_quirks", test_rte_fib_quirks},

@@ -20,6 +20,7 @@
 #include <rte_tcp.h>
 
 #include "dataplane.h"
+#include "punt.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
@@ -76,6 +77,7 @@ setup(void)
 {
 	memset(&dp, 0, sizeof(dp));
 	dp.cfg = cfg;
+	pthread_mutex_init(&dp.fib_lock, NULL);
 	dp.nb_fwd = 1;
 	dp.nb_bgp_peers = 1;
 	dp.bgp_peers[0] = rte_cpu_to_be_32(IP(10, 0, 0, 2));
@@ -931,6 +933,342 @@ START_TEST(mixed_burst)
 }
 END_TEST
 
+
+static unsigned
+drain_punted(void)
+{
+	struct rte_mbuf *out[64];
+	unsigned n, total = 0;
+
+	while ((n = rte_ring_dequeue_burst(dp.punt_ring, (void **)out, 64, NULL)) > 0) {
+		total += n;
+		free_all(out, n);
+	}
+	return total;
+}
+
+/* A TCP segment src:sport -> dst:dport from MAC smac to MAC dmac. */
+static struct rte_mbuf *
+mk_tcp(const struct rte_ether_addr *smac, const struct rte_ether_addr *dmac, uint32_t src,
+		uint16_t sport, uint32_t dst, uint16_t dport, uint8_t flags)
+{
+	struct rte_mbuf *m = mk_ipv4(dmac, src, dst, 64, 20);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = ip_of(m);
+	struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)(ip + 1);
+
+	rte_ether_addr_copy(smac, &eth->src_addr);
+	ip->next_proto_id = IPPROTO_TCP;
+	tcp->src_port = rte_cpu_to_be_16(sport);
+	tcp->dst_port = rte_cpu_to_be_16(dport);
+	tcp->data_off = 5 << 4;
+	tcp->tcp_flags = flags;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return m;
+}
+
+/* What the kernel's side of the BGP session 10.0.0.1:179 <-> 10.0.0.2:40000
+ * sends out of the IDC port, seen by the main lcore. */
+static void
+kernel_sends(uint8_t flags)
+{
+	struct rte_mbuf *m = mk_tcp(&idc_mac, &peer_mac, IP(10, 0, 0, 1), 179, IP(10, 0, 0, 2),
+			40000, flags);
+
+	punt_note_tx(&dp, VBR_PORT_IDC, m);
+	rte_pktmbuf_free(m);
+}
+
+/* The peer's segment of that session. */
+static struct rte_mbuf *
+peer_segment(void)
+{
+	return mk_tcp(&peer_mac, &idc_mac, IP(10, 0, 0, 2), 40000, IP(10, 0, 0, 1), 179,
+			RTE_TCP_ACK_FLAG);
+}
+
+/* The class a frame is punted in (its hash.usr), or -1 if it was not. */
+static int
+punt_class_of(unsigned in, struct rte_mbuf *m)
+{
+	struct rte_mbuf *out;
+	int c;
+
+	run1(in, m);
+	if (rte_ring_dequeue(dp.punt_ring, (void **)&out) != 0)
+		return -1;
+	c = (int)out->hash.usr;
+	rte_pktmbuf_free(out);
+	return c;
+}
+
+static struct rte_mbuf *
+mk_arp_from(const struct rte_ether_addr *smac, uint16_t op, uint32_t sip, uint32_t tip)
+{
+	struct rte_mbuf *m = mk_arp(op, sip, tip);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+
+	rte_ether_addr_copy(smac, &eth->src_addr);
+	rte_ether_addr_copy(smac, &arp->arp_data.arp_sha);
+	return m;
+}
+
+static uint64_t
+punt_drops(unsigned port)
+{
+	uint64_t n = 0;
+
+	for (unsigned c = CNT_DROP_RUNT; c < CNT_MAX; c++)
+		n += cnt(port, c);
+	return n;
+}
+
+/* Issue 6, finding 3: ARP of every kind, for us or not, in floods, must not
+ * take a live BGP session's segments' place. Before the fix they shared one
+ * bucket: 0 of 20 BGP segments passed. */
+START_TEST(arp_flood_leaves_bgp_alone)
+{
+	static const struct rte_ether_addr other = { { 0x02, 0, 0, 0, 0, 0xcc } };
+	unsigned bgp_ok = 0, sent = 0;
+
+	kernel_sends(RTE_TCP_ACK_FLAG);
+	for (unsigned i = 0; i < 20; i++) {
+		for (unsigned j = 0; j < 15; j++) {
+			/* For others; for us; for us claiming the peer's address
+			 * from another MAC; gratuitous. */
+			run1(VBR_PORT_IDC, mk_arp_from(&other, RTE_ARP_OP_REQUEST, IP(10, 9, 0, 2),
+					IP(10, 9, 0, 3)));
+			run1(VBR_PORT_IDC, mk_arp(RTE_ARP_OP_REQUEST, IP(10, 0, 0, 2), IP(10, 0, 0, 1)));
+			run1(VBR_PORT_IDC, mk_arp_from(&other, RTE_ARP_OP_REQUEST, IP(10, 0, 0, 2),
+					IP(10, 0, 0, 1)));
+			run1(VBR_PORT_IDC, mk_arp(RTE_ARP_OP_REQUEST, IP(10, 0, 0, 2), IP(10, 0, 0, 2)));
+			sent += 4;
+			drain_punted();
+		}
+		run1(VBR_PORT_IDC, peer_segment());
+		sent++;
+		bgp_ok += drain_punted();
+	}
+	ck_assert_uint_eq(bgp_ok, 20);
+	ck_assert_uint_eq(ctx.pstat[VBR_PORT_IDC].passed[PUNT_BGP], 20);
+	/* Every frame is somewhere: passed, or dropped under a counter. */
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_PUNTED) + punt_drops(VBR_PORT_IDC), sent);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_DROP_ARP_NOT_FOR_US), 300);
+	/* The ARP claiming the live peer's address with another MAC. */
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_DROP_ARP_PEER_SPOOF), 300);
+	ck_assert_uint_eq(ctx.pstat[VBR_PORT_IDC].passed[PUNT_ARP] +
+			ctx.pstat[VBR_PORT_IDC].policed[PUNT_ARP], 300);
+	ck_assert_uint_eq(ctx.pstat[VBR_PORT_IDC].passed[PUNT_GARP] +
+			ctx.pstat[VBR_PORT_IDC].policed[PUNT_GARP], 300);
+	ck_assert_uint_gt(ctx.pstat[VBR_PORT_IDC].policed[PUNT_ARP], 0);
+	ck_assert_uint_gt(ctx.pstat[VBR_PORT_IDC].policed[PUNT_GARP], 0);
+}
+END_TEST
+
+/* A flood of TCP/179 from the peer's (spoofable) address on other ports
+ * polices new sessions, not the live one. Before: 0 of 20 passed. */
+START_TEST(spoofed_bgp_flood_leaves_session_alone)
+{
+	unsigned bgp_ok = 0;
+	uint64_t policed;
+	int c;
+
+	kernel_sends(RTE_TCP_ACK_FLAG);
+	for (unsigned i = 0; i < 20; i++) {
+		for (unsigned j = 0; j < 15; j++) {
+			run1(VBR_PORT_IDC, mk_tcp(&peer_mac, &idc_mac, IP(10, 0, 0, 2),
+					(uint16_t)(50000 + i * 15 + j), IP(10, 0, 0, 1), 179,
+					RTE_TCP_SYN_FLAG));
+			drain_punted();
+		}
+		run1(VBR_PORT_IDC, peer_segment());
+		bgp_ok += drain_punted();
+	}
+	ck_assert_uint_eq(bgp_ok, 20);
+	ck_assert_uint_gt(ctx.pstat[VBR_PORT_IDC].policed[PUNT_BGP_NEW], 0);
+	ck_assert_uint_eq(ctx.pstat[VBR_PORT_IDC].policed[PUNT_BGP], 0);
+	/* The live tuple from another MAC is not the session (and meets the
+	 * emptied bucket of new sessions). */
+	policed = ctx.pstat[VBR_PORT_IDC].policed[PUNT_BGP_NEW];
+	c = punt_class_of(VBR_PORT_IDC, mk_tcp(&gw_mac, &idc_mac, IP(10, 0, 0, 2), 40000,
+			IP(10, 0, 0, 1), 179, RTE_TCP_ACK_FLAG));
+	ck_assert(c == PUNT_BGP_NEW ||
+			(c == -1 && ctx.pstat[VBR_PORT_IDC].policed[PUNT_BGP_NEW] == policed + 1));
+}
+END_TEST
+
+/* Which ARP is punted, in which class, and which is dropped under what. */
+START_TEST(arp_classes)
+{
+	static const struct rte_ether_addr other = { { 0x02, 0, 0, 0, 0, 0xcc } };
+	struct rte_mbuf *m;
+
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, mk_arp(RTE_ARP_OP_REQUEST, IP(172, 16, 0, 9),
+			IP(172, 16, 0, 1))), PUNT_ARP);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, mk_arp(RTE_ARP_OP_REQUEST, IP(172, 16, 0, 9),
+			IP(172, 16, 0, 7))), -1);
+	ck_assert_uint_eq(cnt(VBR_PORT_VPC, CNT_DROP_ARP_NOT_FOR_US), 1);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, mk_arp(RTE_ARP_OP_REQUEST, IP(172, 16, 0, 9),
+			IP(172, 16, 0, 9))), PUNT_GARP);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, mk_arp(RTE_ARP_OP_REPLY, IP(172, 16, 0, 9),
+			IP(172, 16, 0, 9))), PUNT_GARP);
+	/* A reply to us that we did not ask for counts as gratuitous; once we
+	 * asked, it is the answer. */
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, mk_arp(RTE_ARP_OP_REPLY, IP(172, 16, 0, 9),
+			IP(172, 16, 0, 1))), PUNT_GARP);
+	m = arp_build_request(dp.pool, &dp.port[VBR_PORT_VPC], IP(172, 16, 0, 9));
+	punt_note_tx(&dp, VBR_PORT_VPC, m);
+	rte_pktmbuf_free(m);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, mk_arp(RTE_ARP_OP_REPLY, IP(172, 16, 0, 9),
+			IP(172, 16, 0, 1))), PUNT_ARP);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, mk_arp(RTE_ARP_OP_REPLY, IP(172, 16, 0, 8),
+			IP(172, 16, 0, 1))), PUNT_GARP);
+	/* Ethernet source and ARP sender disagree (finding 10). */
+	m = mk_arp(RTE_ARP_OP_REQUEST, IP(172, 16, 0, 2), IP(172, 16, 0, 2));
+	rte_ether_addr_copy(&other, &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, m), -1);
+	ck_assert_uint_eq(cnt(VBR_PORT_VPC, CNT_DROP_ARP_MAC_MISMATCH), 1);
+	/* Not Ethernet/IPv4, a bad opcode, a multicast sender, a runt. */
+	m = mk_arp(RTE_ARP_OP_REQUEST, IP(172, 16, 0, 9), IP(172, 16, 0, 1));
+	rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, 14)->arp_hlen = 8;
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, m), -1);
+	m = mk_arp(9, IP(172, 16, 0, 9), IP(172, 16, 0, 1));
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, m), -1);
+	m = mk_arp(RTE_ARP_OP_REQUEST, IP(172, 16, 0, 9), IP(172, 16, 0, 1));
+	rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, 14)->arp_data.arp_sha.addr_bytes[0] = 1;
+	rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr.addr_bytes[0] = 1;
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, m), -1);
+	m = mk_arp(RTE_ARP_OP_REQUEST, IP(172, 16, 0, 9), IP(172, 16, 0, 1));
+	rte_pktmbuf_trim(m, 10);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, m), -1);
+	ck_assert_uint_eq(cnt(VBR_PORT_VPC, CNT_DROP_ARP_MALFORMED), 4);
+	/* Our own address claimed by another. */
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, mk_arp(RTE_ARP_OP_REQUEST, IP(172, 16, 0, 1),
+			IP(172, 16, 0, 1))), -1);
+	ck_assert_uint_eq(cnt(VBR_PORT_VPC, CNT_DROP_ARP_PEER_SPOOF), 1);
+	ck_assert_uint_eq(cnt(VBR_PORT_VPC, CNT_DROP_PUNT_POLICED), 0);
+}
+END_TEST
+
+/* While its session is live, the peer's MAC is pinned: ARP claiming its
+ * address with another MAC is dropped. The pin lifts when the session ends
+ * (our FIN or RST, or the peer's), and a closed 4-tuple stays closed. */
+START_TEST(peer_mac_pinned_while_session_live)
+{
+	static const struct rte_ether_addr other = { { 0x02, 0, 0, 0, 0, 0xcc } };
+
+	/* Our SYN-ACK is no session yet. */
+	kernel_sends(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, peer_segment()), PUNT_BGP_NEW);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_arp_from(&other, RTE_ARP_OP_REQUEST,
+			IP(10, 0, 0, 2), IP(10, 0, 0, 1))), PUNT_ARP);
+	kernel_sends(RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG);
+	ck_assert_uint_eq(punt_sessions(&dp, VBR_PORT_IDC), 1);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, peer_segment()), PUNT_BGP);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_arp_from(&other, RTE_ARP_OP_REQUEST,
+			IP(10, 0, 0, 2), IP(10, 0, 0, 1))), -1);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_arp_from(&other, RTE_ARP_OP_REPLY,
+			IP(10, 0, 0, 2), IP(10, 0, 0, 2))), -1);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_DROP_ARP_PEER_SPOOF), 2);
+	/* The peer itself still speaks. */
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_arp(RTE_ARP_OP_REQUEST, IP(10, 0, 0, 2),
+			IP(10, 0, 0, 1))), PUNT_ARP);
+	/* Our FIN ends it; the ACKs after it do not bring it back. */
+	kernel_sends(RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG);
+	ck_assert_uint_eq(punt_sessions(&dp, VBR_PORT_IDC), 0);
+	kernel_sends(RTE_TCP_ACK_FLAG);
+	ck_assert_uint_eq(punt_sessions(&dp, VBR_PORT_IDC), 0);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_arp_from(&other, RTE_ARP_OP_REQUEST,
+			IP(10, 0, 0, 2), IP(10, 0, 0, 1))), PUNT_ARP);
+}
+END_TEST
+
+START_TEST(peer_rst_and_idle_end_the_session)
+{
+	struct rte_mbuf *m;
+
+	kernel_sends(RTE_TCP_ACK_FLAG);
+	m = mk_tcp(&peer_mac, &idc_mac, IP(10, 0, 0, 2), 40000, IP(10, 0, 0, 1), 179,
+			RTE_TCP_RST_FLAG);
+	run1(VBR_PORT_IDC, m);
+	ck_assert_int_eq(rte_ring_dequeue(dp.punt_ring, (void **)&m), 0);
+	ck_assert_uint_eq(m->hash.usr, PUNT_BGP);
+	punt_note_rx(&dp, VBR_PORT_IDC, m);
+	rte_pktmbuf_free(m);
+	ck_assert_uint_eq(punt_sessions(&dp, VBR_PORT_IDC), 0);
+
+	/* Another session, silent for longer than PUNT_SESSION_IDLE_S. */
+	m = mk_tcp(&idc_mac, &peer_mac, IP(10, 0, 0, 1), 41000, IP(10, 0, 0, 2), 179,
+			RTE_TCP_ACK_FLAG);
+	punt_note_tx(&dp, VBR_PORT_IDC, m);
+	rte_pktmbuf_free(m);
+	ck_assert_uint_eq(punt_sessions(&dp, VBR_PORT_IDC), 1);
+	punt_housekeeping(&dp);
+	ck_assert_uint_eq(punt_sessions(&dp, VBR_PORT_IDC), 1);
+	for (unsigned i = 0; i < PUNT_SESSIONS; i++)
+		if (dp.punt[VBR_PORT_IDC].sess[i].key != 0)
+			dp.punt[VBR_PORT_IDC].sess[i].seen_tsc -=
+					rte_get_tsc_hz() * (PUNT_SESSION_IDLE_S + 1);
+	punt_housekeeping(&dp);
+	ck_assert_uint_eq(punt_sessions(&dp, VBR_PORT_IDC), 0);
+}
+END_TEST
+
+/* The last quarter of the punt ring is the bgp class's. */
+START_TEST(punt_ring_keeps_room_for_bgp)
+{
+	unsigned cap = rte_ring_get_capacity(dp.punt_ring), share = cap / 4 * 3;
+
+	kernel_sends(RTE_TCP_ACK_FLAG);
+	for (unsigned i = 0; i < share + 5; i++)
+		run1(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(10, 0, 0, 2), IP(10, 0, 0, 1), 64, 8));
+	ck_assert_uint_eq(rte_ring_count(dp.punt_ring), share);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_DROP_PUNT_FULL), 5);
+	ck_assert_uint_eq(ctx.pstat[VBR_PORT_IDC].full[PUNT_OTHER], 5);
+	for (unsigned i = 0; i < 5; i++)
+		run1(VBR_PORT_IDC, peer_segment());
+	ck_assert_uint_eq(rte_ring_count(dp.punt_ring), share + 5);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_DROP_PUNT_FULL), 5);
+}
+END_TEST
+
+/* The main lcore learns a new neighbour from the arp class only; a
+ * gratuitous ARP refreshes one it has (finding 10). */
+START_TEST(garp_only_refreshes)
+{
+	static const struct rte_ether_addr other = { { 0x02, 0, 0, 0, 0, 0xcc } };
+	uint32_t a = IP(172, 16, 0, 9), id;
+	struct rte_mbuf *m;
+	uint64_t mac;
+
+	m = mk_arp(RTE_ARP_OP_REQUEST, a, a);
+	m->hash.usr = PUNT_GARP;
+	exc_learn(&dp, VBR_PORT_VPC, m);
+	rte_pktmbuf_free(m);
+	ck_assert_int_eq(fib_writer_drain(dp.fib, 5000), 0);
+	ck_assert_int_eq(fib_route_get(dp.fib, a, 32, &id), -ENOENT);
+
+	m = mk_arp(RTE_ARP_OP_REQUEST, a, IP(172, 16, 0, 1));
+	m->hash.usr = PUNT_ARP;
+	exc_learn(&dp, VBR_PORT_VPC, m);
+	rte_pktmbuf_free(m);
+	ck_assert_int_eq(fib_writer_drain(dp.fib, 5000), 0);
+	ck_assert_int_eq(fib_route_get(dp.fib, a, 32, &id), 0);
+	mac = fib_nexthop(dp.fib, id)->mac_state;
+	ck_assert(mac & NH_MAC_VALID);
+	ck_assert_int_eq(memcmp(&mac, &peer_mac, 6), 0);
+
+	m = mk_arp_from(&other, RTE_ARP_OP_REQUEST, a, a);
+	m->hash.usr = PUNT_GARP;
+	exc_learn(&dp, VBR_PORT_VPC, m);
+	rte_pktmbuf_free(m);
+	mac = fib_nexthop(dp.fib, id)->mac_state;
+	ck_assert_int_eq(memcmp(&mac, &other, 6), 0);
+}
+END_TEST
+
 static Suite *
 forward_suite(void)
 {
@@ -973,6 +1311,13 @@ forward_suite(void)
 	tcase_add_test(tc, no_directed_broadcast);
 	tcase_add_test(tc, l2_broadcast_not_routed);
 	tcase_add_test(tc, bgp_survives_punt_flood);
+	tcase_add_test(tc, arp_flood_leaves_bgp_alone);
+	tcase_add_test(tc, spoofed_bgp_flood_leaves_session_alone);
+	tcase_add_test(tc, arp_classes);
+	tcase_add_test(tc, peer_mac_pinned_while_session_live);
+	tcase_add_test(tc, peer_rst_and_idle_end_the_session);
+	tcase_add_test(tc, punt_ring_keeps_room_for_bgp);
+	tcase_add_test(tc, garp_only_refreshes);
 	suite_add_tcase(s, tc);
 	return s;
 }

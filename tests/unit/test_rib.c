@@ -25,6 +25,8 @@
 #include <time.h>
 
 #include "rib.h"
+#include "rib_collide.h"
+#include "siphash.h"
 
 #define LOCAL_ASN 45104
 
@@ -1339,6 +1341,54 @@ START_TEST(randomized)
 }
 END_TEST
 
+/* ------------------------------------------------------- hash flooding */
+
+/*
+ * A peer that knows the index's hash announces prefixes that all land in one
+ * cluster: with an unkeyed hash every insert, lookup and delete walks it
+ * (quadratic in the number of prefixes, while the control thread sends no
+ * keepalives). Keyed per process, their probes stay as short as anyone's.
+ */
+/* SipHash's reference vector (key 00..0f, message 00..07, SipHash-2-4)
+ * checks the rounds that SipHash-1-3 repeats fewer times. */
+START_TEST(siphash_vector)
+{
+	const uint64_t key[2] = {0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull};
+
+	ck_assert_uint_eq(siphash_u64(key, 0x0706050403020100ull, 2, 4), 0x93f5f5799a932462ull);
+	ck_assert_uint_ne(siphash13_u64(key, 0x0706050403020100ull), 0x93f5f5799a932462ull);
+}
+END_TEST
+
+#define COLLIDE_N 4000
+#define COLLIDE_MAX_PROBE 200
+
+START_TEST(hash_collisions)
+{
+	uint32_t *p = malloc(COLLIDE_N * sizeof(*p)), probe;
+	struct rib_attrs *a;
+
+	ck_assert_ptr_nonnull(p);
+	rib_collide_prefixes(p, COLLIDE_N);
+	rc.count_only = true;
+	peer(rib, 0, IP(10, 0, 0, 1), 1, COLLIDE_N);
+	a = mk_nh(IP(10, 0, 0, 1), 65001);
+	for (unsigned i = 0; i < COLLIDE_N; i++)
+		CHECK(rib_bgp_announce(rib, 0, p[i], 32, a, false) == RIB_ACCEPTED);
+	rib_attrs_put(a);
+	ck_assert_uint_eq(rib_size(rib), COLLIDE_N);
+	probe = rib_hash_max_probe(rib);
+	ck_assert_msg(probe <= COLLIDE_MAX_PROBE,
+		"%u prefixes chosen against the unkeyed hash: the longest probe is %u slots "
+		"(at most %u expected)",
+		COLLIDE_N, probe, COLLIDE_MAX_PROBE);
+	for (unsigned i = 0; i < COLLIDE_N; i++)
+		CHECK(rib_bgp_withdraw(rib, 0, p[i], 32) == 0);
+	ck_assert_uint_eq(rib_size(rib), 0);
+	free(p);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- scale */
 
 static double
@@ -1427,6 +1477,8 @@ rib_suite(void)
 	tcase_add_test(tc, peer_down);
 	tcase_add_test(tc, peer_reset);
 	tcase_add_test(tc, emit_failure);
+	tcase_add_test(tc, siphash_vector);
+	tcase_add_test(tc, hash_collisions);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(tr, setup, teardown);

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What a BGP peer may announce to us: the checks on a prefix alone, made
+ * once per group from the config, pure (no sockets, no DPDK) so that they
+ * are unit-tested alone. A refused prefix is treated as withdrawn by the
+ * session (bgp.c), counted in the peer's prefixes_filtered and logged.
+ *
+ * Refused, in this order (the first reason is the one reported):
+ * - martians: 0.0.0.0/8 (but 0.0.0.0/0), 127.0.0.0/8, 169.254.0.0/16,
+ *   224.0.0.0/4, 240.0.0.0/4, or any prefix inside them;
+ * - 0.0.0.0/0 unless the group has accept_default;
+ * - prefixes inside (or equal to) a port's connected subnet: a BGP /32
+ *   would replace a neighbour's adjacency;
+ * - prefixes inside (or equal to) our BGP CIDR blocks (but a block 0/0,
+ *   which says nothing about where the VPC is) and static routes toward
+ *   the VPC: longest match would pull VPC traffic to the IDC;
+ * - prefixes longer than the group's max_prefix_len (default /24).
+ * Static routes toward the IDC are no reason: more-specifics of them from
+ * the IDC's routers are normal.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+#define BGP_FILTER_MAX_RANGES (5 + VBR_NB_PORTS + VBR_MAX_NETWORKS + VBR_MAX_STATIC_ROUTES)
+
+enum bgp_filter_verdict {
+	BGP_FILTER_ACCEPT = 0,
+	BGP_FILTER_MARTIAN,
+	BGP_FILTER_DEFAULT,
+	BGP_FILTER_CONNECTED,
+	BGP_FILTER_OUR_BLOCK,
+	BGP_FILTER_STATIC_VPC,
+	BGP_FILTER_TOO_LONG,
+};
+
+struct bgp_filter_range {
+	uint32_t addr;
+	uint8_t len;
+	uint8_t verdict; /* enum bgp_filter_verdict for a prefix inside it */
+};
+
+/*
+ * The ranges no peer may announce into, the same for every group: sorted by
+ * (len, addr), one entry per range (the first reason kept), so that a
+ * prefix is checked with one binary search per length in use, not a scan
+ * of up to 4,000 static routes. About 35 KiB: keep one, not on a small
+ * stack.
+ */
+struct bgp_filter {
+	unsigned n_ranges;
+	uint16_t len_start[34]; /* ranges of length l: [len_start[l], len_start[l + 1]) */
+	uint64_t lens_used;	/* bit l: some range has length l */
+	struct bgp_filter_range ranges[BGP_FILTER_MAX_RANGES];
+};
+
+/* The ranges from cfg: martians, its ports' subnets, its CIDR blocks and
+ * static routes toward the VPC. */
+void bgp_filter_init(struct bgp_filter *f, const struct vbr_config *cfg);
+
+/* The verdict on prefix addr/len (host order, bits past len zero) from a
+ * peer of group g (accept_default, max_prefix_len). */
+enum bgp_filter_verdict bgp_filter_check(const struct bgp_filter *f, const struct vbr_bgp_group *g,
+	uint32_t addr, uint8_t len);
+
+/* "martian", "default route", ...: why a prefix was refused, for logs. */
+const char *bgp_filter_reason(enum bgp_filter_verdict v);
