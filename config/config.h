@@ -20,12 +20,13 @@
 #define VBR_DEFAULT_ASN 45104u
 #define VBR_DEFAULT_MAX_PEERS 8u
 #define VBR_DEFAULT_MAX_PREFIXES 100u
-/* A port's learned neighbours: together at most half the next-hop table
- * (65,536), so that routes' next hops always find ids. */
+/* A port's learned neighbours: together at most half the default next-hop
+ * table (fib.max_nexthops, 65,536), so that routes' next hops find ids. */
 #define VBR_DEFAULT_MAX_NEIGHBORS 16384u
 #define VBR_MAX_NEIGHBORS_LIMIT 65535u
 #define VBR_DEFAULT_REACHABLE_TIME 60u /* s, RFC 4861's REACHABLE_TIME, as Linux */
 #define VBR_DEFAULT_MAX_PREFIX_LEN 24u
+#define VBR_DEFAULT_MIN_HOLD_TIME 3u
 #define VBR_DEFAULT_MAX_AS_PATH_LEN 64u
 #define VBR_MAX_AS_PATH_LEN 2048u /* what one UPDATE can carry */
 
@@ -51,7 +52,10 @@ struct vbr_port_config {
 	uint8_t prefix_len;	     /* its subnet */
 	char tap[VBR_IFNAME_MAX];    /* exception-path tap; default vbr-idc / vbr-vpc */
 	uint16_t mtu;		     /* default 1500 */
-	uint32_t punt_rate;	     /* packets/s to the kernel tap; default 10000 */
+	/* packets/s to the kernel tap for live BGP sessions and for the rest
+	 * (pings, ...); ARP for us gets 1/10 of it, new BGP sessions 1/50,
+	 * gratuitous ARP 1/100 (dataplane/punt.h); default 10000 */
+	uint32_t punt_rate;
 	uint32_t max_neighbors;	     /* ARP-learned neighbours kept; default 16384 */
 	uint16_t reachable_time;     /* s a learned MAC is trusted before it is probed; default 60 */
 };
@@ -67,6 +71,14 @@ struct vbr_bgp_group {
 	enum vbr_max_prefix_action max_prefixes_action; /* default drop */
 	uint32_t max_prefixes_restart;	       /* s a torn-down peer stays down; default 60 */
 	uint16_t hold_time;		       /* s; 0 or 3..65535; default 90 */
+	/* A peer's OPEN with a hold time below it (0 included) is refused
+	 * (OPEN Message Error / Unacceptable Hold Time); default 3; 0 lets a
+	 * peer turn the hold timer off. */
+	uint16_t min_hold_time;
+	/* s without any of our bytes acknowledged while some wait, before the
+	 * session is dropped (draft-ietf-idr-bgp-sendholdtimer); 0: the
+	 * greater of 480 and twice the negotiated hold time. */
+	uint16_t send_hold_time;
 	uint16_t connect_retry;		       /* s; default 30 */
 	/* After a session error the peer waits error_wait_min s, doubled at
 	 * each error in a row up to error_wait_max (as BIRD's "error wait
@@ -105,6 +117,7 @@ struct vbr_neighbor {
 struct vbr_fib_config {
 	uint32_t max_routes; /* default 1048576 */
 	uint32_t max_tbl8;   /* default 65536: groups of /25../32 under one /24 */
+	uint32_t max_nexthops; /* default 65536: distinct next hops (gateways, neighbours) */
 };
 
 struct vbr_config {

@@ -35,6 +35,7 @@ schema_defaults(struct vbr_config *cfg)
 	}
 	cfg->fib.max_routes = 1048576; /* a full Internet table and room to grow */
 	cfg->fib.max_tbl8 = 65536;
+	cfg->fib.max_nexthops = 65536;
 	/* router_id stays 0 until the IDC address is known: see check_root(). */
 }
 
@@ -263,6 +264,8 @@ static const struct field fib_fields[] = {
 	/* rte_fib takes an int; tbl8 groups cost 256 entries each. */
 	{.key = "max_routes", .parse = walk_uint, FIB(max_routes), .min = 1, .max = INT32_MAX},
 	{.key = "max_tbl8", .parse = walk_uint, FIB(max_tbl8), .min = 1, .max = 1u << 24},
+	/* Connected and local next hops of both ports take 4 ids. */
+	{.key = "max_nexthops", .parse = walk_uint, FIB(max_nexthops), .min = 8, .max = 1u << 24},
 };
 /* clang-format on */
 static const struct schema fib_schema = WALK_SCHEMA(fib_fields);
@@ -284,6 +287,7 @@ group_defaults(void *obj)
 	g->max_prefixes_action = VBR_MAXPFX_DROP;
 	g->max_prefixes_restart = 60;
 	g->hold_time = 90;
+	g->min_hold_time = VBR_DEFAULT_MIN_HOLD_TIME;
 	g->connect_retry = 30;
 	g->error_wait_min = 1;
 	g->error_wait_max = 120;
@@ -302,6 +306,20 @@ check_group(struct walk *w, const yaml_node_t *node, void *obj)
 	if (g->hold_time == 1 || g->hold_time == 2)
 		return walk_error_key(
 			w, node, "hold_time", "%u is neither 0 nor 3..65535", g->hold_time);
+	/* Our offer is what the session may negotiate at most: it must pass
+	 * the minimum we ask of the peer. */
+	if (g->hold_time == 0 && g->min_hold_time > 0)
+		return walk_error_key(w, node, "hold_time",
+			"0 turns the hold timer off, which min_hold_time %u refuses (set "
+			"min_hold_time: 0 to allow it)",
+			g->min_hold_time);
+	if (g->hold_time != 0 && g->hold_time < g->min_hold_time)
+		return walk_error_key(w, node, "hold_time", "%u is below min_hold_time (%u)",
+			g->hold_time, g->min_hold_time);
+	if (g->send_hold_time != 0 && g->send_hold_time <= g->hold_time)
+		return walk_error_key(w, node, "send_hold_time",
+			"%u must be above hold_time (%u), or 0 for the default", g->send_hold_time,
+			g->hold_time);
 	if (g->error_wait_max < g->error_wait_min)
 		return walk_error_key(w, node, "error_wait_max", "%u is below error_wait_min (%u)",
 			g->error_wait_max, g->error_wait_min);
@@ -330,6 +348,10 @@ static const struct field group_fields[] = {
 	{.key = "max_prefixes_restart", .parse = walk_uint, GROUP(max_prefixes_restart), .min = 1,
 		.max = UINT32_MAX},
 	{.key = "hold_time", .parse = walk_uint, GROUP(hold_time), .min = 0, .max = UINT16_MAX},
+	{.key = "min_hold_time", .parse = walk_uint, GROUP(min_hold_time), .min = 0,
+		.max = UINT16_MAX},
+	{.key = "send_hold_time", .parse = walk_uint, GROUP(send_hold_time), .min = 0,
+		.max = UINT16_MAX},
 	{.key = "connect_retry", .parse = walk_uint, GROUP(connect_retry), .min = 1,
 		.max = UINT16_MAX},
 	{.key = "error_wait_min", .parse = walk_uint, GROUP(error_wait_min), .min = 1,

@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,7 +40,11 @@
 #define REFRESH_SETTLE_MS 1000		/* room under the limit this long: ask for routes */
 #define REFRESH_GAP_MS (10 * 1000ull)	/* between our first ROUTE-REFRESH requests, */
 #define REFRESH_GAP_MAX_MS (15 * 60 * 1000ull) /* doubling up to this in one session */
-#define WBUF_MAX (16u << 20)		/* a peer that does not read is dropped */
+/* What we queue for a peer beyond the kernel's socket buffer, at most: our
+ * CIDR blocks take a few KB; a peer that stops reading is dropped by the
+ * send hold timer long before, this is the backstop. */
+#define WBUF_MAX (1u << 20)
+#define SEND_HOLD_MIN_MS (480 * 1000ull) /* draft-ietf-idr-bgp-sendholdtimer's default */
 #define RBUF_SIZE (4 * BGP_MAX_MSG_LEN)
 #define MSGS_PER_EVENT 64		/* fairness between sessions */
 
@@ -65,6 +71,13 @@ struct bgp_conn {
 	uint8_t rbuf[RBUF_SIZE];
 	uint8_t *wbuf;		/* bytes whead..wlen wait to be sent */
 	size_t whead, wlen, wcap;
+	/* Send hold timer: bytes handed to the kernel, how many of them the
+	 * peer had acknowledged when we last looked, and since when nothing
+	 * of ours has been acknowledged while some waited. */
+	uint64_t sent_bytes;
+	uint64_t acked_seen;
+	uint64_t send_progress_at;
+	uint64_t send_hold_ms;	/* 0: off */
 };
 
 struct bgp_peer {
@@ -191,6 +204,7 @@ conn_flush(struct bgp_conn *c)
 			return -errno;
 		}
 		c->whead += (size_t)n;
+		c->sent_bytes += (uint64_t)n;
 	}
 	if (c->whead == c->wlen)
 		c->whead = c->wlen = 0;
@@ -206,8 +220,11 @@ conn_send(struct bgp_conn *c, const uint8_t *msg, size_t len)
 {
 	struct bgp_peer *p = c->peer;
 
-	if (c->wlen - c->whead + len > WBUF_MAX)
+	if (c->wlen - c->whead + len > WBUF_MAX) {
+		BGP_LOG(WARNING, "peer %s: over %u bytes wait to be sent: it does not read",
+				p->addr_str, WBUF_MAX);
 		return -ENOBUFS;
+	}
 	if (c->whead > 0 && c->wlen + len > c->wcap) {
 		/* Move what is unsent to the front once, not on every send. */
 		memmove(c->wbuf, c->wbuf + c->whead, c->wlen - c->whead);
@@ -367,6 +384,10 @@ conn_reset(struct bgp_conn *c)
 	c->route_refresh = false;
 	c->remote_id = 0;
 	c->hold_time = 0;
+	c->sent_bytes = 0;
+	c->acked_seen = 0;
+	c->send_progress_at = 0;
+	c->send_hold_ms = 0;
 }
 
 /* Close one connection. When it was the established one, the peer's routes
@@ -447,6 +468,13 @@ conn_established(struct bgp_conn *c)
 				"connection collision: the other connection is established", false);
 	c->state = BGP_ESTABLISHED;
 	p->established_at = ctl_now_ms();
+	/* The send hold timer runs in Established; with no hold time it is
+	 * off unless the group sets one. */
+	c->send_progress_at = p->established_at;
+	if (p->grp->send_hold_time)
+		c->send_hold_ms = p->grp->send_hold_time * 1000ull;
+	else if (c->hold_time)
+		c->send_hold_ms = RTE_MAX(SEND_HOLD_MIN_MS, 2000ull * c->hold_time);
 	p->limit_logged = false;
 	p->st.established_count++;
 	p->st.remote_id = c->remote_id;
@@ -497,6 +525,8 @@ resolve_collision(struct bgp_conn *c)
 
 /* ------------------------------------------------------- receiving */
 
+static bool warn_ok(struct bgp_peer *p);
+
 static void
 handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 {
@@ -529,6 +559,20 @@ handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 
 		send_notification(c, &n);
 		conn_close(c, "peer does not do IPv4 unicast", true);
+		return;
+	}
+	if (o.hold_time < p->grp->min_hold_time) {
+		/* RFC 4271 §6.2 lets us refuse it; 0 would keep the peer's
+		 * routes forever once it vanishes. */
+		struct bgp_notify n = { .code = BGP_ERR_OPEN, .subcode = BGP_ERR_OPEN_HOLD_TIME };
+		char why[96];
+
+		snprintf(why, sizeof(why), "hold time %u refused: below min_hold_time %u",
+				o.hold_time, p->grp->min_hold_time);
+		if (warn_ok(p))
+			BGP_LOG(WARNING, "peer %s: %s", p->addr_str, why);
+		send_notification(c, &n);
+		conn_close(c, why, true);
 		return;
 	}
 	c->remote_id = o.bgp_id;
@@ -1178,11 +1222,67 @@ listen_start(struct bgp *b)
 
 /* ------------------------------------------------------------- timers */
 
+/* Bytes the kernel holds for the peer, sent but not acknowledged or not
+ * yet sent (0 when it cannot say). */
+static size_t
+kernel_outq(const struct bgp_conn *c)
+{
+	int n = 0;
+
+	if (c->fd < 0 || ioctl(c->fd, SIOCOUTQ, &n) != 0 || n < 0)
+		return 0;
+	return (size_t)n;
+}
+
+/*
+ * draft-ietf-idr-bgp-sendholdtimer: a peer that stops reading (a zero
+ * window) would keep the session up forever, fed by its KEEPALIVEs, while
+ * it no longer hears us. Progress is the peer acknowledging our bytes, not
+ * the kernel taking them: its socket buffer would hide a stalled peer for
+ * a long time.
+ */
+static bool
+send_stalled(struct bgp_conn *c, uint64_t now)
+{
+	size_t outq = kernel_outq(c);
+	uint64_t acked = c->sent_bytes - outq;
+
+	if ((outq == 0 && c->wlen == c->whead) || acked != c->acked_seen) {
+		c->acked_seen = acked;
+		c->send_progress_at = now;
+		return false;
+	}
+	return now - c->send_progress_at >= c->send_hold_ms;
+}
+
+static void
+send_hold_expired(struct bgp_conn *c, uint64_t now)
+{
+	struct bgp_peer *p = c->peer;
+	struct bgp_notify n = { .code = BGP_ERR_SEND_HOLD_TIMER };
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	p->st.send_hold_expired++;
+	BGP_LOG(ERR, "peer %s: send hold timer expired: nothing of ours acknowledged for %" PRIu64
+			" s, %zu bytes waiting", p->addr_str, (now - c->send_progress_at) / 1000,
+			kernel_outq(c) + (c->wlen - c->whead));
+	/* Queued, as the draft asks, though the peer will hardly read it;
+	 * then a reset, so that the kernel drops what waits for the peer at
+	 * once instead of probing a zero window. */
+	send_notification(c, &n);
+	setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	conn_close(c, "send hold timer expired", true);
+}
+
 static void
 conn_timers(struct bgp_conn *c, uint64_t now)
 {
 	if (c->fd < 0)
 		return;
+	if (c->state == BGP_ESTABLISHED && c->send_hold_ms && send_stalled(c, now)) {
+		send_hold_expired(c, now);
+		return;
+	}
 	if (c->hold_deadline && now >= c->hold_deadline) {
 		if (c->state == BGP_CONNECT) {
 			conn_close(c, "connect timed out", false);
@@ -1315,6 +1415,10 @@ bgp_peer_status(const struct bgp *b, unsigned idx, struct bgp_peer_status *st)
 	struct rib_peer_stats rs;
 
 	*st = p->st;
+	st->out_queue = 0;
+	for (int k = 0; k < 2; k++)
+		if (p->conn[k].fd >= 0)
+			st->out_queue += kernel_outq(&p->conn[k]) + (p->conn[k].wlen - p->conn[k].whead);
 	rib_peer_stats(b->rib, idx, &rs);
 	st->prefixes_accepted = rs.accepted;
 	st->prefixes_best = rs.best;

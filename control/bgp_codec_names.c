@@ -58,6 +58,7 @@ static const struct err_names err_names[] = {
 					    [9] = "Hard Reset",
 					    [10] = "BFD Down"}},
 	[BGP_ERR_ROUTE_REFRESH] = {"ROUTE-REFRESH Message Error", {[1] = "Invalid Message Length"}},
+	[BGP_ERR_SEND_HOLD_TIMER] = {"Send Hold Timer Expired", {NULL}},
 };
 
 const char *

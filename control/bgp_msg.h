@@ -53,7 +53,7 @@ enum bgp_msg_type {
 	BGP_MSG_ROUTE_REFRESH = 5,
 };
 
-/* NOTIFICATION error codes (RFC 4271 §4.5, RFC 7313). */
+/* NOTIFICATION error codes (RFC 4271 §4.5, RFC 7313, IANA). */
 enum bgp_err_code {
 	BGP_ERR_HEADER = 1,
 	BGP_ERR_OPEN = 2,
@@ -62,6 +62,7 @@ enum bgp_err_code {
 	BGP_ERR_FSM = 5,
 	BGP_ERR_CEASE = 6,
 	BGP_ERR_ROUTE_REFRESH = 7,
+	BGP_ERR_SEND_HOLD_TIMER = 8, /* draft-ietf-idr-bgp-sendholdtimer */
 };
 
 /* Message Header Error subcodes. */

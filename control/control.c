@@ -2,9 +2,11 @@
 /*
  * The control thread: one epoll loop over the BGP sockets, a tick timer and
  * a stop event. It owns the RIB and the route sender: route ops that do not
- * fit on the ring wait, in order, and are retried on every tick. What it
- * shows (/vbr/bgp, /vbr/rib telemetry) is read under its lock, which the
- * thread holds whenever it is not waiting in epoll.
+ * fit on the ring wait, in order, and are retried on every tick. The FIB
+ * writer answers every op on its result ring: the RIB learns there what the
+ * FIB refused, and sends it again when there may be room (rib_fib_retry).
+ * What it shows (/vbr/bgp, /vbr/rib, /vbr/fib_check telemetry) is read
+ * under its lock, which the thread holds whenever it is not waiting in epoll.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -28,6 +30,7 @@
 #include "control.h"
 #include "ctl_log.h"
 #include "evloop.h"
+#include "fib_check.h"
 #include "rib.h"
 #include "route_sender.h"
 #include "static_route.h"
@@ -39,9 +42,17 @@ RTE_LOG_REGISTER(vbr_logtype_ctl, vbr.control, INFO);
  * the prefixes marked and sends one op each when there is room again, so a
  * flapping peer costs memory by prefix, not by flap. */
 #define BACKLOG_MAX (1u << 20)
+/* While route ops wait for the FIB writer's answer, the loop looks for them
+ * this often (they come in microseconds; nothing wakes the loop for them). */
+#define ANSWER_POLL_MS 2
+/* At most one line about prefixes the FIB refused per this long. */
+#define REFUSED_LOG_MS 10000
 
 struct control {
 	const struct vbr_config *cfg;
+	struct fib *fib;
+	pthread_mutex_t *fib_lock;
+	struct rte_ring *results; /* the FIB writer's answers */
 	struct route_sender *sender;
 	struct rib *rib;
 	struct bgp *bgp;
@@ -52,6 +63,8 @@ struct control {
 	int tickfd;
 	bool running;
 	size_t backlog;
+	uint64_t refused_logged;    /* prefixes refused at the last log line */
+	uint64_t refused_log_ms;    /* when it was written */
 };
 
 /* The control thread's state, and what the telemetry callbacks show: one
@@ -95,17 +108,65 @@ on_stop(struct ev_handler *h, uint32_t events)
 	c->running = false;
 }
 
+/* The FIB writer's answers to the RIB's route ops, in order. */
+static void
+fib_answers(struct control *c)
+{
+	struct route_result res[256];
+	uint64_t now = ctl_now_ms();
+	unsigned int n;
+
+	do {
+		n = rte_ring_sc_dequeue_burst_elem(c->results, res, sizeof(res[0]), RTE_DIM(res), NULL);
+		for (unsigned int i = 0; i < n; i++)
+			rib_fib_result(c->rib, &res[i], now);
+	} while (n == RTE_DIM(res));
+}
+
+/* Says what the FIB refused, when that changes, at most every
+ * REFUSED_LOG_MS, and once all of it got in. */
+static void
+refused_log(struct control *c, uint64_t now)
+{
+	struct rib_fib_stats st;
+
+	rib_fib_stats(c->rib, now, &st);
+	if (st.refused == c->refused_logged)
+		return;
+	if (st.refused == 0) {
+		CTL_LOG(NOTICE, "every prefix the FIB refused is in it now (%" PRIu64
+				" so far got in on a later try)",
+			st.recovered);
+	} else if (now - c->refused_log_ms >= REFUSED_LOG_MS || c->refused_logged == 0) {
+		CTL_LOG(WARNING,
+			"%" PRIu64 " prefix(es) not in the FIB: refused (refusals so far: %" PRIu64
+			" for want of next-hop ids, %" PRIu64 " of table room); "
+			"tried again in %" PRIu64 " ms, then every %" PRIu64 " ms or when room frees",
+			st.refused, st.refused_nexthops, st.refused_table, st.retry_in_ms,
+			st.retry_interval_ms);
+	} else {
+		return;
+	}
+	c->refused_logged = st.refused;
+	c->refused_log_ms = now;
+}
+
 static void
 on_tick(struct ev_handler *h, uint32_t events)
 {
 	struct control *c = container_of(h, struct control, tick_ev);
+	uint64_t now;
 
 	(void)events;
 	drain_fd(c->tickfd);
 	if (c->bgp)
 		bgp_tick(c->bgp);
+	fib_answers(c);
 	if (rib_fib_pending(c->rib) > 0 && route_sender_flush(c->sender) < BACKLOG_MAX / 2)
 		rib_fib_sync(c->rib);
+	now = ctl_now_ms();
+	rib_fib_retry(c->rib, now);
+	refused_log(c, now);
 }
 
 static void *
@@ -119,9 +180,10 @@ control_main(void *arg)
 		int n;
 
 		bool busy = c->bgp != NULL && bgp_run_pending(c->bgp);
+		int timeout = busy ? 0 : rib_fib_in_flight(c->rib) > 0 ? ANSWER_POLL_MS : -1;
 
 		pthread_mutex_unlock(&ctl_lock);
-		n = epoll_wait(c->epfd, ev, RTE_DIM(ev), busy ? 0 : -1);
+		n = epoll_wait(c->epfd, ev, RTE_DIM(ev), timeout);
 		pthread_mutex_lock(&ctl_lock);
 		if (n < 0) {
 			/* Never silently stop: the sessions depend on it. */
@@ -134,6 +196,7 @@ control_main(void *arg)
 
 			h->fn(h, ev[i].events);
 		}
+		fib_answers(c);
 		c->backlog = route_sender_flush(c->sender);
 	}
 	pthread_mutex_unlock(&ctl_lock);
@@ -193,6 +256,8 @@ tel_bgp(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 		rte_tel_data_add_dict_u64(p, "prefixes_invalid", st.prefixes_invalid);
 		rte_tel_data_add_dict_u64(p, "prefixes_filtered", st.prefixes_filtered);
 		rte_tel_data_add_dict_u64(p, "prefixes_as_path_long", st.prefixes_as_path_long);
+		rte_tel_data_add_dict_u64(p, "send_hold_expired", st.send_hold_expired);
+		rte_tel_data_add_dict_u64(p, "out_queue", st.out_queue);
 		rte_tel_data_add_dict_u64(p, "announced", st.announced);
 		rte_tel_data_add_dict_u64(p, "refresh_sent", st.refresh_sent);
 		rte_tel_data_add_dict_string(p, "last_error", st.last_error);
@@ -238,6 +303,8 @@ tel_rib(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 	struct control *c;
 	struct rte_tel_data *e = rte_tel_data_alloc();
 	struct rib_walk_arg w = { .d = e };
+	struct rib_attrs_stats as;
+	struct rib_fib_stats fst;
 
 	rte_tel_data_start_dict(d);
 	if (e == NULL)
@@ -250,11 +317,60 @@ tel_rib(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 		rte_tel_data_free(e);
 		return 0;
 	}
+	rib_fib_stats(c->rib, ctl_now_ms(), &fst);
 	rte_tel_data_add_dict_u64(d, "prefixes", rib_size(c->rib));
 	rte_tel_data_add_dict_u64(d, "fib_backlog", c->backlog);
+	rib_attrs_stats(&as);
+	rte_tel_data_add_dict_u64(d, "rib_bytes", rib_memory(c->rib));
+	rte_tel_data_add_dict_u64(d, "attr_sets", as.sets);
+	rte_tel_data_add_dict_u64(d, "attr_refs", as.refs);
+	rte_tel_data_add_dict_u64(d, "attr_bytes", as.bytes);
+	rte_tel_data_add_dict_u64(d, "fib_pending", fst.in_flight);
+	rte_tel_data_add_dict_u64(d, "not_in_fib", fst.not_in_fib);
+	rte_tel_data_add_dict_u64(d, "fib_refused", fst.refused);
+	rte_tel_data_add_dict_u64(d, "fib_refused_nexthops", fst.refused_nexthops);
+	rte_tel_data_add_dict_u64(d, "fib_refused_table", fst.refused_table);
+	rte_tel_data_add_dict_u64(d, "fib_retries", fst.retries);
+	rte_tel_data_add_dict_u64(d, "fib_recovered", fst.recovered);
+	rte_tel_data_add_dict_u64(d, "fib_retry_in_ms", fst.retry_in_ms);
 	rib_walk(c->rib, tel_rib_one, &w);
 	pthread_mutex_unlock(&ctl_lock);
 	rte_tel_data_add_dict_container(d, "routes", e, 0);
+	return 0;
+}
+
+/* /vbr/fib_check: FIB == RIB, checked now. Both the RIB and the FIB's writer
+ * stand still meanwhile (about 0.5 us per route: a full table holds the
+ * control thread and the FIB writer for some 0.5 s). */
+static int
+tel_fib_check(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	struct rib_check_report rep;
+	struct control *c;
+	uint64_t t0, t1;
+	int rc;
+
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&ctl_lock);
+	c = tel_ctl;
+	if (c == NULL) {
+		pthread_mutex_unlock(&ctl_lock);
+		rte_tel_data_add_dict_u64(d, "complete", 0);
+		return 0;
+	}
+	/* Answers already given are the RIB's before it is compared. */
+	fib_answers(c);
+	t0 = ctl_now_ms();
+	pthread_mutex_lock(c->fib_lock);
+	rc = fib_check_run(c->rib, c->fib, &rep);
+	pthread_mutex_unlock(c->fib_lock);
+	t1 = ctl_now_ms();
+	if (rc == 0)
+		fib_check_tel(&rep, rib_fib_in_flight(c->rib), t1 - t0, d);
+	else
+		rte_tel_data_add_dict_u64(d, "complete", 0);
+	pthread_mutex_unlock(&ctl_lock);
 	return 0;
 }
 
@@ -278,7 +394,7 @@ control_free(struct control *c)
 }
 
 struct control *
-control_start(const struct vbr_config *cfg, struct rte_ring *route_ring)
+control_start(const struct vbr_config *cfg, struct fib *fib, pthread_mutex_t *fib_lock)
 {
 	struct itimerspec its = {
 		.it_interval = { .tv_nsec = TICK_MS * 1000000L },
@@ -290,15 +406,19 @@ control_start(const struct vbr_config *cfg, struct rte_ring *route_ring)
 	if (c == NULL)
 		return NULL;
 	c->cfg = cfg;
+	c->fib = fib;
+	c->fib_lock = fib_lock;
+	c->results = fib_result_ring(fib);
 	c->running = true;
 	c->stop_ev.fn = on_stop;
 	c->tick_ev.fn = on_tick;
 	c->epfd = epoll_create1(EPOLL_CLOEXEC);
 	c->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	c->tickfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	c->sender = route_sender_create(route_ring);
+	c->sender = route_sender_create(fib_route_ring(fib));
 	c->rib = c->sender ? rib_create(cfg->local_asn, emit_route_op, c->sender) : NULL;
 	if (c->epfd < 0 || c->stopfd < 0 || c->tickfd < 0 || c->rib == NULL ||
+			rib_fib_track(c->rib) != 0 ||
 			timerfd_settime(c->tickfd, 0, &its, NULL) != 0 ||
 			add_fd(c->epfd, c->stopfd, &c->stop_ev) != 0 ||
 			add_fd(c->epfd, c->tickfd, &c->tick_ev) != 0) {
@@ -323,7 +443,9 @@ control_start(const struct vbr_config *cfg, struct rte_ring *route_ring)
 	rte_telemetry_register_cmd("/vbr/bgp", tel_bgp,
 			"BGP peers: state, timers, message and prefix counts. No parameters");
 	rte_telemetry_register_cmd("/vbr/rib", tel_rib,
-			"RIB: best route per prefix (the first 512). No parameters");
+			"RIB: best route per prefix (the first 512), and what the FIB lacks. No parameters");
+	rte_telemetry_register_cmd("/vbr/fib_check", tel_fib_check,
+			"FIB == RIB, checked now: differences, in flight, not in the FIB. No parameters");
 	rc = rte_ctrl_thread_create(&c->thread, "vbr-ctrl", NULL, control_main, c);
 	if (rc != 0) {
 		CTL_LOG(ERR, "cannot start the control thread: %s", strerror(rc));

@@ -38,8 +38,12 @@
 #define E_CONNECTED (1u << RIB_SRC_CONNECTED)
 #define E_STATIC (1u << RIB_SRC_STATIC)
 #define E_LOCAL_MASK (E_CONNECTED | E_STATIC)
-#define E_DIRTY 0x10  /* the FIB lags the best route: an emit failed */
-#define E_ZOMBIE 0x20 /* no route left, but its DEL could not be emitted */
+#define E_CHANGED 0x04	/* the best route changed while an op was on its way */
+#define E_INFLIGHT 0x08 /* an op is on its way to the FIB, its answer awaited */
+#define E_DIRTY 0x10	/* the FIB lags the best route: an emit failed */
+#define E_ZOMBIE 0x20	/* no route left, but its DEL could not be emitted (or is on its way) */
+#define E_REFUSED 0x40	/* the FIB refused the best route: fib_* is what it kept */
+#define E_RETRIED 0x80	/* refused, and sent again: the answer is awaited */
 
 /* A next hop as a route op carries it; type NH_NONE: no route. */
 struct rib_nh {
@@ -96,6 +100,20 @@ struct rib {
 	uint32_t n_zombie;
 	uint32_t n_dirty;
 
+	/* Answers from the FIB (rib_fib_track), and the retry of refusals. */
+	bool track;
+	uint32_t n_inflight;
+	uint32_t n_refused;
+	uint32_t n_retried;
+	struct rib_key *retry; /* refused prefixes (some stale: checked when met) */
+	uint32_t n_retry, cap_retry, retry_cursor;
+	uint64_t retry_at_ms;	 /* next timed retry (0: none) */
+	uint64_t retry_gap_ms;	 /* interval, doubling to RIB_RETRY_MAX_MS */
+	uint32_t retry_chunk;	 /* prefixes per retry, doubling while they get in */
+	bool room_freed;	 /* a route left the FIB since the last retry */
+	uint64_t recovered_seen; /* fst.recovered at the last retry */
+	struct rib_fib_stats fst;
+
 	struct rib_peer peers[RIB_MAX_PEERS];
 	/* Apart, as the decision process reads them by slot. */
 	struct rib_peer_info peer_info[RIB_MAX_PEERS];
@@ -103,10 +121,31 @@ struct rib {
 
 #define NO_ENTRY UINT32_MAX
 
+/* A prefix, as the retry list keeps it (entries move in the dense array). */
+struct rib_key {
+	uint32_t prefix;
+	uint8_t len;
+};
+
+#define RETRY_CHUNK_MIN 256u
+#define RETRY_CHUNK_MAX 65536u
+
 static inline uint32_t
 mask_of(uint8_t len)
 {
 	return len ? ~0u << (32 - len) : 0;
+}
+
+static inline uint32_t
+min_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+static inline uint64_t
+min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
 }
 
 static inline bool
@@ -309,6 +348,9 @@ entry_remove(struct rib *r, uint32_t idx)
 
 	flag_set(e, E_DIRTY, false, &r->n_dirty);
 	flag_set(e, E_ZOMBIE, false, &r->n_zombie);
+	flag_set(e, E_INFLIGHT, false, &r->n_inflight);
+	flag_set(e, E_REFUSED, false, &r->n_refused);
+	flag_set(e, E_RETRIED, false, &r->n_retried);
 	if (e->cap_paths > 1)
 		free(e->paths.many);
 	slot_delete(r, slot_of(r, idx));
@@ -414,38 +456,77 @@ wanted_nh(const struct rib *r, const struct rib_entry *e)
 	return nh;
 }
 
-/* Bring the FIB in line with e's best: at most one op, none if equal. */
-static int
-fib_sync_entry(struct rib *r, struct rib_entry *e)
+/* The same next hop, as the FIB keys them: the gateway only for gateways. */
+static inline bool
+nh_same(uint8_t type, uint8_t port, uint32_t gw, uint8_t type2, uint8_t port2, uint32_t gw2)
 {
-	struct rib_nh nh = wanted_nh(r, e);
+	return type == type2 &&
+	       (type == NH_NONE || (port == port2 && (type != NH_GATEWAY || gw == gw2)));
+}
+
+static inline bool
+fib_holds(const struct rib_entry *e, const struct rib_nh *nh)
+{
+	return nh_same(nh->type, nh->port, nh->gateway, e->fib_type, e->fib_port, e->fib_gw);
+}
+
+/* Send the op that makes the FIB hold nh for e (NH_NONE: no route). */
+static int
+fib_emit(struct rib *r, struct rib_entry *e, const struct rib_nh *nh)
+{
 	struct route_op op = {.depth = e->len, .prefix = e->prefix};
 	int rc;
 
-	if (nh.type == e->fib_type &&
-		(nh.type == NH_NONE || (nh.port == e->fib_port && nh.gateway == e->fib_gw))) {
-		flag_set(e, E_DIRTY, false, &r->n_dirty);
-		return 0;
-	}
-	if (nh.type == NH_NONE) {
+	if (nh->type == NH_NONE) {
 		op.kind = ROUTE_OP_DEL;
 	} else {
 		op.kind = ROUTE_OP_ADD;
-		op.nh_type = nh.type;
-		op.port = nh.port;
-		op.gateway = nh.gateway;
+		op.nh_type = nh->type;
+		op.port = nh->port;
+		op.gateway = nh->gateway;
 	}
+	if (r->track)
+		op.flags = ROUTE_OP_F_RESULT;
 	rc = r->emit(&op, r->emit_arg);
 	if (rc < 0) {
 		/* The FIB keeps what it had: remembered, rib_fib_sync() retries. */
 		flag_set(e, E_DIRTY, true, &r->n_dirty);
 		return rc;
 	}
-	e->fib_type = nh.type;
-	e->fib_port = nh.port;
-	e->fib_gw = nh.gateway;
+	e->fib_type = nh->type;
+	e->fib_port = nh->port;
+	e->fib_gw = nh->gateway;
 	flag_set(e, E_DIRTY, false, &r->n_dirty);
+	/* Sent again: refused or not, its answer says; until then it still
+	 * counts as not in the FIB. */
+	if (e->flags & E_REFUSED)
+		flag_set(e, E_RETRIED, true, &r->n_retried);
+	flag_set(e, E_REFUSED, false, &r->n_refused);
+	if (r->track) {
+		flag_set(e, E_INFLIGHT, true, &r->n_inflight);
+		e->flags &= (uint8_t)~E_CHANGED;
+	}
 	return 0;
+}
+
+/* Bring the FIB in line with e's best: at most one op, none if equal, none
+ * while one is on its way (its answer brings e up again). */
+static int
+fib_sync_entry(struct rib *r, struct rib_entry *e)
+{
+	struct rib_nh nh = wanted_nh(r, e);
+
+	if (fib_holds(e, &nh)) {
+		flag_set(e, E_DIRTY, false, &r->n_dirty);
+		flag_set(e, E_REFUSED, false, &r->n_refused);
+		return 0;
+	}
+	if (e->flags & E_INFLIGHT) {
+		e->flags |= E_CHANGED;
+		flag_set(e, E_DIRTY, false, &r->n_dirty);
+		return 0;
+	}
+	return fib_emit(r, e, &nh);
 }
 
 /*
@@ -470,7 +551,8 @@ entry_update(struct rib *r, uint32_t idx)
 		e->best_peer = peer;
 	}
 	rc = fib_sync_entry(r, e);
-	if (src == SRC_NONE && e->fib_type == NH_NONE)
+	/* Kept while an op is on its way: its answer finds it. */
+	if (src == SRC_NONE && e->fib_type == NH_NONE && !(e->flags & E_INFLIGHT))
 		entry_remove(r, idx);
 	else
 		flag_set(e, E_ZOMBIE, src == SRC_NONE, &r->n_zombie);
@@ -506,6 +588,8 @@ rib_create(uint32_t local_asn, rib_emit_fn emit, void *emit_arg)
 	}
 	r->slot_mask = MIN_SLOTS - 1;
 	r->cap_entries = MIN_ENTRIES;
+	r->retry_gap_ms = RIB_RETRY_MIN_MS;
+	r->retry_chunk = RETRY_CHUNK_MIN;
 	return r;
 }
 
@@ -525,6 +609,7 @@ rib_destroy(struct rib *r)
 	}
 	free(r->entries);
 	free(r->slots);
+	free(r->retry);
 	free(r);
 }
 
@@ -670,7 +755,8 @@ rib_bgp_announce(struct rib *r, unsigned peer, uint32_t prefix, uint8_t len,
 		e = &r->entries[idx];
 		rc = path_add(e, peer, attrs);
 		if (rc < 0) {
-			if (e->n_paths == 0 && !(e->flags & E_LOCAL_MASK) && e->fib_type == NH_NONE)
+			if (e->n_paths == 0 && !(e->flags & (E_LOCAL_MASK | E_INFLIGHT)) &&
+				e->fib_type == NH_NONE)
 				entry_remove(r, idx);
 			return rc;
 		}
@@ -744,6 +830,353 @@ rib_fib_pending(const struct rib *r)
 	return r ? r->n_dirty : 0;
 }
 
+/* ------------------------------------------------- the FIB's answers */
+
+int
+rib_fib_track(struct rib *r)
+{
+	if (r == NULL)
+		return -EINVAL;
+	r->track = true;
+	return 0;
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	const struct rib_key *x = a, *y = b;
+
+	if (x->prefix != y->prefix)
+		return x->prefix < y->prefix ? -1 : 1;
+	return (int)x->len - (int)y->len;
+}
+
+/* The retry list keeps a key per refusal; a prefix refused again after a
+ * change (not through the list) leaves its old key there. Before the list
+ * grows, drop those and the stale ones. */
+static void
+retry_compact(struct rib *r)
+{
+	uint32_t n = 0;
+
+	qsort(r->retry, r->n_retry, sizeof(*r->retry), key_cmp);
+	for (uint32_t i = 0; i < r->n_retry; i++) {
+		uint32_t idx;
+
+		if (n > 0 && key_cmp(&r->retry[n - 1], &r->retry[i]) == 0)
+			continue;
+		idx = entry_find(r, r->retry[i].prefix, r->retry[i].len);
+		if (idx == NO_ENTRY || !(r->entries[idx].flags & (E_REFUSED | E_RETRIED)))
+			continue;
+		r->retry[n++] = r->retry[i];
+	}
+	r->n_retry = n;
+	r->retry_cursor = 0;
+}
+
+static void
+retry_push(struct rib *r, const struct rib_entry *e)
+{
+	if (r->n_retry == r->cap_retry && r->n_retry > 2 * (r->n_refused + r->n_retried) + 64)
+		retry_compact(r);
+	if (r->n_retry == r->cap_retry) {
+		uint32_t cap = r->cap_retry ? r->cap_retry * 2 : 64;
+		struct rib_key *k = realloc(r->retry, cap * sizeof(*k));
+
+		/* Without memory the prefix stays refused and counted; the
+		 * next change to it sends it again. */
+		if (k == NULL)
+			return;
+		r->retry = k;
+		r->cap_retry = cap;
+	}
+	r->retry[r->n_retry++] = (struct rib_key){e->prefix, e->len};
+}
+
+/* The FIB refused e's best route: counted, retried later. */
+static void
+mark_refused(struct rib *r, struct rib_entry *e, uint64_t now_ms)
+{
+	if (e->flags & E_REFUSED)
+		return;
+	flag_set(e, E_REFUSED, true, &r->n_refused);
+	retry_push(r, e);
+	if (r->retry_at_ms == 0)
+		r->retry_at_ms = now_ms + r->retry_gap_ms;
+}
+
+/* The next hop the FIB kept is still one of e's routes (a path not best). */
+static bool
+held_valid(const struct rib *r, const struct rib_entry *e)
+{
+	const struct rib_path *p = cpaths_of(e);
+
+	for (unsigned src = RIB_SRC_CONNECTED; src <= RIB_SRC_STATIC; src++)
+		if ((e->flags & (1u << src)) && fib_holds(e, &e->local[src]))
+			return true;
+	for (unsigned i = 0; i < e->n_paths; i++)
+		if (nh_same(NH_GATEWAY, r->bgp_port, p[i].attrs->next_hop, e->fib_type, e->fib_port,
+			    e->fib_gw))
+			return true;
+	return false;
+}
+
+void
+rib_fib_result(struct rib *r, const struct route_result *res, uint64_t now_ms)
+{
+	struct rib_entry *e;
+	struct rib_nh nh;
+	uint32_t idx;
+	bool changed, retried;
+
+	if (r == NULL || res == NULL)
+		return;
+	r->fst.answers++;
+	if (res->status == ROUTE_REFUSED_NEXTHOPS)
+		r->fst.refused_nexthops++;
+	else if (res->status == ROUTE_REFUSED_TABLE)
+		r->fst.refused_table++;
+	else if (res->status != ROUTE_OK)
+		r->fst.refused_invalid++;
+	else if (res->kind == ROUTE_OP_DEL)
+		r->room_freed = true; /* a next-hop id or a tbl8 group may be free */
+	if (res->depth > 32)
+		return;
+	idx = entry_find(r, res->prefix, res->depth);
+	if (idx == NO_ENTRY || !(r->entries[idx].flags & E_INFLIGHT))
+		return; /* not ours: the RIB sent none */
+	e = &r->entries[idx];
+	flag_set(e, E_INFLIGHT, false, &r->n_inflight);
+	changed = e->flags & E_CHANGED;
+	e->flags &= (uint8_t)~E_CHANGED;
+	retried = e->flags & E_RETRIED;
+	flag_set(e, E_RETRIED, false, &r->n_retried);
+	/* From now on fib_* is what the FIB holds, not what was asked. */
+	e->fib_type = res->nh_type;
+	e->fib_port = res->nh_type == NH_NONE ? 0 : res->port;
+	e->fib_gw = res->nh_type == NH_GATEWAY ? res->gateway : 0;
+	nh = wanted_nh(r, e);
+	if (fib_holds(e, &nh)) {
+		if (retried || (e->flags & E_REFUSED))
+			r->fst.recovered++;
+		flag_set(e, E_REFUSED, false, &r->n_refused);
+		flag_set(e, E_DIRTY, false, &r->n_dirty);
+	} else if (!changed && (res->status != ROUTE_OK || retried)) {
+		/* Refused, and still what the RIB wants: retried later. But a
+		 * next hop the prefix no longer has must not stay meanwhile. */
+		mark_refused(r, e, now_ms);
+		if (e->fib_type != NH_NONE && !held_valid(r, e)) {
+			const struct rib_nh none = {0, NH_NONE, 0};
+
+			/* Counted as retried meanwhile; its answer marks it
+			 * refused again, for the retry proper. */
+			fib_emit(r, e, &none);
+		}
+	} else {
+		/* It changed meanwhile: what it wants now goes. */
+		fib_sync_entry(r, e);
+	}
+	if (e->best_src == SRC_NONE && e->fib_type == NH_NONE && !(e->flags & E_INFLIGHT))
+		entry_remove(r, idx);
+}
+
+int
+rib_fib_retry(struct rib *r, uint64_t now_ms)
+{
+	bool progress, timed;
+	uint32_t sent = 0, seen = 0, n0;
+	struct rib_nh nh;
+	int rc = 0;
+
+	if (r == NULL)
+		return -EINVAL;
+	if (r->n_refused == 0 && r->n_retried == 0) {
+		r->n_retry = 0;
+		r->retry_cursor = 0;
+		r->retry_at_ms = 0;
+		r->retry_gap_ms = RIB_RETRY_MIN_MS;
+		r->retry_chunk = RETRY_CHUNK_MIN;
+		r->room_freed = false;
+		r->recovered_seen = r->fst.recovered;
+		return 0;
+	}
+	if (r->retry_at_ms == 0)
+		r->retry_at_ms = now_ms + r->retry_gap_ms;
+	/* Refused prefixes that got in since the last retry: there is room. */
+	progress = r->fst.recovered != r->recovered_seen;
+	timed = now_ms >= r->retry_at_ms;
+	if (!timed && !progress && !r->room_freed)
+		return 0;
+	if (progress) {
+		r->retry_chunk = min_u32(r->retry_chunk * 2, RETRY_CHUNK_MAX);
+		r->retry_gap_ms = RIB_RETRY_MIN_MS;
+	} else {
+		r->retry_chunk = RETRY_CHUNK_MIN;
+		if (timed)
+			r->retry_gap_ms = min_u64(r->retry_gap_ms * 2, RIB_RETRY_MAX_MS);
+	}
+	r->retry_at_ms = now_ms + r->retry_gap_ms;
+	r->room_freed = false;
+	r->recovered_seen = r->fst.recovered;
+
+	/* From where the last retry stopped, dropping stale keys. */
+	n0 = r->n_retry;
+	while (sent < r->retry_chunk && seen < n0 && r->n_retry > 0) {
+		uint32_t i = r->retry_cursor < r->n_retry ? r->retry_cursor : 0, idx;
+		struct rib_entry *e;
+
+		seen++;
+		idx = entry_find(r, r->retry[i].prefix, r->retry[i].len);
+		e = idx == NO_ENTRY ? NULL : &r->entries[idx];
+		if (e != NULL && (e->flags & E_INFLIGHT)) {
+			r->retry_cursor = i + 1;
+			continue;
+		}
+		/* Sent or stale: out of the list (an answer refusing it
+		 * again puts it back). */
+		r->retry[i] = r->retry[--r->n_retry];
+		r->retry_cursor = i;
+		if (e == NULL || !(e->flags & E_REFUSED))
+			continue;
+		nh = wanted_nh(r, e);
+		if (fib_holds(e, &nh)) {
+			flag_set(e, E_REFUSED, false, &r->n_refused);
+			continue;
+		}
+		rc = fib_emit(r, e, &nh);
+		if (rc < 0) {
+			/* No room on the way to the FIB: still refused (and
+			 * dirty, for rib_fib_sync()); next time. */
+			retry_push(r, e);
+			break;
+		}
+		sent++;
+		r->fst.retries++;
+	}
+	return rc < 0 ? rc : (int)sent;
+}
+
+void
+rib_fib_stats(const struct rib *r, uint64_t now_ms, struct rib_fib_stats *st)
+{
+	if (r == NULL) {
+		memset(st, 0, sizeof(*st));
+		return;
+	}
+	*st = r->fst;
+	st->in_flight = r->n_inflight;
+	st->refused = r->n_refused + r->n_retried;
+	st->not_in_fib = st->refused + r->n_dirty;
+	st->retry_in_ms = 0;
+	if (st->refused != 0 && r->retry_at_ms != 0)
+		st->retry_in_ms = r->retry_at_ms > now_ms ? r->retry_at_ms - now_ms : 0;
+	st->retry_interval_ms = r->retry_gap_ms;
+}
+
+size_t
+rib_fib_in_flight(const struct rib *r)
+{
+	return r ? r->n_inflight : 0;
+}
+
+/* ---------------------------------------------------- FIB == RIB, checked */
+
+struct check_ctx {
+	const struct rib *r;
+	struct rib_check_report *rep;
+	uint64_t *seen; /* a bit per entry: the FIB has a route for it */
+};
+
+static struct rib_nexthop
+pub_nh(const struct rib_nh *nh)
+{
+	return (struct rib_nexthop){
+		.gateway = nh->type == NH_GATEWAY ? nh->gateway : 0,
+		.type = nh->type,
+		.port = nh->type == NH_NONE ? 0 : nh->port,
+	};
+}
+
+static void
+check_diff(struct rib_check_report *rep, uint32_t prefix, uint8_t len, uint8_t kind,
+	const struct rib_nexthop *rib, const struct rib_nexthop *fib)
+{
+	rep->differences++;
+	if (rep->n_diffs < RIB_CHECK_DIFFS)
+		rep->diffs[rep->n_diffs++] = (struct rib_check_diff){
+			.prefix = prefix, .len = len, .kind = kind, .rib = *rib, .fib = *fib};
+}
+
+/* One RIB prefix against what the FIB holds for it (f; NH_NONE: nothing). */
+static void
+check_entry(const struct rib *r, const struct rib_entry *e, const struct rib_nexthop *f,
+	struct rib_check_report *rep)
+{
+	struct rib_nh want = wanted_nh(r, e);
+	struct rib_nexthop w = pub_nh(&want);
+
+	rep->checked++;
+	if (nh_same(w.type, w.port, w.gateway, f->type, f->port, f->gateway))
+		return;
+	if (e->flags & E_INFLIGHT) {
+		rep->in_flight++;
+		return;
+	}
+	/* A lag the RIB knows of: the FIB holds what the RIB says it does. */
+	if ((e->flags & (E_REFUSED | E_DIRTY)) &&
+		nh_same(e->fib_type, e->fib_port, e->fib_gw, f->type, f->port, f->gateway)) {
+		rep->not_in_fib++;
+		return;
+	}
+	check_diff(rep, e->prefix, e->len,
+		f->type == NH_NONE ? RIB_DIFF_MISSING : RIB_DIFF_NEXT_HOP, &w, f);
+}
+
+/* A FIB route: against its RIB prefix, or an adjacency, or extra. */
+static int
+check_fib_route(
+	void *arg, uint32_t prefix, uint8_t len, const struct rib_nexthop *nh, bool adjacency)
+{
+	struct check_ctx *c = arg;
+	const struct rib_nexthop none = {0, NH_NONE, 0};
+	uint32_t idx = entry_find(c->r, prefix, len);
+
+	if (idx != NO_ENTRY) {
+		c->seen[idx / 64] |= 1ull << (idx % 64);
+		check_entry(c->r, &c->r->entries[idx], nh, c->rep);
+		return 0;
+	}
+	c->rep->checked++;
+	if (adjacency)
+		c->rep->adjacencies++;
+	else
+		check_diff(c->rep, prefix, len, RIB_DIFF_EXTRA, &none, nh);
+	return 0;
+}
+
+/* One walk of the FIB, a hash lookup per route, then the RIB prefixes it
+ * did not meet: exact lookups in the FIB's trie would cost ten times more. */
+int
+rib_fib_check(const struct rib *r, const struct rib_fib_view *fib, struct rib_check_report *rep)
+{
+	const struct rib_nexthop none = {0, NH_NONE, 0};
+	struct check_ctx c = {.r = r, .rep = rep};
+	int rc;
+
+	if (r == NULL || fib == NULL || fib->walk == NULL || rep == NULL)
+		return -EINVAL;
+	memset(rep, 0, sizeof(*rep));
+	c.seen = calloc(r->n_entries / 64 + 1, sizeof(*c.seen));
+	if (c.seen == NULL)
+		return -ENOMEM;
+	rc = fib->walk(fib->arg, check_fib_route, &c);
+	for (uint32_t i = 0; rc >= 0 && i < r->n_entries; i++)
+		if (!(c.seen[i / 64] >> (i % 64) & 1))
+			check_entry(r, &r->entries[i], &none, rep);
+	free(c.seen);
+	return rc < 0 ? -EIO : 0;
+}
+
 void
 rib_peer_stats(const struct rib *r, unsigned peer, struct rib_peer_stats *st)
 {
@@ -811,4 +1244,19 @@ size_t
 rib_size(const struct rib *r)
 {
 	return r ? r->n_entries - r->n_zombie : 0;
+}
+
+size_t
+rib_memory(const struct rib *r)
+{
+	size_t n;
+
+	if (r == NULL)
+		return 0;
+	n = sizeof(*r) + (size_t)r->cap_entries * sizeof(struct rib_entry) +
+		((size_t)r->slot_mask + 1) * sizeof(struct rib_slot);
+	for (uint32_t i = 0; i < r->n_entries; i++)
+		if (r->entries[i].cap_paths > 1)
+			n += r->entries[i].cap_paths * sizeof(struct rib_path);
+	return n;
 }

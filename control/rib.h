@@ -29,12 +29,16 @@ enum rib_source {
 };
 
 /*
- * The attributes of a BGP path, kept compact and shared: every prefix of one
- * UPDATE points at the same refcounted copy. Made from a decoded
- * struct bgp_path_attrs by rib_attrs_new().
+ * The attributes of a BGP path, kept compact and interned: identical sets
+ * (from any UPDATE of any peer) are one refcounted copy, as in BIRD and
+ * OpenBGPD, so that a peer sending one prefix per UPDATE with the same
+ * attributes costs one copy, not one per prefix. Made from a decoded
+ * struct bgp_path_attrs by rib_attrs_new(); read-only once made.
  */
 struct rib_attrs {
 	uint32_t refcnt;
+	uint32_t hash;		/* of key[], for the intern table */
+	struct rib_attrs *next;	/* in its intern table bucket */
 	uint32_t next_hop;
 	uint32_t med;
 	uint32_t local_pref;	/* what we use: 100 for eBGP paths */
@@ -42,9 +46,21 @@ struct rib_attrs {
 	uint16_t as_path_len;	/* for the decision process */
 	uint8_t origin;
 	bool has_med;
-	char *as_path;		/* "65001 65002 {65003}", for display */
 	uint16_t n_communities;
-	uint32_t *communities;
+	uint32_t *communities;	/* in key[] */
+	char *as_path;		/* "65001 65002 {65003}", for display; in key[] */
+	uint32_t key_len;
+	/* What makes two sets equal: next hop, MED, LOCAL_PREF, ORIGIN,
+	 * communities, then the path's text (which says all the decision
+	 * process and the display use of it). */
+	uint8_t key[];
+};
+
+/* What the interned attributes cost: for telemetry. */
+struct rib_attrs_stats {
+	uint64_t sets;	/* distinct attribute sets */
+	uint64_t refs;	/* references to them (paths, UPDATEs being handled) */
+	uint64_t bytes;	/* their memory, with the intern table's */
 };
 
 /* One peer as the RIB sees it. */
@@ -98,12 +114,16 @@ int rib_peer_set(struct rib *r, unsigned peer, const struct rib_peer_info *info)
 /* Port through which BGP next hops resolve (the IDC port). */
 void rib_set_bgp_port(struct rib *r, uint8_t port);
 
-/* Make the shared attributes of an UPDATE (refcount 1; NULL on ENOMEM).
- * next_hop is NEXT_HOP's, or MP_REACH_NLRI's when there is no NEXT_HOP. */
+/* The shared attributes of an UPDATE: a new reference to the interned
+ * copy (NULL with errno ENOMEM or EINVAL). next_hop is NEXT_HOP's, or
+ * MP_REACH_NLRI's when there is no NEXT_HOP. The intern table is the
+ * process's: only the control thread (or a test) uses it. */
 struct rib_attrs *rib_attrs_new(const struct bgp_path_attrs *a, bool ebgp);
 /* One more reference (returns a; NULL-safe). */
 struct rib_attrs *rib_attrs_get(struct rib_attrs *a);
+/* The last reference frees the set. */
 void rib_attrs_put(struct rib_attrs *a);
+void rib_attrs_stats(struct rib_attrs_stats *st);
 
 enum rib_update_result {
 	RIB_ACCEPTED = 0,	/* in the Adj-RIB-In (new or replaced) */
@@ -144,9 +164,110 @@ size_t rib_size(const struct rib *r);
  * against chosen prefixes (tests, benchmarks); linear in the table's size. */
 uint32_t rib_hash_max_probe(const struct rib *r);
 
+/* Bytes the RIB's own tables take (entries, index, path arrays), without
+ * the attributes (rib_attrs_stats()). */
+size_t rib_memory(const struct rib *r);
+
 /* Prefixes whose FIB state lags their best route after an emit failure. */
 size_t rib_fib_pending(const struct rib *r);
 
 /* Emit what those prefixes need: 0, or the first emit error (the rest stay
  * pending for the next call). */
 int rib_fib_sync(struct rib *r);
+
+/*
+ * The FIB's answers. Once rib_fib_track() is called (before any route), every
+ * op the RIB emits asks the FIB writer for its outcome (ROUTE_OP_F_RESULT),
+ * and each answer must come back through rib_fib_result(), in the order the
+ * writer gives them. A prefix then has at most one op on its way: a change
+ * meanwhile waits for the answer, then goes as one op (flaps coalesce).
+ *
+ * A prefix whose best route the FIB refused (no next-hop id, no table room)
+ * stays in the RIB as best, is counted as not in the FIB, and is sent again
+ * by rib_fib_retry(): 1 s after the refusal, then at intervals doubling to
+ * 60 s, and at once whenever room may have freed (a route left the FIB) or a
+ * retry got routes in. If the FIB keeps an older next hop the prefix no
+ * longer has, the RIB takes the prefix out of the FIB meanwhile.
+ */
+int rib_fib_track(struct rib *r);
+
+/* One answer of the FIB writer; now_ms: a monotonic clock in ms. */
+void rib_fib_result(struct rib *r, const struct route_result *res, uint64_t now_ms);
+
+/* Sends refused prefixes again when it is time (call it every tick): the
+ * number of ops sent, or the first emit error. */
+int rib_fib_retry(struct rib *r, uint64_t now_ms);
+
+#define RIB_RETRY_MIN_MS 1000
+#define RIB_RETRY_MAX_MS 60000
+
+struct rib_fib_stats {
+	uint64_t in_flight;	   /* prefixes with an op on its way, answer awaited */
+	uint64_t refused;	   /* prefixes whose best route the FIB refused, now */
+	uint64_t not_in_fib;	   /* best routes the FIB lacks now: refused, or not sent (backlog full) */
+	uint64_t answers;	   /* answers received */
+	uint64_t refused_nexthops; /* answers: refused, no next-hop id left */
+	uint64_t refused_table;	   /* answers: refused, no table room */
+	uint64_t refused_invalid;  /* answers: refused, malformed (a bug) */
+	uint64_t retries;	   /* ops sent again for refused prefixes */
+	uint64_t recovered;	   /* refused prefixes that got into the FIB later */
+	uint64_t retry_in_ms;	   /* until the next timed retry (0: none due) */
+	uint64_t retry_interval_ms; /* the current interval between timed retries */
+};
+
+void rib_fib_stats(const struct rib *r, uint64_t now_ms, struct rib_fib_stats *st);
+
+/* Prefixes with an op on its way (the caller polls for answers meanwhile). */
+size_t rib_fib_in_flight(const struct rib *r);
+
+/*
+ * FIB == RIB, checked. The RIB compares every prefix's best route with what
+ * the FIB holds, and every FIB route with the RIB; a prefix with an op on its
+ * way counts as in flight, one the FIB refused (or that waits for room on the
+ * route ring) as not in the FIB, a neighbour's /32 that the FIB made itself
+ * as an adjacency; anything else is a difference (a bug).
+ */
+struct rib_nexthop {
+	uint32_t gateway; /* NH_GATEWAY only */
+	uint8_t type;	  /* enum nh_type; NH_NONE: no route */
+	uint8_t port;
+};
+
+/* The FIB as the check reads it (the caller keeps it still meanwhile). */
+struct rib_fib_view {
+	/* Calls cb for every FIB route, once, adjacency true for a
+	 * neighbour's /32 the FIB made itself; stops when cb returns non-zero. */
+	int (*walk)(void *arg,
+		int (*cb)(void *cbarg, uint32_t prefix, uint8_t len, const struct rib_nexthop *nh,
+			bool adjacency),
+		void *cbarg);
+	void *arg;
+};
+
+enum rib_diff_kind {
+	RIB_DIFF_NEXT_HOP = 0, /* the FIB routes the prefix elsewhere */
+	RIB_DIFF_MISSING = 1,  /* the RIB has a best route, the FIB nothing */
+	RIB_DIFF_EXTRA = 2,    /* the FIB has a route the RIB does not */
+};
+
+#define RIB_CHECK_DIFFS 8
+
+struct rib_check_diff {
+	uint32_t prefix;
+	uint8_t len;
+	uint8_t kind; /* enum rib_diff_kind */
+	struct rib_nexthop rib, fib;
+};
+
+struct rib_check_report {
+	uint64_t checked;     /* prefixes compared (RIB's and FIB-only ones) */
+	uint64_t differences; /* unexplained: a bug */
+	uint64_t in_flight;   /* prefixes with an op on its way */
+	uint64_t not_in_fib;  /* refused or unsent, as the RIB knows */
+	uint64_t adjacencies; /* neighbours' /32s the FIB made */
+	unsigned n_diffs;     /* the first differences, in diffs[] */
+	struct rib_check_diff diffs[RIB_CHECK_DIFFS];
+};
+
+int rib_fib_check(
+	const struct rib *r, const struct rib_fib_view *fib, struct rib_check_report *rep);

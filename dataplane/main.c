@@ -30,7 +30,6 @@
 #include "dataplane.h"
 #include "netlink.h"
 
-#define MAX_NEXTHOPS 65536
 #define ROUTE_RING_SIZE 65536
 #define HOUSEKEEPING_MS 1000
 /* After the control thread said goodbye to the BGP peers, the dataplane
@@ -347,14 +346,14 @@ main(int argc, char **argv)
 	fp.socket_id = (int)rte_socket_id();
 	fp.max_routes = cfg->fib.max_routes;
 	fp.max_tbl8 = cfg->fib.max_tbl8;
-	fp.max_nexthops = MAX_NEXTHOPS;
+	fp.max_nexthops = cfg->fib.max_nexthops;
 	fp.ring_size = ROUTE_RING_SIZE;
 	dp.fib = fib_create(&fp);
 	if (dp.fib == NULL)
 		goto out;
 	if (dp_ports_init(&dp) != 0 || dp_telemetry_init(&dp) != 0)
 		goto out;
-	ctl = control_start(cfg, fib_route_ring(dp.fib));
+	ctl = control_start(cfg, dp.fib, &dp.fib_lock);
 	if (ctl == NULL)
 		goto out;
 	if (wait_config_routes(ctl) != 0)

@@ -146,6 +146,17 @@ done
 [ "$(peer_field 10.0.0.3 prefixes_filtered)" = 2 ] && pass "lenient: prefixes_filtered = 2" ||
 	fail "lenient: prefixes_filtered = $(peer_field 10.0.0.3 prefixes_filtered), want 2"
 
+# Interned attributes: BIRD's two accepted sets and GoBGP's one hold six
+# routes; RIB memory is shown.
+vbr_tel /vbr/rib | python3 -c "
+import json, sys
+r = json.load(sys.stdin)['/vbr/rib']
+print(r['attr_sets'], r['attr_refs'], r['attr_bytes'], r['rib_bytes'])" >"$WORK/attrs"
+read -r sets refs abytes rbytes <"$WORK/attrs"
+log "attr_sets $sets, attr_refs $refs, attr_bytes $abytes, rib_bytes $rbytes"
+[ "$sets" = 3 ] && [ "$refs" = 6 ] && [ "$rbytes" -gt 0 ] &&
+	pass "6 routes share 3 attribute sets" || fail "attribute sets: $sets for $refs references"
+
 # Traffic crosses both ways over the good route and the VPC neighbour
 # 172.16.0.2 (whose /32 BIRD announced).
 check_traffic_over_bgp "BIRD 1"

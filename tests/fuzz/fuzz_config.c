@@ -46,6 +46,11 @@ check_rules(const struct vbr_config *c)
 		CHECK(strlen(c->groups[i].key) <= VBR_KEY_MAX);
 		CHECK(c->groups[i].error_wait_min <= c->groups[i].error_wait_max);
 		CHECK(c->groups[i].max_prefix_len >= 1 && c->groups[i].max_prefix_len <= 32);
+		/* A session negotiates at most our hold time: never below the
+		 * minimum, never 0 unless the minimum is. */
+		CHECK(c->groups[i].hold_time >= c->groups[i].min_hold_time);
+		CHECK(c->groups[i].send_hold_time == 0 ||
+			c->groups[i].send_hold_time > c->groups[i].hold_time);
 		CHECK(c->groups[i].max_as_path_len >= 1 &&
 			c->groups[i].max_as_path_len <= VBR_MAX_AS_PATH_LEN);
 		for (unsigned j = 0; j < i; j++)

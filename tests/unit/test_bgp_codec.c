@@ -1132,6 +1132,7 @@ START_TEST(test_names)
 		"Cease / Maximum Number of Prefixes Reached");
 	ck_assert_str_eq(bgp_notify_name(buf, sizeof(buf), 6, 3), "Cease / Peer De-configured");
 	ck_assert_str_eq(bgp_notify_name(buf, sizeof(buf), 4, 0), "Hold Timer Expired");
+	ck_assert_str_eq(bgp_notify_name(buf, sizeof(buf), 8, 0), "Send Hold Timer Expired");
 	ck_assert_str_eq(
 		bgp_notify_name(buf, sizeof(buf), 2, 0), "OPEN Message Error / Unspecific");
 	ck_assert_str_eq(bgp_notify_name(buf, sizeof(buf), 1, 2),

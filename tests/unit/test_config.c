@@ -120,6 +120,7 @@ START_TEST(example_demo)
 	ck_assert_uint_eq(vpc->punt_rate, 10000);
 	ck_assert_uint_eq(cfg->fib.max_routes, 1048576);
 	ck_assert_uint_eq(cfg->fib.max_tbl8, 65536);
+	ck_assert_uint_eq(cfg->fib.max_nexthops, 65536);
 
 	ck_assert_uint_eq(cfg->nb_groups, 1);
 	ck_assert_str_eq(g->name, "idc-core");
@@ -136,6 +137,8 @@ START_TEST(example_demo)
 	ck_assert(!g->accept_default);
 	ck_assert_uint_eq(g->max_prefix_len, 24);
 	ck_assert_uint_eq(g->max_as_path_len, 64);
+	ck_assert_uint_eq(g->min_hold_time, 3);
+	ck_assert_uint_eq(g->send_hold_time, 0);
 
 	ck_assert_uint_eq(cfg->nb_peers, 1);
 	ck_assert_uint_eq(cfg->peers[0].address, IP(10, 0, 0, 2));
@@ -232,6 +235,7 @@ START_TEST(defaults)
 	}
 	ck_assert_uint_eq(cfg->fib.max_routes, 1048576);
 	ck_assert_uint_eq(cfg->fib.max_tbl8, 65536);
+	ck_assert_uint_eq(cfg->fib.max_nexthops, 65536);
 	ck_assert_uint_eq(cfg->nb_groups + cfg->nb_peers + cfg->nb_networks + cfg->nb_routes +
 				  cfg->nb_neighbors,
 		0);
@@ -260,7 +264,7 @@ START_TEST(every_key)
 		"        punt_rate: 1}\n"
 		"  vpc: {device: 0000:3b:00.1, address: 172.16.0.1/24, tap: v0, mtu: 68,\n"
 		"        max_neighbors: 0, reachable_time: 3600}\n"
-		"fib: {max_routes: 1024, max_tbl8: 16}\n"
+		"fib: {max_routes: 1024, max_tbl8: 16, max_nexthops: 100}\n"
 		"bgp:\n"
 		"  groups:\n"
 		"    - name: g\n"
@@ -273,6 +277,8 @@ START_TEST(every_key)
 		"      max_prefixes_action: teardown\n"
 		"      max_prefixes_restart: 1\n"
 		"      hold_time: 0\n"
+		"      min_hold_time: 0\n"
+		"      send_hold_time: 600\n"
 		"      connect_retry: \"5\"\n"
 		"      multihop: 255\n"
 		"      passive: yes\n"
@@ -305,12 +311,15 @@ START_TEST(every_key)
 	ck_assert_uint_eq(cfg->ports[VBR_PORT_VPC].reachable_time, 3600);
 	ck_assert_uint_eq(cfg->fib.max_routes, 1024);
 	ck_assert_uint_eq(cfg->fib.max_tbl8, 16);
+	ck_assert_uint_eq(cfg->fib.max_nexthops, 100);
 	ck_assert_uint_eq(cfg->groups[0].peer_asn, 4294967295u);
 	ck_assert_uint_eq(strlen(cfg->groups[0].key), VBR_KEY_MAX);
 	ck_assert_uint_eq(cfg->groups[0].max_prefixes, 5000);
 	ck_assert_int_eq(cfg->groups[0].max_prefixes_action, VBR_MAXPFX_TEARDOWN);
 	ck_assert_uint_eq(cfg->groups[0].max_prefixes_restart, 1);
 	ck_assert_uint_eq(cfg->groups[0].hold_time, 0);
+	ck_assert_uint_eq(cfg->groups[0].min_hold_time, 0);
+	ck_assert_uint_eq(cfg->groups[0].send_hold_time, 600);
 	ck_assert_uint_eq(cfg->groups[0].connect_retry, 5);
 	ck_assert_uint_eq(cfg->groups[0].multihop, 255);
 	ck_assert(cfg->groups[0].passive);
@@ -318,8 +327,9 @@ START_TEST(every_key)
 	ck_assert_uint_eq(cfg->groups[0].max_prefix_len, 32);
 	ck_assert_uint_eq(cfg->groups[0].max_as_path_len, 2048);
 	ck_assert_uint_eq(cfg->peers[0].address, IP(10, 0, 0, 1));
-	/* One line more for each side's keys: vpc's max_neighbors, the group's filters. */
-	ck_assert_int_eq(cfg->peers[0].line, 29);
+	/* One line more for each side's keys: vpc's max_neighbors, the group's
+	 * filter and hold-time keys. */
+	ck_assert_int_eq(cfg->peers[0].line, 31);
 	ck_assert_uint_eq(cfg->nb_networks, 3);
 	ck_assert_uint_eq(cfg->networks[2].len, 0);
 	ck_assert_int_eq(cfg->routes[0].port, VBR_PORT_IDC);
@@ -526,6 +536,16 @@ static const struct bad {
 		"\"kill\""},
 	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, hold_time: 2}\n",
 		"t.yaml:6:48: bgp.groups[0].hold_time: 2 is neither 0 nor 3..65535"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, hold_time: 0}\n",
+		"t.yaml:6:48: bgp.groups[0].hold_time: 0 turns the hold timer off, which "
+		"min_hold_time 3 refuses (set min_hold_time: 0 to allow it)"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, hold_time: 9, min_hold_time: 10}\n",
+		"t.yaml:6:48: bgp.groups[0].hold_time: 9 is below min_hold_time (10)"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, send_hold_time: 90}\n",
+		"t.yaml:6:53: bgp.groups[0].send_hold_time: 90 must be above hold_time (90), or 0 for "
+		"the default"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, min_hold_time: 65536}\n",
+		"bgp.groups[0].min_hold_time: 65536 is out of range (0..65535)"},
 	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, hold_time: 65536}\n",
 		"bgp.groups[0].hold_time: 65536 is out of range (0..65535)"},
 	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, max_prefix_len: 33}\n",
@@ -620,6 +640,7 @@ static const struct bad {
 	{"ports:\n  idc: {device: net_tap0, address: 10.0.0.1/30, reachable_time: 0}\n",
 		"t.yaml:2:65: ports.idc.reachable_time: 0 is out of range (1..3600)"},
 	{PORTS "fib: {max_tbl8: 0}\n", "fib.max_tbl8: 0 is out of range (1..16777216)"},
+	{PORTS "fib: {max_nexthops: 4}\n", "fib.max_nexthops: 4 is out of range (8..16777216)"},
 
 	/* Static neighbours. */
 	{PORTS "neighbors:\n  - {address: 172.16.0.2, mac: \"02:00:00:00:00\"}\n",

@@ -1627,8 +1627,7 @@ END_TEST
 static unsigned int
 t9_results(struct fib *f, struct route_result *res, unsigned int max)
 {
-	return rte_ring_sc_dequeue_burst_elem(
-		fib_result_ring(f), res, sizeof(*res), max, NULL);
+	return rte_ring_sc_dequeue_burst_elem(fib_result_ring(f), res, sizeof(*res), max, NULL);
 }
 
 /* pump() that also takes the answers as they come: res[] gets them all. */

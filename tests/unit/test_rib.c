@@ -52,6 +52,16 @@ struct rec_route {
 	uint8_t type;
 	uint8_t port;
 	uint32_t gw;
+	bool adjacency; /* put there behind the RIB's back, as the FIB does for neighbours */
+};
+
+/* The recorder's next hops, counted by the routes using them. */
+#define REC_NH_MAX 256
+
+struct rec_nh {
+	uint8_t type, port;
+	uint32_t gw;
+	uint32_t refs;
 };
 
 struct rec {
@@ -62,6 +72,15 @@ struct rec {
 	uint64_t redundant;
 	unsigned fail_next; /* make the next n emits fail with -ENOMEM */
 	uint8_t bgp_port;   /* the port BGP routes must carry */
+	/* Playing the FIB writer (rib_fib_track): every op is answered, the
+	 * answers queued until the test hands them over (deliver()). */
+	bool answer;
+	uint32_t cap_routes; /* routes at most (0: no limit): ROUTE_REFUSED_TABLE */
+	uint32_t cap_nh;     /* distinct next hops at most (0: no limit): _NEXTHOPS */
+	struct rec_nh nh[REC_NH_MAX];
+	struct route_result *ans;
+	size_t n_ans, cap_ans;
+	uint64_t refused;
 };
 
 static int
@@ -83,17 +102,99 @@ rec_find(const struct rec *rc, uint32_t prefix, uint8_t len)
 	return n ? *(struct rec_route **)n : NULL;
 }
 
+static struct rec_nh *
+rec_nh_find(struct rec *rc, uint8_t type, uint8_t port, uint32_t gw, bool create)
+{
+	struct rec_nh *free_slot = NULL;
+
+	for (unsigned i = 0; i < REC_NH_MAX; i++) {
+		struct rec_nh *h = &rc->nh[i];
+
+		if (h->refs == 0) {
+			if (free_slot == NULL)
+				free_slot = h;
+			continue;
+		}
+		if (h->type == type && h->port == port && h->gw == gw)
+			return h;
+	}
+	CHECK(!create || free_slot != NULL);
+	if (create)
+		*free_slot = (struct rec_nh){type, port, gw, 0};
+	return create ? free_slot : NULL;
+}
+
+static unsigned
+rec_nh_count(const struct rec *rc)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < REC_NH_MAX; i++)
+		n += rc->nh[i].refs != 0;
+	return n;
+}
+
+static void
+rec_answer(struct rec *rc, const struct route_op *op, uint8_t status, const struct rec_route *now)
+{
+	struct route_result *r;
+
+	if (rc->n_ans == rc->cap_ans) {
+		rc->cap_ans = rc->cap_ans ? rc->cap_ans * 2 : 64;
+		rc->ans = realloc(rc->ans, rc->cap_ans * sizeof(*rc->ans));
+		CHECK(rc->ans != NULL);
+	}
+	r = &rc->ans[rc->n_ans++];
+	*r = (struct route_result){.prefix = op->prefix,
+		.depth = op->depth,
+		.kind = op->kind,
+		.status = status,
+		.nh_type = NH_NONE};
+	if (now != NULL) {
+		r->nh_type = now->type;
+		r->port = now->port;
+		r->gateway = now->gw;
+	}
+}
+
+/* What a FIB with limits would refuse of op, given what it holds (cur). */
+static uint8_t
+rec_refusal(struct rec *rc, const struct route_op *op, const struct rec_route *cur)
+{
+	if (op->kind != ROUTE_OP_ADD)
+		return ROUTE_OK;
+	if (rc->cap_nh != 0 && rec_nh_find(rc, op->nh_type, op->port, op->gateway, false) == NULL &&
+		rec_nh_count(rc) >= rc->cap_nh)
+		return ROUTE_REFUSED_NEXTHOPS;
+	if (rc->cap_routes != 0 && cur == NULL && rc->count >= rc->cap_routes)
+		return ROUTE_REFUSED_TABLE;
+	return ROUTE_OK;
+}
+
 static int
 rec_emit(const struct route_op *op, void *arg)
 {
 	struct rec *rc = arg;
 	struct rec_route key = {.prefix = op->prefix, .len = op->depth};
 	struct rec_route *cur;
+	uint8_t status;
 	void *n;
 
 	if (rc->fail_next > 0) {
 		rc->fail_next--;
 		return -ENOMEM;
+	}
+	if (rc->answer) {
+		CHECK(op->flags & ROUTE_OP_F_RESULT);
+		n = tfind(&key, &rc->root, rec_cmp);
+		cur = n ? *(struct rec_route **)n : NULL;
+		status = rec_refusal(rc, op, cur);
+		if (status != ROUTE_OK) {
+			rc->n_ops++;
+			rc->refused++;
+			rec_answer(rc, op, status, cur);
+			return 0;
+		}
 	}
 	rc->n_ops++;
 	CHECK(op->kind == ROUTE_OP_ADD || op->kind == ROUTE_OP_DEL);
@@ -110,17 +211,26 @@ rec_emit(const struct route_op *op, void *arg)
 	if (op->kind == ROUTE_OP_DEL) {
 		if (cur == NULL) {
 			rc->redundant++;
+			if (rc->answer)
+				rec_answer(rc, op, ROUTE_OK, NULL);
 			return 0;
 		}
 		tdelete(&key, &rc->root, rec_cmp);
+		if (!cur->adjacency)
+			rec_nh_find(rc, cur->type, cur->port, cur->gw, false)->refs--;
 		free(cur);
 		rc->count--;
+		if (rc->answer)
+			rec_answer(rc, op, ROUTE_OK, NULL);
 		return 0;
 	}
 	CHECK(op->nh_type >= NH_GATEWAY && op->nh_type <= NH_BLACKHOLE);
 	if (cur != NULL) {
 		if (cur->type == op->nh_type && cur->port == op->port && cur->gw == op->gateway)
 			rc->redundant++;
+		if (!cur->adjacency)
+			rec_nh_find(rc, cur->type, cur->port, cur->gw, false)->refs--;
+		cur->adjacency = false;
 	} else {
 		cur = calloc(1, sizeof(*cur));
 		CHECK(cur != NULL);
@@ -131,6 +241,9 @@ rec_emit(const struct route_op *op, void *arg)
 	cur->type = op->nh_type;
 	cur->port = op->port;
 	cur->gw = op->gateway;
+	rec_nh_find(rc, cur->type, cur->port, cur->gw, true)->refs++;
+	if (rc->answer)
+		rec_answer(rc, op, ROUTE_OK, cur);
 	return 0;
 }
 
@@ -140,6 +253,9 @@ rec_free(struct rec *rc)
 	tdestroy(rc->root, free);
 	rc->root = NULL;
 	rc->count = 0;
+	free(rc->ans);
+	rc->ans = NULL;
+	rc->n_ans = rc->cap_ans = 0;
 }
 
 struct walk_check {
@@ -1341,14 +1457,453 @@ START_TEST(randomized)
 }
 END_TEST
 
-/* ------------------------------------------------------- hash flooding */
+/* ------------------------------------------------ the FIB's answers */
+
+/* Hands the queued answers to the RIB (and those its answers cause), at
+ * now_ms; returns how many. */
+static unsigned
+deliver(uint64_t now_ms)
+{
+	unsigned n = 0;
+
+	while (rc.n_ans > 0) {
+		struct route_result *q = rc.ans;
+		size_t k = rc.n_ans;
+
+		/* rib_fib_result() may emit: new answers go to a fresh queue. */
+		rc.ans = NULL;
+		rc.n_ans = rc.cap_ans = 0;
+		for (size_t i = 0; i < k; i++)
+			rib_fib_result(rib, &q[i], now_ms);
+		free(q);
+		n += (unsigned)k;
+	}
+	return n;
+}
+
+/* Answers only the first n queued (the rest stay on their way). */
+static void
+deliver_some(size_t n, uint64_t now_ms)
+{
+	struct route_result *q = rc.ans;
+	size_t k = rc.n_ans;
+
+	CHECK(n <= k);
+	rc.ans = NULL;
+	rc.n_ans = rc.cap_ans = 0;
+	for (size_t i = 0; i < n; i++)
+		rib_fib_result(rib, &q[i], now_ms);
+	/* The rest go back in front of what was emitted meanwhile. */
+	for (size_t i = n; i < k; i++) {
+		struct route_result *r;
+
+		if (rc.n_ans == rc.cap_ans) {
+			rc.cap_ans = rc.cap_ans ? rc.cap_ans * 2 : 64;
+			rc.ans = realloc(rc.ans, rc.cap_ans * sizeof(*rc.ans));
+			CHECK(rc.ans != NULL);
+		}
+		r = &rc.ans[rc.n_ans++];
+		*r = q[i];
+	}
+	free(q);
+}
+
+static int (*view_cb)(void *, uint32_t, uint8_t, const struct rib_nexthop *, bool);
+static void *view_cbarg;
+
+static void
+view_walk_one(const void *node, VISIT which, int depth)
+{
+	const struct rec_route *f = *(struct rec_route *const *)node;
+	struct rib_nexthop nh = {f->type == NH_GATEWAY ? f->gw : 0, f->type, f->port};
+
+	(void)depth;
+	if (which == postorder || which == leaf)
+		view_cb(view_cbarg, f->prefix, f->len, &nh, f->adjacency);
+}
+
+static int
+view_walk(void *arg, int (*cb)(void *, uint32_t, uint8_t, const struct rib_nexthop *, bool),
+	void *cbarg)
+{
+	const struct rec *r = arg;
+
+	view_cb = cb;
+	view_cbarg = cbarg;
+	twalk(r->root, view_walk_one);
+	return 0;
+}
+
+static struct rib_check_report
+check_now(void)
+{
+	struct rib_fib_view v = {.walk = view_walk, .arg = &rc};
+	struct rib_check_report rep;
+
+	ck_assert_int_eq(rib_fib_check(rib, &v, &rep), 0);
+	return rep;
+}
+
+static void
+track(uint32_t cap_routes, uint32_t cap_nh)
+{
+	ck_assert_int_eq(rib_fib_track(rib), 0);
+	rc.answer = true;
+	rc.cap_routes = cap_routes;
+	rc.cap_nh = cap_nh;
+}
+
+static struct rib_fib_stats
+fstats(uint64_t now_ms)
+{
+	struct rib_fib_stats st;
+
+	rib_fib_stats(rib, now_ms, &st);
+	return st;
+}
 
 /*
- * A peer that knows the index's hash announces prefixes that all land in one
- * cluster: with an unkeyed hash every insert, lookup and delete walks it
- * (quadratic in the number of prefixes, while the control thread sends no
- * keepalives). Keyed per process, their probes stay as short as anyone's.
+ * The FIB refuses routes for want of room (rte_fib's tbl8 groups, say): the
+ * RIB keeps them best, counts them, retries 1 s later, then at intervals
+ * doubling, and at once when a route leaves the FIB; they get in then.
  */
+START_TEST(fib_refused_table)
+{
+	struct rib_fib_stats st;
+	struct rib_check_report rep;
+	struct rib_attrs *a;
+
+	track(62, 0);
+	peer(rib, 0, IP(10, 0, 0, 1), 1, 1000);
+	a = mk_nh(IP(10, 0, 0, 1), 65001);
+	for (unsigned i = 0; i < 70; i++)
+		ck_assert_int_eq(
+			rib_bgp_announce(rib, 0, IP(20, 0, i, 0), 24, a, false), RIB_ACCEPTED);
+	st = fstats(0);
+	ck_assert_uint_eq(st.in_flight, 70);
+	rep = check_now();
+	ck_assert_uint_eq(rep.in_flight, 8); /* the refused ones, their answers unread */
+	ck_assert_uint_eq(rep.differences, 0);
+	ck_assert_uint_eq(deliver(0), 70);
+	st = fstats(0);
+	ck_assert_uint_eq(st.in_flight, 0);
+	ck_assert_uint_eq(st.refused, 8);
+	ck_assert_uint_eq(st.not_in_fib, 8);
+	ck_assert_uint_eq(st.refused_table, 8);
+	ck_assert_uint_eq(st.retry_in_ms, 1000);
+	ck_assert_uint_eq(rc.count, 62);
+	ck_assert_uint_eq(rib_size(rib), 70);
+	rep = check_now();
+	ck_assert_uint_eq(rep.checked, 70);
+	ck_assert_uint_eq(rep.not_in_fib, 8);
+	ck_assert_uint_eq(rep.differences, 0);
+
+	/* Not before 1 s; then 2 s, 4 s apart while nothing gets in. */
+	ck_assert_int_eq(rib_fib_retry(rib, 999), 0);
+	ck_assert_int_eq(rib_fib_retry(rib, 1000), 8);
+	deliver(1000);
+	ck_assert_uint_eq(fstats(1000).refused, 8);
+	ck_assert_uint_eq(fstats(1000).retry_interval_ms, 2000);
+	ck_assert_int_eq(rib_fib_retry(rib, 2999), 0);
+	ck_assert_int_eq(rib_fib_retry(rib, 3000), 8);
+	deliver(3000);
+	ck_assert_uint_eq(fstats(3000).retry_in_ms, 4000);
+	ck_assert_uint_eq(fstats(3000).retries, 16);
+
+	/* 20 withdrawn: room. The next tick sends the 8 again, and in. */
+	for (unsigned i = 0; i < 20; i++)
+		ck_assert_int_eq(rib_bgp_withdraw(rib, 0, IP(20, 0, i, 0), 24), 0);
+	deliver(3050);
+	ck_assert_uint_eq(rc.count, 42);
+	ck_assert_int_eq(rib_fib_retry(rib, 3100), 8);
+	deliver(3100);
+	st = fstats(3100);
+	ck_assert_uint_eq(st.refused, 0);
+	ck_assert_uint_eq(st.not_in_fib, 0);
+	ck_assert_uint_eq(st.recovered, 8);
+	ck_assert_uint_eq(rc.count, 50);
+	ck_assert_int_eq(rib_fib_retry(rib, 3150), 0);
+	ck_assert_uint_eq(fstats(3150).retry_in_ms, 0);
+	rep = check_now();
+	ck_assert_uint_eq(rep.not_in_fib + rep.differences + rep.in_flight, 0);
+
+	/* A later refusal starts the clock again: 1 s, nothing sooner. */
+	rc.cap_routes = 50;
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, IP(20, 0, 100, 0), 24, a, false), RIB_ACCEPTED);
+	deliver(3200);
+	ck_assert_uint_eq(fstats(3200).refused, 1);
+	ck_assert_int_eq(rib_fib_retry(rib, 3250), 0);
+	ck_assert_int_eq(rib_fib_retry(rib, 4199), 0);
+	ck_assert_int_eq(rib_fib_retry(rib, 4200), 1);
+	deliver(4200);
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 0, IP(20, 0, 100, 0), 24), 0);
+	ck_assert_uint_eq(fstats(4200).refused, 0);
+	rc.answer = false; /* check_fib's recorder rules */
+	check_fib(rib, &rc);
+	rib_attrs_put(a);
+}
+END_TEST
+
+/*
+ * The next-hop table is full: a better path is refused and the FIB keeps
+ * the old one while it is still a path of the prefix; once the old path is
+ * withdrawn the FIB must not go on forwarding to it: the prefix leaves the
+ * FIB, which frees the old next hop, and the better path gets in.
+ */
+START_TEST(fib_refused_nexthop)
+{
+	const uint32_t p1 = IP(30, 1, 0, 0), p2 = IP(30, 2, 0, 0);
+	const uint32_t nha = IP(10, 0, 0, 1), nhb = IP(10, 0, 0, 2), nhc = IP(10, 0, 0, 3);
+	struct rib_check_report rep;
+	struct pa longer = {.nh = nha, .med = -1, .lp = -1, .path_len = 3, .first_as = 65001};
+
+	track(0, 2);
+	peer(rib, 0, nha, 1, 100);
+	peer(rib, 1, nhc, 2, 100);
+	ck_assert_int_eq(announce(rib, 0, p1, 16, mk(&longer)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 0, p2, 16, mk_nh(nhb, 65001)), RIB_ACCEPTED);
+	deliver(0);
+	assert_fib_gw(p1, 16, NH_GATEWAY, 0, nha);
+	/* Peer 1's path is better (shorter): no id for its next hop. */
+	ck_assert_int_eq(announce(rib, 1, p1, 16, mk_nh(nhc, 65002)), RIB_ACCEPTED);
+	deliver(0);
+	assert_fib_gw(p1, 16, NH_GATEWAY, 0, nha);
+	ck_assert_uint_eq(fstats(0).refused, 1);
+	ck_assert_uint_eq(fstats(0).refused_nexthops, 1);
+	rep = check_now();
+	ck_assert_uint_eq(rep.not_in_fib, 1);
+	ck_assert_uint_eq(rep.differences, 0);
+
+	/* Peer 0 withdraws: nha may not stay. Out, then in via nhc. */
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 0, p1, 16), 0);
+	deliver(100);
+	ck_assert_ptr_null(fib(p1, 16));
+	ck_assert_uint_eq(fstats(100).refused, 1);
+	rep = check_now();
+	ck_assert_uint_eq(rep.not_in_fib, 1);
+	ck_assert_uint_eq(rep.differences, 0);
+	ck_assert_int_eq(rib_fib_retry(rib, 150), 1);
+	deliver(150);
+	assert_fib_gw(p1, 16, NH_GATEWAY, 0, nhc);
+	ck_assert_uint_eq(fstats(150).refused, 0);
+	ck_assert_uint_eq(fstats(150).recovered, 1);
+	rep = check_now();
+	ck_assert_uint_eq(rep.not_in_fib + rep.differences + rep.in_flight, 0);
+}
+END_TEST
+
+/*
+ * One op per prefix on its way: changes meanwhile wait for its answer and go
+ * as one (a flap costs the FIB nothing); a prefix that lost its last route
+ * stays until its delete is answered, so a new announcement finds it.
+ */
+START_TEST(fib_one_op_in_flight)
+{
+	const uint32_t p = IP(40, 0, 0, 0);
+	struct rib_check_report rep;
+
+	track(0, 0);
+	peer(rib, 0, IP(10, 0, 0, 1), 1, 100);
+	ck_assert_int_eq(announce(rib, 0, p, 8, mk_nh(IP(10, 0, 0, 1), 65001)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 0, p, 8, mk_nh(IP(10, 0, 0, 2), 65001)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 0, p, 8, mk_nh(IP(10, 0, 0, 3), 65001)), RIB_ACCEPTED);
+	ck_assert_uint_eq(rc.n_ops, 1);
+	rep = check_now();
+	ck_assert_uint_eq(rep.in_flight, 1);
+	ck_assert_uint_eq(rep.differences, 0);
+	deliver(0);
+	ck_assert_uint_eq(rc.n_ops, 2);
+	assert_fib_gw(p, 8, NH_GATEWAY, 0, IP(10, 0, 0, 3));
+	ck_assert_uint_eq(rib_fib_in_flight(rib), 0);
+
+	/* Withdrawn, and back before the delete is answered. */
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 0, p, 8), 0);
+	ck_assert_uint_eq(rib_size(rib), 0);
+	ck_assert_int_eq(announce(rib, 0, p, 8, mk_nh(IP(10, 0, 0, 4), 65001)), RIB_ACCEPTED);
+	ck_assert_uint_eq(rib_size(rib), 1);
+	ck_assert_uint_eq(rc.n_ops, 3);
+	deliver(0);
+	ck_assert_uint_eq(rc.n_ops, 4);
+	assert_fib_gw(p, 8, NH_GATEWAY, 0, IP(10, 0, 0, 4));
+
+	/* Withdrawn for good: gone once answered. */
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 0, p, 8), 0);
+	deliver(0);
+	ck_assert_uint_eq(rib_size(rib), 0);
+	ck_assert_ptr_null(fib(p, 8));
+	rep = check_now();
+	ck_assert_uint_eq(rep.checked, 0);
+}
+END_TEST
+
+/* The check tells what the RIB knows (in flight, refused) from a FIB that
+ * disagrees behind its back. */
+START_TEST(fib_check_differences)
+{
+	struct rib_check_report rep;
+	struct rec_route *x;
+	struct rib_attrs *a;
+
+	track(0, 0);
+	peer(rib, 0, IP(10, 0, 0, 1), 1, 100);
+	a = mk_nh(IP(10, 0, 0, 1), 65001);
+	for (unsigned i = 0; i < 10; i++)
+		ck_assert_int_eq(
+			rib_bgp_announce(rib, 0, IP(50, i, 0, 0), 16, a, false), RIB_ACCEPTED);
+	rib_attrs_put(a);
+	ck_assert_int_eq(
+		rib_local_add(rib, RIB_SRC_STATIC, IP(60, 0, 0, 0), 8, NH_BLACKHOLE, 0, 0), 0);
+	deliver(0);
+	rep = check_now();
+	ck_assert_uint_eq(rep.checked, 11);
+	ck_assert_uint_eq(rep.differences, 0);
+
+	/* A neighbour's /32 the FIB made itself: an adjacency, no difference. */
+	x = calloc(1, sizeof(*x));
+	*x = (struct rec_route){IP(10, 0, 0, 9), 32, NH_GATEWAY, 0, IP(10, 0, 0, 9), true};
+	CHECK(tsearch(x, &rc.root, rec_cmp) != NULL);
+	rc.count++;
+	rep = check_now();
+	ck_assert_uint_eq(rep.adjacencies, 1);
+	ck_assert_uint_eq(rep.differences, 0);
+
+	/* Behind the RIB's back: a route gone, one moved, one extra. */
+	x = (struct rec_route *)rec_find(&rc, IP(50, 3, 0, 0), 16);
+	tdelete(x, &rc.root, rec_cmp);
+	free(x);
+	rc.count--;
+	x = (struct rec_route *)rec_find(&rc, IP(50, 4, 0, 0), 16);
+	x->gw = IP(10, 0, 0, 7);
+	x = calloc(1, sizeof(*x));
+	*x = (struct rec_route){IP(70, 0, 0, 0), 8, NH_GATEWAY, 0, IP(10, 0, 0, 1), false};
+	CHECK(tsearch(x, &rc.root, rec_cmp) != NULL);
+	rc.count++;
+	rep = check_now();
+	ck_assert_uint_eq(rep.checked, 13);
+	ck_assert_uint_eq(rep.differences, 3);
+	ck_assert_uint_eq(rep.n_diffs, 3);
+	ck_assert_uint_eq(rep.adjacencies, 1);
+	for (unsigned i = 0; i < rep.n_diffs; i++) {
+		const struct rib_check_diff *d = &rep.diffs[i];
+
+		if (d->prefix == IP(50, 3, 0, 0)) {
+			ck_assert_uint_eq(d->kind, RIB_DIFF_MISSING);
+			ck_assert_uint_eq(d->rib.gateway, IP(10, 0, 0, 1));
+		} else if (d->prefix == IP(50, 4, 0, 0)) {
+			ck_assert_uint_eq(d->kind, RIB_DIFF_NEXT_HOP);
+			ck_assert_uint_eq(d->fib.gateway, IP(10, 0, 0, 7));
+		} else {
+			ck_assert_uint_eq(d->prefix, IP(70, 0, 0, 0));
+			ck_assert_uint_eq(d->kind, RIB_DIFF_EXTRA);
+			ck_assert_uint_eq(d->rib.type, NH_NONE);
+		}
+	}
+}
+END_TEST
+
+/*
+ * Random changes against a FIB with little room that answers late, in
+ * random bunches, and now and then a full ring: at every step the check
+ * finds no difference and every op in flight has one answer on its way;
+ * once room is made and the retries have run, the FIB holds exactly every
+ * best route.
+ */
+#define T_PREFIXES 120
+#define T_STEPS 4000
+
+START_TEST(randomized_tracked)
+{
+	const char *env = getenv("VBR_TEST_SEED");
+	uint64_t seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL) * 2654435761u + 1;
+	struct rib_attrs *pool[16];
+	uint32_t pfx[T_PREFIXES];
+	uint8_t len[T_PREFIXES];
+	uint64_t now = 0;
+	unsigned retried = 0, failed = 0;
+
+	printf("rib randomized_tracked: VBR_TEST_SEED=%" PRIu64 "\n", seed);
+	rng_state = seed | 1;
+	track(40 + rnd_below(60), 3 + rnd_below(5));
+	for (unsigned i = 0; i < T_PREFIXES; i++) {
+		len[i] = (uint8_t)(8 + rnd_below(25));
+		pfx[i] = (uint32_t)(rnd() >> 32) & ~0u << (32 - len[i]);
+		for (unsigned j = 0; j < i; j++)
+			if (pfx[j] == pfx[i] && len[j] == len[i])
+				pfx[i] ^= 1u << (32 - len[i]);
+	}
+	for (unsigned i = 0; i < 4; i++)
+		peer(rib, i, IP(10, 0, 1, 10 + i), 1 + i, 1000);
+	for (unsigned i = 0; i < 16; i++)
+		pool[i] = rnd_attrs();
+
+	for (unsigned step = 0; step < T_STEPS; step++) {
+		unsigned op = rnd_below(1000), i = rnd_below(T_PREFIXES), pe = rnd_below(4);
+		struct rib_check_report rep;
+		bool armed = rnd_below(50) == 0;
+
+		if (armed)
+			rc.fail_next = 1;
+		if (op < 450)
+			rib_bgp_announce(rib, pe, pfx[i], len[i], pool[rnd_below(16)], false);
+		else if (op < 700)
+			rib_bgp_withdraw(rib, pe, pfx[i], len[i]);
+		else if (op < 760)
+			rib_local_add(rib, RIB_SRC_STATIC, pfx[i], len[i], NH_GATEWAY, 1,
+				IP(10, 0, 2, 1 + rnd_below(6)));
+		else if (op < 820)
+			rib_local_del(rib, RIB_SRC_STATIC, pfx[i], len[i]);
+		else if (op < 830)
+			rib_peer_down(rib, pe);
+		else if (op < 900)
+			deliver_some(rc.n_ans ? rnd_below((unsigned)rc.n_ans + 1) : 0, now);
+		else if (op < 950) {
+			now += rnd_below(3000);
+			retried += rib_fib_retry(rib, now) > 0;
+		} else {
+			deliver(now);
+		}
+		if (armed && rc.fail_next == 0) {
+			failed++;
+			rib_fib_sync(rib);
+		}
+		rc.fail_next = 0;
+		CHECK_MSG(rc.n_ans == rib_fib_in_flight(rib),
+			"step %u: %zu answers for %zu in flight", step, rc.n_ans,
+			rib_fib_in_flight(rib));
+		rep = check_now();
+		CHECK_MSG(rep.differences == 0,
+			"step %u: %" PRIu64
+			" differences, first %08x/%u kind %u rib %u/%08x fib %u/%08x",
+			step, rep.differences, rep.diffs[0].prefix, rep.diffs[0].len,
+			rep.diffs[0].kind, rep.diffs[0].rib.type, rep.diffs[0].rib.gateway,
+			rep.diffs[0].fib.type, rep.diffs[0].fib.gateway);
+		CHECK(rc.redundant == 0);
+	}
+
+	/* Room for all: every best route gets in, by retries alone. */
+	rc.cap_routes = 0;
+	rc.cap_nh = 0;
+	deliver(now);
+	rib_fib_sync(rib);
+	deliver(now);
+	for (unsigned k = 0; k < 10 && fstats(now).refused > 0; k++) {
+		now += RIB_RETRY_MAX_MS;
+		rib_fib_retry(rib, now);
+		deliver(now);
+	}
+	printf("rib randomized_tracked: %u steps, %" PRIu64 " ops, %" PRIu64
+	       " refused, %u timely retries, %u emit failures, %zu in FIB\n",
+		T_STEPS, rc.n_ops, rc.refused, retried, failed, rc.count);
+	ck_assert_uint_eq(fstats(now).refused, 0);
+	rc.answer = false;
+	check_fib(rib, &rc);
+	for (unsigned i = 0; i < 16; i++)
+		rib_attrs_put(pool[i]);
+}
+END_TEST
+
+/* ------------------------------------------------------- hash flooding */
+
 /* SipHash's reference vector (key 00..0f, message 00..07, SipHash-2-4)
  * checks the rounds that SipHash-1-3 repeats fewer times. */
 START_TEST(siphash_vector)
@@ -1360,6 +1915,12 @@ START_TEST(siphash_vector)
 }
 END_TEST
 
+/*
+ * A peer that knows the index's hash announces prefixes that all land in one
+ * cluster: with an unkeyed hash every insert, lookup and delete walks it
+ * (quadratic in the number of prefixes, while the control thread sends no
+ * keepalives). Keyed per process, their probes stay as short as anyone's.
+ */
 #define COLLIDE_N 4000
 #define COLLIDE_MAX_PROBE 200
 
@@ -1477,6 +2038,10 @@ rib_suite(void)
 	tcase_add_test(tc, peer_down);
 	tcase_add_test(tc, peer_reset);
 	tcase_add_test(tc, emit_failure);
+	tcase_add_test(tc, fib_refused_table);
+	tcase_add_test(tc, fib_refused_nexthop);
+	tcase_add_test(tc, fib_one_op_in_flight);
+	tcase_add_test(tc, fib_check_differences);
 	tcase_add_test(tc, siphash_vector);
 	tcase_add_test(tc, hash_collisions);
 	suite_add_tcase(s, tc);
@@ -1484,6 +2049,7 @@ rib_suite(void)
 	tcase_add_checked_fixture(tr, setup, teardown);
 	tcase_set_timeout(tr, 600);
 	tcase_add_test(tr, randomized);
+	tcase_add_test(tr, randomized_tracked);
 	suite_add_tcase(s, tr);
 
 	tcase_add_checked_fixture(ts, setup, teardown);
