@@ -17,6 +17,13 @@
 ARP=(python3 "$VBR_ROOT/tests/e2e/arp_tool.py")
 MAX_NEIGH=300
 DEAD_GW=1000
+# The stations below announce themselves all at once (400 ARP requests for
+# us in a row), and each only once. The arp punt class takes punt_rate/10
+# per second with a tenth of a second's burst (dataplane/punt.h): 100 at
+# the default rate, so most of them would be policed before learning saw
+# them. This test is about what learning does with them (punt_battery.sh
+# tests the policing): a burst of 1,000.
+PUNT_RATE=100000
 
 hugepages_setup
 {
@@ -25,7 +32,8 @@ vbr:
   name: e2e-$E2E_ID
 ports:
   idc: { device: net_tap0, address: 10.0.0.1/30 }
-  vpc: { device: net_tap1, address: 172.16.0.1/16, max_neighbors: $MAX_NEIGH, reachable_time: 5 }
+  vpc: { device: net_tap1, address: 172.16.0.1/16, max_neighbors: $MAX_NEIGH, reachable_time: 5,
+         punt_rate: $PUNT_RATE }
 fib: { max_routes: 65536, max_tbl8: 1024 }
 routes:
   - { prefix: 192.168.0.0/16, next_hop: 10.0.0.2 }
