@@ -87,6 +87,10 @@ struct vbr_bgp_group {
 	uint16_t error_wait_max;
 	uint8_t multihop;		       /* TTL; 1 = directly connected eBGP (default) */
 	bool passive;			       /* never open the connection ourselves */
+	/* GTSM (RFC 5082): send with TTL 255, take only segments that came at
+	 * most multihop hops (TTL >= 256 - multihop); the peers must do the
+	 * same. Default false. */
+	bool gtsm;
 	/* What its peers may announce (control/bgp_filter.h). */
 	bool accept_default;		       /* take 0.0.0.0/0; default false */
 	uint8_t max_prefix_len;		       /* longer prefixes are refused; default 24 */

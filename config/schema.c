@@ -360,6 +360,7 @@ static const struct field group_fields[] = {
 		.max = UINT16_MAX},
 	{.key = "multihop", .parse = walk_uint, GROUP(multihop), .min = 1, .max = 255},
 	{.key = "passive", .parse = walk_bool, GROUP(passive)},
+	{.key = "gtsm", .parse = walk_bool, GROUP(gtsm)},
 	{.key = "accept_default", .parse = walk_bool, GROUP(accept_default)},
 	{.key = "max_prefix_len", .parse = walk_uint, GROUP(max_prefix_len), .min = 1, .max = 32},
 	{.key = "max_as_path_len", .parse = walk_uint, GROUP(max_as_path_len), .min = 1,

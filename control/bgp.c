@@ -157,13 +157,29 @@ set_md5(int fd, uint32_t peer, const char *key)
 	return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)) == 0 ? 0 : -errno;
 }
 
+/* The lowest TTL GTSM (RFC 5082 §3) takes from a peer of g: 255 for a
+ * directly connected one, one less per hop that multihop allows. */
+static int
+gtsm_min_ttl(const struct vbr_bgp_group *g)
+{
+	return 256 - (g->multihop ? g->multihop : 1);
+}
+
 /* eBGP speaks to a directly connected neighbour: TTL 1 unless the group
- * says multihop. */
+ * says multihop; with GTSM, TTL 255 out and a minimum TTL in, so that no
+ * one further away than the peer can reach the session at all. */
 static void
 set_sockopts(int fd, const struct vbr_bgp_group *g)
 {
 	int ttl = g->multihop ? g->multihop : 1, one = 1, tos = IPTOS_PREC_INTERNETCONTROL;
 
+	if (g->gtsm) {
+		int min = gtsm_min_ttl(g);
+
+		ttl = 255;
+		if (setsockopt(fd, IPPROTO_IP, IP_MINTTL, &min, sizeof(min)) != 0)
+			BGP_LOG(ERR, "cannot set IP_MINTTL (GTSM): %s", strerror(errno));
+	}
 	setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
 	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -483,9 +499,9 @@ conn_established(struct bgp_conn *c)
 	p->st.last_error[0] = '\0';
 	rib_peer_set(p->bgp->rib, p->idx, &info);
 	peer_update_state(p);
-	BGP_LOG(NOTICE, "peer %s AS %u (%s): Established, hold time %u s, %s AS numbers",
+	BGP_LOG(NOTICE, "peer %s AS %u (%s): Established, hold time %u s, %s AS numbers%s",
 			p->addr_str, p->grp->peer_asn, p->grp->name, c->hold_time,
-			c->as4 ? "4-octet" : "2-octet");
+			c->as4 ? "4-octet" : "2-octet", p->grp->gtsm ? ", GTSM" : "");
 	if (announce_networks(c) != 0)
 		conn_close(c, "cannot send our announcements", true);
 }
@@ -1124,6 +1140,20 @@ peer_by_addr(struct bgp *b, uint32_t addr)
 	return NULL;
 }
 
+/* Did the SYN of an accepted connection come with a TTL GTSM takes (the
+ * listening socket saves SYNs when a group does GTSM)? */
+static bool
+gtsm_syn_ok(int fd, const struct vbr_bgp_group *g)
+{
+	uint8_t syn[512];
+	socklen_t len = sizeof(syn);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_SAVED_SYN, syn, &len) != 0 || len < 20 ||
+			syn[0] >> 4 != 4)
+		return false;
+	return syn[8] >= gtsm_min_ttl(g);
+}
+
 /* A connection we do not take: Cease with subcode, then close. */
 static void
 refuse(int fd, uint8_t subcode)
@@ -1155,6 +1185,21 @@ listen_event(struct ev_handler *h, uint32_t events)
 	if (fd < 0)
 		return;
 	p = peer_by_addr(b, ntohl(sin.sin_addr.s_addr));
+	if (p != NULL && p->grp->gtsm && !gtsm_syn_ok(fd, p->grp)) {
+		/* RFC 5082 §3: a packet that fails the check is dropped. The
+		 * socket's minimum TTL came only after accept(): the SYN says
+		 * how far the sender is, whatever came with it. */
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		p->st.gtsm_refused++;
+		if (warn_ok(p))
+			BGP_LOG(WARNING, "peer %s: connection refused: its SYN's TTL is below "
+					"GTSM's %d (%" PRIu64 " refused)", p->addr_str,
+					gtsm_min_ttl(p->grp), p->st.gtsm_refused);
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fd);
+		return;
+	}
 	if (p == NULL) {
 		uint64_t now = ctl_now_ms();
 
@@ -1199,7 +1244,8 @@ static int
 listen_start(struct bgp *b)
 {
 	struct sockaddr_in sin = sin_of(b->cfg->ports[VBR_PORT_IDC].address, BGP_PORT);
-	int one = 1, rc;
+	int one = 1, rc, min_ttl = 255;
+	bool all_gtsm = true, any_gtsm = false;
 
 	b->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (b->listen_fd < 0)
@@ -1212,7 +1258,27 @@ listen_start(struct bgp *b)
 		rc = set_md5(b->listen_fd, b->peers[i].cfg->address, b->peers[i].grp->key);
 		if (rc != 0)
 			return rc;
+		if (!b->peers[i].grp->gtsm)
+			all_gtsm = false;
+		else
+			any_gtsm = true;
+		if (b->peers[i].grp->gtsm && gtsm_min_ttl(b->peers[i].grp) < min_ttl)
+			min_ttl = gtsm_min_ttl(b->peers[i].grp);
 	}
+	/* The kernel answers a SYN with the listening socket's TTL, before
+	 * accept() gives the connection its own: a GTSM peer drops a SYN-ACK
+	 * that is not 255 (any other peer takes it). The SYN is saved so that
+	 * its TTL can be checked once accepted. */
+	if (any_gtsm && (setsockopt(b->listen_fd, IPPROTO_IP, IP_TTL, &(int){ 255 },
+				sizeof(int)) != 0 ||
+			setsockopt(b->listen_fd, IPPROTO_TCP, TCP_SAVE_SYN, &one,
+				sizeof(one)) != 0))
+		return -errno;
+	/* When every peer does GTSM, even their SYNs must pass it; otherwise
+	 * each accepted connection of a GTSM group gets its minimum. */
+	if (all_gtsm && setsockopt(b->listen_fd, IPPROTO_IP, IP_MINTTL, &min_ttl,
+				sizeof(min_ttl)) != 0)
+		return -errno;
 	if (bind(b->listen_fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
 			listen(b->listen_fd, 16) != 0)
 		return -errno;

@@ -44,7 +44,8 @@ bgp_topology() {
 
 # start_bird NAME LOCAL_ADDR ASN KEY STATIC_ROUTES...: routes are
 # "prefix" lines (announced from protocol static st1); an empty key: no MD5.
-# BIRD_EXPORT: the export clause (default: the static routes, as they are).
+# BIRD_EXPORT: the export clause (default: the static routes, as they are);
+# BIRD_BGP_EXTRA: more lines for its protocol bgp.
 start_bird() {
 	local name=$1 addr=$2 asn=$3 key=$4
 	shift 4
@@ -69,6 +70,7 @@ protocol bgp vbr {
   connect retry time 2;
   connect delay time 1;
   error wait time 1, 5;
+  ${BIRD_BGP_EXTRA:-}
   ipv4 { import all; export ${BIRD_EXPORT:-where source = RTS_STATIC}; };
 }
 CONF

@@ -135,6 +135,7 @@ START_TEST(example_demo)
 	ck_assert_uint_eq(g->multihop, 1);
 	ck_assert(!g->passive);
 	ck_assert(!g->accept_default);
+	ck_assert(!g->gtsm);
 	ck_assert_uint_eq(g->max_prefix_len, 24);
 	ck_assert_uint_eq(g->max_as_path_len, 64);
 	ck_assert_uint_eq(g->min_hold_time, 3);
@@ -283,6 +284,7 @@ START_TEST(every_key)
 		"      multihop: 255\n"
 		"      passive: yes\n"
 		"      accept_default: true\n"
+		"      gtsm: true\n"
 		"      max_prefix_len: 32\n"
 		"      max_as_path_len: 2048\n"
 		"  peers:\n"
@@ -324,12 +326,13 @@ START_TEST(every_key)
 	ck_assert_uint_eq(cfg->groups[0].multihop, 255);
 	ck_assert(cfg->groups[0].passive);
 	ck_assert(cfg->groups[0].accept_default);
+	ck_assert(cfg->groups[0].gtsm);
 	ck_assert_uint_eq(cfg->groups[0].max_prefix_len, 32);
 	ck_assert_uint_eq(cfg->groups[0].max_as_path_len, 2048);
 	ck_assert_uint_eq(cfg->peers[0].address, IP(10, 0, 0, 1));
-	/* One line more for each side's keys: vpc's max_neighbors, the group's
-	 * filter and hold-time keys. */
-	ck_assert_int_eq(cfg->peers[0].line, 31);
+	/* One line more for each side's keys: vpc's max_neighbors (h6-neigh),
+	 * the group's filter, hold-time and gtsm keys (main). */
+	ck_assert_int_eq(cfg->peers[0].line, 32);
 	ck_assert_uint_eq(cfg->nb_networks, 3);
 	ck_assert_uint_eq(cfg->networks[2].len, 0);
 	ck_assert_int_eq(cfg->routes[0].port, VBR_PORT_IDC);
