@@ -20,6 +20,11 @@
 #define VBR_DEFAULT_ASN 45104u
 #define VBR_DEFAULT_MAX_PEERS 8u
 #define VBR_DEFAULT_MAX_PREFIXES 100u
+/* A port's learned neighbours: together at most half the default next-hop
+ * table (fib.max_nexthops, 65,536), so that routes' next hops find ids. */
+#define VBR_DEFAULT_MAX_NEIGHBORS 16384u
+#define VBR_MAX_NEIGHBORS_LIMIT 65535u
+#define VBR_DEFAULT_REACHABLE_TIME 60u /* s, RFC 4861's REACHABLE_TIME, as Linux */
 #define VBR_DEFAULT_MAX_PREFIX_LEN 24u
 #define VBR_DEFAULT_MIN_HOLD_TIME 3u
 #define VBR_DEFAULT_MAX_AS_PATH_LEN 64u
@@ -51,6 +56,8 @@ struct vbr_port_config {
 	 * (pings, ...); ARP for us gets 1/10 of it, new BGP sessions 1/50,
 	 * gratuitous ARP 1/100 (dataplane/punt.h); default 10000 */
 	uint32_t punt_rate;
+	uint32_t max_neighbors;	     /* ARP-learned neighbours kept; default 16384 */
+	uint16_t reachable_time;     /* s a learned MAC is trusted before it is probed; default 60 */
 };
 
 enum vbr_max_prefix_action { VBR_MAXPFX_DROP = 0, VBR_MAXPFX_TEARDOWN };

@@ -30,6 +30,8 @@ schema_defaults(struct vbr_config *cfg)
 		snprintf(p->tap, sizeof(p->tap), "%s", taps[i]);
 		p->mtu = 1500;
 		p->punt_rate = 10000;
+		p->max_neighbors = VBR_DEFAULT_MAX_NEIGHBORS;
+		p->reachable_time = VBR_DEFAULT_REACHABLE_TIME;
 	}
 	cfg->fib.max_routes = 1048576; /* a full Internet table and room to grow */
 	cfg->fib.max_tbl8 = 65536;
@@ -198,6 +200,9 @@ static const struct field port_fields[] = {
 	{.key = "tap", .parse = parse_ifname, PORT(tap), .min = 1},
 	{.key = "mtu", .parse = walk_uint, PORT(mtu), .min = 68, .max = 9600},
 	{.key = "punt_rate", .parse = walk_uint, PORT(punt_rate), .min = 1, .max = UINT32_MAX},
+	{.key = "max_neighbors", .parse = walk_uint, PORT(max_neighbors), .min = 0,
+	 .max = VBR_MAX_NEIGHBORS_LIMIT},
+	{.key = "reachable_time", .parse = walk_uint, PORT(reachable_time), .min = 1, .max = 3600},
 };
 /* clang-format on */
 static const struct schema port_schema = WALK_SCHEMA(port_fields);

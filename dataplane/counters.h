@@ -17,6 +17,12 @@
 	X(TX_FROM_KERNEL, "tx_from_kernel", "packets the kernel tap sent out of the port") \
 	X(ARP_REQUESTS, "arp_requests", "ARP requests sent for next hops")     \
 	X(ARP_LEARNED, "arp_learned", "neighbour MACs learned from ARP")       \
+	X(ARP_PROBES, "arp_probes", "of arp_requests, those housekeeping sent (stale neighbours, next hops that do not answer)") \
+	X(ARP_THROTTLED, "arp_throttled", "ARP requests for traffic not sent: over the port's 100/s") \
+	X(ARP_PROBES_DEFERRED, "arp_probes_deferred", "housekeeping probes put off: over the port's 100/s for probes") \
+	X(NEIGH_ADDED, "neigh_added", "neighbours learned from ARP and kept") \
+	X(NEIGH_EXPIRED, "neigh_expired", "learned neighbours forgotten after unanswered probes") \
+	X(NEIGH_REFUSED, "neigh_refused", "neighbours not kept: the port has max_neighbors learned ones, or no next-hop id is free") \
 	X(ICMP_ERRORS, "icmp_errors", "ICMP errors sent (TTL exceeded, fragmentation needed)") \
 	X(FRAGMENTED, "fragmented", "packets over the outgoing MTU sent as fragments (no DF)") \
 	X(DROP_RUNT, "drop_runt", "frame shorter than its headers")            \

@@ -40,6 +40,7 @@ struct dp_port {
 	 * as many tx queues as rx queues, and the fast path takes no lock). */
 	struct rte_ring *kern_ring;
 	uint32_t punt_rate;	/* packets/s, all lcores together */
+	uint32_t reachable_s;	/* a learned MAC is probed once this old */
 };
 
 /* An ARP request the fast path asks the main lcore to send. */

@@ -19,16 +19,39 @@
  * subnet must not turn into a broadcast storm, nor crowd BGP's segments
  * out of the port's queue to the fast path. */
 #define ARP_PER_S 100
-/* Neighbour reachability (RFC 1122 2.3.2.1): a MAC not confirmed for
- * REACHABLE_S is probed every PROBE_S; unanswered for PROBES, forgotten. */
-#define REACHABLE_S 60
+/* Neighbour reachability (RFC 1122 2.3.2.1): a MAC not confirmed for the
+ * port's reachable_time is probed every PROBE_S; after PROBES unanswered,
+ * the neighbour is forgotten (its /32 and next-hop id go). */
 #define PROBE_S 5
 #define PROBES 3
+/* Housekeeping's requests (probes, next hops of routes that do not answer)
+ * have a budget of their own: dead neighbours, however many, must not eat
+ * the one the fast path resolves new next hops with. */
+#define PROBE_PER_S 100
+/* A next hop of routes that does not answer is asked at ARP_RETRY_MS,
+ * doubled each time up to 2^UNRESOLVED_BACKOFF times. */
+#define UNRESOLVED_BACKOFF 5
 
-static struct {
+struct arp_budget {
 	uint64_t next_tsc; /* start of the current second's budget */
 	unsigned used;
-} arp_budget[VBR_NB_PORTS];
+};
+
+static struct arp_budget arp_budget[VBR_NB_PORTS];   /* the fast path's */
+static struct arp_budget probe_budget[VBR_NB_PORTS]; /* housekeeping's */
+
+static bool
+budget_take(struct arp_budget *b, unsigned per_s, uint64_t now)
+{
+	if (now >= b->next_tsc) {
+		b->next_tsc = now + rte_get_tsc_hz();
+		b->used = 0;
+	}
+	if (b->used >= per_s)
+		return false;
+	b->used++;
+	return true;
+}
 
 /* Addresses asked for lately (the main lcore's dedup of the fast path's
  * requests, which come from every lcore). */
@@ -47,30 +70,40 @@ port_index(const struct dataplane *dp, uint16_t port_id)
 	return -1;
 }
 
-static void
-send_arp_request(struct dataplane *dp, unsigned port, uint32_t addr)
+/* An ARP request for addr out of port: broadcast, or to dst (a probe of a
+ * known neighbour, RFC 1122 2.3.2.1: unicast, not a broadcast per host). */
+static bool
+arp_send(struct dataplane *dp, unsigned port, uint32_t addr, const struct rte_ether_addr *dst)
 {
 	struct dp_port *p = &dp->port[port];
-	uint64_t now = rte_rdtsc();
 	struct rte_mbuf *m;
 
-	if (now >= arp_budget[port].next_tsc) {
-		arp_budget[port].next_tsc = now + rte_get_tsc_hz();
-		arp_budget[port].used = 0;
-	}
-	if (arp_budget[port].used >= ARP_PER_S)
-		return;
-	arp_budget[port].used++;
 	m = arp_build_request(dp->pool, p, addr);
 	if (m == NULL)
-		return;
-	punt_note_tx(dp, port, m); /* its reply is solicited (punt.h) */
+		return false;
+	if (dst != NULL)
+		rte_ether_addr_copy(dst, &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr);
+	/* Its reply, to a broadcast or a probe alike, is solicited (punt.h):
+	 * it reaches learning in the arp class. */
+	punt_note_tx(dp, port, m);
 	if (rte_ring_mp_enqueue(p->kern_ring, m) != 0) {
 		dp->main_cnt[port].c[CNT_DROP_KERNEL_TX]++;
 		rte_pktmbuf_free(m);
-		return;
+		return false;
 	}
 	dp->main_cnt[port].c[CNT_ARP_REQUESTS]++;
+	return true;
+}
+
+/* A request for a next hop traffic needs, from the fast path's budget. */
+static void
+send_arp_request(struct dataplane *dp, unsigned port, uint32_t addr)
+{
+	if (!budget_take(&arp_budget[port], ARP_PER_S, rte_rdtsc())) {
+		dp->main_cnt[port].c[CNT_ARP_THROTTLED]++;
+		return;
+	}
+	arp_send(dp, port, addr, NULL);
 }
 
 static bool
@@ -97,6 +130,7 @@ void
 exc_learn(struct dataplane *dp, unsigned port, const struct rte_mbuf *m)
 {
 	struct rte_ether_addr mac;
+	enum fib_neigh_result res;
 	uint32_t addr;
 	bool for_us;
 	uint32_t cls = m->hash.usr;
@@ -106,11 +140,15 @@ exc_learn(struct dataplane *dp, unsigned port, const struct rte_mbuf *m)
 		return;
 	pthread_mutex_lock(&dp->fib_lock);
 	if (cls == PUNT_ARP)
-		fib_neigh_learn(dp->fib, port, addr, &mac);
+		res = fib_neigh_learn(dp->fib, port, addr, &mac);
 	else
-		fib_neigh_refresh(dp->fib, port, addr, &mac);
+		res = fib_neigh_refresh(dp->fib, port, addr, &mac);
 	pthread_mutex_unlock(&dp->fib_lock);
 	dp->main_cnt[port].c[CNT_ARP_LEARNED]++;
+	if (res == FIB_NEIGH_ADDED)
+		dp->main_cnt[port].c[CNT_NEIGH_ADDED]++;
+	else if (res == FIB_NEIGH_REFUSED || res == FIB_NEIGH_NO_ID)
+		dp->main_cnt[port].c[CNT_NEIGH_REFUSED]++;
 }
 
 static unsigned
@@ -265,43 +303,88 @@ exc_poll(struct dataplane *dp)
 	return n;
 }
 
+/* Housekeeping's request for nh, from its own budget. */
+static bool
+probe(struct dataplane *dp, struct nexthop *nh, uint64_t now)
+{
+	uint64_t st = __atomic_load_n(&nh->mac_state, __ATOMIC_RELAXED);
+
+	if (!budget_take(&probe_budget[nh->port], PROBE_PER_S, now)) {
+		dp->main_cnt[nh->port].c[CNT_ARP_PROBES_DEFERRED]++;
+		return false;
+	}
+	nh->last_request = now;
+	if (nh->probes < UINT8_MAX)
+		nh->probes++;
+	/* The MAC sits in st's first bytes, in memory order (fib.h). */
+	if (arp_send(dp, nh->port, nh->addr,
+			    (st & NH_MAC_VALID) ? (const struct rte_ether_addr *)&st : NULL))
+		dp->main_cnt[nh->port].c[CNT_ARP_PROBES]++;
+	return true;
+}
+
+/* Whether nh, a live next hop, is due a probe; a learned neighbour whose
+ * probes went unanswered is forgotten instead. */
+static bool
+probe_due(struct dataplane *dp, struct nexthop *nh, uint64_t now, uint32_t now_s)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	unsigned shift;
+
+	if (nh->mac_state & NH_MAC_VALID) {
+		if (now_s - nh->confirmed_s < dp->port[nh->port].reachable_s)
+			return false;
+		if (nh->probes != 0 && now - nh->last_request < hz * PROBE_S)
+			return false;
+		if (nh->probes < PROBES)
+			return true;
+		/* Gone: the fast path asks again when it needs it. */
+		if (fib_neigh_forget(dp->fib, nh->port, nh->addr) == 0)
+			dp->main_cnt[nh->port].c[CNT_NEIGH_EXPIRED]++;
+		return false;
+	}
+	shift = RTE_MIN(nh->probes, UNRESOLVED_BACKOFF);
+	return nh->last_request == 0 ||
+			now - nh->last_request >= (hz / 1000 * ARP_RETRY_MS) << shift;
+}
+
 /* Resolve the next hops routes use before traffic needs them, keep asking
- * for those that do not answer, and re-confirm the known ones: a router
- * replaced without a gratuitous ARP, or a VPC address given to another VM,
- * must not blackhole its traffic for good. */
+ * (less and less often) for those that do not answer, re-confirm the known
+ * ones and forget those that stopped answering: a router replaced without
+ * a gratuitous ARP, or a VPC address given to another VM, must not
+ * blackhole its traffic for good, and departed hosts must not keep their
+ * next-hop ids. Known neighbours go first, next hops nobody answers for
+ * after them; when the probe budget runs out, the next round starts where
+ * this one stopped, so that every one gets its turn. */
 void
 exc_arp_housekeeping(struct dataplane *dp)
 {
+	static uint32_t start[2] = { 1, 1 }; /* per pass */
 	uint64_t now = rte_rdtsc();
-	uint64_t gap = rte_get_tsc_hz() / 1000 * ARP_RETRY_MS;
 	uint32_t now_s = (uint32_t)(rte_get_timer_cycles() / rte_get_timer_hz());
 	uint32_t max = fib_nexthop_max(dp->fib);
 
 	pthread_mutex_lock(&dp->fib_lock);
-	for (uint32_t id = 1; id < max; id++) {
-		struct nexthop *nh = fib_nexthop_mut(dp->fib, id);
-		uint32_t age;
+	for (unsigned pass = 0; pass < 2; pass++) {
+		uint32_t first = start[pass] < max ? start[pass] : 1, starved = 0;
 
-		/* Unused ids keep their last type: refcnt says whether it lives. */
-		if (nh->type != NH_GATEWAY || nh->refcnt == 0 || nh->port >= VBR_NB_PORTS ||
-				(nh->flags & NH_F_STATIC))
-			continue;
-		if (nh->mac_state & NH_MAC_VALID) {
-			age = now_s - nh->confirmed_s;
-			if (age < REACHABLE_S)
+		for (uint32_t k = 0; k + 1 < max; k++) {
+			uint32_t id = first + k < max ? first + k : first + k - (max - 1);
+			struct nexthop *nh = fib_nexthop_mut(dp->fib, id);
+
+			/* Unused ids keep their last type: refcnt and
+			 * NH_F_LEARNED (a hold) say whether it lives. */
+			if (nh->type != NH_GATEWAY || nh->port >= VBR_NB_PORTS ||
+					(nh->flags & NH_F_STATIC) ||
+					(nh->refcnt == 0 && !(nh->flags & NH_F_LEARNED)))
 				continue;
-			if (age >= REACHABLE_S + PROBE_S * PROBES) {
-				/* Gone: the fast path asks again when it needs it. */
-				__atomic_store_n(&nh->mac_state, 0, __ATOMIC_RELEASE);
+			/* Pass 0: known MACs; pass 1: unresolved. */
+			if (((nh->mac_state & NH_MAC_VALID) == 0) != (pass == 1))
 				continue;
-			}
-			if (now - nh->last_request < rte_get_tsc_hz() * PROBE_S)
-				continue;
-		} else if (nh->last_request != 0 && now - nh->last_request < gap) {
-			continue;
+			if (probe_due(dp, nh, now, now_s) && !probe(dp, nh, now) && starved == 0)
+				starved = id;
 		}
-		nh->last_request = now;
-		send_arp_request(dp, nh->port, nh->addr);
+		start[pass] = starved != 0 ? starved : first;
 	}
 	pthread_mutex_unlock(&dp->fib_lock);
 }

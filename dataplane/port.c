@@ -152,6 +152,8 @@ dp_ports_init(struct dataplane *dp)
 		p->mask = config_prefix_mask(pc->prefix_len);
 		p->mtu = pc->mtu;
 		p->punt_rate = pc->punt_rate;
+		p->reachable_s = pc->reachable_time;
+		fib_neigh_set_max(dp->fib, (uint16_t)i, pc->max_neighbors);
 	}
 	if (dp->port[0].port_id == dp->port[1].port_id) {
 		DP_LOG(ERR, "%s: the IDC and VPC ports are the same device", dp->cfg->path);

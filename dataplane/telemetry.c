@@ -52,18 +52,24 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	for (unsigned port = 0; port < VBR_NB_PORTS; port++) {
 		struct rte_tel_data *c = rte_tel_data_alloc();
 		struct port_counters sum;
+		uint32_t neigh = 0;
 
 		if (c == NULL)
 			return -ENOMEM;
 		rte_tel_data_start_dict(c);
 		pthread_mutex_lock(&tel_dp->fib_lock);
-		if (tel_dp->tel_ready)
+		if (tel_dp->tel_ready) {
 			dp_counters_sum(tel_dp, port, &sum);
-		else
+			neigh = fib_neigh_count(tel_dp->fib, port);
+		} else {
 			memset(&sum, 0, sizeof(sum));
+		}
 		pthread_mutex_unlock(&tel_dp->fib_lock);
 		for (unsigned i = 0; i < CNT_MAX; i++)
 			rte_tel_data_add_dict_u64(c, vbr_counter_names[i], sum.c[i]);
+		/* Gauges: learned neighbours now, and the port's cap. */
+		rte_tel_data_add_dict_u64(c, "neighbors", neigh);
+		rte_tel_data_add_dict_u64(c, "max_neighbors", tel_dp->cfg->ports[port].max_neighbors);
 		rte_tel_data_add_dict_container(d, config_port_name(port), c, 0);
 	}
 	return 0;
@@ -255,7 +261,8 @@ tel_neigh(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		const struct nexthop *nh = fib_nexthop(tel_dp->fib, id);
 		char val[RTE_TEL_MAX_STRING_LEN];
 
-		if (nh->type != NH_GATEWAY || (nh->refcnt == 0 && !(nh->flags & NH_F_STATIC)))
+		if (nh->type != NH_GATEWAY ||
+				(nh->refcnt == 0 && !(nh->flags & (NH_F_STATIC | NH_F_LEARNED))))
 			continue;
 		format_nh(nh, val, sizeof(val));
 		rte_tel_data_add_array_string(d, val);

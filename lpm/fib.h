@@ -38,7 +38,8 @@ struct nexthop {
 	 * memory), bit 63 NH_MAC_VALID. Read with __atomic_load_n(ACQUIRE). */
 	uint64_t mac_state;
 	uint32_t addr;	 /* gateway (GATEWAY) or 0 */
-	uint16_t port;	 /* enum vbr_port_id */
+	uint8_t port;	 /* enum vbr_port_id */
+	uint8_t probes;	 /* ARP probes unanswered since its MAC was confirmed (main lcore) */
 	uint8_t type;	 /* enum nh_type */
 	uint8_t flags;	 /* NH_F_* (writer's bookkeeping) */
 	uint32_t refcnt; /* routes using it (writer only) */
@@ -48,7 +49,13 @@ struct nexthop {
 
 #define NH_MAC_VALID (1ull << 63)
 #define NH_F_STATIC 0x01  /* MAC from config: learning does not override */
-#define NH_F_ADJ 0x02	  /* created by a neighbour on a connected subnet (host route) */
+/* Its addr/32 in the FIB is the neighbour's adjacency (origin: the
+ * neighbour), not a route of the RIB's: forgetting the neighbour removes it,
+ * and the RIB's own addr/32 replaces it (and gives it back when withdrawn). */
+#define NH_F_ADJ 0x02
+/* A neighbour learned from ARP: it holds its id, counts against its port's
+ * cap (fib_neigh_set_max) and goes with fib_neigh_forget(). */
+#define NH_F_LEARNED 0x04
 
 struct fib_params {
 	const char *name;	/* unique memzone prefix */
@@ -111,15 +118,38 @@ int fib_writer_drain(struct fib *f, unsigned timeout_ms);
 /* Queue an op from the writer's own thread (ARP learning, adjacencies). */
 int fib_writer_queue(struct fib *f, const struct route_op *op);
 
+/* What fib_neigh_learn() and fib_neigh_refresh() did. */
+enum fib_neigh_result {
+	FIB_NEIGH_IGNORED = 0, /* not a neighbour to keep (off the subnet, static...) */
+	FIB_NEIGH_UPDATED,     /* a known next hop took the MAC */
+	FIB_NEIGH_ADDED,       /* a new learned neighbour (with its adjacency) */
+	FIB_NEIGH_REFUSED,     /* the port holds its maximum of learned neighbours */
+	FIB_NEIGH_NO_ID,       /* the next-hop table is full */
+};
+
 /* A neighbour's MAC learned from ARP on port: updates every next hop with
  * that address on that port (unless static), and, when addr lies on a
- * connected subnet of port, installs addr/32 -> that neighbour. Writer only. */
-void fib_neigh_learn(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac);
+ * connected subnet of port, keeps it as a learned neighbour with addr/32 ->
+ * itself, unless the port holds fib_neigh_set_max() of them already (a next
+ * hop that routes use still takes the MAC then). Writer only. */
+enum fib_neigh_result fib_neigh_learn(struct fib *f, uint16_t port, uint32_t addr,
+		const struct rte_ether_addr *mac);
 
 /* The same for an ARP that was not for us (RFC 826: merge, do not add): only
  * a next hop that exists already takes the MAC. */
-void fib_neigh_refresh(struct fib *f, uint16_t port, uint32_t addr,
+enum fib_neigh_result fib_neigh_refresh(struct fib *f, uint16_t port, uint32_t addr,
 		const struct rte_ether_addr *mac);
+
+/* A learned neighbour that stopped answering: its MAC goes, its adjacency
+ * (unless the RIB routes addr/32 itself) and, once no route uses it, its
+ * next-hop id. 0, or -ENOENT when addr is no learned neighbour of port (a
+ * next hop of routes only loses its MAC). Writer only. */
+int fib_neigh_forget(struct fib *f, uint16_t port, uint32_t addr);
+
+/* The most learned neighbours port keeps (default: no limit); learned
+ * neighbours of port now. */
+void fib_neigh_set_max(struct fib *f, uint16_t port, uint32_t max);
+uint32_t fib_neigh_count(const struct fib *f, uint16_t port);
 
 /* Writer-side exact lookup: the route for prefix/depth, or -ENOENT. */
 int fib_route_get(struct fib *f, uint32_t prefix, uint8_t depth, uint32_t *nh_id);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Inside the FIB, shared by fib.c (life cycle, readers, queries),
- * fib_writer.c (batches and grace periods) and fib_nexthop.c (interned next
- * hops and the recycling of their ids). Nothing here is for other modules.
+ * fib_writer.c (batches and grace periods), fib_nexthop.c (interned next
+ * hops and the recycling of their ids) and fib_neigh.c (neighbours and
+ * their adjacencies). Nothing here is for other modules.
  *
  * Why two rte_fib copies: rte_fib in DPDK 22.11 has no RCU support and
  * frees, zeroes and reuses tbl8 groups inside rte_fib_add/rte_fib_delete,
@@ -40,6 +41,15 @@ extern int fib_logtype;
 /* Writer-private bits in nexthop.flags, beside the public NH_F_*. */
 #define NH_F_CANDIDATE 0x40 /* on the candidate list: may become free at batch end */
 #define NH_F_PINNED 0x80    /* a failed rte_fib_add may have left it in a copy: never freed */
+
+/* Kinds of the ops the writer queues for itself (local queue only): a
+ * neighbour's adjacency, which the RIB's own routes take precedence over.
+ * Ring ops of these kinds are refused. */
+#define FIB_OP_ADJ_ADD 0x80
+#define FIB_OP_ADJ_DEL 0x81
+
+/* route_op.port is 8 bits: per-port neighbour counts index by it. */
+#define FIB_PORTS 256
 
 enum fib_writer_state {
 	FIB_IDLE,	/* both copies identical; the next batch may start */
@@ -90,6 +100,7 @@ struct fib {
 	uint64_t readers[RTE_MAX_LCORE / 64 + 1]; /* registered reader lcores (bitmap) */
 	struct route_op *batch;	   /* [FIB_BATCH_MAX] ops taken */
 	uint32_t *batch_hold;	   /* [FIB_BATCH_MAX] their holds (local queue) */
+	uint32_t batch_local;	   /* the first batch_local ops came from the local queue */
 	struct fib_replay *replay; /* [FIB_REPLAY_MAX] calls to replay on the other copy */
 	uint32_t replay_n;
 	struct route_result *res;  /* [FIB_BATCH_MAX] answers of the batch, sent once published */
@@ -108,6 +119,10 @@ struct fib {
 	/* Id recycling: free <- pend (after pend_token) <- next <- cand. */
 	struct fib_idlist free_ids, cand, next, pend;
 	uint64_t pend_token;
+
+	/* Learned neighbours (NH_F_LEARNED) per port, and their cap. */
+	uint32_t neigh_n[FIB_PORTS];
+	uint32_t neigh_max[FIB_PORTS];
 
 	struct fib_stats stats;
 	/* Refusal log lines: at most FIB_WARN_MAX per FIB_WARN_WINDOW_S,
@@ -139,3 +154,12 @@ void fib_copy_replay(struct fib *f, struct rte_fib *c);
 /* fib_writer.c */
 int fib_writer_init(struct fib *f);
 void fib_writer_fini(struct fib *f);
+/* fib_writer_queue() with a hold on hold_id (0: none) until it is applied. */
+int fib_writer_queue_held(struct fib *f, const struct route_op *op, uint32_t hold_id);
+
+/* fib_neigh.c: neighbours and the origin of their adjacencies. */
+int fib_neigh_apply_static(struct fib *f, struct rte_fib *c, const struct route_op *op);
+int fib_adj_apply(struct fib *f, struct rte_fib *c, const struct route_op *op);
+bool fib_adj_owns(const struct fib *f, uint32_t id, uint32_t prefix, uint8_t depth);
+void fib_adj_disown(struct fib *f, uint32_t id, uint32_t prefix, uint8_t depth);
+void fib_adj_restore(struct fib *f, struct rte_fib *c, uint32_t prefix, uint8_t depth);

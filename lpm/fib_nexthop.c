@@ -109,6 +109,8 @@ nh_hash_del(struct fib *f, uint32_t id)
 static int
 nh_key_make(uint8_t type, uint16_t port, uint32_t addr, uint64_t *key)
 {
+	if (port >= FIB_PORTS)
+		return -EINVAL;
 	switch (type) {
 	case NH_GATEWAY:
 		if (addr == 0)
@@ -175,7 +177,8 @@ fib_nh_intern(struct fib *f, uint8_t type, uint16_t port, uint32_t addr, uint32_
 	 * use), and no copy will point at it before this batch is published. */
 	__atomic_store_n(&nh->mac_state, 0, __ATOMIC_RELAXED);
 	nh->addr = (uint32_t)key;
-	nh->port = port;
+	nh->port = (uint8_t)port;
+	nh->probes = 0;
 	nh->type = type;
 	nh->flags = 0;
 	nh->refcnt = 0;
@@ -247,6 +250,7 @@ fib_nh_set_mac(struct nexthop *nh, const uint8_t mac[6])
 	/* Bytes in memory order, so that readers can store them as they load. */
 	memcpy(&v, mac, 6);
 	__atomic_store_n(&nh->mac_state, v | NH_MAC_VALID, __ATOMIC_RELEASE);
+	nh->probes = 0;
 	nh->confirmed_s = (uint32_t)(rte_get_timer_cycles() / rte_get_timer_hz());
 }
 

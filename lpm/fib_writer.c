@@ -54,6 +54,8 @@ fib_writer_init(struct fib *f)
 	f->lq_cap = FIB_LQ_INIT;
 	f->state = FIB_IDLE;
 	f->latest = f->active;
+	for (unsigned int i = 0; i < FIB_PORTS; i++)
+		f->neigh_max[i] = UINT32_MAX;
 	if (f->batch == NULL || f->batch_hold == NULL || f->replay == NULL || f->res == NULL ||
 		f->lq == NULL)
 		return -ENOMEM;
@@ -100,6 +102,16 @@ fib_writer_queue(struct fib *f, const struct route_op *op)
 	return lq_push(f, op, 0);
 }
 
+int
+fib_writer_queue_held(struct fib *f, const struct route_op *op, uint32_t hold_id)
+{
+	int ret = lq_push(f, op, hold_id);
+
+	if (ret == 0 && hold_id != 0)
+		fib_nh_hold(f, hold_id);
+	return ret;
+}
+
 /* Closes the refusal log's window once it is over: says how many went
  * unlogged in it. */
 static void
@@ -137,7 +149,12 @@ static void
 op_refused(struct fib *f, const struct route_op *op, uint8_t status)
 {
 	uint64_t now = rte_get_timer_cycles();
+	const char *what = "op on";
 
+	if (op->kind == ROUTE_OP_ADD)
+		what = "route";
+	else if (op->kind == FIB_OP_ADJ_ADD && status != ROUTE_REFUSED_INVALID)
+		what = "neighbour adjacency"; /* the writer's own (from the ring: invalid) */
 	f->stats.ops_failed++;
 	if (status == ROUTE_REFUSED_NEXTHOPS)
 		f->stats.refused_nexthops++;
@@ -149,123 +166,11 @@ op_refused(struct fib *f, const struct route_op *op, uint8_t status)
 		return;
 	}
 	f->warned++;
-	FIB_LOG(WARNING, "%s %u.%u.%u.%u/%u via %u.%u.%u.%u refused: %s%s",
-		op->kind == ROUTE_OP_ADD ? "route" : "op on",
-		op->prefix >> 24, (op->prefix >> 16) & 0xff, (op->prefix >> 8) & 0xff,
-		op->prefix & 0xff, op->depth, op->gateway >> 24, (op->gateway >> 16) & 0xff,
-		(op->gateway >> 8) & 0xff, op->gateway & 0xff, status_text(status),
+	FIB_LOG(WARNING, "%s %u.%u.%u.%u/%u via %u.%u.%u.%u refused: %s%s", what, op->prefix >> 24,
+		(op->prefix >> 16) & 0xff, (op->prefix >> 8) & 0xff, op->prefix & 0xff, op->depth,
+		op->gateway >> 24, (op->gateway >> 16) & 0xff, (op->gateway >> 8) & 0xff,
+		op->gateway & 0xff, status_text(status),
 		f->warned == FIB_WARN_MAX ? " (more in this window only counted)" : "");
-}
-
-/* addr lies on port's connected subnet and nothing more specific routes it. */
-static bool
-neigh_on_subnet(struct fib *f, uint16_t port, uint32_t addr)
-{
-	struct rte_rib_node *node = rte_rib_lookup(rte_fib_get_rib(f->latest), addr);
-	const struct nexthop *c;
-	uint64_t nh;
-	uint8_t depth;
-
-	if (node == NULL)
-		return false;
-	rte_rib_get_nh(node, &nh);
-	rte_rib_get_depth(node, &depth);
-	c = &f->nh[nh];
-	return depth < 32 && c->type == NH_CONNECTED && c->port == port;
-}
-
-/*
- * A neighbour on a connected subnet gets addr/32 via itself, so that
- * forwarding to it finds its MAC in the next hop like any gateway's.
- * id is the neighbour's next hop, MAC already set.
- */
-static void
-neigh_adjacency(struct fib *f, uint16_t port, uint32_t addr, uint32_t id)
-{
-	struct route_op op = {
-		.kind = ROUTE_OP_ADD,
-		.depth = 32,
-		.port = (uint8_t)port,
-		.nh_type = NH_GATEWAY,
-		.prefix = addr,
-		.gateway = addr,
-	};
-
-	if (!neigh_on_subnet(f, port, addr))
-		return;
-	/* The hold keeps id (and its MAC) alive until the op is applied. */
-	if (lq_push(f, &op, id) < 0) {
-		FIB_LOG(ERR, "no memory to queue the adjacency of a neighbour");
-		return;
-	}
-	fib_nh_hold(f, id);
-	f->nh[id].flags |= NH_F_ADJ;
-}
-
-static void
-neigh_learn(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac,
-		bool create)
-{
-	uint32_t id;
-
-	if (addr == 0)
-		return;
-	if (fib_nh_find(f, NH_GATEWAY, port, addr, &id) == 0) {
-		if (!(f->nh[id].flags & NH_F_STATIC))
-			fib_nh_set_mac(&f->nh[id], mac->addr_bytes);
-	} else {
-		if (!create)
-			return;
-		/* No route uses it yet: worth a next hop only as an adjacency. */
-		if (!neigh_on_subnet(f, port, addr))
-			return;
-		if (fib_nh_intern(f, NH_GATEWAY, port, addr, &id) < 0)
-			return;
-		fib_nh_set_mac(&f->nh[id], mac->addr_bytes);
-	}
-	neigh_adjacency(f, port, addr, id);
-}
-
-void
-fib_neigh_learn(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac)
-{
-	neigh_learn(f, port, addr, mac, true);
-}
-
-void
-fib_neigh_refresh(struct fib *f, uint16_t port, uint32_t addr, const struct rte_ether_addr *mac)
-{
-	neigh_learn(f, port, addr, mac, false);
-}
-
-/* ROUTE_OP_NEIGH: a static neighbour; an all-zero MAC removes it. */
-static int
-apply_neigh(struct fib *f, const struct route_op *op)
-{
-	static const uint8_t zero[6];
-	struct nexthop *nh;
-	uint32_t id;
-	int ret;
-
-	ret = fib_nh_intern(f, NH_GATEWAY, op->port, op->gateway, &id);
-	if (ret < 0)
-		return ret;
-	nh = &f->nh[id];
-	if (memcmp(op->mac, zero, sizeof(zero)) == 0) {
-		if (nh->flags & NH_F_STATIC) {
-			nh->flags &= ~NH_F_STATIC;
-			__atomic_store_n(&nh->mac_state, 0, __ATOMIC_RELEASE);
-			fib_nh_unhold(f, id);
-		}
-		return 0;
-	}
-	if (!(nh->flags & NH_F_STATIC)) {
-		nh->flags |= NH_F_STATIC;
-		fib_nh_hold(f, id);
-	}
-	fib_nh_set_mac(nh, op->mac);
-	neigh_adjacency(f, op->port, op->gateway, id);
-	return 0;
 }
 
 /*
@@ -314,8 +219,10 @@ apply_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t 
 	node = rte_rib_lookup_exact(rib, prefix, op->depth);
 	if (node != NULL) {
 		rte_rib_get_nh(node, &old);
-		if (old == id)
+		if (old == id) {
+			fib_adj_disown(f, id, prefix, op->depth);
 			return 0;
+		}
 	}
 	ret = fib_copy_add(f, c, prefix, op->depth, id);
 	if (ret == 0 && old != FIB_NH_NONE) {
@@ -336,10 +243,12 @@ apply_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t 
 		return ret;
 	}
 	fib_nh_ref(f, id);
-	if (old != FIB_NH_NONE)
+	if (old != FIB_NH_NONE) {
+		fib_adj_disown(f, (uint32_t)old, prefix, op->depth);
 		fib_nh_unref(f, (uint32_t)old);
-	else
+	} else {
 		f->stats.routes++;
+	}
 	return 0;
 }
 
@@ -354,27 +263,40 @@ apply_del(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t 
 	if (node == NULL)
 		return -ENOENT;
 	rte_rib_get_nh(node, &old);
+	/* A neighbour's adjacency: nothing of the RIB's to delete. */
+	if (fib_adj_owns(f, (uint32_t)old, prefix, op->depth))
+		return -ENOENT;
 	ret = fib_copy_del(f, c, prefix, op->depth);
 	if (ret < 0)
 		return ret;
 	fib_nh_unref(f, (uint32_t)old);
 	f->stats.routes--;
+	fib_adj_restore(f, c, prefix, op->depth);
 	return 0;
 }
 
 /* Applies op to copy c; *status says how it went (a delete of a route the
- * FIB does not have fails, yet leaves what was asked for: ROUTE_OK). */
+ * FIB does not have fails, yet leaves what was asked for: ROUTE_OK; so does
+ * a delete of an addr/32 that is a neighbour's adjacency, not the RIB's).
+ * local: op comes from the writer's own queue, the only place its own
+ * kinds (FIB_OP_ADJ_*) may come from. */
 static int
-apply_op(struct fib *f, struct rte_fib *c, const struct route_op *op, uint8_t *status)
+apply_op(struct fib *f, struct rte_fib *c, const struct route_op *op, bool local, uint8_t *status)
 {
 	uint32_t prefix;
 	int ret;
 
 	*status = ROUTE_OK;
 	if (op->kind == ROUTE_OP_NEIGH) {
-		ret = apply_neigh(f, op);
+		ret = fib_neigh_apply_static(f, c, op);
 		if (ret < 0)
 			*status = ret == -ENOSPC ? ROUTE_REFUSED_NEXTHOPS : ROUTE_REFUSED_INVALID;
+		return ret;
+	}
+	if (local && (op->kind == FIB_OP_ADJ_ADD || op->kind == FIB_OP_ADJ_DEL)) {
+		ret = fib_adj_apply(f, c, op);
+		if (ret < 0)
+			*status = ret == -ENOSPC ? ROUTE_REFUSED_TABLE : ROUTE_REFUSED_INVALID;
 		return ret;
 	}
 	if (op->depth > 32) {
@@ -386,11 +308,14 @@ apply_op(struct fib *f, struct rte_fib *c, const struct route_op *op, uint8_t *s
 	case ROUTE_OP_ADD:
 		return apply_add(f, c, op, prefix, status);
 	case ROUTE_OP_DEL:
+		/* -ENOENT: nothing of the RIB's there (nothing, or a
+		 * neighbour's adjacency): the delete is done all the same. */
 		ret = apply_del(f, c, op, prefix);
 		if (ret < 0 && ret != -ENOENT)
 			*status = ROUTE_REFUSED_INVALID;
 		return ret;
 	default:
+		/* Unknown kinds, and the writer's own from the ring. */
 		*status = ROUTE_REFUSED_INVALID;
 		return -EINVAL;
 	}
@@ -416,6 +341,12 @@ result_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint8_t 
 			rte_fib_get_rib(c), op->prefix & depth_mask(op->depth), op->depth);
 	if (node != NULL) {
 		rte_rib_get_nh(node, &id);
+		/* A neighbour's adjacency is none of the RIB's routes: for the
+		 * RIB, the FIB holds no route there. */
+		if (fib_adj_owns(f, (uint32_t)id, op->prefix & depth_mask(op->depth), op->depth))
+			node = NULL;
+	}
+	if (node != NULL) {
 		r->nh_type = f->nh[id].type;
 		r->port = (uint8_t)f->nh[id].port;
 		r->gateway = f->nh[id].addr;
@@ -436,6 +367,7 @@ batch_take(struct fib *f)
 		f->lq_n--;
 		n++;
 	}
+	f->batch_local = n;
 	if (n < FIB_BATCH_MAX) {
 		unsigned int k = rte_ring_dequeue_burst_elem(f->ring, &f->batch[n],
 			sizeof(struct route_op), RTE_MIN(FIB_BATCH_MAX - n, room), NULL);
@@ -458,16 +390,18 @@ batch_apply_first(struct fib *f, struct rte_fib *c, unsigned int n)
 	f->res_n = 0;
 	for (i = 0; i < n; i++) {
 		const struct route_op *op = &f->batch[i];
+		bool local = i < f->batch_local;
 
-		ret = apply_op(f, c, op, &status);
+		ret = apply_op(f, c, op, local, &status);
 		if (status != ROUTE_OK)
 			op_refused(f, op, status);
 		else if (ret < 0)
 			f->stats.ops_failed++; /* a delete of nothing */
 		else
 			f->stats.ops_applied++;
-		/* Ops from the local queue (hold or not) never ask. */
-		if (op->flags & ROUTE_OP_F_RESULT)
+		/* Only the ring's ops are answered: the local queue's (the
+		 * writer's adjacencies, ARP learning) are none of the RIB's. */
+		if (!local && (op->flags & ROUTE_OP_F_RESULT))
 			result_add(f, c, op, status);
 		if (f->batch_hold[i] != 0)
 			fib_nh_unhold(f, f->batch_hold[i]);

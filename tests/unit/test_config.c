@@ -231,6 +231,8 @@ START_TEST(defaults)
 	for (int i = 0; i < VBR_NB_PORTS; i++) {
 		ck_assert_uint_eq(cfg->ports[i].mtu, 1500);
 		ck_assert_uint_eq(cfg->ports[i].punt_rate, 10000);
+		ck_assert_uint_eq(cfg->ports[i].max_neighbors, 16384);
+		ck_assert_uint_eq(cfg->ports[i].reachable_time, 60);
 	}
 	ck_assert_uint_eq(cfg->fib.max_routes, 1048576);
 	ck_assert_uint_eq(cfg->fib.max_tbl8, 65536);
@@ -261,7 +263,8 @@ START_TEST(every_key)
 		"ports:\n"
 		"  idc: {device: \"net_tap0,iface=x\", address: 10.0.0.0/31, tap: i0, mtu: 9000,\n"
 		"        punt_rate: 1}\n"
-		"  vpc: {device: 0000:3b:00.1, address: 172.16.0.1/24, tap: v0, mtu: 68}\n"
+		"  vpc: {device: 0000:3b:00.1, address: 172.16.0.1/24, tap: v0, mtu: 68,\n"
+		"        max_neighbors: 0, reachable_time: 3600}\n"
 		"fib: {max_routes: 1024, max_tbl8: 16, max_nexthops: 100}\n"
 		"bgp:\n"
 		"  groups:\n"
@@ -306,6 +309,8 @@ START_TEST(every_key)
 	ck_assert_uint_eq(cfg->ports[VBR_PORT_IDC].punt_rate, 1);
 	ck_assert_str_eq(cfg->ports[VBR_PORT_VPC].device, "0000:3b:00.1");
 	ck_assert_uint_eq(cfg->ports[VBR_PORT_VPC].mtu, 68);
+	ck_assert_uint_eq(cfg->ports[VBR_PORT_VPC].max_neighbors, 0);
+	ck_assert_uint_eq(cfg->ports[VBR_PORT_VPC].reachable_time, 3600);
 	ck_assert_uint_eq(cfg->fib.max_routes, 1024);
 	ck_assert_uint_eq(cfg->fib.max_tbl8, 16);
 	ck_assert_uint_eq(cfg->fib.max_nexthops, 100);
@@ -325,7 +330,9 @@ START_TEST(every_key)
 	ck_assert_uint_eq(cfg->groups[0].max_prefix_len, 32);
 	ck_assert_uint_eq(cfg->groups[0].max_as_path_len, 2048);
 	ck_assert_uint_eq(cfg->peers[0].address, IP(10, 0, 0, 1));
-	ck_assert_int_eq(cfg->peers[0].line, 31);
+	/* One line more for each side's keys: vpc's max_neighbors (h6-neigh),
+	 * the group's filter, hold-time and gtsm keys (main). */
+	ck_assert_int_eq(cfg->peers[0].line, 32);
 	ck_assert_uint_eq(cfg->nb_networks, 3);
 	ck_assert_uint_eq(cfg->networks[2].len, 0);
 	ck_assert_int_eq(cfg->routes[0].port, VBR_PORT_IDC);
@@ -631,6 +638,10 @@ static const struct bad {
 		"t.yaml:2:54: ports.idc.mtu: 10 is out of range (68..9600)"},
 	{"ports:\n  idc: {device: net_tap0, address: 10.0.0.1/30, punt_rate: 0}\n",
 		"ports.idc.punt_rate: 0 is out of range (1..4294967295)"},
+	{"ports:\n  idc: {device: net_tap0, address: 10.0.0.1/30, max_neighbors: 65536}\n",
+		"t.yaml:2:64: ports.idc.max_neighbors: 65536 is out of range (0..65535)"},
+	{"ports:\n  idc: {device: net_tap0, address: 10.0.0.1/30, reachable_time: 0}\n",
+		"t.yaml:2:65: ports.idc.reachable_time: 0 is out of range (1..3600)"},
 	{PORTS "fib: {max_tbl8: 0}\n", "fib.max_tbl8: 0 is out of range (1..16777216)"},
 	{PORTS "fib: {max_nexthops: 4}\n", "fib.max_nexthops: 4 is out of range (8..16777216)"},
 

@@ -1257,14 +1257,16 @@ START_TEST(test_neigh)
 	ck_assert(nh_is(fib_nexthop(f, id), &gw253));
 	ck_assert(mac_is(fib_nexthop(f, id), ms3));
 
-	/* An all-zero MAC withdraws the static neighbour: learning works again. */
+	/* An all-zero MAC withdraws the static neighbour and its adjacency:
+	 * learning works again. */
 	op = op_neigh(PORT_IDC, 0x0a000007, zero);
 	route_sender_send(s, &op);
 	pump(f, s);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000007, 32, &id), -ENOENT);
+	ck_assert_uint_eq(fib_neigh_learn(f, PORT_IDC, 0x0a000007, &mx), FIB_NEIGH_ADDED);
+	ck_assert_int_eq(fib_writer_drain(f, 1000), 0);
 	ck_assert_int_eq(fib_route_get(f, 0x0a000007, 32, &id), 0);
 	ck_assert_uint_eq(fib_nexthop(f, id)->flags & NH_F_STATIC, 0);
-	ck_assert_uint_eq(fib_nexthop(f, id)->mac_state & NH_MAC_VALID, 0);
-	fib_neigh_learn(f, PORT_IDC, 0x0a000007, &mx);
 	ck_assert(mac_is(fib_nexthop(f, id), mx.addr_bytes));
 
 	/* The MAC's layout: bytes in memory order in bits 0..47. */
@@ -1272,6 +1274,210 @@ START_TEST(test_neigh)
 
 	fib_get_stats(f, &st);
 	ck_assert_uint_eq(st.ops_failed, 0);
+	route_sender_destroy(s);
+	fib_destroy(f);
+}
+END_TEST
+
+/* --- 3b. a neighbour's life: forgotten, capped, and its adjacency's origin --- */
+
+static void
+t3b_learn_ok(struct fib *f, uint16_t port, uint32_t addr, enum fib_neigh_result want)
+{
+	const struct rte_ether_addr m = {{0x02, 0xa7, addr >> 24, (addr >> 16) & 0xff,
+		(addr >> 8) & 0xff, addr & 0xff}};
+
+	ck_assert_uint_eq(fib_neigh_learn(f, port, addr, &m), want);
+}
+
+/* Every id a forgotten neighbour had is free again (after the grace
+ * periods a drain and two polls go through). */
+static void
+t3b_settle(struct fib *f)
+{
+	ck_assert_int_eq(fib_writer_drain(f, 1000), 0);
+	fib_writer_poll(f);
+	fib_writer_poll(f);
+}
+
+START_TEST(test_neigh_life)
+{
+	/* 15 ids: small enough to fill. */
+	struct fib *f = mkfib("t3b", 1024, 64, 16, 64);
+	struct route_sender *s = route_sender_create(fib_route_ring(f));
+	const struct spec conn0 = {NH_CONNECTED, PORT_IDC, 0};
+	const struct spec conn1 = {NH_CONNECTED, PORT_VPC, 0};
+	const struct spec x = {NH_GATEWAY, PORT_IDC, 0x0a000009};
+	const struct spec y = {NH_GATEWAY, PORT_IDC, 0x0a00000a};
+	const struct spec far = {NH_GATEWAY, PORT_IDC, 0x0a000063};
+	const uint8_t ms[6] = {0x02, 0x5e, 0, 0, 0, 0x09};
+	struct fib_stats st0, st;
+	struct route_op op;
+	uint32_t id, i, added, base;
+
+	ck_assert_ptr_nonnull(s);
+	op = op_add(0x0a000000, 24, &conn0); /* 10.0.0.0/24 on the IDC port */
+	route_sender_send(s, &op);
+	op = op_add(0xac100000, 16, &conn1); /* 172.16/16 on the VPC port */
+	route_sender_send(s, &op);
+	pump(f, s);
+	fib_get_stats(f, &st0);
+
+	/* Learned, then forgotten: the /32 and the id go. */
+	t3b_learn_ok(f, PORT_IDC, 0x0a000005, FIB_NEIGH_ADDED);
+	t3b_learn_ok(f, PORT_IDC, 0x0a000005, FIB_NEIGH_UPDATED);
+	ck_assert_uint_eq(fib_neigh_count(f, PORT_IDC), 1);
+	ck_assert_int_eq(fib_writer_drain(f, 1000), 0);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000005, 32, &id), 0);
+	ck_assert(fib_nexthop(f, id)->flags & NH_F_LEARNED);
+	ck_assert_int_eq(fib_neigh_forget(f, PORT_IDC, 0x0a000005), 0);
+	ck_assert_uint_eq(fib_nexthop(f, id)->mac_state & NH_MAC_VALID, 0);
+	ck_assert_uint_eq(fib_neigh_count(f, PORT_IDC), 0);
+	t3b_settle(f);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000005, 32, &id), -ENOENT);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.routes, st0.routes);
+	ck_assert_uint_eq(st.nexthops, st0.nexthops);
+	ck_assert_int_eq(fib_neigh_forget(f, PORT_IDC, 0x0a000005), -ENOENT);
+
+	/* Forgotten and heard again before the removal is applied: it stays. */
+	t3b_learn_ok(f, PORT_IDC, 0x0a000006, FIB_NEIGH_ADDED);
+	ck_assert_int_eq(fib_writer_drain(f, 1000), 0);
+	ck_assert_int_eq(fib_neigh_forget(f, PORT_IDC, 0x0a000006), 0);
+	t3b_learn_ok(f, PORT_IDC, 0x0a000006, FIB_NEIGH_ADDED);
+	t3b_settle(f);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000006, 32, &id), 0);
+	ck_assert(fib_nexthop(f, id)->flags & NH_F_ADJ);
+	ck_assert(fib_nexthop(f, id)->mac_state & NH_MAC_VALID);
+	ck_assert_int_eq(fib_neigh_forget(f, PORT_IDC, 0x0a000006), 0);
+	t3b_settle(f);
+
+	/* A static X/32 via X outlives the learned neighbour X. */
+	op = op_add(0x0a000009, 32, &x);
+	route_sender_send(s, &op);
+	pump(f, s);
+	t3b_learn_ok(f, PORT_IDC, 0x0a000009, FIB_NEIGH_ADDED);
+	ck_assert_int_eq(fib_writer_drain(f, 1000), 0);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	ck_assert(nh_is(fib_nexthop(f, id), &x));
+	ck_assert_uint_eq(fib_nexthop(f, id)->flags & NH_F_ADJ, 0);
+	ck_assert_int_eq(fib_neigh_forget(f, PORT_IDC, 0x0a000009), 0);
+	t3b_settle(f);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	ck_assert(nh_is(fib_nexthop(f, id), &x));
+	ck_assert_uint_eq(fib_nexthop(f, id)->refcnt, 1);
+	op = op_del(0x0a000009, 32);
+	route_sender_send(s, &op);
+	pump(f, s);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), -ENOENT);
+
+	/* The RIB's X/32 takes over the adjacency of X, and gives it back. */
+	t3b_learn_ok(f, PORT_IDC, 0x0a000009, FIB_NEIGH_ADDED);
+	ck_assert_int_eq(fib_writer_drain(f, 1000), 0);
+	op = op_add(0x0a000009, 32, &x); /* the same next hop: now the RIB's */
+	route_sender_send(s, &op);
+	pump(f, s);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	ck_assert_uint_eq(fib_nexthop(f, id)->flags & NH_F_ADJ, 0);
+	op = op_add(0x0a000009, 32, &y); /* a better path elsewhere */
+	route_sender_send(s, &op);
+	pump(f, s);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	ck_assert(nh_is(fib_nexthop(f, id), &y));
+	op = op_del(0x0a000009, 32); /* withdrawn: the neighbour's again */
+	route_sender_send(s, &op);
+	pump(f, s);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	ck_assert(nh_is(fib_nexthop(f, id), &x));
+	ck_assert(fib_nexthop(f, id)->flags & NH_F_ADJ);
+	/* A delete from the RIB does not take the neighbour's adjacency. */
+	op = op_del(0x0a000009, 32);
+	route_sender_send(s, &op);
+	pump(f, s);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.ops_failed, 1);
+	ck_assert_int_eq(fib_neigh_forget(f, PORT_IDC, 0x0a000009), 0);
+	t3b_settle(f);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), -ENOENT);
+
+	/* A configured neighbour is not forgotten, nor counted as learned. */
+	t3b_learn_ok(f, PORT_IDC, 0x0a000009, FIB_NEIGH_ADDED);
+	op = op_neigh(PORT_IDC, 0x0a000009, ms);
+	route_sender_send(s, &op);
+	pump(f, s);
+	ck_assert_uint_eq(fib_neigh_count(f, PORT_IDC), 0);
+	ck_assert_int_eq(fib_neigh_forget(f, PORT_IDC, 0x0a000009), -ENOENT);
+	t3b_settle(f);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	ck_assert(mac_is(fib_nexthop(f, id), ms));
+
+	/* The writer's own kinds are refused from the ring. */
+	op = op_add(0x0a000011, 32, &x);
+	op.kind = 0x80;
+	route_sender_send(s, &op);
+	pump(f, s);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000011, 32, &id), -ENOENT);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.ops_failed, 2);
+
+	/* A cap of 3 on the VPC port; the IDC port's is its own. */
+	fib_neigh_set_max(f, PORT_VPC, 3);
+	for (i = 1, added = 0; i <= 5; i++)
+		added += fib_neigh_learn(f, PORT_VPC, 0xac100000 + i,
+				&(struct rte_ether_addr){{0x02, 0, 0, 0, 0, (uint8_t)i}}) ==
+			FIB_NEIGH_ADDED;
+	ck_assert_uint_eq(added, 3);
+	ck_assert_uint_eq(fib_neigh_count(f, PORT_VPC), 3);
+	ck_assert_int_eq(fib_writer_drain(f, 1000), 0);
+	ck_assert_int_eq(fib_route_get(f, 0xac100004, 32, &id), -ENOENT);
+	t3b_learn_ok(f, PORT_IDC, 0x0a000020, FIB_NEIGH_ADDED);
+	/* One goes: room for another. */
+	ck_assert_int_eq(fib_neigh_forget(f, PORT_VPC, 0xac100001), 0);
+	t3b_learn_ok(f, PORT_VPC, 0xac100004, FIB_NEIGH_ADDED);
+	t3b_learn_ok(f, PORT_VPC, 0xac100005, FIB_NEIGH_REFUSED);
+	/* At the cap, a next hop that routes use still takes the MAC. */
+	op = op_add(0xc0a80000, 16, &(struct spec){NH_GATEWAY, PORT_VPC, 0xac100063});
+	route_sender_send(s, &op);
+	pump(f, s);
+	t3b_learn_ok(f, PORT_VPC, 0xac100063, FIB_NEIGH_REFUSED);
+	id = t3_lookup(f, 0xc0a80101);
+	ck_assert(fib_nexthop(f, id)->mac_state & NH_MAC_VALID);
+	ck_assert_int_eq(fib_route_get(f, 0xac100063, 32, &id), -ENOENT);
+	for (i = 2; i <= 4; i++)
+		ck_assert_int_eq(fib_neigh_forget(f, PORT_VPC, 0xac100000 + i), 0);
+	ck_assert_int_eq(fib_neigh_forget(f, PORT_IDC, 0x0a000020), 0);
+	op = op_del(0xc0a80000, 16);
+	route_sender_send(s, &op);
+	pump(f, s);
+	t3b_settle(f);
+
+	/* The next-hop table fills with learned neighbours; once they are
+	 * forgotten, a new route gets a next hop. */
+	fib_neigh_set_max(f, PORT_VPC, UINT32_MAX);
+	fib_get_stats(f, &st);
+	base = (uint32_t)st.nexthops;
+	for (i = 1; i < 64; i++)
+		if (fib_neigh_learn(f, PORT_VPC, 0xac100100 + i,
+				    &(struct rte_ether_addr){{0x02, 0, 0, 0, 1, (uint8_t)i}}) ==
+			FIB_NEIGH_NO_ID)
+			break;
+	ck_assert_uint_eq(i - 1, 15 - base);
+	ck_assert_int_eq(fib_writer_drain(f, 1000), 0);
+	op = op_add(0xc6336400, 24, &far);
+	route_sender_send(s, &op);
+	pump(f, s);
+	ck_assert_int_eq(fib_route_get(f, 0xc6336400, 24, &id), -ENOENT);
+	for (i = 1; i <= 15 - base; i++)
+		ck_assert_int_eq(fib_neigh_forget(f, PORT_VPC, 0xac100100 + i), 0);
+	t3b_settle(f);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.nexthops, base);
+	route_sender_send(s, &op);
+	pump(f, s);
+	ck_assert_int_eq(fib_route_get(f, 0xc6336400, 24, &id), 0);
+	ck_assert(nh_is(fib_nexthop(f, id), &far));
+
 	route_sender_destroy(s);
 	fib_destroy(f);
 }
@@ -1584,6 +1790,90 @@ START_TEST(test_results)
 }
 END_TEST
 
+/* Neighbours and the result ring: the writer's own adjacency ops are
+ * answered to nobody, and a delete from the RIB of an addr/32 that is a
+ * neighbour's adjacency is done (the RIB's route is not there), not refused. */
+START_TEST(test_neigh_results)
+{
+	struct fib *f = mkfib("t9b", 1024, 64, 16, 64);
+	struct route_sender *s = route_sender_create(fib_route_ring(f));
+	const struct spec conn0 = {NH_CONNECTED, PORT_IDC, 0};
+	const struct spec x = {NH_GATEWAY, PORT_IDC, 0x0a000009};
+	const struct spec y = {NH_GATEWAY, PORT_IDC, 0x0a00000a};
+	struct route_result res[16];
+	struct fib_stats st0, st;
+	struct route_op op;
+	uint32_t id;
+
+	ck_assert_ptr_nonnull(s);
+	op = t9_flag(op_add(0x0a000000, 24, &conn0));
+	send_op(f, s, &op);
+	ck_assert_uint_eq(t9_pump(f, s, res, RTE_DIM(res)), 1);
+	ck_assert_uint_eq(res[0].status, ROUTE_OK);
+
+	/* Learned, and its adjacency in: no answer for the adjacency. */
+	t3b_learn_ok(f, PORT_IDC, 0x0a000009, FIB_NEIGH_ADDED);
+	t3b_settle(f);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	ck_assert(fib_nexthop(f, id)->flags & NH_F_ADJ);
+	ck_assert_uint_eq(t9_results(f, res, RTE_DIM(res)), 0);
+
+	/* The RIB deletes X/32 (say, its refused X/32 via Y): done, and the
+	 * FIB holds no route of the RIB's there; the adjacency stays. */
+	fib_get_stats(f, &st0);
+	op = t9_flag(op_del(0x0a000009, 32));
+	send_op(f, s, &op);
+	ck_assert_uint_eq(t9_pump(f, s, res, RTE_DIM(res)), 1);
+	ck_assert_uint_eq(res[0].kind, ROUTE_OP_DEL);
+	ck_assert_uint_eq(res[0].status, ROUTE_OK);
+	ck_assert(t9_holds(&res[0], NULL));
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	ck_assert(fib_nexthop(f, id)->flags & NH_F_ADJ);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.refused_nexthops + st.refused_table,
+		st0.refused_nexthops + st0.refused_table);
+
+	/* The RIB's X/32 via Y replaces the adjacency; its withdrawal gives
+	 * it back, and the answer still says: no route of the RIB's. */
+	op = t9_flag(op_add(0x0a000009, 32, &y));
+	send_op(f, s, &op);
+	ck_assert_uint_eq(t9_pump(f, s, res, RTE_DIM(res)), 1);
+	ck_assert_uint_eq(res[0].status, ROUTE_OK);
+	ck_assert(t9_holds(&res[0], &y));
+	op = t9_flag(op_del(0x0a000009, 32));
+	send_op(f, s, &op);
+	ck_assert_uint_eq(t9_pump(f, s, res, RTE_DIM(res)), 1);
+	ck_assert_uint_eq(res[0].status, ROUTE_OK);
+	ck_assert(t9_holds(&res[0], NULL));
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), 0);
+	ck_assert(nh_is(fib_nexthop(f, id), &x));
+	ck_assert(fib_nexthop(f, id)->flags & NH_F_ADJ);
+
+	/* Forgotten: the adjacency's removal is answered to nobody either. */
+	ck_assert_int_eq(fib_neigh_forget(f, PORT_IDC, 0x0a000009), 0);
+	t3b_settle(f);
+	ck_assert_int_eq(fib_route_get(f, 0x0a000009, 32, &id), -ENOENT);
+	ck_assert_uint_eq(t9_results(f, res, RTE_DIM(res)), 0);
+
+	/* The writer's own kind from the ring: refused, and answered as such,
+	 * under its own kind. */
+	fib_get_stats(f, &st0);
+	op = t9_flag(op_add(0x0a000011, 32, &x));
+	op.kind = 0x80;
+	send_op(f, s, &op);
+	ck_assert_uint_eq(t9_pump(f, s, res, RTE_DIM(res)), 1);
+	ck_assert_uint_eq(res[0].kind, 0x80);
+	ck_assert_uint_eq(res[0].status, ROUTE_REFUSED_INVALID);
+	ck_assert(t9_holds(&res[0], NULL));
+	ck_assert_int_eq(fib_route_get(f, 0x0a000011, 32, &id), -ENOENT);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.ops_failed, st0.ops_failed + 1);
+
+	route_sender_destroy(s);
+	fib_destroy(f);
+}
+END_TEST
+
 /* --- 7. a reader that stops reporting: the writer says so, and waits --- */
 
 #define T8_READER 4
@@ -1703,7 +1993,9 @@ fib_suite(void)
 		{"grace", test_grace},
 		{"grace_stall", test_grace_stall},
 		{"results", test_results},
+		{"neigh_results", test_neigh_results},
 		{"neigh", test_neigh},
+		{"neigh_life", test_neigh_life},
 		{"rte_fib_quirks", test_rte_fib_quirks},
 		{"differential", test_differential},
 		{"full_table", test_full_table},
