@@ -114,10 +114,10 @@ attrs_of(uint32_t nh, uint32_t asn, bool fail)
  */
 START_TEST(every_allocation_fails_in_turn)
 {
-	struct rib_peer_info p0 = {.address = IP(10, 0, 0, 2), .bgp_id = 2, .asn = 65001,
-		.max_prefixes = 100000};
-	struct rib_peer_info p1 = {.address = IP(10, 0, 0, 3), .bgp_id = 3, .asn = 65002,
-		.max_prefixes = 100000};
+	struct rib_peer_info p0 = {
+		.address = IP(10, 0, 0, 2), .bgp_id = 2, .asn = 65001, .max_prefixes = 100000};
+	struct rib_peer_info p1 = {
+		.address = IP(10, 0, 0, 3), .bgp_id = 3, .asn = 65002, .max_prefixes = 100000};
 	unsigned runs = 0, no_memory_runs = 0;
 
 	for (long k = 0;; k++) {
