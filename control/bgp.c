@@ -679,6 +679,23 @@ teardown_max_prefixes(struct bgp_conn *c)
 	p->connect_at = p->idle_until;
 }
 
+/* The RIB could not store a route the peer sent: never a route silently
+ * missing. Cease / Out of Resources (RFC 4486) ends the session, so that
+ * all its routes leave together and the peer knows we have none of them;
+ * it comes back after the error back-off, when memory may be there again. */
+static void
+rib_out_of_memory(struct bgp_conn *c, unsigned done, unsigned total)
+{
+	struct bgp_peer *p = c->peer;
+
+	p->st.out_of_memory++;
+	BGP_LOG(ERR, "peer %s: out of memory for its routes (prefix %u of an UPDATE's %u): "
+			"session closed with Cease / Out of Resources, its routes withdrawn (%"
+			PRIu64 " time(s))", p->addr_str, done + 1, total, p->st.out_of_memory);
+	notify_and_close(c, BGP_ERR_CEASE, BGP_ERR_CEASE_OUT_OF_RESOURCES,
+			"out of memory for its routes", true);
+}
+
 static void
 handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 {
@@ -687,10 +704,10 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	struct bgp_update *u = &b->upd;
 	struct bgp_codec_ctx ctx = { .as4 = c->as4 };
 	struct rib_attrs *ra = NULL, *mra = NULL;
-	bool withdraw_all, loop = false, over = false;
+	bool withdraw_all, loop = false, over = false, nomem = false;
 	struct bgp_prefix first_filtered = { 0 };
 	enum bgp_filter_verdict first_verdict = BGP_FILTER_ACCEPT;
-	unsigned n_filtered = 0;
+	unsigned n_filtered = 0, n_stored = 0;
 
 	p->st.updates_in++;
 	if (c->state != BGP_ESTABLISHED) {
@@ -742,12 +759,11 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		loop = bgp_as_path_contains(&u->attrs.as_path, b->cfg->local_asn);
 		ra = rib_attrs_new(&u->attrs, true);
 		if (ra == NULL) {
-			notify_and_close(c, BGP_ERR_CEASE, BGP_ERR_CEASE_OUT_OF_RESOURCES,
-					"out of memory", true);
+			rib_out_of_memory(c, 0, u->n_announced);
 			return;
 		}
 	}
-	for (unsigned i = 0; i < u->n_announced; i++) {
+	for (unsigned i = 0; i < u->n_announced && !nomem; i++) {
 		const struct bgp_prefix *pf = &u->announced[i];
 		enum bgp_filter_verdict fv = withdraw_all ? BGP_FILTER_ACCEPT :
 				bgp_filter_check(&b->filter, p->grp, pf->addr, pf->len);
@@ -787,21 +803,27 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 				mra = rib_attrs_new(&u->attrs, true);
 				u->attrs.next_hop = keep;
 			}
-			if (mra == NULL) {
-				rib_bgp_withdraw(b->rib, p->idx, pf->addr, pf->len);
-				continue;
-			}
-			rc = rib_bgp_announce(b->rib, p->idx, pf->addr, pf->len, mra, loop);
+			rc = mra == NULL ? RIB_NO_MEMORY :
+					   rib_bgp_announce(b->rib, p->idx, pf->addr, pf->len, mra,
+							   loop);
 		} else {
 			rc = rib_bgp_announce(b->rib, p->idx, pf->addr, pf->len, ra, loop);
 		}
 		if (rc == RIB_OVER_LIMIT)
 			over = true;
+		if (rc == RIB_NO_MEMORY) {
+			nomem = true;
+			n_stored = i;
+		}
 	}
 	if (ra != NULL)
 		rib_attrs_put(ra);
 	if (mra != NULL)
 		rib_attrs_put(mra);
+	if (nomem) {
+		rib_out_of_memory(c, n_stored, u->n_announced);
+		return;
+	}
 	if (n_filtered > 0 && warn_ok(p)) {
 		char pfx[VBR_PREFIX_STRLEN];
 

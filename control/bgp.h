@@ -41,6 +41,7 @@ struct bgp_peer_status {
 	uint64_t prefixes_as_path_long;	/* treated as withdrawn: AS_PATH over max_as_path_len */
 	uint64_t send_hold_expired;	/* sessions dropped: the peer stopped reading */
 	uint64_t gtsm_refused;	/* connections from it whose SYN failed GTSM */
+	uint64_t out_of_memory;	/* sessions ended: the RIB had no memory for its routes */
 	uint64_t out_queue;	/* bytes waiting to reach it (ours and the kernel's) now */
 	uint64_t announced;	/* our CIDR blocks sent to it */
 	uint64_t refresh_sent;	/* our ROUTE-REFRESH requests (room again under the limit) */

@@ -98,8 +98,8 @@ find(const struct bgp_filter *f, uint8_t l, uint32_t addr)
 }
 
 enum bgp_filter_verdict
-bgp_filter_check(const struct bgp_filter *f, const struct vbr_bgp_group *g, uint32_t addr,
-	uint8_t len)
+bgp_filter_check(
+	const struct bgp_filter *f, const struct vbr_bgp_group *g, uint32_t addr, uint8_t len)
 {
 	enum bgp_filter_verdict v = BGP_FILTER_ACCEPT;
 

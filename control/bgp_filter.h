@@ -63,8 +63,8 @@ void bgp_filter_init(struct bgp_filter *f, const struct vbr_config *cfg);
 
 /* The verdict on prefix addr/len (host order, bits past len zero) from a
  * peer of group g (accept_default, max_prefix_len). */
-enum bgp_filter_verdict bgp_filter_check(const struct bgp_filter *f, const struct vbr_bgp_group *g,
-	uint32_t addr, uint8_t len);
+enum bgp_filter_verdict bgp_filter_check(
+	const struct bgp_filter *f, const struct vbr_bgp_group *g, uint32_t addr, uint8_t len);
 
 /* "martian", "default route", ...: why a prefix was refused, for logs. */
 const char *bgp_filter_reason(enum bgp_filter_verdict v);

@@ -258,6 +258,7 @@ tel_bgp(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 		rte_tel_data_add_dict_u64(p, "prefixes_as_path_long", st.prefixes_as_path_long);
 		rte_tel_data_add_dict_u64(p, "send_hold_expired", st.send_hold_expired);
 		rte_tel_data_add_dict_u64(p, "gtsm_refused", st.gtsm_refused);
+		rte_tel_data_add_dict_u64(p, "out_of_memory", st.out_of_memory);
 		rte_tel_data_add_dict_u64(p, "out_queue", st.out_queue);
 		rte_tel_data_add_dict_u64(p, "announced", st.announced);
 		rte_tel_data_add_dict_u64(p, "refresh_sent", st.refresh_sent);

@@ -750,7 +750,7 @@ rib_bgp_announce(struct rib *r, unsigned peer, uint32_t prefix, uint8_t len,
 		if (idx == NO_ENTRY) {
 			rc = entry_insert(r, prefix, len, &idx);
 			if (rc < 0)
-				return rc;
+				return RIB_NO_MEMORY;
 		}
 		e = &r->entries[idx];
 		rc = path_add(e, peer, attrs);
@@ -758,7 +758,7 @@ rib_bgp_announce(struct rib *r, unsigned peer, uint32_t prefix, uint8_t len,
 			if (e->n_paths == 0 && !(e->flags & (E_LOCAL_MASK | E_INFLIGHT)) &&
 				e->fib_type == NH_NONE)
 				entry_remove(r, idx);
-			return rc;
+			return RIB_NO_MEMORY;
 		}
 		pp->st.accepted++;
 	}

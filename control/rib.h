@@ -129,14 +129,17 @@ enum rib_update_result {
 	RIB_ACCEPTED = 0,	/* in the Adj-RIB-In (new or replaced) */
 	RIB_OVER_LIMIT = 1,	/* not accepted: the peer is at max_prefixes */
 	RIB_LOOP = 2,		/* not accepted: our ASN in the path */
+	RIB_NO_MEMORY = 3,	/* not accepted: no memory to store it (the RIB is as before) */
 };
 
 /* An announcement from peer: takes its own reference on attrs. Returns an
  * enum rib_update_result (>= 0) or a negative errno (-EINVAL: bad slot, NULL
- * attrs, len > 32 or bits set past len; -ENOENT: slot never set; -ENOMEM; or
- * the emit callback's error). A prefix that was in the Adj-RIB-In and comes
- * again with a path we do not accept (loop) is withdrawn (counted in
- * rejected_loop, not in withdrawn). */
+ * attrs, len > 32 or bits set past len; -ENOENT: slot never set; or the emit
+ * callback's error). A prefix that was in the Adj-RIB-In and comes again
+ * with a path we do not accept (loop) is withdrawn (counted in
+ * rejected_loop, not in withdrawn). Out of memory is a result, not an
+ * errno, so that it is never mistaken for the emit callback's -ENOMEM (the
+ * FIB lagging, which the RIB retries itself): the caller must act on it. */
 int rib_bgp_announce(struct rib *r, unsigned peer, uint32_t prefix, uint8_t len,
 		struct rib_attrs *attrs, bool loop);
 

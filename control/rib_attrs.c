@@ -197,7 +197,8 @@ rib_attrs_new(const struct bgp_path_attrs *a, bool ebgp)
 	if (n < 0)
 		n = 0;
 	if (a->n_communities > 0)
-		nc = a->n_communities < BGP_MAX_COMMUNITIES ? a->n_communities : BGP_MAX_COMMUNITIES;
+		nc = a->n_communities < BGP_MAX_COMMUNITIES ? a->n_communities
+							    : BGP_MAX_COMMUNITIES;
 	key_len = KEY_FIXED + nc * sizeof(uint32_t) + (size_t)n + 1;
 	/* Made whole, then looked up: one allocation, freed again when the
 	 * set is already there. */

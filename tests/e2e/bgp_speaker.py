@@ -10,6 +10,9 @@ MODE deaf: a tiny receive buffer, completes OPEN, asks vbrd for its routes
   with ROUTE-REFRESH again and again, then never reads another byte while
   it keeps sending KEEPALIVEs (so vbrd's hold timer is fed): vbrd's send
   hold timer must drop it.
+MODE announce: completes OPEN, announces --first /24s from 20.0.0.0 on,
+  prints "first", waits (with KEEPALIVEs) for the file --go, announces
+  --then more /24s, and waits for vbrd's answer.
 
 Prints one JSON line: {"mode", "established", "notification": [code,
 subcode] or null, "closed", "seconds"} where seconds run from Established
@@ -25,7 +28,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bgp_raw import msg, open_body, recv_msg  # noqa: E402
+from bgp_raw import good_attrs, msg, open_body, recv_msg, update  # noqa: E402
 
 ROUTE_REFRESH = msg(5, struct.pack("!HBB", 1, 0, 1))
 KEEPALIVE = msg(4, b"")
@@ -80,6 +83,56 @@ def deaf(s, a, out, t0, deadline):
     out["seconds"] = round(time.time() - t0, 3)
 
 
+def announce_range(s, a, start, n):
+    """n /24s from the start-th one after 20.0.0.0, up to 900 an UPDATE,
+    in one write: vbrd has them all before it answers."""
+    attrs = good_attrs(a.asn, nh=a.local)
+    msgs = []
+    for base in range(start, start + n, 900):
+        nlri = b"".join(bytes([24, 20, (i >> 8) & 0xff, i & 0xff])
+                        for i in range(base, min(base + 900, start + n)))
+        msgs.append(update(attrs=attrs, nlri=nlri))
+    s.sendall(b"".join(msgs))
+
+
+def alive_until(s, out, stop, deadline):
+    """Read and keep the session up (KEEPALIVEs) until stop() or the
+    deadline: False once vbrd ended it (out says how)."""
+    last_ka = time.time()
+    while not stop() and time.time() < deadline:
+        if time.time() - last_ka >= 2:
+            s.sendall(KEEPALIVE)
+            last_ka = time.time()
+        try:
+            m = recv_msg(s, time.time() + 0.2)
+        except socket.timeout:
+            continue
+        if m is None:
+            out["closed"] = True
+            return False
+        if m[18] == 3:
+            out["notification"] = [m[19], m[20]]
+            return False
+    return True
+
+
+def announce(s, a, out, t0, deadline):
+    try:
+        announce_range(s, a, 0, a.first)
+        print("first", flush=True)
+        if alive_until(s, out, lambda: os.path.exists(a.go), deadline):
+            t0 = time.time()
+            print("then", flush=True)
+            try:
+                announce_range(s, a, a.first, a.then)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # what vbrd said before it closed may still be there
+            alive_until(s, out, lambda: False, deadline)
+    except (BrokenPipeError, ConnectionResetError):
+        out["closed"] = True
+    out["seconds"] = round(time.time() - t0, 3)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--local", required=True)
@@ -88,7 +141,10 @@ def main():
     ap.add_argument("--hold", type=int, default=9)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--refreshes", type=int, default=2000)
-    ap.add_argument("mode", choices=["silent", "deaf"])
+    ap.add_argument("--first", type=int, default=100)
+    ap.add_argument("--then", type=int, default=5000)
+    ap.add_argument("--go", default="/nonexistent")
+    ap.add_argument("mode", choices=["silent", "deaf", "announce"])
     a = ap.parse_args()
 
     end = time.time() + a.timeout
@@ -132,6 +188,8 @@ def attempt(a, end):
         print("established", flush=True)
         if a.mode == "silent":
             silent(s, out, t0, end)
+        elif a.mode == "announce":
+            announce(s, a, out, t0, end)
         else:
             deaf(s, a, out, t0, end)
     else:

@@ -171,9 +171,10 @@ START_TEST(large_tables)
 
 	cfg->nb_routes = VBR_MAX_STATIC_ROUTES;
 	for (unsigned i = 0; i < VBR_MAX_STATIC_ROUTES; i++)
-		cfg->routes[i] = (struct vbr_static_route){
-			.prefix = {IP(20, i >> 4, (i & 15) << 4, 0), 20}, .next_hop = IP(172, 16, 0, 2),
-			.port = VBR_PORT_VPC};
+		cfg->routes[i] =
+			(struct vbr_static_route){.prefix = {IP(20, i >> 4, (i & 15) << 4, 0), 20},
+				.next_hop = IP(172, 16, 0, 2),
+				.port = VBR_PORT_VPC};
 	cfg->nb_networks = VBR_MAX_NETWORKS;
 	for (unsigned i = 0; i < VBR_MAX_NETWORKS; i++)
 		cfg->networks[i] = (struct vbr_prefix){IP(30, i, 0, 0), 16};

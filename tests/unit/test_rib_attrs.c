@@ -211,8 +211,8 @@ END_TEST
  */
 START_TEST(one_prefix_per_update)
 {
-	struct rib_peer_info info = {.address = IP(10, 0, 0, 2), .bgp_id = 1, .asn = 65001,
-		.max_prefixes = 100000};
+	struct rib_peer_info info = {
+		.address = IP(10, 0, 0, 2), .bgp_id = 1, .asn = 65001, .max_prefixes = 100000};
 	struct rib_attrs_stats st;
 	struct rib *r;
 	size_t before, after;
