@@ -12,14 +12,9 @@
 . "$(dirname "$0")/bgp_lib.sh"
 
 hugepages_setup
-cat >"$WORK/vbr.yaml" <<YAML
-vbr:
-  name: e2e-filter-$E2E_ID
-  local_asn: 45104
-ports:
-  idc: { device: net_tap0, address: 10.0.0.1/29 }
-  vpc: { device: net_tap1, address: 172.16.0.1/30 }
-fib: { max_routes: 65536, max_tbl8: 1024 }
+{
+	bgp_config_head e2e-filter
+	cat <<YAML
 bgp:
   groups:
     - { name: strict, peer_asn: 65001, hold_time: 9, connect_retry: 2,
@@ -36,6 +31,7 @@ routes:
   # Toward the IDC: more-specifics learned over BGP are normal there.
   - { prefix: 192.168.0.0/16, next_hop: 10.0.0.2 }
 YAML
+} >"$WORK/vbr.yaml"
 start_vbrd "$WORK/vbr.yaml" || { fail "vbrd start"; finish; }
 bgp_topology
 

@@ -10,14 +10,9 @@
 . "$(dirname "$0")/bgp_lib.sh"
 
 hugepages_setup
-cat >"$WORK/vbr.yaml" <<YAML
-vbr:
-  name: e2e-gtsm-$E2E_ID
-  local_asn: 45104
-ports:
-  idc: { device: net_tap0, address: 10.0.0.1/29 }
-  vpc: { device: net_tap1, address: 172.16.0.1/30 }
-fib: { max_routes: 65536, max_tbl8: 1024 }
+{
+	bgp_config_head e2e-gtsm
+	cat <<YAML
 bgp:
   groups:
     - { name: secure, peer_asn: 65001, gtsm: true, hold_time: 9, connect_retry: 2,
@@ -34,6 +29,7 @@ bgp:
 routes:
   - { prefix: 172.20.0.0/16, next_hop: 172.16.0.2 }
 YAML
+} >"$WORK/vbr.yaml"
 start_vbrd "$WORK/vbr.yaml" || { fail "vbrd start"; finish; }
 bgp_topology
 ip netns exec "$NS_IDC" timeout 60 tcpdump -i "$TAP_IDC" -n -v -c 6 \

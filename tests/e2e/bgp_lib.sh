@@ -4,20 +4,29 @@
 # config, sockets and logs in $WORK; each is stopped by its pid.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# bgp_config_head NAME: the vbr, ports and fib sections the BGP tests share
+# (the IDC port a /29, for several peers).
+bgp_config_head() {
+	cat <<YAML
+vbr:
+  name: $1-$E2E_ID
+  local_asn: 45104
+ports:
+  idc: { device: net_tap0, address: 10.0.0.1/29 }
+  vpc: { device: net_tap1, address: 172.16.0.1/30 }
+fib: { max_routes: 65536, max_tbl8: 1024 }
+YAML
+}
+
 # bgp_config FILE PEER_ASN KEY [ACTION] [MAX]: vbrd's config with one BGP
 # group and peers 10.0.0.2, .3 and .4 on a /29 IDC subnet (.5 is a host that
 # is no peer); 172.20.0.0/16
 # stays a static route toward the VPC and is our BGP CIDR block.
 bgp_config() {
 	local file=$1 asn=$2 key=$3 action=${4:-drop} max=${5:-100}
-	cat >"$file" <<YAML
-vbr:
-  name: e2e-bgp-$E2E_ID
-  local_asn: 45104
-ports:
-  idc: { device: net_tap0, address: 10.0.0.1/29 }
-  vpc: { device: net_tap1, address: 172.16.0.1/30 }
-fib: { max_routes: 65536, max_tbl8: 1024 }
+	{
+	bgp_config_head e2e-bgp
+	cat <<YAML
 bgp:
   groups:
     - { name: idc-core, peer_asn: $asn, key: "$key", description: "e2e IDC routers",
@@ -29,6 +38,7 @@ $(for a in ${BGP_PEERS:-10.0.0.2 10.0.0.3 10.0.0.4}; do echo "    - { group: idc
 routes:
   - { prefix: 172.20.0.0/16, next_hop: 172.16.0.2 }
 YAML
+	} >"$file"
 }
 
 # After start_vbrd: the IDC side gets a /29 and a second address for a

@@ -12,14 +12,9 @@
 . "$(dirname "$0")/bgp_lib.sh"
 
 hugepages_setup
-cat >"$WORK/vbr.yaml" <<YAML
-vbr:
-  name: e2e-oom-$E2E_ID
-  local_asn: 45104
-ports:
-  idc: { device: net_tap0, address: 10.0.0.1/29 }
-  vpc: { device: net_tap1, address: 172.16.0.1/30 }
-fib: { max_routes: 65536, max_tbl8: 1024 }
+{
+	bgp_config_head e2e-oom
+	cat <<YAML
 bgp:
   groups:
     - { name: real, peer_asn: 65001, hold_time: 9, connect_retry: 2,
@@ -33,6 +28,7 @@ bgp:
 routes:
   - { prefix: 172.20.0.0/16, next_hop: 172.16.0.2 }
 YAML
+} >"$WORK/vbr.yaml"
 GLIBC_TUNABLES=glibc.malloc.mmap_threshold=65536:glibc.malloc.arena_max=1 \
 	start_vbrd "$WORK/vbr.yaml" ||
 	{ fail "vbrd start"; finish; }

@@ -14,14 +14,9 @@
 
 hugepages_setup
 nets=$(for i in $(seq 0 199); do printf '10.100.%d.0/24, ' "$i"; done)
-cat >"$WORK/vbr.yaml" <<YAML
-vbr:
-  name: e2e-stuck-$E2E_ID
-  local_asn: 45104
-ports:
-  idc: { device: net_tap0, address: 10.0.0.1/29 }
-  vpc: { device: net_tap1, address: 172.16.0.1/30 }
-fib: { max_routes: 65536, max_tbl8: 1024 }
+{
+	bgp_config_head e2e-stuck
+	cat <<YAML
 bgp:
   groups:
     - { name: real, peer_asn: 65001, hold_time: 9, connect_retry: 2,
@@ -36,6 +31,7 @@ bgp:
 routes:
   - { prefix: 172.20.0.0/16, next_hop: 172.16.0.2 }
 YAML
+} >"$WORK/vbr.yaml"
 start_vbrd "$WORK/vbr.yaml" || { fail "vbrd start"; finish; }
 bgp_topology
 start_bird b1 10.0.0.2 65001 "" 192.168.1.0/24
