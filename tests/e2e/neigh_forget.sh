@@ -57,16 +57,6 @@ lookup() {
 nexthops_at_most() { [ "$(fib_stat nexthops)" -le "$1" ]; }
 counter_at_least() { [ "$(counter "$1" "$2")" -ge "$3" ]; }
 resolved() { lookup "$1" | grep -qi "lladdr 02:a7"; }
-# within SECONDS CMD...: like wait_for, but bounded by the clock (each
-# telemetry call costs a python start, so polls are far apart).
-within() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -ge "$end" ] && return 1
-		sleep 0.2
-	done
-}
 
 # The stations among 172.16.1.1..N whose own /32 routes them (one telemetry
 # connection for all the lookups).
@@ -82,7 +72,7 @@ stations_routed_none() { [ "$(stations_routed 200)" -eq 0 ]; }
 
 # The routers on both sides are learned first (they ask for us when they
 # send), so that the figures below count the test's stations only.
-within 20 ip netns exec "$NS_IDC" ping -c 1 -W 1 -I 192.168.1.1 172.20.0.10 ||
+wait_for 20 ip netns exec "$NS_IDC" ping -c 1 -W 1 -I 192.168.1.1 172.20.0.10 ||
 	log "no path IDC -> VPC yet"
 base_routes=$(fib_stat routes)
 base_nh=$(fib_stat nexthops)
@@ -91,7 +81,7 @@ log "at start: $base_routes routes, $base_nh next hops"
 # --- 1. housekeeping does not eat the fast path's ARP budget ---
 # The dead gateways are asked for at once (no traffic needed), 100 a second
 # at most: wait until that has gone on for two seconds.
-within 30 counter_at_least vpc arp_requests 200 ||
+wait_for 30 counter_at_least vpc arp_requests 200 ||
 	log "arp_requests on vpc: $(counter vpc arp_requests) (fewer than 200)"
 ip netns exec "$NS_VPC" "${ARP[@]}" respond "$TAP_VPC" 172.16.5.5 1 &
 PIDS+=("$!")
@@ -103,14 +93,17 @@ deferred0=$(counter vpc arp_probes_deferred 2>/dev/null)
 ip netns exec "$NS_IDC" ping -q -c 100 -i 0.2 -W 1 -I 192.168.1.1 172.16.5.5 >/dev/null 2>&1 &
 PING=$!
 PIDS+=("$PING")
-if within 15 resolved 172.16.5.5; then
+if wait_for 15 resolved 172.16.5.5; then
 	pass "a new next hop resolves while $DEAD_GW dead gateways are re-asked ($(lookup 172.16.5.5))"
 else
-	fail "172.16.5.5 not resolved within 15 s while $DEAD_GW dead gateways are re-asked: $(lookup 172.16.5.5)"
+	fail "172.16.5.5 not resolved wait_for 15 s while $DEAD_GW dead gateways are re-asked: $(lookup 172.16.5.5)"
 fi
 kill "$PING" 2>/dev/null
-# Housekeeping was over its own budget meanwhile: it had due probes left.
-if [ "$(counter vpc arp_probes_deferred 2>/dev/null)" -gt "${deferred0:-0}" ] 2>/dev/null; then
+# Housekeeping was over its own budget meanwhile: it had due probes left,
+# deferred at its next round (once a second), which may come after the
+# next hop resolved.
+counter_above() { [ "$(counter "$1" "$2")" -gt "$3" ]; }
+if wait_for 10 counter_above vpc arp_probes_deferred "${deferred0:-0}"; then
 	pass "meanwhile housekeeping was at its budget: arp_probes_deferred $deferred0 -> $(counter vpc arp_probes_deferred)"
 else
 	fail "housekeeping was not at its budget (arp_probes_deferred ${deferred0:-none} -> $(counter vpc arp_probes_deferred 2>&1 | tail -1))"
@@ -126,14 +119,14 @@ RESP2=$!
 PIDS+=("$RESP2")
 ip netns exec "$NS_VPC" "${ARP[@]}" announce "$TAP_VPC" 172.16.1.1 200 172.16.0.1
 ip netns exec "$NS_VPC" "${ARP[@]}" announce "$TAP_VPC" 172.16.9.9 1 172.16.0.1
-if within 20 stations_routed_at_least 200; then
+if wait_for 20 stations_routed_at_least 200; then
 	pass "200 stations learned: $(fib_stat routes) routes (from $r0), $(fib_stat nexthops) next hops (from $n0)"
 else
 	fail "stations not learned: $(fib_stat routes) routes, want $((r0 + 200))"
 fi
 peak_routes=$(fib_stat routes)
 peak_nh=$(fib_stat nexthops)
-if within 10 resolved 172.16.9.9 && lookup 172.16.9.9 | grep -q "via 172.16.9.9 "; then
+if wait_for 10 resolved 172.16.9.9 && lookup 172.16.9.9 | grep -q "via 172.16.9.9 "; then
 	pass "172.16.9.9/32 via 172.16.9.9 (static) resolved: $(lookup 172.16.9.9)"
 else
 	fail "172.16.9.9: $(lookup 172.16.9.9)"
@@ -141,12 +134,12 @@ fi
 # They stop answering: reachable_time 5 s, then three probes 5 s apart.
 kill "$RESP2"
 t0=$(date +%s)
-if within 90 stations_routed_none; then
+if wait_for 90 stations_routed_none; then
 	pass "the dead stations' /32s went in $(($(date +%s) - t0)) s: $(fib_stat routes) routes (peak $peak_routes, before $r0)"
 else
 	fail "the dead stations stay: $(stations_routed 200) of their /32s, $(fib_stat routes) routes after 90 s (peak $peak_routes, before $r0)"
 fi
-if within 10 nexthops_at_most "$n0"; then
+if wait_for 10 nexthops_at_most "$n0"; then
 	pass "their next-hop ids are free: $(fib_stat nexthops) next hops (peak $peak_nh)"
 else
 	fail "next hops $(fib_stat nexthops) (peak $peak_nh, before $n0)"
@@ -171,13 +164,13 @@ PIDS+=("$!")
 ip netns exec "$NS_VPC" "${ARP[@]}" announce "$TAP_VPC" 172.16.2.1 400 172.16.0.1
 neighbors() { counter vpc neighbors; }
 refused_some() { counter_at_least vpc neigh_refused 1; }
-within 20 refused_some
+wait_for 20 refused_some
 # Every announcement has been through learning once refused + learned says so.
 settled() {
 	local n r
 	n=$(counter vpc neighbors) && r=$(counter vpc neigh_refused) && [ $((n + r)) -ge 400 ]
 }
-within 20 settled
+wait_for 20 settled
 log "after 400 announcements: $(fib_stat routes) routes (from $r1), neighbors $(neighbors 2>&1 | tail -1)," \
 	"neigh_refused $(counter vpc neigh_refused 2>&1 | tail -1)"
 if [ "$(fib_stat routes)" -le $((r1 + MAX_NEIGH)) ] && [ "$(neighbors 2>/dev/null)" = "$MAX_NEIGH" ]; then
@@ -206,7 +199,7 @@ probed_4x() {
 	awk '$2 == "unicast" { n[$1]++ } END { for (a in n) if (n[a] >= 4) k++; print k + 0 }' \
 		"$WORK/resp3.log"
 }
-if within 120 eval '[ "$(probed_4x)" -ge "$want" ]'; then
+if wait_for 120 eval '[ "$(probed_4x)" -ge "$want" ]'; then
 	pass "each of the $want learned stations answered 4 unicast probes" \
 		"($(grep -c broadcast "$WORK/resp3.log") broadcast requests)"
 else
