@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Forwarding benchmark: vbrd side by side with DPDK's l3fwd example (LPM and
-# FIB lookups), same route table, same traffic, same core (DESIGN.md: memif
+# FIB lookups), same route table, same traffic, same core (docs/ARCHITECTURE.md: memif
 # devices, no kernel in the data path).
 #
 #   tests/bench/l3fwd_compare.sh [-n ROUTES] [-a N] [-s FRAME] [-r RUNS]

@@ -3,7 +3,7 @@
 # ports whose kernel sides live in an IDC and a VPC namespace, and bounded
 # waits. Every test gets names of its own and cleans up what it started.
 #
-# Topology (DESIGN.md, Test topology):
+# Topology (docs/ARCHITECTURE.md, Test topology and benchmarks):
 #   ns IDC: tap kernel side 10.0.0.2/30, host 192.168.1.1 behind it
 #   ns VBR: vbrd (and its exception taps vbr-idc 10.0.0.1, vbr-vpc 172.16.0.1)
 #   ns VPC: tap kernel side 172.16.0.2/30, host 172.20.0.10 behind it
