@@ -86,45 +86,42 @@ b1_ups=$(peer_field 10.0.0.2 established_count)
 # Pings for the whole soak: 20 a second to each of the stable and the
 # contested destination.
 count=$((SOAK_SECONDS * 20 + 200))
+declare -A ping_pid
 for dst in 192.168.1.1 192.168.2.1; do
 	ip netns exec "$NS_VPC" ping -q -i 0.05 -W 5 -c "$count" -I 172.20.0.10 "$dst" \
 		>"$WORK/ping-$dst.txt" 2>&1 &
 	PIDS+=($!)
-	eval "PING_$(echo "$dst" | tr . _)=$!"
+	ping_pid[$dst]=$!
 done
 
 checks=0
 diffs=0
 cycles=0
 flapped=0
+# settled N WHAT: b1's accepted routes reach N, then /vbr/fib_check is
+# clean; on failure says which step of cycle $cycles failed.
+settled() {
+	if ! wait_for 120 b1_accepted_is "$1"; then
+		fail "cycle $cycles: b1's routes did not all $2 ($(peer_field 10.0.0.2 prefixes_accepted))"
+		return 1
+	fi
+	checks=$((checks + 1))
+	if ! wait_for 30 fib_check_clean; then
+		diffs=$((diffs + $(fib_check_field differences)))
+		fail "cycle $cycles: FIB != RIB after the routes $2"; vbr_tel /vbr/fib_check
+		return 1
+	fi
+}
 end=$(($(date +%s) + SOAK_SECONDS))
 while [ "$(date +%s)" -lt "$end" ]; do
 	# Down: b1's flapping set and its claim on the contested prefix go.
 	birdc_ b1 disable flap >/dev/null
 	birdc_ b1 disable contest >/dev/null
-	if ! wait_for 120 b1_accepted_is 0; then
-		fail "cycle $cycles: b1's routes did not all leave ($(peer_field 10.0.0.2 prefixes_accepted))"
-		break
-	fi
-	checks=$((checks + 1))
-	if ! wait_for 30 fib_check_clean; then
-		diffs=$((diffs + $(fib_check_field differences)))
-		fail "cycle $cycles: FIB != RIB after the withdrawals"; vbr_tel /vbr/fib_check
-		break
-	fi
+	settled 0 leave || break
 	# Up again.
 	birdc_ b1 enable contest >/dev/null
 	birdc_ b1 enable flap >/dev/null
-	if ! wait_for 120 b1_accepted_is "$all"; then
-		fail "cycle $cycles: b1's routes did not all come back ($(peer_field 10.0.0.2 prefixes_accepted))"
-		break
-	fi
-	checks=$((checks + 1))
-	if ! wait_for 30 fib_check_clean; then
-		diffs=$((diffs + $(fib_check_field differences)))
-		fail "cycle $cycles: FIB != RIB after the announcements"; vbr_tel /vbr/fib_check
-		break
-	fi
+	settled "$all" "come back" || break
 	cycles=$((cycles + 1))
 	flapped=$((flapped + 2 * all))
 done
@@ -139,7 +136,7 @@ log "soak: $cycles cycles in ${SOAK_SECONDS} s, $flapped route announcements and
 	pass "b1's session stayed up too (the flaps are routes, not sessions)" || fail "b1's session flapped"
 
 for dst in 192.168.1.1 192.168.2.1; do
-	eval "pid=\$PING_$(echo "$dst" | tr . _)"
+	pid=${ping_pid[$dst]}
 	timeout 60 tail --pid="$pid" -f /dev/null
 	line=$(grep "packets transmitted" "$WORK/ping-$dst.txt")
 	tx=$(echo "$line" | awk '{ print $1 }')
