@@ -71,7 +71,9 @@ fib_check_field() {
 		"import json,sys; print(json.load(sys.stdin)['/vbr/fib_check']['$1'])"
 }
 fib_check_clean() {
-	[ "$(fib_check_field differences)" = 0 ] && [ "$(fib_check_field not_in_fib)" = 0 ]
+	vbr_tel /vbr/fib_check | python3 -c "import json,sys
+c = json.load(sys.stdin)['/vbr/fib_check']
+sys.exit(not (c['differences'] == 0 and c['not_in_fib'] == 0))"
 }
 b1_accepted_is() { [ "$(peer_field 10.0.0.2 prefixes_accepted)" = "$1" ]; }
 
