@@ -219,6 +219,8 @@ static int
 tel_bgp(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
 	struct control *c;
+	uint32_t addrs[VBR_MAX_PEERS];
+	unsigned n;
 
 	rte_tel_data_start_dict(d);
 	pthread_mutex_lock(&ctl_lock);
@@ -227,14 +229,18 @@ tel_bgp(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 		pthread_mutex_unlock(&ctl_lock);
 		return 0;
 	}
-	for (unsigned i = 0; i < bgp_peer_count(c->bgp); i++) {
-		struct rte_tel_data *p = rte_tel_data_alloc();
+	n = bgp_peer_addrs(c->bgp, addrs, VBR_MAX_PEERS);
+
+	for (unsigned i = 0; i < n && i < VBR_MAX_PEERS; i++) {
+		struct rte_tel_data *p;
 		struct bgp_peer_status st;
 		char a[16];
 
+		if (bgp_peer_status(c->bgp, addrs[i], &st) != 0)
+			continue;
+		p = rte_tel_data_alloc();
 		if (p == NULL)
 			break;
-		bgp_peer_status(c->bgp, i, &st);
 		rte_tel_data_start_dict(p);
 		rte_tel_data_add_dict_string(p, "address", config_ip_str(st.address, a, sizeof(a)));
 		rte_tel_data_add_dict_string(p, "group", st.group);
@@ -436,9 +442,21 @@ control_start(const struct vbr_config *cfg, struct fib *fib, pthread_mutex_t *fi
 	c->backlog = route_sender_flush(c->sender);
 	CTL_LOG(INFO, "%u static route(s), %u static neighbour(s) queued for the FIB", cfg->nb_routes,
 			cfg->nb_neighbors);
-	c->bgp = bgp_create(cfg, c->rib, c->epfd);
+	c->bgp = bgp_create(cfg->local_asn, cfg->router_id, cfg, c->rib, c->epfd);
 	if (c->bgp == NULL)
 		goto fail;
+	for (unsigned i = 0; i < cfg->nb_peers; i++) {
+		rc = bgp_peer_add(c->bgp, &cfg->peers[i], &cfg->groups[cfg->peers[i].group], true);
+		if (rc != 0) {
+			CTL_LOG(ERR, "cannot add BGP peer %u: %s", i, strerror(-rc));
+			goto fail;
+		}
+	}
+	rc = bgp_networks_set(c->bgp, cfg->networks, cfg->nb_networks);
+	if (rc != 0) {
+		CTL_LOG(ERR, "cannot set the BGP CIDR blocks: %s", strerror(-rc));
+		goto fail;
+	}
 	pthread_mutex_lock(&ctl_lock);
 	tel_ctl = c;
 	pthread_mutex_unlock(&ctl_lock);

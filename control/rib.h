@@ -111,6 +111,10 @@ int rib_local_del(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t l
  * Counters otherwise run across sessions. */
 int rib_peer_set(struct rib *r, unsigned peer, const struct rib_peer_info *info);
 
+/* The peer is gone (deleted): its routes leave, its counters restart and
+ * the slot takes no announcement until it is set again. */
+void rib_peer_clear(struct rib *r, unsigned peer);
+
 /* Port through which BGP next hops resolve (the IDC port). */
 void rib_set_bgp_port(struct rib *r, uint8_t port);
 
