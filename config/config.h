@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vbr's configuration: the in-memory form of the YAML file and its loader.
- * Pure libc + libyaml (no DPDK, no sockets) so that it can be
+ * vbr's configuration: the in-memory form of the YAML file, its loader and
+ * its writer. Pure libc + libyaml (no DPDK, no sockets) so that it can be
  * unit-tested and fuzzed on its own. Every error the loader reports names
  * file:line:column. The product's rules, shared with the management API,
  * are in rules.h.
@@ -167,6 +167,26 @@ int config_load(const char *path, struct vbr_config *cfg, char *err, size_t errl
 /* The same, from a buffer; name is used as FILE in messages (fuzzing, tests). */
 int config_load_buffer(const char *name, const char *buf, size_t len, struct vbr_config *cfg,
 		char *err, size_t errlen);
+
+/*
+ * Write cfg as a canonical YAML file that config_load() reads back equal
+ * (config_equal): the sections and keys the loader reads, a key only when
+ * its value is not the default. Comments and the order of a hand-written
+ * file are not kept. The group keys (TCP-MD5) are written: the file is
+ * created mode 0600. Atomic and durable: PATH.tmp.<pid> in the same
+ * directory, fsync, rename over PATH, fsync of the directory; on any
+ * error the temporary file is removed, PATH is as it was, and err says
+ * "PATH: what: why". A symbolic link at PATH is followed, not replaced.
+ * Returns 0 or a negative errno.
+ */
+int config_write(const struct vbr_config *cfg, const char *path, char *err, size_t errlen);
+
+/* The same YAML text into a malloc'd, NUL-terminated buffer (*len bytes),
+ * for tests and fuzzing. */
+int config_emit(const struct vbr_config *cfg, char **text, size_t *len, char *err, size_t errlen);
+
+/* Same values, in the same order; path and the peers' line are ignored. */
+bool config_equal(const struct vbr_config *a, const struct vbr_config *b);
 
 struct vbr_config *config_alloc(void);
 void config_free(struct vbr_config *cfg);
