@@ -144,8 +144,7 @@ rules_ports(const struct vbr_config *cfg, struct rule_err *e)
 		return rule_fail(e, "address", "subnet %s overlaps the idc port's subnet %s",
 			port_subnet_str(vpc, a, sizeof(a)), port_subnet_str(idc, b, sizeof(b)));
 	if (strcmp(idc->device, vpc->device) == 0)
-		return rule_fail(
-			e, "device", "\"%s\" is the idc port's device too", vpc->device);
+		return rule_fail(e, "device", "\"%s\" is the idc port's device too", vpc->device);
 	if (strcmp(idc->tap, vpc->tap) == 0)
 		return rule_fail(e, "tap", "\"%s\" is the idc port's tap too", vpc->tap);
 	return 0;
@@ -221,8 +220,8 @@ rules_peer(const struct vbr_config *cfg, const struct vbr_bgp_peer *p, unsigned 
 		return rule_fail(e, "address", "%s is %s on the idc port (%s)", a, why, net);
 	for (unsigned int i = 0; i < n && i < VBR_MAX_PEERS; i++)
 		if (i != skip && cfg->peers[i].address == p->address)
-			return rule_fail(e, "address", "duplicate peer %s (same as bgp.peers[%u])",
-				a, i);
+			return rule_fail(
+				e, "address", "duplicate peer %s (same as bgp.peers[%u])", a, i);
 	return 0;
 }
 
@@ -273,7 +272,8 @@ rules_neighbor(const struct vbr_config *cfg, const struct vbr_neighbor *nb, unsi
 
 	for (unsigned int i = 0; i < n && i < VBR_MAX_NEIGHBORS; i++)
 		if (i != skip && cfg->neighbors[i].address == nb->address)
-			return rule_fail(e, "address", "duplicate neighbor %s (same as neighbors[%u])",
+			return rule_fail(e, "address",
+				"duplicate neighbor %s (same as neighbors[%u])",
 				config_ip_str(nb->address, a, sizeof(a)), i);
 	port = check_station(cfg, "address", nb->address, "neighbor", e);
 	return port < 0 ? port : 0;
@@ -347,8 +347,7 @@ rule_peer(const struct vbr_config *cfg, const struct vbr_bgp_peer *p, char *msg,
 int
 rule_network(const struct vbr_config *cfg, const struct vbr_prefix *n, char *msg, size_t len)
 {
-	unsigned int nb = cfg->nb_networks < VBR_MAX_NETWORKS ? cfg->nb_networks
-							       : VBR_MAX_NETWORKS;
+	unsigned int nb = cfg->nb_networks < VBR_MAX_NETWORKS ? cfg->nb_networks : VBR_MAX_NETWORKS;
 	struct rule_err e;
 
 	clear(msg, len);
@@ -375,8 +374,8 @@ rule_route(const struct vbr_config *cfg, const struct vbr_static_route *r, char 
 int
 rule_neighbor(const struct vbr_config *cfg, const struct vbr_neighbor *n, char *msg, size_t len)
 {
-	unsigned int nb = cfg->nb_neighbors < VBR_MAX_NEIGHBORS ? cfg->nb_neighbors
-								 : VBR_MAX_NEIGHBORS;
+	unsigned int nb =
+		cfg->nb_neighbors < VBR_MAX_NEIGHBORS ? cfg->nb_neighbors : VBR_MAX_NEIGHBORS;
 	struct rule_err e;
 
 	clear(msg, len);
@@ -568,8 +567,7 @@ config_set(const struct vbr_config *cfg, enum config_kind kind, void *obj, const
 }
 
 int
-config_group_set(
-	struct vbr_bgp_group *g, const char *key, const char *value, char *msg, size_t len)
+config_group_set(struct vbr_bgp_group *g, const char *key, const char *value, char *msg, size_t len)
 {
 	return config_set(NULL, CONFIG_GROUP, g, key, value, msg, len);
 }

@@ -95,8 +95,7 @@ utf8_valid(const unsigned char *s, size_t len)
 }
 
 static int
-parse_string(const struct field *f, const char *s, size_t len, void *obj,
-	const struct value_ctx *c)
+parse_string(const struct field *f, const char *s, size_t len, void *obj, const struct value_ctx *c)
 {
 	if (memchr(s, '\0', len))
 		return value_error(c, "contains a NUL character");
@@ -113,8 +112,8 @@ parse_string(const struct field *f, const char *s, size_t len, void *obj,
 }
 
 void
-value_format_string(const struct field *f, const void *obj, const struct vbr_config *cfg,
-	char *buf, size_t len)
+value_format_string(
+	const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf, size_t len)
 {
 	(void)cfg;
 	snprintf(buf, len, "%.*s", (int)f->size, (const char *)obj + f->off);
@@ -210,8 +209,8 @@ value_load_uint(const struct field *f, const void *obj)
 }
 
 int
-value_parse_uint(const struct field *f, const char *s, size_t len, uint64_t *v,
-	const struct value_ctx *c)
+value_parse_uint(
+	const struct field *f, const char *s, size_t len, uint64_t *v, const struct value_ctx *c)
 {
 	char q[VALUE_QUOTE_MAX];
 	int rc = parse_u64(s, len, v);
@@ -219,8 +218,7 @@ value_parse_uint(const struct field *f, const char *s, size_t len, uint64_t *v,
 	if (rc == -EINVAL && len > 1 && s[0] == '-' && parse_u64(s + 1, len - 1, v) == 0)
 		return out_of_range(f, s, len, c);
 	if (rc == -EINVAL)
-		return value_error(
-			c, "expected a decimal integer, got %s", value_quote(q, s, len));
+		return value_error(c, "expected a decimal integer, got %s", value_quote(q, s, len));
 	if (rc < 0 || *v < f->min || *v > f->max)
 		return out_of_range(f, s, len, c);
 	return 0;
@@ -238,8 +236,8 @@ parse_uint(const struct field *f, const char *s, size_t len, void *obj, const st
 }
 
 void
-value_format_uint(const struct field *f, const void *obj, const struct vbr_config *cfg,
-	char *buf, size_t len)
+value_format_uint(
+	const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf, size_t len)
 {
 	(void)cfg;
 	snprintf(buf, len, "%llu", (unsigned long long)value_load_uint(f, obj));
@@ -283,9 +281,7 @@ parse_asn(const struct field *f, const char *s, size_t len, void *obj, const str
 }
 
 const struct value_type value_asn = {
-	.what = "an AS number",
-	.parse = parse_asn,
-	.format = value_format_uint, /* asplain */
+	.what = "an AS number", .parse = parse_asn, .format = value_format_uint, /* asplain */
 };
 
 /* --- booleans and names --- */
@@ -320,8 +316,8 @@ parse_bool(const struct field *f, const char *s, size_t len, void *obj, const st
 }
 
 static void
-format_bool(const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf,
-	size_t len)
+format_bool(
+	const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf, size_t len)
 {
 	(void)cfg;
 	snprintf(buf, len, "%s", *(const bool *)((const char *)obj + f->off) ? "true" : "false");
@@ -359,8 +355,8 @@ parse_enum(const struct field *f, const char *s, size_t len, void *obj, const st
 }
 
 static void
-format_enum(const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf,
-	size_t len)
+format_enum(
+	const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf, size_t len)
 {
 	uint64_t v = value_load_uint(f, obj);
 	size_t nb = 0;
@@ -392,8 +388,7 @@ static const char *const inet_msgs[] = {
 };
 
 static int
-inet_error(const char *s, size_t len, enum inet_err e, const char *what,
-	const struct value_ctx *c)
+inet_error(const char *s, size_t len, enum inet_err e, const char *what, const struct value_ctx *c)
 {
 	char q[VALUE_QUOTE_MAX];
 
@@ -416,8 +411,8 @@ parse_ipv4(const struct field *f, const char *s, size_t len, void *obj, const st
 }
 
 void
-value_format_ipv4(const struct field *f, const void *obj, const struct vbr_config *cfg,
-	char *buf, size_t len)
+value_format_ipv4(
+	const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf, size_t len)
 {
 	uint32_t addr;
 
@@ -444,8 +439,7 @@ value_parse_any_prefix(const char *s, size_t len, struct vbr_prefix *p, const st
 
 /* A prefix as routes and announcements carry it: host bits zero. */
 static int
-parse_prefix(const struct field *f, const char *s, size_t len, void *obj,
-	const struct value_ctx *c)
+parse_prefix(const struct field *f, const char *s, size_t len, void *obj, const struct value_ctx *c)
 {
 	char have[VBR_PREFIX_STRLEN], want[VBR_PREFIX_STRLEN];
 	struct vbr_prefix p, net;
@@ -464,8 +458,8 @@ parse_prefix(const struct field *f, const char *s, size_t len, void *obj,
 }
 
 static void
-format_prefix(const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf,
-	size_t len)
+format_prefix(
+	const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf, size_t len)
 {
 	struct vbr_prefix p;
 
@@ -497,8 +491,8 @@ parse_mac(const struct field *f, const char *s, size_t len, void *obj, const str
 }
 
 static void
-format_mac(const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf,
-	size_t len)
+format_mac(
+	const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf, size_t len)
 {
 	const uint8_t *m = (const uint8_t *)obj + f->off;
 

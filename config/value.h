@@ -59,13 +59,13 @@ extern const struct value_type value_prefix; /* no host bits: a route's, a netwo
 extern const struct value_type value_mac;    /* unicast */
 
 /* Pieces for the schema's own types. */
-int value_parse_uint(const struct field *f, const char *s, size_t len, uint64_t *v,
-	const struct value_ctx *c);
+int value_parse_uint(
+	const struct field *f, const char *s, size_t len, uint64_t *v, const struct value_ctx *c);
 uint64_t value_load_uint(const struct field *f, const void *obj);
 void value_store_uint(const struct field *f, void *obj, uint64_t v);
 /* An IPv4 prefix, host bits allowed (a port's address/len). */
-int value_parse_any_prefix(const char *s, size_t len, struct vbr_prefix *p,
-	const struct value_ctx *c);
+int value_parse_any_prefix(
+	const char *s, size_t len, struct vbr_prefix *p, const struct value_ctx *c);
 void value_format_uint(const struct field *f, const void *obj, const struct vbr_config *cfg,
 	char *buf, size_t len);
 void value_format_string(const struct field *f, const void *obj, const struct vbr_config *cfg,

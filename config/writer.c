@@ -54,12 +54,20 @@ struct emit {
 	bool failed;
 };
 
+/* ok: the event was initialised. The emitter owns an event it was handed
+ * (even one it failed on); one made after a failure is deleted here. */
 static void
 emit(struct emit *e, yaml_event_t *ev, int ok)
 {
-	if (e->failed)
+	if (!ok) {
+		e->failed = true;
 		return;
-	if (!ok || !yaml_emitter_emit(&e->em, ev))
+	}
+	if (e->failed) {
+		yaml_event_delete(ev);
+		return;
+	}
+	if (!yaml_emitter_emit(&e->em, ev))
 		e->failed = true;
 }
 
@@ -98,7 +106,8 @@ seq_start(struct emit *e)
 	yaml_event_t ev;
 
 	emit(e, &ev,
-		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
+		yaml_sequence_start_event_initialize(
+			&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
 }
 
 static void
