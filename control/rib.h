@@ -159,6 +159,20 @@ typedef int (*rib_walk_fn)(uint32_t prefix, uint8_t len, enum rib_source src, in
 		const struct rib_attrs *attrs, uint32_t next_hop, void *arg);
 int rib_walk(const struct rib *r, rib_walk_fn cb, void *arg);
 
+/* Every prefix with all its routes (connected, static, one per BGP peer),
+ * the best one marked, for `show routes`. Paths of a prefix are given in
+ * one call; cb returns non-zero to stop (rib_walk_paths returns it). */
+struct rib_path_info {
+	enum rib_source src;
+	int peer;			/* BGP: the peer's slot; else -1 */
+	uint32_t next_hop;		/* BGP: attrs' NEXT_HOP; static: the gateway */
+	const struct rib_attrs *attrs;	/* BGP; else NULL */
+	bool best;
+};
+typedef int (*rib_paths_fn)(uint32_t prefix, uint8_t len, const struct rib_path_info *paths,
+		unsigned n, void *arg);
+int rib_walk_paths(const struct rib *r, rib_paths_fn cb, void *arg);
+
 /* Number of prefixes with at least one route. */
 size_t rib_size(const struct rib *r);
 

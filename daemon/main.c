@@ -248,6 +248,7 @@ main_loop(uint64_t until_tsc)
 		done = fib_writer_poll(dp.fib);
 		pthread_mutex_unlock(&dp.fib_lock);
 		done += exc_poll(&dp);
+		dp_peers_reclaim(&dp);
 		if (now >= next_hk) {
 			exc_arp_housekeeping(&dp);
 			punt_housekeeping(&dp);
@@ -331,9 +332,8 @@ main(int argc, char **argv)
 	dp.cfg = cfg;
 	dp.idle_sleep_us = args.idle_sleep_us;
 	dp.nb_fwd = rte_lcore_count() - 1;
-	for (unsigned i = 0; i < cfg->nb_peers; i++)
-		dp.bgp_peers[dp.nb_bgp_peers++] = rte_cpu_to_be_32(cfg->peers[i].address);
 	pthread_mutex_init(&dp.fib_lock, NULL);
+	pthread_mutex_init(&dp.peers_lock, NULL);
 	for (unsigned i = 0; i < VBR_NB_PORTS; i++)
 		dp.port[i].port_id = dp.port[i].tap_port_id = RTE_MAX_ETHPORTS;
 	if (dp.nb_fwd == 0 || dp.nb_fwd > VBR_MAX_FWD_LCORES) {
@@ -393,6 +393,7 @@ out:
 			fib_reader_unregister(dp.fib, dp.fwd[q]->lcore_id);
 		rte_free(dp.fwd[q]);
 	}
+	dp_peers_free(&dp);
 	if (dp.fib)
 		fib_destroy(dp.fib);
 	rte_mempool_free(dp.pool);
