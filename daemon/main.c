@@ -353,6 +353,14 @@ main(int argc, char **argv)
 		goto out;
 	if (dp_ports_init(&dp) != 0 || dp_telemetry_init(&dp) != 0)
 		goto out;
+	{
+		uint32_t peers[VBR_MAX_PEERS];
+
+		for (unsigned i = 0; i < cfg->nb_peers; i++)
+			peers[i] = cfg->peers[i].address;
+		if (dp_peers_set(&dp, peers, cfg->nb_peers) != 0)
+			goto out;
+	}
 	ctl = control_start(cfg, dp.fib, &dp.fib_lock);
 	if (ctl == NULL)
 		goto out;
