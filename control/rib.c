@@ -1220,6 +1220,12 @@ rib_walk(const struct rib *r, rib_walk_fn cb, void *arg)
 	return 0;
 }
 
+uint32_t
+rib_peer_address(const struct rib *r, unsigned peer)
+{
+	return r != NULL && peer < RIB_MAX_PEERS ? r->peer_info[peer].address : 0;
+}
+
 int
 rib_walk_paths(const struct rib *r, rib_paths_fn cb, void *arg)
 {

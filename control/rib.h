@@ -111,6 +111,9 @@ int rib_local_del(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t l
  * Counters otherwise run across sessions. */
 int rib_peer_set(struct rib *r, unsigned peer, const struct rib_peer_info *info);
 
+/* The address a slot was last set with (0: never set), for display. */
+uint32_t rib_peer_address(const struct rib *r, unsigned peer);
+
 /* Port through which BGP next hops resolve (the IDC port). */
 void rib_set_bgp_port(struct rib *r, uint8_t port);
 
