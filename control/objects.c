@@ -522,7 +522,7 @@ do_group(struct objects *o, struct vbr_config *c, enum api_op op, const struct a
 	if (arg(req, "name", true, name, sizeof(name), err, len, &rc) == NULL)
 		return rc;
 	k = group_find(c, name);
-	if (op == API_OP_GROUP_CREATE) {
+	if (op == API_BGP_GROUP_CREATE) {
 		struct vbr_bgp_group *g;
 
 		if (k >= 0) {
@@ -544,7 +544,7 @@ do_group(struct objects *o, struct vbr_config *c, enum api_op op, const struct a
 		snprintf(err, len, "bgp group \"%s\" does not exist", name);
 		return -ENOENT;
 	}
-	if (op == API_OP_GROUP_MODIFY)
+	if (op == API_BGP_GROUP_MODIFY)
 		return group_set_args(&c->groups[k], req, err, len);
 	/* delete */
 	for (unsigned i = 0; i < c->nb_peers; i++)
@@ -575,8 +575,8 @@ do_peer(struct vbr_config *c, enum api_op op, const struct api_request *req, cha
 	uint32_t addr;
 	int rc, k;
 
-	rc = args_only(req, op == API_OP_PEER_CREATE ? create_keys
-			: op == API_OP_PEER_DISABLE ? msg_keys : addr_keys, err, len);
+	rc = args_only(req, op == API_BGP_PEER_CREATE ? create_keys
+			: op == API_BGP_PEER_DISABLE ? msg_keys : addr_keys, err, len);
 	if (rc == 0 && arg(req, "address", true, text, sizeof(text), err, len, &rc) == NULL)
 		return rc;
 	if (rc == 0)
@@ -585,7 +585,7 @@ do_peer(struct vbr_config *c, enum api_op op, const struct api_request *req, cha
 		return rc;
 	k = peer_find(c, addr);
 	config_ip_str(addr, a, sizeof(a));
-	if (op == API_OP_PEER_CREATE) {
+	if (op == API_BGP_PEER_CREATE) {
 		struct vbr_bgp_peer *p;
 		int g;
 
@@ -617,11 +617,11 @@ do_peer(struct vbr_config *c, enum api_op op, const struct api_request *req, cha
 		snprintf(err, len, "bgp peer %s does not exist", a);
 		return -ENOENT;
 	}
-	if (op == API_OP_PEER_DELETE) {
+	if (op == API_BGP_PEER_DELETE) {
 		memmove(&c->peers[k], &c->peers[k + 1], (c->nb_peers - k - 1) * sizeof(c->peers[0]));
 		c->nb_peers--;
 	} else {
-		c->peers[k].disabled = op == API_OP_PEER_DISABLE;
+		c->peers[k].disabled = op == API_BGP_PEER_DISABLE;
 	}
 	return 0;
 }
@@ -644,7 +644,7 @@ do_network(struct vbr_config *c, enum api_op op, const struct api_request *req, 
 		return rc;
 	k = network_find(c, &net);
 	config_prefix_str(&net, p, sizeof(p));
-	if (op == API_OP_NETWORK_ADD) {
+	if (op == API_BGP_NETWORK_ADD) {
 		if (k >= 0) {
 			snprintf(err, len, "bgp network %s exists", p);
 			return -EEXIST;
@@ -676,7 +676,7 @@ do_route(struct vbr_config *c, enum api_op op, const struct api_request *req, ch
 	char text[64], p[VBR_PREFIX_STRLEN];
 	int rc, k;
 
-	rc = args_only(req, op == API_OP_ROUTE_ADD ? add_keys : del_keys, err, len);
+	rc = args_only(req, op == API_ROUTE_ADD ? add_keys : del_keys, err, len);
 	if (rc == 0 && arg(req, "prefix", true, text, sizeof(text), err, len, &rc) == NULL)
 		return rc;
 	if (rc == 0)
@@ -685,7 +685,7 @@ do_route(struct vbr_config *c, enum api_op op, const struct api_request *req, ch
 		return rc;
 	k = route_find(c, &r.prefix);
 	config_prefix_str(&r.prefix, p, sizeof(p));
-	if (op == API_OP_ROUTE_ADD) {
+	if (op == API_ROUTE_ADD) {
 		int port;
 
 		if (k >= 0) {
@@ -720,7 +720,7 @@ do_neighbor(struct vbr_config *c, enum api_op op, const struct api_request *req,
 	char text[64], a[VBR_IP_STRLEN];
 	int rc, k;
 
-	rc = args_only(req, op == API_OP_NEIGHBOR_ADD ? add_keys : del_keys, err, len);
+	rc = args_only(req, op == API_NEIGHBOR_ADD ? add_keys : del_keys, err, len);
 	if (rc == 0 && arg(req, "address", true, text, sizeof(text), err, len, &rc) == NULL)
 		return rc;
 	if (rc == 0)
@@ -729,7 +729,7 @@ do_neighbor(struct vbr_config *c, enum api_op op, const struct api_request *req,
 		return rc;
 	k = neighbor_find(c, n.address);
 	config_ip_str(n.address, a, sizeof(a));
-	if (op == API_OP_NEIGHBOR_ADD) {
+	if (op == API_NEIGHBOR_ADD) {
 		int port;
 
 		if (k >= 0) {
@@ -806,10 +806,10 @@ objects_request(void *arg, const struct api_request *req, struct mgmt_reply *out
 		return;
 	}
 	switch (req->op) {
-	case API_OP_RELOAD:
+	case API_RELOAD:
 		rc = objects_reload(o, err, sizeof(err));
 		goto done;
-	case API_OP_PEER_RESET:
+	case API_BGP_PEER_RESET:
 		rc = do_reset(o, req, err, sizeof(err));
 		goto done;
 	default:
@@ -821,27 +821,27 @@ objects_request(void *arg, const struct api_request *req, struct mgmt_reply *out
 		return;
 	}
 	switch (req->op) {
-	case API_OP_GROUP_CREATE:
-	case API_OP_GROUP_MODIFY:
-	case API_OP_GROUP_DELETE:
+	case API_BGP_GROUP_CREATE:
+	case API_BGP_GROUP_MODIFY:
+	case API_BGP_GROUP_DELETE:
 		rc = do_group(o, cand, req->op, req, err, sizeof(err));
 		break;
-	case API_OP_PEER_CREATE:
-	case API_OP_PEER_DELETE:
-	case API_OP_PEER_DISABLE:
-	case API_OP_PEER_ENABLE:
+	case API_BGP_PEER_CREATE:
+	case API_BGP_PEER_DELETE:
+	case API_BGP_PEER_DISABLE:
+	case API_BGP_PEER_ENABLE:
 		rc = do_peer(cand, req->op, req, err, sizeof(err));
 		break;
-	case API_OP_NETWORK_ADD:
-	case API_OP_NETWORK_DELETE:
+	case API_BGP_NETWORK_ADD:
+	case API_BGP_NETWORK_DELETE:
 		rc = do_network(cand, req->op, req, err, sizeof(err));
 		break;
-	case API_OP_ROUTE_ADD:
-	case API_OP_ROUTE_DELETE:
+	case API_ROUTE_ADD:
+	case API_ROUTE_DELETE:
 		rc = do_route(cand, req->op, req, err, sizeof(err));
 		break;
-	case API_OP_NEIGHBOR_ADD:
-	case API_OP_NEIGHBOR_DELETE:
+	case API_NEIGHBOR_ADD:
+	case API_NEIGHBOR_DELETE:
 		rc = do_neighbor(cand, req->op, req, err, sizeof(err));
 		break;
 	default:
@@ -854,7 +854,7 @@ objects_request(void *arg, const struct api_request *req, struct mgmt_reply *out
 		goto done;
 	}
 	/* A peer disabled with a message hears it in its NOTIFICATION. */
-	if (req->op == API_OP_PEER_DISABLE &&
+	if (req->op == API_BGP_PEER_DISABLE &&
 			arg(req, "message", false, o->disable_msg, sizeof(o->disable_msg), err,
 				sizeof(err), &rc) == NULL && rc != 0) {
 		config_free(cand);

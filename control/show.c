@@ -394,28 +394,28 @@ void
 show_request(struct objects *o, const struct api_request *req, struct mgmt_reply *out)
 {
 	switch (req->op) {
-	case API_OP_SHOW_PEERS:
+	case API_SHOW_PEERS:
 		show_peers(o, out);
 		break;
-	case API_OP_SHOW_GROUPS:
+	case API_SHOW_GROUPS:
 		show_groups(o, out);
 		break;
-	case API_OP_SHOW_NETWORKS:
+	case API_SHOW_NETWORKS:
 		show_networks(o, out);
 		break;
-	case API_OP_SHOW_ROUTES:
+	case API_SHOW_ROUTES:
 		show_routes(o, req, out);
 		break;
-	case API_OP_SHOW_FIB:
+	case API_SHOW_FIB:
 		show_fib(o, req, out);
 		break;
-	case API_OP_SHOW_NEIGHBORS:
+	case API_SHOW_NEIGHBORS:
 		show_neighbors(o, out);
 		break;
-	case API_OP_SHOW_STATS:
+	case API_SHOW_STATS:
 		show_stats(o, out);
 		break;
-	case API_OP_SHOW_CONFIG:
+	case API_SHOW_CONFIG:
 		mgmt_reply_record(out, show_config_json(o->live));
 		break;
 	default:
