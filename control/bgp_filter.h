@@ -25,7 +25,11 @@
 
 #include "config.h"
 
-#define BGP_FILTER_MAX_RANGES (5 + VBR_NB_PORTS + VBR_MAX_NETWORKS + VBR_MAX_STATIC_ROUTES)
+/* Static routes toward the VPC the table holds. The config no longer caps
+ * static routes: past this many, the others are not refused from peers
+ * (the table should grow with them). */
+#define BGP_FILTER_MAX_STATIC 4096
+#define BGP_FILTER_MAX_RANGES (5 + VBR_NB_PORTS + VBR_MAX_NETWORKS + BGP_FILTER_MAX_STATIC)
 
 enum bgp_filter_verdict {
 	BGP_FILTER_ACCEPT = 0,

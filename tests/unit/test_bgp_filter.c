@@ -169,8 +169,9 @@ START_TEST(large_tables)
 	unsigned refused = 0;
 	double s;
 
-	cfg->nb_routes = VBR_MAX_STATIC_ROUTES;
-	for (unsigned i = 0; i < VBR_MAX_STATIC_ROUTES; i++)
+	ck_assert_int_eq(config_routes_reserve(cfg, BGP_FILTER_MAX_STATIC), 0);
+	cfg->nb_routes = BGP_FILTER_MAX_STATIC;
+	for (unsigned i = 0; i < BGP_FILTER_MAX_STATIC; i++)
 		cfg->routes[i] =
 			(struct vbr_static_route){.prefix = {IP(20, i >> 4, (i & 15) << 4, 0), 20},
 				.next_hop = IP(172, 16, 0, 2),
@@ -179,7 +180,7 @@ START_TEST(large_tables)
 	for (unsigned i = 0; i < VBR_MAX_NETWORKS; i++)
 		cfg->networks[i] = (struct vbr_prefix){IP(30, i, 0, 0), 16};
 	bgp_filter_init(&filt, cfg);
-	ck_assert_uint_eq(filt.n_ranges, 5 + 2 + VBR_MAX_NETWORKS + VBR_MAX_STATIC_ROUTES);
+	ck_assert_uint_eq(filt.n_ranges, 5 + 2 + VBR_MAX_NETWORKS + BGP_FILTER_MAX_STATIC);
 	ck_assert_int_eq(check(IP(20, 255, 240, 0), 24), BGP_FILTER_STATIC_VPC);
 	ck_assert_int_eq(check(IP(30, 255, 1, 0), 24), BGP_FILTER_OUR_BLOCK);
 	ck_assert_int_eq(check(IP(31, 0, 0, 0), 16), BGP_FILTER_ACCEPT);
