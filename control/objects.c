@@ -42,50 +42,10 @@ objects_config(const struct objects *o)
 
 /* ------------------------------------------------------------ lookups */
 
-static int
-group_find(const struct vbr_config *cfg, const char *name)
-{
-	for (unsigned i = 0; i < cfg->nb_groups; i++)
-		if (strcmp(cfg->groups[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
-static int
-peer_find(const struct vbr_config *cfg, uint32_t addr)
-{
-	for (unsigned i = 0; i < cfg->nb_peers; i++)
-		if (cfg->peers[i].address == addr)
-			return (int)i;
-	return -1;
-}
-
-static int
-network_find(const struct vbr_config *cfg, const struct vbr_prefix *p)
-{
-	for (unsigned i = 0; i < cfg->nb_networks; i++)
-		if (cfg->networks[i].addr == p->addr && cfg->networks[i].len == p->len)
-			return (int)i;
-	return -1;
-}
-
-static int
-route_find(const struct vbr_config *cfg, const struct vbr_prefix *p)
-{
-	for (unsigned i = 0; i < cfg->nb_routes; i++)
-		if (cfg->routes[i].prefix.addr == p->addr && cfg->routes[i].prefix.len == p->len)
-			return (int)i;
-	return -1;
-}
-
-static int
-neighbor_find(const struct vbr_config *cfg, uint32_t addr)
-{
-	for (unsigned i = 0; i < cfg->nb_neighbors; i++)
-		if (cfg->neighbors[i].address == addr)
-			return (int)i;
-	return -1;
-}
+#define group_find config_group_find
+#define peer_find config_peer_find
+#define network_find config_network_find
+#define neighbor_find config_neighbor_find
 
 /* ------------------------------------------------------------ apply */
 
@@ -288,6 +248,40 @@ apply_neighbors(struct objects *o, const struct vbr_config *old, const struct vb
 	return rc;
 }
 
+/* The route filter refuses BGP routes inside our static routes toward the
+ * VPC: it learns them whenever they change. */
+static void
+apply_vpc_filter(struct objects *o, const struct vbr_config *old, const struct vbr_config *new)
+{
+	struct vbr_prefix *pfx;
+	unsigned n = 0;
+	int rc;
+
+	if (old != NULL && old->nb_routes == new->nb_routes) {
+		bool same = true;
+
+		for (unsigned i = 0; same && i < new->nb_routes; i++) {
+			long k = config_route_find(old, &new->routes[i].prefix);
+
+			same = k >= 0 && old->routes[k].port == new->routes[i].port;
+		}
+		if (same)
+			return;
+	}
+	pfx = malloc(((size_t)new->nb_routes + 1) * sizeof(*pfx));
+	if (pfx == NULL) {
+		CTL_LOG(ERR, "no memory for the route filter's static routes");
+		return;
+	}
+	for (unsigned i = 0; i < new->nb_routes; i++)
+		if (new->routes[i].port == VBR_PORT_VPC)
+			pfx[n++] = new->routes[i].prefix;
+	rc = bgp_vpc_routes_set(o->bgp, pfx, n);
+	if (rc != 0)
+		CTL_LOG(ERR, "route filter: %s", strerror(-rc));
+	free(pfx);
+}
+
 /* old NULL: everything is new (start). Neighbours first, so that routes
  * through them resolve from the start. */
 static int
@@ -299,6 +293,7 @@ apply(struct objects *o, const struct vbr_config *old, const struct vbr_config *
 		rc = apply_routes(o, old, new);
 	if (rc != 0)
 		CTL_LOG(ERR, "static routes and neighbours: %s", strerror(-rc));
+	apply_vpc_filter(o, old, new);
 	apply_networks(o, old, new);
 	apply_peers(o, old, new);
 	return rc;
@@ -555,11 +550,7 @@ do_group(struct objects *o, struct vbr_config *c, enum api_op op, const struct a
 					name, config_ip_str(c->peers[i].address, a, sizeof(a)));
 			return -EBUSY;
 		}
-	memmove(&c->groups[k], &c->groups[k + 1], (c->nb_groups - k - 1) * sizeof(c->groups[0]));
-	c->nb_groups--;
-	for (unsigned i = 0; i < c->nb_peers; i++)
-		if (c->peers[i].group > (unsigned)k)
-			c->peers[i].group--;
+	config_group_delete(c, (unsigned)k);
 	(void)o;
 	return 0;
 }
@@ -618,8 +609,7 @@ do_peer(struct vbr_config *c, enum api_op op, const struct api_request *req, cha
 		return -ENOENT;
 	}
 	if (op == API_BGP_PEER_DELETE) {
-		memmove(&c->peers[k], &c->peers[k + 1], (c->nb_peers - k - 1) * sizeof(c->peers[0]));
-		c->nb_peers--;
+		config_peer_delete(c, (unsigned)k);
 	} else {
 		c->peers[k].disabled = op == API_BGP_PEER_DISABLE;
 	}
@@ -660,9 +650,7 @@ do_network(struct vbr_config *c, enum api_op op, const struct api_request *req, 
 		snprintf(err, len, "bgp network %s does not exist", p);
 		return -ENOENT;
 	}
-	memmove(&c->networks[k], &c->networks[k + 1],
-			(c->nb_networks - k - 1) * sizeof(c->networks[0]));
-	c->nb_networks--;
+	config_network_delete(c, (unsigned)k);
 	return 0;
 }
 
@@ -683,7 +671,7 @@ do_route(struct vbr_config *c, enum api_op op, const struct api_request *req, ch
 		rc = parse_prefix("prefix", text, &r.prefix, err, len);
 	if (rc != 0)
 		return rc;
-	k = route_find(c, &r.prefix);
+	k = (int)config_route_find(c, &r.prefix);
 	config_prefix_str(&r.prefix, p, sizeof(p));
 	if (op == API_ROUTE_ADD) {
 		int port;
@@ -699,14 +687,16 @@ do_route(struct vbr_config *c, enum api_op op, const struct api_request *req, ch
 			return rc;
 		port = config_port_of(c, r.next_hop);
 		r.port = port < 0 ? VBR_PORT_IDC : (enum vbr_port_id)port;
-		return config_route_append(c, &r, err, len);
+		rc = config_route_add(c, &r);
+		if (rc != 0)
+			snprintf(err, len, "route %s: %s", p, strerror(-rc));
+		return rc;
 	}
 	if (k < 0) {
 		snprintf(err, len, "route %s does not exist", p);
 		return -ENOENT;
 	}
-	memmove(&c->routes[k], &c->routes[k + 1], (c->nb_routes - k - 1) * sizeof(c->routes[0]));
-	c->nb_routes--;
+	config_route_delete(c, (unsigned)k);
 	return 0;
 }
 
@@ -756,9 +746,7 @@ do_neighbor(struct vbr_config *c, enum api_op op, const struct api_request *req,
 		snprintf(err, len, "neighbor %s does not exist", a);
 		return -ENOENT;
 	}
-	memmove(&c->neighbors[k], &c->neighbors[k + 1],
-			(c->nb_neighbors - k - 1) * sizeof(c->neighbors[0]));
-	c->nb_neighbors--;
+	config_neighbor_delete(c, (unsigned)k);
 	return 0;
 }
 
@@ -793,9 +781,9 @@ do_reset(struct objects *o, const struct api_request *req, char *err, size_t len
 }
 
 void
-objects_request(void *arg, const struct api_request *req, struct mgmt_reply *out)
+objects_request(void *opaque, const struct api_request *req, struct mgmt_reply *out)
 {
-	struct objects *o = arg;
+	struct objects *o = opaque;
 	uint64_t t0 = now_us();
 	struct vbr_config *cand;
 	char err[1024] = "";
