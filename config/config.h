@@ -104,6 +104,7 @@ struct vbr_bgp_peer {
 	uint32_t address;
 	unsigned group; /* index into vbr_config.groups */
 	char description[VBR_DESC_MAX];
+	bool disabled; /* administratively down (vbrctl bgp-peer disable) */
 	int line; /* where it was defined, for messages at run time */
 };
 

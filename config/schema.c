@@ -420,6 +420,7 @@ static const struct field peer_fields[] = {
 	{.key = "group", .type = &value_peer_group, PEER(group), .required = true},
 	{.key = "address", .type = &value_ipv4, PEER(address), .required = true},
 	{.key = "description", .type = &value_string, PEER(description)},
+	{.key = "disabled", .type = &value_bool, PEER(disabled)},
 };
 /* clang-format on */
 const struct schema schema_peer = WALK_SCHEMA(peer_fields, .check = check_peer,
