@@ -202,7 +202,8 @@ void config_reset(struct vbr_config *cfg);
 int config_group_find(const struct vbr_config *cfg, const char *name);
 int config_peer_find(const struct vbr_config *cfg, uint32_t address);
 int config_network_find(const struct vbr_config *cfg, const struct vbr_prefix *prefix);
-/* O(1) through the prefix index. */
+/* O(1) through the prefix index. A stale index is rebuilt here, const cfg
+ * or not: one config is not for lookups from two threads at once. */
 long config_route_find(const struct vbr_config *cfg, const struct vbr_prefix *prefix);
 int config_neighbor_find(const struct vbr_config *cfg, uint32_t address);
 

@@ -294,7 +294,7 @@ START_TEST(set_values)
 	config_keys(CONFIG_NETWORK, keys, sizeof(keys));
 	ck_assert_str_eq(keys, "cidr");
 	config_keys(CONFIG_PEER, keys, sizeof(keys));
-	ck_assert_str_eq(keys, "group, address, description");
+	ck_assert_str_eq(keys, "group, address, description, disabled");
 	FAILS(config_set(cfg, CONFIG_ROUTE, &cfg->routes[0], "via", "10.0.0.3", msg, sizeof(msg)),
 		"unknown key \"via\" for a static route; expected one of: prefix, next_hop");
 }
