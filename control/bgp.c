@@ -64,6 +64,7 @@ struct bgp_conn {
 	uint64_t hold_deadline;	/* 0: none */
 	uint64_t keepalive_next;
 	uint16_t hold_time;
+	uint16_t peer_hold_time;	/* the one its OPEN offered */
 	uint32_t remote_id;
 	bool as4;
 	bool route_refresh;
@@ -82,9 +83,12 @@ struct bgp_conn {
 
 struct bgp_peer {
 	struct bgp *bgp;
-	unsigned idx;
-	const struct vbr_bgp_peer *cfg;
-	const struct vbr_bgp_group *grp;
+	unsigned idx;		/* its slot here and in the RIB */
+	bool used;
+	bool enabled;		/* false: administratively down */
+	struct vbr_bgp_peer cfg;	/* copies: nothing points into a config */
+	struct vbr_bgp_group grp;
+	char shutdown_msg[256];	/* RFC 9003 text of the disable, for refusals */
 	char addr_str[VBR_IP_STRLEN];	/* its address, for messages */
 	enum bgp_state state;
 	struct bgp_conn conn[2];
@@ -99,16 +103,29 @@ struct bgp_peer {
 	uint64_t refresh_gap_ms;	/* 0: REFRESH_GAP_MS */
 	uint64_t last_warn;	/* rate limit of its warnings */
 	uint64_t warn_suppressed;
+	/* Prefixes refused in this session by a range that may go away (our
+	 * CIDR blocks, static routes toward the VPC): when one does, the peer
+	 * is asked for its routes again. */
+	uint64_t filtered_by_range;
 	struct bgp_peer_status st;
 };
 
 struct bgp {
-	const struct vbr_config *cfg;
+	uint32_t local_asn;
+	uint32_t router_id;
+	uint32_t idc_addr;	/* our address on the IDC port */
+	struct vbr_port_config ports[VBR_NB_PORTS];	/* for the route filter */
+	unsigned nb_nets;
+	struct vbr_prefix nets[VBR_MAX_NETWORKS];	/* our BGP CIDR blocks */
+	unsigned nb_vpc_routes;
+	struct vbr_prefix *vpc_routes;	/* static routes toward the VPC (filter) */
 	struct rib *rib;
 	int epfd;
 	int listen_fd;
 	struct ev_handler listen_ev;
 	unsigned nb_peers;
+	/* Slots, not a list: a deleted peer's slot stays valid memory for the
+	 * epoll events of its closed fds still in the loop's batch. */
 	struct bgp_peer peers[VBR_MAX_PEERS];
 	struct bgp_update upd; /* decode space (90 KiB): one message at a time */
 	uint8_t msg[BGP_MAX_MSG_LEN];
@@ -116,6 +133,26 @@ struct bgp {
 	uint64_t refusals;
 	struct bgp_filter filter; /* what peers may announce */
 };
+
+static int filter_rebuild(struct bgp *b);
+
+static int
+prefix_cmp(const void *x, const void *y)
+{
+	const struct vbr_prefix *a = x, *b = y;
+
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	return (int)a->len - (int)b->len;
+}
+
+static int
+u32_cmp(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
 
 static const char *const state_names[] = {
 	[BGP_IDLE] = "Idle",
@@ -297,12 +334,11 @@ static int
 send_open(struct bgp_conn *c)
 {
 	struct bgp_peer *p = c->peer;
-	const struct vbr_config *cfg = p->bgp->cfg;
 	struct bgp_open o;
 	uint8_t buf[BGP_MAX_MSG_LEN];
 	int len;
 
-	bgp_open_init_local(&o, cfg->local_asn, p->grp->hold_time, cfg->router_id);
+	bgp_open_init_local(&o, p->bgp->local_asn, p->grp.hold_time, p->bgp->router_id);
 	len = bgp_open_encode(buf, sizeof(buf), &o);
 	if (len < 0)
 		return len;
@@ -331,40 +367,56 @@ send_keepalive(struct bgp_conn *c)
 	return conn_send(c, buf, (size_t)len);
 }
 
-/* Our BGP CIDR blocks: ORIGIN IGP, AS_PATH our ASN, NEXT_HOP our IDC
- * address; then End-of-RIB. */
+/* Withdraw wd, announce ad (ORIGIN IGP, AS_PATH our ASN, NEXT_HOP our
+ * IDC address), in as many UPDATEs as they take. */
 static int
-announce_networks(struct bgp_conn *c)
+send_prefixes(struct bgp_conn *c, const struct vbr_prefix *wd, unsigned n_wd,
+		const struct vbr_prefix *ad, unsigned n_ad)
 {
-	struct bgp_peer *p = c->peer;
-	const struct vbr_config *cfg = p->bgp->cfg;
+	struct bgp *b = c->peer->bgp;
 	struct bgp_codec_ctx ctx = { .as4 = c->as4 };
 	static struct bgp_path_attrs attrs;
-	struct bgp_prefix pfx[VBR_MAX_NETWORKS];
-	size_t done = 0;
-	int rc;
+	static struct bgp_prefix w[VBR_MAX_NETWORKS], a[VBR_MAX_NETWORKS];
+	size_t wdone = 0, adone = 0;
 
-	bgp_path_attrs_init_local(&attrs, cfg->local_asn, cfg->ports[VBR_PORT_IDC].address);
-	for (unsigned i = 0; i < cfg->nb_networks; i++)
-		pfx[i] = (struct bgp_prefix){ .addr = cfg->networks[i].addr,
-			.len = cfg->networks[i].len };
-	while (done < cfg->nb_networks) {
-		size_t wd = 0, ad = 0;
-		int len = bgp_update_encode(p->bgp->msg, sizeof(p->bgp->msg), &ctx, NULL, 0, &wd,
-				&attrs, pfx + done, cfg->nb_networks - done, &ad);
+	if (n_wd > VBR_MAX_NETWORKS || n_ad > VBR_MAX_NETWORKS)
+		return -EINVAL;
+	bgp_path_attrs_init_local(&attrs, b->local_asn, b->idc_addr);
+	for (unsigned i = 0; i < n_wd; i++)
+		w[i] = (struct bgp_prefix){ .addr = wd[i].addr, .len = wd[i].len };
+	for (unsigned i = 0; i < n_ad; i++)
+		a[i] = (struct bgp_prefix){ .addr = ad[i].addr, .len = ad[i].len };
+	while (wdone < n_wd || adone < n_ad) {
+		size_t wn = 0, an = 0;
+		int len = bgp_update_encode(b->msg, sizeof(b->msg), &ctx, w + wdone, n_wd - wdone,
+				&wn, &attrs, a + adone, n_ad - adone, &an);
+		int rc;
 
 		if (len < 0)
 			return len;
-		rc = conn_send(c, p->bgp->msg, (size_t)len);
+		rc = conn_send(c, b->msg, (size_t)len);
 		if (rc != 0)
 			return rc;
-		done += ad;
+		wdone += wn;
+		adone += an;
 	}
-	p->st.announced = cfg->nb_networks;
-	rc = bgp_end_of_rib_encode(p->bgp->msg, sizeof(p->bgp->msg));
+	return 0;
+}
+
+/* Our BGP CIDR blocks, then End-of-RIB. */
+static int
+announce_networks(struct bgp_conn *c)
+{
+	struct bgp *b = c->peer->bgp;
+	int rc = send_prefixes(c, NULL, 0, b->nets, b->nb_nets);
+
+	if (rc != 0)
+		return rc;
+	c->peer->st.announced = b->nb_nets;
+	rc = bgp_end_of_rib_encode(b->msg, sizeof(b->msg));
 	if (rc < 0)
 		return rc;
-	return conn_send(c, p->bgp->msg, (size_t)rc);
+	return conn_send(c, b->msg, (size_t)rc);
 }
 
 /* ------------------------------------------------------- state changes */
@@ -377,7 +429,7 @@ peer_update_state(struct bgp_peer *p)
 	for (int i = 0; i < 2; i++)
 		if (p->conn[i].fd >= 0 && p->conn[i].state > s)
 			s = p->conn[i].state;
-	if (s == BGP_IDLE && ctl_now_ms() >= p->idle_until)
+	if (s == BGP_IDLE && p->enabled && ctl_now_ms() >= p->idle_until)
 		s = BGP_ACTIVE;
 	p->state = s;
 	p->st.state = s;
@@ -400,6 +452,7 @@ conn_reset(struct bgp_conn *c)
 	c->route_refresh = false;
 	c->remote_id = 0;
 	c->hold_time = 0;
+	c->peer_hold_time = 0;
 	c->sent_bytes = 0;
 	c->acked_seen = 0;
 	c->send_progress_at = 0;
@@ -433,7 +486,7 @@ conn_close(struct bgp_conn *c, const char *why, bool error)
 
 		rib_peer_stats(b->rib, p->idx, &rs);
 		BGP_LOG(NOTICE, "peer %s AS %u: session down: %s (was up %" PRIu64 " s, %" PRIu64
-				" prefixes)", p->addr_str, p->grp->peer_asn, why,
+				" prefixes)", p->addr_str, p->grp.peer_asn, why,
 				(now - p->established_at) / 1000, rs.accepted);
 		rib_peer_down(b->rib, p->idx);
 		p->limit_dropped = false;
@@ -450,9 +503,9 @@ conn_close(struct bgp_conn *c, const char *why, bool error)
 	if (error) {
 		/* Back-off: errors in a row wait longer, up to the group's max. */
 		p->idle_hold_ms = p->idle_hold_ms ? p->idle_hold_ms * 2 :
-						    p->grp->error_wait_min * 1000ull;
-		if (p->idle_hold_ms > p->grp->error_wait_max * 1000ull)
-			p->idle_hold_ms = p->grp->error_wait_max * 1000ull;
+						    p->grp.error_wait_min * 1000ull;
+		if (p->idle_hold_ms > p->grp.error_wait_max * 1000ull)
+			p->idle_hold_ms = p->grp.error_wait_max * 1000ull;
 		if (p->idle_until < now + p->idle_hold_ms)
 			p->idle_until = now + p->idle_hold_ms;
 		if (p->connect_at < p->idle_until)
@@ -465,14 +518,24 @@ conn_close(struct bgp_conn *c, const char *why, bool error)
 	peer_update_state(p);
 }
 
+/* The send hold timer runs in Established; with no hold time it is off
+ * unless the group sets one. */
+static uint64_t
+send_hold_for(const struct bgp_peer *p, const struct bgp_conn *c)
+{
+	if (p->grp.send_hold_time)
+		return p->grp.send_hold_time * 1000ull;
+	return c->hold_time ? RTE_MAX(SEND_HOLD_MIN_MS, 2000ull * c->hold_time) : 0;
+}
+
 static void
 conn_established(struct bgp_conn *c)
 {
 	struct bgp_peer *p = c->peer;
 	struct bgp_conn *other = &p->conn[c->outgoing ? CONN_IN : CONN_OUT];
 	struct rib_peer_info info = {
-		.address = p->cfg->address, .bgp_id = c->remote_id, .asn = p->grp->peer_asn,
-		.max_prefixes = p->grp->max_prefixes,
+		.address = p->cfg.address, .bgp_id = c->remote_id, .asn = p->grp.peer_asn,
+		.max_prefixes = p->grp.max_prefixes,
 	};
 
 	/* A connection still in its TCP handshake has no BGP to tell: it is
@@ -484,13 +547,8 @@ conn_established(struct bgp_conn *c)
 				"connection collision: the other connection is established", false);
 	c->state = BGP_ESTABLISHED;
 	p->established_at = ctl_now_ms();
-	/* The send hold timer runs in Established; with no hold time it is
-	 * off unless the group sets one. */
 	c->send_progress_at = p->established_at;
-	if (p->grp->send_hold_time)
-		c->send_hold_ms = p->grp->send_hold_time * 1000ull;
-	else if (c->hold_time)
-		c->send_hold_ms = RTE_MAX(SEND_HOLD_MIN_MS, 2000ull * c->hold_time);
+	c->send_hold_ms = send_hold_for(p, c);
 	p->limit_logged = false;
 	p->st.established_count++;
 	p->st.remote_id = c->remote_id;
@@ -500,8 +558,8 @@ conn_established(struct bgp_conn *c)
 	rib_peer_set(p->bgp->rib, p->idx, &info);
 	peer_update_state(p);
 	BGP_LOG(NOTICE, "peer %s AS %u (%s): Established, hold time %u s, %s AS numbers%s",
-			p->addr_str, p->grp->peer_asn, p->grp->name, c->hold_time,
-			c->as4 ? "4-octet" : "2-octet", p->grp->gtsm ? ", GTSM" : "");
+			p->addr_str, p->grp.peer_asn, p->grp.name, c->hold_time,
+			c->as4 ? "4-octet" : "2-octet", p->grp.gtsm ? ", GTSM" : "");
 	if (announce_networks(c) != 0)
 		conn_close(c, "cannot send our announcements", true);
 }
@@ -517,7 +575,7 @@ resolve_collision(struct bgp_conn *c)
 {
 	struct bgp_peer *p = c->peer;
 	struct bgp_conn *other = &p->conn[c->outgoing ? CONN_IN : CONN_OUT];
-	uint32_t local_id = p->bgp->cfg->router_id;
+	uint32_t local_id = p->bgp->router_id;
 	struct bgp_conn *loser;
 
 	if (other->fd < 0 || other->state < BGP_OPENSENT)
@@ -533,7 +591,7 @@ resolve_collision(struct bgp_conn *c)
 	if (local_id != c->remote_id)
 		loser = local_id < c->remote_id ? &p->conn[CONN_OUT] : &p->conn[CONN_IN];
 	else
-		loser = p->bgp->cfg->local_asn < p->grp->peer_asn ? &p->conn[CONN_OUT] :
+		loser = p->bgp->local_asn < p->grp.peer_asn ? &p->conn[CONN_OUT] :
 								    &p->conn[CONN_IN];
 	notify_and_close(loser, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION, "connection collision", false);
 	return loser != c;
@@ -559,7 +617,7 @@ handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		return;
 	}
 	if (bgp_open_decode(msg, len, &o, &err) != 0 ||
-			bgp_open_check_peer_as(&o, p->grp->peer_asn, &err) != 0) {
+			bgp_open_check_peer_as(&o, p->grp.peer_asn, &err) != 0) {
 		send_notification(c, &err);
 		conn_close(c, "bad OPEN", true);
 		return;
@@ -577,14 +635,14 @@ handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		conn_close(c, "peer does not do IPv4 unicast", true);
 		return;
 	}
-	if (o.hold_time < p->grp->min_hold_time) {
+	if (o.hold_time < p->grp.min_hold_time) {
 		/* RFC 4271 §6.2 lets us refuse it; 0 would keep the peer's
 		 * routes forever once it vanishes. */
 		struct bgp_notify n = { .code = BGP_ERR_OPEN, .subcode = BGP_ERR_OPEN_HOLD_TIME };
 		char why[96];
 
 		snprintf(why, sizeof(why), "hold time %u refused: below min_hold_time %u",
-				o.hold_time, p->grp->min_hold_time);
+				o.hold_time, p->grp.min_hold_time);
 		if (warn_ok(p))
 			BGP_LOG(WARNING, "peer %s: %s", p->addr_str, why);
 		send_notification(c, &n);
@@ -592,10 +650,11 @@ handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		return;
 	}
 	c->remote_id = o.bgp_id;
+	c->peer_hold_time = o.hold_time;
 	c->as4 = o.cap_as4;
 	c->route_refresh = o.cap_route_refresh;
 	/* RFC 4271 §4.2: the smaller of the two hold times. */
-	c->hold_time = o.hold_time < p->grp->hold_time ? o.hold_time : p->grp->hold_time;
+	c->hold_time = o.hold_time < p->grp.hold_time ? o.hold_time : p->grp.hold_time;
 	c->state = BGP_OPENCONFIRM;
 	if (!resolve_collision(c))
 		return;
@@ -613,7 +672,7 @@ handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 static const char *
 path_invalid(const struct bgp_peer *p, const struct bgp_path_attrs *a, uint32_t nh)
 {
-	const struct vbr_port_config *idc = &p->bgp->cfg->ports[VBR_PORT_IDC];
+	const struct vbr_port_config *idc = &p->bgp->ports[VBR_PORT_IDC];
 	uint32_t mask = config_prefix_mask(idc->prefix_len);
 	uint32_t first;
 
@@ -623,7 +682,7 @@ path_invalid(const struct bgp_peer *p, const struct bgp_path_attrs *a, uint32_t 
 		return "NEXT_HOP is our own address";
 	if ((nh & mask) != (idc->address & mask))
 		return "NEXT_HOP is not on the IDC port's subnet";
-	if (bgp_as_path_first_as(&a->as_path, &first) != 0 || first != p->grp->peer_asn)
+	if (bgp_as_path_first_as(&a->as_path, &first) != 0 || first != p->grp.peer_asn)
 		return "AS_PATH does not start with the peer's AS";
 	return NULL;
 }
@@ -655,7 +714,7 @@ log_limit(struct bgp_peer *p)
 		return;
 	p->limit_logged = true;
 	BGP_LOG(WARNING, "peer %s AS %u: maximum of %u prefixes reached: the excess is not installed",
-			p->addr_str, p->grp->peer_asn, p->grp->max_prefixes);
+			p->addr_str, p->grp.peer_asn, p->grp.max_prefixes);
 }
 
 /* Cease / Maximum Number of Prefixes Reached, with AFI/SAFI and the limit
@@ -664,18 +723,18 @@ static void
 teardown_max_prefixes(struct bgp_conn *c)
 {
 	struct bgp_peer *p = c->peer;
-	uint32_t max = p->grp->max_prefixes;
+	uint32_t max = p->grp.max_prefixes;
 	struct bgp_notify n = { .code = BGP_ERR_CEASE, .subcode = BGP_ERR_CEASE_MAX_PREFIXES,
 		.data_len = 7,
 		.data = { 0, BGP_AFI_IPV4, BGP_SAFI_UNICAST, max >> 24, (max >> 16) & 0xff,
 			(max >> 8) & 0xff, max & 0xff } };
 
 	BGP_LOG(WARNING, "peer %s AS %u: more than %u prefixes: session torn down for %u s",
-			p->addr_str, p->grp->peer_asn, max, p->grp->max_prefixes_restart);
+			p->addr_str, p->grp.peer_asn, max, p->grp.max_prefixes_restart);
 	send_notification(c, &n);
 	conn_close(c, "maximum number of prefixes reached", true);
-	if (p->idle_until < ctl_now_ms() + p->grp->max_prefixes_restart * 1000ull)
-		p->idle_until = ctl_now_ms() + p->grp->max_prefixes_restart * 1000ull;
+	if (p->idle_until < ctl_now_ms() + p->grp.max_prefixes_restart * 1000ull)
+		p->idle_until = ctl_now_ms() + p->grp.max_prefixes_restart * 1000ull;
 	p->connect_at = p->idle_until;
 }
 
@@ -728,14 +787,14 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	}
 	withdraw_all = u->action == BGP_UPDATE_TREAT_AS_WITHDRAW;
 	if (!withdraw_all && u->n_announced > 0 &&
-			u->attrs.as_path.n_asns > p->grp->max_as_path_len) {
+			u->attrs.as_path.n_asns > p->grp.max_as_path_len) {
 		/* What a path costs us grows with it: a cap, and what is past
 		 * it is handled as RFC 7606's treat-as-withdraw. */
 		p->st.prefixes_as_path_long += u->n_announced;
 		if (warn_ok(p))
 			BGP_LOG(WARNING, "peer %s: AS_PATH of %u ASNs, over max_as_path_len %u: "
 					"%u prefixes treated as withdrawn", p->addr_str,
-					u->attrs.as_path.n_asns, p->grp->max_as_path_len,
+					u->attrs.as_path.n_asns, p->grp.max_as_path_len,
 					u->n_announced);
 		for (unsigned i = 0; i < u->n_announced; i++)
 			rib_bgp_withdraw(b->rib, p->idx, u->announced[i].addr,
@@ -756,7 +815,7 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	if (u->n_announced == 0)
 		return;
 	if (!withdraw_all) {
-		loop = bgp_as_path_contains(&u->attrs.as_path, b->cfg->local_asn);
+		loop = bgp_as_path_contains(&u->attrs.as_path, b->local_asn);
 		ra = rib_attrs_new(&u->attrs, true);
 		if (ra == NULL) {
 			rib_out_of_memory(c, 0, u->n_announced);
@@ -766,7 +825,7 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	for (unsigned i = 0; i < u->n_announced && !nomem; i++) {
 		const struct bgp_prefix *pf = &u->announced[i];
 		enum bgp_filter_verdict fv = withdraw_all ? BGP_FILTER_ACCEPT :
-				bgp_filter_check(&b->filter, p->grp, pf->addr, pf->len);
+				bgp_filter_check(&b->filter, &p->grp, pf->addr, pf->len);
 		const char *bad;
 		int rc;
 
@@ -774,6 +833,8 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 			/* Refused by policy: as if withdrawn, so that an earlier
 			 * announcement of it leaves too. */
 			p->st.prefixes_filtered++;
+			if (fv == BGP_FILTER_OUR_BLOCK || fv == BGP_FILTER_STATIC_VPC)
+				p->filtered_by_range++;
 			if (n_filtered++ == 0) {
 				first_filtered = *pf;
 				first_verdict = fv;
@@ -833,7 +894,7 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 				bgp_filter_reason(first_verdict), n_filtered > 1 ? ", ..." : "");
 	}
 	if (over) {
-		if (p->grp->max_prefixes_action == VBR_MAXPFX_TEARDOWN) {
+		if (p->grp.max_prefixes_action == VBR_MAXPFX_TEARDOWN) {
 			teardown_max_prefixes(c);
 		} else {
 			log_limit(p);
@@ -874,7 +935,7 @@ refresh_after_limit(struct bgp_peer *p, uint64_t now)
 	if (!p->limit_dropped || c == NULL || !c->route_refresh)
 		return;
 	rib_peer_stats(p->bgp->rib, p->idx, &rs);
-	if (rs.accepted >= p->grp->max_prefixes) {
+	if (rs.accepted >= p->grp.max_prefixes) {
 		p->refresh_due = 0;
 		return;
 	}
@@ -895,7 +956,31 @@ refresh_after_limit(struct bgp_peer *p, uint64_t now)
 	p->st.refresh_sent++;
 	BGP_LOG(INFO, "peer %s: %" PRIu64 " of %u prefixes after withdrawals: ROUTE-REFRESH sent "
 			"for the routes dropped over the limit", p->addr_str, rs.accepted,
-			p->grp->max_prefixes);
+			p->grp.max_prefixes);
+}
+
+/* A new max_prefixes (or action) on an established session: past it, the
+ * action (routes held stay, new ones are refused; or the teardown); under
+ * it, the routes dropped before come back by refresh_after_limit(). */
+static void
+apply_max_prefixes(struct bgp_peer *p, struct bgp_conn *c)
+{
+	struct rib_peer_stats rs;
+
+	rib_peer_stats(p->bgp->rib, p->idx, &rs);
+	p->limit_logged = false;
+	if (rs.accepted <= p->grp.max_prefixes) {
+		p->refresh_due = 0;
+		return;
+	}
+	if (p->grp.max_prefixes_action == VBR_MAXPFX_TEARDOWN) {
+		teardown_max_prefixes(c);
+		return;
+	}
+	BGP_LOG(WARNING, "peer %s AS %u: %" PRIu64 " prefixes held, over the new maximum of %u: "
+			"they stay, new ones are not installed", p->addr_str, p->grp.peer_asn,
+			rs.accepted, p->grp.max_prefixes);
+	p->limit_logged = true;
 }
 
 static void
@@ -1048,8 +1133,8 @@ bgp_run_pending(struct bgp *b)
 {
 	bool more = false;
 
-	for (unsigned i = 0; i < b->nb_peers; i++)
-		for (int k = 0; k < 2; k++) {
+	for (unsigned i = 0; i < VBR_MAX_PEERS; i++)
+		for (int k = 0; k < 2 && b->peers[i].used; k++) {
 			struct bgp_conn *c = &b->peers[i].conn[k];
 
 			if (c->fd >= 0 && c->pending)
@@ -1119,14 +1204,14 @@ peer_connect(struct bgp_peer *p)
 {
 	struct bgp *b = p->bgp;
 	struct bgp_conn *c = &p->conn[CONN_OUT];
-	struct sockaddr_in local = sin_of(b->cfg->ports[VBR_PORT_IDC].address, 0);
-	struct sockaddr_in remote = sin_of(p->cfg->address, BGP_PORT);
+	struct sockaddr_in local = sin_of(b->idc_addr, 0);
+	struct sockaddr_in remote = sin_of(p->cfg.address, BGP_PORT);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), rc;
 
 	if (fd < 0)
 		return -errno;
-	set_sockopts(fd, p->grp);
-	rc = set_md5(fd, p->cfg->address, p->grp->key);
+	set_sockopts(fd, &p->grp);
+	rc = set_md5(fd, p->cfg.address, p->grp.key);
 	if (rc != 0) {
 		BGP_LOG(ERR, "peer %s: cannot set its TCP-MD5 key: %s", p->addr_str,
 				strerror(-rc));
@@ -1156,8 +1241,8 @@ peer_connect(struct bgp_peer *p)
 static struct bgp_peer *
 peer_by_addr(struct bgp *b, uint32_t addr)
 {
-	for (unsigned i = 0; i < b->nb_peers; i++)
-		if (b->peers[i].cfg->address == addr)
+	for (unsigned i = 0; i < VBR_MAX_PEERS; i++)
+		if (b->peers[i].used && b->peers[i].cfg.address == addr)
 			return &b->peers[i];
 	return NULL;
 }
@@ -1176,14 +1261,17 @@ gtsm_syn_ok(int fd, const struct vbr_bgp_group *g)
 	return syn[8] >= gtsm_min_ttl(g);
 }
 
-/* A connection we do not take: Cease with subcode, then close. */
+/* A connection we do not take: Cease with subcode (and the RFC 9003 text
+ * of an Administrative Shutdown), then close. */
 static void
-refuse(int fd, uint8_t subcode)
+refuse(int fd, uint8_t subcode, const char *text)
 {
-	struct bgp_notify n = { .code = BGP_ERR_CEASE, .subcode = subcode };
-	uint8_t buf[64];
-	int l = bgp_notification_encode(buf, sizeof(buf), &n);
+	struct bgp_notify n;
+	uint8_t buf[BGP_HDR_LEN + 2 + 256];
+	int l;
 
+	bgp_notify_set_shutdown(&n, subcode, subcode == BGP_ERR_CEASE_ADMIN_SHUTDOWN ? text : NULL);
+	l = bgp_notification_encode(buf, sizeof(buf), &n);
 	if (l > 0 && send(fd, buf, (size_t)l, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
 		/* It is going away anyway. */
 	}
@@ -1207,7 +1295,7 @@ listen_event(struct ev_handler *h, uint32_t events)
 	if (fd < 0)
 		return;
 	p = peer_by_addr(b, ntohl(sin.sin_addr.s_addr));
-	if (p != NULL && p->grp->gtsm && !gtsm_syn_ok(fd, p->grp)) {
+	if (p != NULL && p->grp.gtsm && !gtsm_syn_ok(fd, &p->grp)) {
 		/* RFC 5082 §3: a packet that fails the check is dropped. The
 		 * socket's minimum TTL came only after accept(): the SYN says
 		 * how far the sender is, whatever came with it. */
@@ -1217,7 +1305,7 @@ listen_event(struct ev_handler *h, uint32_t events)
 		if (warn_ok(p))
 			BGP_LOG(WARNING, "peer %s: connection refused: its SYN's TTL is below "
 					"GTSM's %d (%" PRIu64 " refused)", p->addr_str,
-					gtsm_min_ttl(p->grp), p->st.gtsm_refused);
+					gtsm_min_ttl(&p->grp), p->st.gtsm_refused);
 		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 		close(fd);
 		return;
@@ -1232,22 +1320,26 @@ listen_event(struct ev_handler *h, uint32_t events)
 					" refused)", config_ip_str(ntohl(sin.sin_addr.s_addr), a, sizeof(a)), b->refusals);
 			b->last_refusal_log = now;
 		}
-		refuse(fd, BGP_ERR_CEASE_CONNECTION_REJECTED);
+		refuse(fd, BGP_ERR_CEASE_CONNECTION_REJECTED, NULL);
+		return;
+	}
+	if (!p->enabled) {
+		refuse(fd, BGP_ERR_CEASE_ADMIN_SHUTDOWN, p->shutdown_msg);
 		return;
 	}
 	if (p->conn[CONN_IN].state == BGP_ESTABLISHED || p->conn[CONN_OUT].state == BGP_ESTABLISHED) {
 		/* A session is up: the newcomer loses the collision (§6.8). */
-		refuse(fd, BGP_ERR_CEASE_COLLISION);
+		refuse(fd, BGP_ERR_CEASE_COLLISION, NULL);
 		return;
 	}
 	if (ctl_now_ms() < p->idle_until) {
-		refuse(fd, BGP_ERR_CEASE_CONNECTION_REJECTED);
+		refuse(fd, BGP_ERR_CEASE_CONNECTION_REJECTED, NULL);
 		return;
 	}
 	c = &p->conn[CONN_IN];
 	if (c->fd >= 0)
 		conn_close(c, "replaced by a new incoming connection", false);
-	set_sockopts(fd, p->grp);
+	set_sockopts(fd, &p->grp);
 	conn_reset(c);
 	c->fd = fd;
 	c->state = BGP_OPENSENT;
@@ -1262,12 +1354,68 @@ listen_event(struct ev_handler *h, uint32_t events)
 	peer_update_state(p);
 }
 
+/*
+ * The listening socket's GTSM options follow the peers. The kernel answers a
+ * SYN with the listening socket's TTL, before accept() gives the connection
+ * its own: a GTSM peer drops a SYN-ACK that is not 255 (any other peer takes
+ * it). The SYN is saved so that its TTL can be checked once accepted. When
+ * every peer does GTSM, even their SYNs must pass it; otherwise each accepted
+ * connection of a GTSM group gets its minimum.
+ */
+static int
+listen_sockopts(struct bgp *b)
+{
+	int min_ttl = 255, ttl, save_syn, rc = 0;
+	bool all_gtsm = b->nb_peers > 0, any_gtsm = false;
+
+	for (unsigned i = 0; i < VBR_MAX_PEERS; i++) {
+		const struct bgp_peer *p = &b->peers[i];
+
+		if (!p->used)
+			continue;
+		if (!p->grp.gtsm)
+			all_gtsm = false;
+		else
+			any_gtsm = true;
+		if (p->grp.gtsm && gtsm_min_ttl(&p->grp) < min_ttl)
+			min_ttl = gtsm_min_ttl(&p->grp);
+	}
+	ttl = any_gtsm ? 255 : -1;	/* -1: the system's default */
+	save_syn = any_gtsm;
+	if (!all_gtsm)
+		min_ttl = 0;
+	if (setsockopt(b->listen_fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) != 0 ||
+			setsockopt(b->listen_fd, IPPROTO_TCP, TCP_SAVE_SYN, &save_syn,
+				sizeof(save_syn)) != 0 ||
+			setsockopt(b->listen_fd, IPPROTO_IP, IP_MINTTL, &min_ttl, sizeof(min_ttl)) != 0) {
+		rc = -errno;
+		BGP_LOG(ERR, "cannot set GTSM options on the listening socket: %s", strerror(-rc));
+	}
+	return rc;
+}
+
+/* A peer's TCP-MD5 key on the listening socket (an empty key removes it). */
+static int
+listen_md5(struct bgp *b, uint32_t addr, const char *key)
+{
+	struct tcp_md5sig md5 = { 0 };
+	struct sockaddr_in sin = sin_of(addr, 0);
+	size_t len = strlen(key);
+
+	memcpy(&md5.tcpm_addr, &sin, sizeof(sin));
+	md5.tcpm_keylen = (uint16_t)len;
+	memcpy(md5.tcpm_key, key, len);
+	if (setsockopt(b->listen_fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)) == 0)
+		return 0;
+	/* Removing a key that is not there is no error. */
+	return len == 0 && errno == ENOENT ? 0 : -errno;
+}
+
 static int
 listen_start(struct bgp *b)
 {
-	struct sockaddr_in sin = sin_of(b->cfg->ports[VBR_PORT_IDC].address, BGP_PORT);
-	int one = 1, rc, min_ttl = 255;
-	bool all_gtsm = true, any_gtsm = false;
+	struct sockaddr_in sin = sin_of(b->idc_addr, BGP_PORT);
+	int one = 1;
 
 	b->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (b->listen_fd < 0)
@@ -1276,31 +1424,6 @@ listen_start(struct bgp *b)
 	/* The address is on the exception tap; do not depend on the order in
 	 * which the kernel sees it come up. */
 	setsockopt(b->listen_fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
-	for (unsigned i = 0; i < b->nb_peers; i++) {
-		rc = set_md5(b->listen_fd, b->peers[i].cfg->address, b->peers[i].grp->key);
-		if (rc != 0)
-			return rc;
-		if (!b->peers[i].grp->gtsm)
-			all_gtsm = false;
-		else
-			any_gtsm = true;
-		if (b->peers[i].grp->gtsm && gtsm_min_ttl(b->peers[i].grp) < min_ttl)
-			min_ttl = gtsm_min_ttl(b->peers[i].grp);
-	}
-	/* The kernel answers a SYN with the listening socket's TTL, before
-	 * accept() gives the connection its own: a GTSM peer drops a SYN-ACK
-	 * that is not 255 (any other peer takes it). The SYN is saved so that
-	 * its TTL can be checked once accepted. */
-	if (any_gtsm && (setsockopt(b->listen_fd, IPPROTO_IP, IP_TTL, &(int){ 255 },
-				sizeof(int)) != 0 ||
-			setsockopt(b->listen_fd, IPPROTO_TCP, TCP_SAVE_SYN, &one,
-				sizeof(one)) != 0))
-		return -errno;
-	/* When every peer does GTSM, even their SYNs must pass it; otherwise
-	 * each accepted connection of a GTSM group gets its minimum. */
-	if (all_gtsm && setsockopt(b->listen_fd, IPPROTO_IP, IP_MINTTL, &min_ttl,
-				sizeof(min_ttl)) != 0)
-		return -errno;
 	if (bind(b->listen_fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
 			listen(b->listen_fd, 16) != 0)
 		return -errno;
@@ -1389,19 +1512,22 @@ bgp_tick(struct bgp *b)
 {
 	uint64_t now = ctl_now_ms();
 
-	for (unsigned i = 0; i < b->nb_peers; i++) {
+	for (unsigned i = 0; i < VBR_MAX_PEERS; i++) {
 		struct bgp_peer *p = &b->peers[i];
 
+		if (!p->used)
+			continue;
 		conn_timers(&p->conn[CONN_OUT], now);
 		conn_timers(&p->conn[CONN_IN], now);
 		/* ConnectRetry: an outgoing attempt still pending is given up. */
 		if (p->conn[CONN_OUT].state == BGP_CONNECT && now >= p->connect_at)
 			conn_close(&p->conn[CONN_OUT], "no answer before ConnectRetry", false);
-		if (!p->grp->passive && p->conn[CONN_OUT].fd < 0 && p->state < BGP_OPENSENT &&
-				now >= p->idle_until && now >= p->connect_at) {
+		if (p->enabled && !p->grp.passive && p->conn[CONN_OUT].fd < 0 &&
+				p->state < BGP_OPENSENT && now >= p->idle_until &&
+				now >= p->connect_at) {
 			int rc = peer_connect(p);
 
-			p->connect_at = now + jittered_ms(p->grp->connect_retry * 1000ull);
+			p->connect_at = now + jittered_ms(p->grp.connect_retry * 1000ull);
 			if (rc != 0)
 				BGP_LOG(DEBUG, "peer %s: connect: %s", p->addr_str,
 						strerror(-rc));
@@ -1417,52 +1543,87 @@ bgp_tick(struct bgp *b)
 /* ---------------------------------------------------------- lifecycle */
 
 struct bgp *
-bgp_create(const struct vbr_config *cfg, struct rib *rib, int epfd)
+bgp_create(uint32_t local_asn, uint32_t router_id, const struct vbr_config *ports_cfg,
+		struct rib *rib, int epfd)
 {
 	struct bgp *b = calloc(1, sizeof(*b));
 	int rc;
 
-	if (b == NULL)
+	if (b == NULL) {
+		BGP_LOG(ERR, "no memory for the BGP speaker");
 		return NULL;
-	b->cfg = cfg;
+	}
+	b->local_asn = local_asn;
+	b->router_id = router_id;
+	b->idc_addr = ports_cfg->ports[VBR_PORT_IDC].address;
+	memcpy(b->ports, ports_cfg->ports, sizeof(b->ports));
 	b->rib = rib;
 	b->epfd = epfd;
 	b->listen_fd = -1;
-	b->nb_peers = cfg->nb_peers;
-	bgp_filter_init(&b->filter, cfg);
-	for (unsigned i = 0; i < b->nb_peers; i++) {
+	for (unsigned i = 0; i < VBR_MAX_PEERS; i++) {
 		struct bgp_peer *p = &b->peers[i];
 
 		p->bgp = b;
 		p->idx = i;
-		p->cfg = &cfg->peers[i];
-		p->grp = &cfg->groups[p->cfg->group];
-		config_ip_str(p->cfg->address, p->addr_str, sizeof(p->addr_str));
-		p->st.address = p->cfg->address;
-		p->st.asn = p->grp->peer_asn;
-		p->st.group = p->grp->name;
 		for (int k = 0; k < 2; k++) {
 			conn_reset(&p->conn[k]);
 			p->conn[k].peer = p;
 			p->conn[k].outgoing = k == CONN_OUT;
 			p->conn[k].ev.fn = conn_event;
 		}
-		rib_peer_set(rib, i, &(struct rib_peer_info){ .address = p->cfg->address,
-				.asn = p->grp->peer_asn, .max_prefixes = p->grp->max_prefixes });
 	}
-	if (b->nb_peers == 0)
-		return b;
-	rc = listen_start(b);
+	b->vpc_routes = malloc((ports_cfg->nb_routes + 1) * sizeof(*b->vpc_routes));
+	if (b->vpc_routes == NULL) {
+		BGP_LOG(ERR, "no memory for the BGP speaker");
+		free(b);
+		return NULL;
+	}
+	for (unsigned i = 0; i < ports_cfg->nb_routes; i++)
+		if (ports_cfg->routes[i].port == VBR_PORT_VPC)
+			b->vpc_routes[b->nb_vpc_routes++] = ports_cfg->routes[i].prefix;
+	rc = filter_rebuild(b);
+	if (rc == 0)
+		rc = listen_start(b);
+	if (rc == 0)
+		rc = listen_sockopts(b);
 	if (rc != 0) {
 		BGP_LOG(ERR, "cannot listen on TCP port %u: %s", BGP_PORT, strerror(-rc));
 		bgp_destroy(b);
 		return NULL;
 	}
-	BGP_LOG(INFO, "AS %u, router id %u.%u.%u.%u, %u peer(s), %u BGP CIDR block(s)",
-			cfg->local_asn, cfg->router_id >> 24, (cfg->router_id >> 16) & 0xff,
-			(cfg->router_id >> 8) & 0xff, cfg->router_id & 0xff, b->nb_peers,
-			cfg->nb_networks);
+	BGP_LOG(INFO, "AS %u, router id %u.%u.%u.%u, listening on TCP port %u", local_asn,
+			router_id >> 24, (router_id >> 16) & 0xff, (router_id >> 8) & 0xff,
+			router_id & 0xff, BGP_PORT);
 	return b;
+}
+
+/* Cease with subcode (and text) on each connection past its TCP handshake,
+ * then close them all: no error, no back-off. */
+static void
+peer_cease(struct bgp_peer *p, uint8_t subcode, const char *msg, const char *why)
+{
+	for (int k = 0; k < 2; k++) {
+		struct bgp_conn *c = &p->conn[k];
+
+		if (c->fd >= 0 && c->state >= BGP_OPENSENT) {
+			struct bgp_notify n;
+
+			bgp_notify_set_shutdown(&n, subcode, msg);
+			send_notification(c, &n);
+		}
+		conn_close(c, why, false);
+	}
+}
+
+/* The session starts again (ManualStart): at once, or when the peer has
+ * had time to handle the NOTIFICATION that ended the last one. */
+static void
+peer_start(struct bgp_peer *p, uint64_t delay_ms)
+{
+	p->idle_until = 0;
+	p->idle_hold_ms = 0;
+	p->connect_at = ctl_now_ms() + delay_ms;
+	peer_update_state(p);
 }
 
 void
@@ -1470,25 +1631,468 @@ bgp_destroy(struct bgp *b)
 {
 	if (b == NULL)
 		return;
-	for (unsigned i = 0; i < b->nb_peers; i++) {
-		for (int k = 0; k < 2; k++) {
-			struct bgp_conn *c = &b->peers[i].conn[k];
-
-			if (c->fd >= 0 && c->state >= BGP_OPENSENT) {
-				struct bgp_notify n;
-
-				bgp_notify_set_shutdown(&n, BGP_ERR_CEASE_ADMIN_SHUTDOWN,
-						"vbrd is stopping");
-				send_notification(c, &n);
-			}
-			conn_close(c, "vbrd is stopping", false);
-			free(c->wbuf);
-		}
+	for (unsigned i = 0; i < VBR_MAX_PEERS; i++) {
+		if (!b->peers[i].used)
+			continue;
+		peer_cease(&b->peers[i], BGP_ERR_CEASE_ADMIN_SHUTDOWN, "vbrd is stopping",
+				"vbrd is stopping");
+		for (int k = 0; k < 2; k++)
+			free(b->peers[i].conn[k].wbuf);
 	}
 	if (b->listen_fd >= 0)
 		close(b->listen_fd);
+	bgp_filter_free(&b->filter);
+	free(b->vpc_routes);
 	free(b);
 }
+
+/* ---------------------------------------------------------- peers */
+
+static void
+peer_copy_settings(struct bgp_peer *p, const struct vbr_bgp_peer *peer,
+		const struct vbr_bgp_group *grp)
+{
+	p->cfg = *peer;
+	p->grp = *grp;
+	snprintf(p->st.group, sizeof(p->st.group), "%s", grp->name);
+	snprintf(p->st.description, sizeof(p->st.description), "%s", peer->description);
+	p->st.asn = grp->peer_asn;
+}
+
+static void
+rib_slot_set(struct bgp_peer *p)
+{
+	struct bgp_conn *c = established_conn(p);
+
+	rib_peer_set(p->bgp->rib, p->idx, &(struct rib_peer_info){ .address = p->cfg.address,
+			.bgp_id = c ? c->remote_id : 0, .asn = p->grp.peer_asn,
+			.max_prefixes = p->grp.max_prefixes });
+}
+
+int
+bgp_peer_add(struct bgp *b, const struct vbr_bgp_peer *peer, const struct vbr_bgp_group *grp,
+		bool enabled)
+{
+	struct bgp_peer *p = NULL;
+	int rc;
+
+	if (peer == NULL || grp == NULL || peer->address == 0)
+		return -EINVAL;
+	if (peer_by_addr(b, peer->address) != NULL)
+		return -EEXIST;
+	for (unsigned i = 0; i < VBR_MAX_PEERS && i < RIB_MAX_PEERS && p == NULL; i++)
+		if (!b->peers[i].used)
+			p = &b->peers[i];
+	if (p == NULL)
+		return -ENOSPC;
+	rc = listen_md5(b, peer->address, grp->key);
+	if (rc != 0) {
+		char a[VBR_IP_STRLEN];
+
+		BGP_LOG(ERR, "peer %s: cannot set its TCP-MD5 key: %s",
+				config_ip_str(peer->address, a, sizeof(a)), strerror(-rc));
+		return rc;
+	}
+	memset(&p->st, 0, sizeof(p->st));
+	p->used = true;
+	p->enabled = enabled;
+	p->shutdown_msg[0] = '\0';
+	peer_copy_settings(p, peer, grp);
+	config_ip_str(peer->address, p->addr_str, sizeof(p->addr_str));
+	p->st.address = peer->address;
+	p->idle_until = 0;
+	p->idle_hold_ms = 0;
+	p->connect_at = 0;
+	p->established_at = 0;
+	p->limit_logged = false;
+	p->limit_dropped = false;
+	p->refresh_due = 0;
+	p->refresh_not_before = 0;
+	p->refresh_gap_ms = 0;
+	p->last_warn = 0;
+	p->warn_suppressed = 0;
+	p->filtered_by_range = 0;
+	b->nb_peers++;
+	listen_sockopts(b);
+	rib_slot_set(p);
+	peer_update_state(p);
+	BGP_LOG(INFO, "peer %s AS %u (%s) added%s", p->addr_str, grp->peer_asn, grp->name,
+			enabled ? "" : ", disabled");
+	return 0;
+}
+
+int
+bgp_peer_delete(struct bgp *b, uint32_t addr)
+{
+	struct bgp_peer *p = peer_by_addr(b, addr);
+
+	if (p == NULL)
+		return -ENOENT;
+	peer_cease(p, BGP_ERR_CEASE_PEER_DECONFIGURED, NULL, "peer de-configured");
+	for (int k = 0; k < 2; k++) {
+		free(p->conn[k].wbuf);
+		p->conn[k].wbuf = NULL;
+		p->conn[k].wcap = 0;
+	}
+	listen_md5(b, addr, "");
+	rib_peer_clear(b->rib, p->idx);
+	BGP_LOG(INFO, "peer %s AS %u deleted", p->addr_str, p->grp.peer_asn);
+	p->used = false;
+	b->nb_peers--;
+	listen_sockopts(b);
+	return 0;
+}
+
+int
+bgp_peer_reset(struct bgp *b, uint32_t addr, const char *msg)
+{
+	struct bgp_peer *p = peer_by_addr(b, addr);
+
+	if (p == NULL)
+		return -ENOENT;
+	if (!p->enabled)
+		return 0;
+	BGP_LOG(NOTICE, "peer %s: administrative reset%s%s", p->addr_str, msg && *msg ? ": " : "",
+			msg ? msg : "");
+	peer_cease(p, BGP_ERR_CEASE_ADMIN_RESET, msg, "administrative reset");
+	snprintf(p->st.last_error, sizeof(p->st.last_error), "administrative reset");
+	peer_start(p, p->grp.error_wait_min * 1000ull);
+	return 0;
+}
+
+int
+bgp_peer_set_enabled(struct bgp *b, uint32_t addr, bool enabled, const char *msg)
+{
+	struct bgp_peer *p = peer_by_addr(b, addr);
+
+	if (p == NULL)
+		return -ENOENT;
+	if (p->enabled == enabled)
+		return 0;
+	p->enabled = enabled;
+	if (enabled) {
+		BGP_LOG(NOTICE, "peer %s: enabled", p->addr_str);
+		p->shutdown_msg[0] = '\0';
+		peer_start(p, 0);
+		return 0;
+	}
+	snprintf(p->shutdown_msg, sizeof(p->shutdown_msg), "%s", msg ? msg : "");
+	BGP_LOG(NOTICE, "peer %s: disabled%s%s", p->addr_str, msg && *msg ? ": " : "",
+			msg ? msg : "");
+	peer_cease(p, BGP_ERR_CEASE_ADMIN_SHUTDOWN, msg, "administratively disabled");
+	snprintf(p->st.last_error, sizeof(p->st.last_error), "administratively disabled");
+	peer_update_state(p);
+	return 0;
+}
+
+/* What makes the session itself different: only a new session takes it. */
+static bool
+session_changed(const struct bgp_peer *p, const struct vbr_bgp_group *g)
+{
+	const struct vbr_bgp_group *o = &p->grp;
+
+	if (o->peer_asn != g->peer_asn || strcmp(o->key, g->key) != 0 ||
+			o->hold_time != g->hold_time || o->multihop != g->multihop ||
+			o->gtsm != g->gtsm)
+		return true;
+	/* A lower minimum takes the hold time the peer offered; a higher one
+	 * only if the peer's offer still passes it. */
+	for (int k = 0; k < 2; k++) {
+		const struct bgp_conn *c = &p->conn[k];
+
+		if (c->fd >= 0 && c->state >= BGP_OPENCONFIRM && c->peer_hold_time < g->min_hold_time)
+			return true;
+	}
+	return false;
+}
+
+static bool
+filter_changed(const struct vbr_bgp_group *o, const struct vbr_bgp_group *g)
+{
+	return o->accept_default != g->accept_default || o->max_prefix_len != g->max_prefix_len ||
+	       o->max_as_path_len != g->max_as_path_len;
+}
+
+static int
+send_route_refresh(struct bgp_conn *c)
+{
+	struct bgp_route_refresh rr = { .afi = BGP_AFI_IPV4, .subtype = 0,
+		.safi = BGP_SAFI_UNICAST };
+	uint8_t buf[BGP_ROUTE_REFRESH_LEN];
+	int len = bgp_route_refresh_encode(buf, sizeof(buf), &rr);
+
+	if (len < 0)
+		return len;
+	c->peer->st.refresh_sent++;
+	return conn_send(c, buf, (size_t)len);
+}
+
+/* The routes the peer sent must be judged again: ROUTE-REFRESH if it does
+ * it, else a new session. */
+static void
+peer_rejudge(struct bgp_peer *p, const char *why)
+{
+	struct bgp_conn *c = established_conn(p);
+
+	if (c == NULL)
+		return;
+	if (c->route_refresh) {
+		BGP_LOG(INFO, "peer %s: %s: ROUTE-REFRESH sent", p->addr_str, why);
+		p->filtered_by_range = 0;
+		if (send_route_refresh(c) != 0)
+			conn_close(c, "cannot send ROUTE-REFRESH", true);
+		return;
+	}
+	BGP_LOG(NOTICE, "peer %s: %s, and it does not do ROUTE-REFRESH: session restarted",
+			p->addr_str, why);
+	peer_cease(p, BGP_ERR_CEASE_CONFIG_CHANGE, NULL, why);
+	peer_start(p, p->grp.error_wait_min * 1000ull);
+}
+
+int
+bgp_peer_update(struct bgp *b, const struct vbr_bgp_peer *peer, const struct vbr_bgp_group *grp)
+{
+	struct bgp_peer *p = peer == NULL ? NULL : peer_by_addr(b, peer->address);
+	struct vbr_bgp_group old;
+	struct bgp_conn *c;
+	int rc;
+
+	if (peer == NULL || grp == NULL)
+		return -EINVAL;
+	if (p == NULL)
+		return -ENOENT;
+	old = p->grp;
+	if (strcmp(old.key, grp->key) != 0) {
+		rc = listen_md5(b, peer->address, grp->key);
+		if (rc != 0) {
+			BGP_LOG(ERR, "peer %s: cannot set its TCP-MD5 key: %s", p->addr_str,
+					strerror(-rc));
+			return rc;
+		}
+	}
+	if (session_changed(p, grp)) {
+		peer_copy_settings(p, peer, grp);
+		listen_sockopts(b);
+		rib_slot_set(p);
+		if (p->enabled && p->state != BGP_IDLE) {
+			BGP_LOG(NOTICE, "peer %s: session settings changed: session restarted",
+					p->addr_str);
+			peer_cease(p, BGP_ERR_CEASE_CONFIG_CHANGE, NULL, "configuration changed");
+			peer_start(p, p->grp.error_wait_min * 1000ull);
+		}
+		return 0;
+	}
+	peer_copy_settings(p, peer, grp);
+	/* Passive from now: an attempt of ours still in its handshake goes. */
+	if (grp->passive && p->conn[CONN_OUT].fd >= 0 && p->conn[CONN_OUT].state == BGP_CONNECT)
+		conn_close(&p->conn[CONN_OUT], "the group is passive now", false);
+	c = established_conn(p);
+	if (c != NULL && grp->send_hold_time != old.send_hold_time)
+		c->send_hold_ms = send_hold_for(p, c);
+	if (grp->max_prefixes != old.max_prefixes ||
+			grp->max_prefixes_action != old.max_prefixes_action) {
+		rib_slot_set(p);
+		if (c != NULL)
+			apply_max_prefixes(p, c);
+	}
+	if (filter_changed(&old, grp))
+		peer_rejudge(p, "its route filter changed");
+	return 0;
+}
+
+/* ---------------------------------------------------------- networks */
+
+static int
+filter_rebuild(struct bgp *b)
+{
+	struct bgp_filter_src src = { .ports = b->ports, .networks = b->nets,
+		.nb_networks = b->nb_nets, .vpc_routes = b->vpc_routes,
+		.nb_vpc_routes = b->nb_vpc_routes };
+
+	return bgp_filter_build(&b->filter, &src);
+}
+
+static bool
+prefix_in(const struct vbr_prefix *list, unsigned n, const struct vbr_prefix *x)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (list[i].addr == x->addr && list[i].len == x->len)
+			return true;
+	return false;
+}
+
+struct inside_walk {
+	const struct bgp_filter *ranges;
+	struct vbr_prefix *found;
+	size_t n, cap;
+	bool nomem;
+};
+
+static int
+inside_cb(uint32_t prefix, uint8_t len, enum rib_source src, int best_peer,
+		const struct rib_attrs *attrs, uint32_t next_hop, void *arg)
+{
+	struct inside_walk *w = arg;
+
+	(void)src, (void)best_peer, (void)attrs, (void)next_hop;
+	if (bgp_filter_match(w->ranges, prefix, len) == BGP_FILTER_ACCEPT)
+		return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		struct vbr_prefix *f = realloc(w->found, cap * sizeof(*f));
+
+		if (f == NULL) {
+			w->nomem = true;
+			return 1;
+		}
+		w->found = f;
+		w->cap = cap;
+	}
+	w->found[w->n++] = (struct vbr_prefix){ .addr = prefix, .len = len };
+	return 0;
+}
+
+/*
+ * Ranges were added to the filter (our blocks, static routes toward the
+ * VPC): the peers' routes inside them leave, as if they had been refused
+ * when they came. Ranges were removed: peers that had routes refused by
+ * one are asked for their routes again.
+ */
+static int
+filter_changed_ranges(struct bgp *b, const struct vbr_prefix *added, unsigned n_added,
+		bool removed, const char *what)
+{
+	struct bgp_filter tmp = { 0 };
+	struct bgp_filter_src src = { .networks = added, .nb_networks = n_added };
+	struct inside_walk w = { .ranges = &tmp };
+	int rc;
+
+	if (n_added > 0) {
+		rc = bgp_filter_build(&tmp, &src);
+		if (rc != 0)
+			return rc;
+		rib_walk(b->rib, inside_cb, &w);
+		bgp_filter_free(&tmp);
+		if (w.nomem) {
+			free(w.found);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < w.n; i++)
+			for (unsigned k = 0; k < VBR_MAX_PEERS; k++)
+				if (b->peers[k].used)
+					rib_bgp_withdraw(b->rib, k, w.found[i].addr, w.found[i].len);
+		if (w.n > 0)
+			BGP_LOG(INFO, "%zu prefix(es) inside the new %s withdrawn from the peers' routes",
+					w.n, what);
+		free(w.found);
+	}
+	for (unsigned k = 0; removed && k < VBR_MAX_PEERS; k++) {
+		struct bgp_peer *p = &b->peers[k];
+		struct bgp_conn *c = p->used ? established_conn(p) : NULL;
+
+		if (c == NULL || p->filtered_by_range == 0 || !c->route_refresh)
+			continue;
+		BGP_LOG(INFO, "peer %s: routes it sent were refused by a removed %s: ROUTE-REFRESH sent",
+				p->addr_str, what);
+		p->filtered_by_range = 0;
+		if (send_route_refresh(c) != 0)
+			conn_close(c, "cannot send ROUTE-REFRESH", true);
+	}
+	return 0;
+}
+
+int
+bgp_networks_set(struct bgp *b, const struct vbr_prefix *nets, unsigned n)
+{
+	struct vbr_prefix old[VBR_MAX_NETWORKS], added[VBR_MAX_NETWORKS], gone[VBR_MAX_NETWORKS];
+	unsigned n_old = b->nb_nets, n_added = 0, n_gone = 0;
+	int rc;
+
+	if (n > VBR_MAX_NETWORKS || (n > 0 && nets == NULL))
+		return -EINVAL;
+	for (unsigned i = 0; i < n; i++)
+		if (!prefix_in(b->nets, b->nb_nets, &nets[i]) && !prefix_in(added, n_added, &nets[i]))
+			added[n_added++] = nets[i];
+	for (unsigned i = 0; i < b->nb_nets; i++)
+		if (!prefix_in(nets, n, &b->nets[i]))
+			gone[n_gone++] = b->nets[i];
+	if (n_added == 0 && n_gone == 0)
+		return 0;
+	memcpy(old, b->nets, sizeof(old[0]) * n_old);
+	memcpy(b->nets, nets, sizeof(nets[0]) * n);
+	b->nb_nets = n;
+	rc = filter_rebuild(b);
+	if (rc != 0) {
+		memcpy(b->nets, old, sizeof(old[0]) * n_old);
+		b->nb_nets = n_old;
+		BGP_LOG(ERR, "no memory for the route filter: BGP CIDR blocks unchanged");
+		return rc;
+	}
+	for (unsigned i = 0; i < VBR_MAX_PEERS; i++) {
+		struct bgp_peer *p = &b->peers[i];
+		struct bgp_conn *c = p->used ? established_conn(p) : NULL;
+
+		if (c == NULL)
+			continue;
+		if (send_prefixes(c, gone, n_gone, added, n_added) != 0) {
+			conn_close(c, "cannot send our announcements", true);
+			continue;
+		}
+		p->st.announced = n;
+	}
+	BGP_LOG(INFO, "BGP CIDR blocks: %u added, %u withdrawn, %u now", n_added, n_gone, n);
+	return filter_changed_ranges(b, added, n_added, n_gone > 0, "BGP CIDR block");
+}
+
+int
+bgp_vpc_routes_set(struct bgp *b, const struct vbr_prefix *prefixes, unsigned n)
+{
+	struct vbr_prefix *old = b->vpc_routes, *nv = malloc((n + 1) * sizeof(*nv)), *added;
+	unsigned n_old = b->nb_vpc_routes, n_added = 0;
+	bool gone = false;
+	int rc;
+
+	if (nv == NULL)
+		return -ENOMEM;
+	added = malloc((n + 1) * sizeof(*added));
+	if (added == NULL) {
+		free(nv);
+		return -ENOMEM;
+	}
+	if (n > 0)
+		memcpy(nv, prefixes, n * sizeof(*nv));
+	/* Lists of thousands: compare them sorted. */
+	qsort(nv, n, sizeof(*nv), prefix_cmp);
+	for (unsigned i = 0, j = 0; i < n || j < n_old;) {
+		int d = i == n ? 1 : j == n_old ? -1 : prefix_cmp(&nv[i], &old[j]);
+
+		if (d < 0)
+			added[n_added++] = nv[i++];
+		else if (d > 0)
+			gone = true, j++;
+		else
+			i++, j++;
+	}
+	b->vpc_routes = nv;
+	b->nb_vpc_routes = n;
+	rc = filter_rebuild(b);
+	if (rc != 0) {
+		b->vpc_routes = old;
+		b->nb_vpc_routes = n_old;
+		free(nv);
+		free(added);
+		BGP_LOG(ERR, "no memory for the route filter: static routes toward the VPC unchanged");
+		return rc;
+	}
+	free(old);
+	rc = n_added || gone ?
+		     filter_changed_ranges(b, added, n_added, gone, "static route toward the VPC") :
+		     0;
+	free(added);
+	return rc;
+}
+
+/* ---------------------------------------------------------- status */
 
 unsigned
 bgp_peer_count(const struct bgp *b)
@@ -1496,20 +2100,38 @@ bgp_peer_count(const struct bgp *b)
 	return b->nb_peers;
 }
 
-void
-bgp_peer_status(const struct bgp *b, unsigned idx, struct bgp_peer_status *st)
+unsigned
+bgp_peer_addrs(const struct bgp *b, uint32_t *addrs, unsigned max)
 {
-	const struct bgp_peer *p = &b->peers[idx];
+	uint32_t all[VBR_MAX_PEERS];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < VBR_MAX_PEERS; i++)
+		if (b->peers[i].used)
+			all[n++] = b->peers[i].cfg.address;
+	qsort(all, n, sizeof(all[0]), u32_cmp);
+	memcpy(addrs, all, sizeof(all[0]) * RTE_MIN(n, max));
+	return n;
+}
+
+int
+bgp_peer_status(const struct bgp *b, uint32_t addr, struct bgp_peer_status *st)
+{
+	const struct bgp_peer *p = peer_by_addr((struct bgp *)(uintptr_t)b, addr);
 	struct rib_peer_stats rs;
 
+	if (p == NULL)
+		return -ENOENT;
 	*st = p->st;
+	st->enabled = p->enabled;
 	st->out_queue = 0;
 	for (int k = 0; k < 2; k++)
 		if (p->conn[k].fd >= 0)
 			st->out_queue += kernel_outq(&p->conn[k]) + (p->conn[k].wlen - p->conn[k].whead);
-	rib_peer_stats(b->rib, idx, &rs);
+	rib_peer_stats(b->rib, p->idx, &rs);
 	st->prefixes_accepted = rs.accepted;
 	st->prefixes_best = rs.best;
 	st->prefixes_rejected_limit = rs.rejected_limit;
 	st->prefixes_rejected_loop = rs.rejected_loop;
+	return 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What a BGP peer may announce to us: the checks on a prefix alone, made
- * once per group from the config, pure (no sockets, no DPDK) so that they
- * are unit-tested alone. A refused prefix is treated as withdrawn by the
+ * What a BGP peer may announce to us: the checks on a prefix alone, built
+ * from the config and rebuilt when it changes, pure (no sockets, no DPDK)
+ * so that they are unit-tested alone. A refused prefix is treated as withdrawn by the
  * session (bgp.c), counted in the peer's prefixes_filtered and logged.
  *
  * Refused, in this order (the first reason is the one reported):
@@ -25,12 +25,6 @@
 
 #include "config.h"
 
-/* Static routes toward the VPC the table holds. The config no longer caps
- * static routes: past this many, the others are not refused from peers
- * (the table should grow with them). */
-#define BGP_FILTER_MAX_STATIC 4096
-#define BGP_FILTER_MAX_RANGES (5 + VBR_NB_PORTS + VBR_MAX_NETWORKS + BGP_FILTER_MAX_STATIC)
-
 enum bgp_filter_verdict {
 	BGP_FILTER_ACCEPT = 0,
 	BGP_FILTER_MARTIAN,
@@ -51,19 +45,39 @@ struct bgp_filter_range {
  * The ranges no peer may announce into, the same for every group: sorted by
  * (len, addr), one entry per range (the first reason kept), so that a
  * prefix is checked with one binary search per length in use, not a scan
- * of up to 4,000 static routes. About 35 KiB: keep one, not on a small
- * stack.
+ * of thousands of static routes. Zero it before its first build; the
+ * ranges are on the heap (bgp_filter_free).
  */
 struct bgp_filter {
 	unsigned n_ranges;
-	uint16_t len_start[34]; /* ranges of length l: [len_start[l], len_start[l + 1]) */
+	uint32_t len_start[34]; /* ranges of length l: [len_start[l], len_start[l + 1]) */
 	uint64_t lens_used;	/* bit l: some range has length l */
-	struct bgp_filter_range ranges[BGP_FILTER_MAX_RANGES];
+	struct bgp_filter_range *ranges;
 };
 
+/* What a filter is made of, besides the martians (each part may be empty). */
+struct bgp_filter_src {
+	const struct vbr_port_config *ports;	/* VBR_NB_PORTS of them, or NULL */
+	const struct vbr_prefix *networks;	/* our BGP CIDR blocks */
+	unsigned nb_networks;
+	const struct vbr_prefix *vpc_routes;	/* static routes toward the VPC */
+	unsigned nb_vpc_routes;
+};
+
+/* Build f from src: 0, or -ENOMEM with f as it was. It replaces what f
+ * held: the BGP speaker rebuilds it when its CIDR blocks or the static
+ * routes change. */
+int bgp_filter_build(struct bgp_filter *f, const struct bgp_filter_src *src);
+
 /* The ranges from cfg: martians, its ports' subnets, its CIDR blocks and
- * static routes toward the VPC. */
-void bgp_filter_init(struct bgp_filter *f, const struct vbr_config *cfg);
+ * static routes toward the VPC (bgp_filter_build over cfg). */
+int bgp_filter_init(struct bgp_filter *f, const struct vbr_config *cfg);
+
+void bgp_filter_free(struct bgp_filter *f);
+
+/* The verdict of the ranges alone on prefix addr/len: the first reason of
+ * a range holding it, or BGP_FILTER_ACCEPT. */
+enum bgp_filter_verdict bgp_filter_match(const struct bgp_filter *f, uint32_t addr, uint8_t len);
 
 /* The verdict on prefix addr/len (host order, bits past len zero) from a
  * peer of group g (accept_default, max_prefix_len). */

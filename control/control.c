@@ -238,6 +238,8 @@ static int
 tel_bgp(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
 	struct control *c;
+	uint32_t addrs[VBR_MAX_PEERS];
+	unsigned n;
 
 	rte_tel_data_start_dict(d);
 	pthread_mutex_lock(&ctl_lock);
@@ -246,14 +248,14 @@ tel_bgp(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 		pthread_mutex_unlock(&ctl_lock);
 		return 0;
 	}
-	const struct vbr_config *live = objects_config(c->objs);
+	n = bgp_peer_addrs(c->bgp, addrs, VBR_MAX_PEERS);
 
-	for (unsigned i = 0; i < live->nb_peers; i++) {
+	for (unsigned i = 0; i < n && i < VBR_MAX_PEERS; i++) {
 		struct rte_tel_data *p;
 		struct bgp_peer_status st;
 		char a[16];
 
-		if (bgp_peer_status(c->bgp, live->peers[i].address, &st) != 0)
+		if (bgp_peer_status(c->bgp, addrs[i], &st) != 0)
 			continue;
 		p = rte_tel_data_alloc();
 		if (p == NULL)

@@ -695,6 +695,16 @@ rib_peer_set(struct rib *r, unsigned peer, const struct rib_peer_info *info)
 }
 
 void
+rib_peer_clear(struct rib *r, unsigned peer)
+{
+	if (r == NULL || peer >= RIB_MAX_PEERS)
+		return;
+	rib_peer_down(r, peer);
+	memset(&r->peers[peer], 0, sizeof(r->peers[peer]));
+	memset(&r->peer_info[peer], 0, sizeof(r->peer_info[peer]));
+}
+
+void
 rib_set_bgp_port(struct rib *r, uint8_t port)
 {
 	if (r == NULL || r->bgp_port == port)

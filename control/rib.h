@@ -114,6 +114,10 @@ int rib_peer_set(struct rib *r, unsigned peer, const struct rib_peer_info *info)
 /* The address a slot was last set with (0: never set), for display. */
 uint32_t rib_peer_address(const struct rib *r, unsigned peer);
 
+/* The peer is gone (deleted): its routes leave, its counters restart and
+ * the slot takes no announcement until it is set again. */
+void rib_peer_clear(struct rib *r, unsigned peer);
+
 /* Port through which BGP next hops resolve (the IDC port). */
 void rib_set_bgp_port(struct rib *r, uint8_t port);
 

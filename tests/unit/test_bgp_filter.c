@@ -43,12 +43,13 @@ setup(void)
 	ck_assert_msg(config_load_buffer("t.yaml", yaml, strlen(yaml), cfg, err, sizeof(err)) == 0,
 		"%s", err);
 	grp = cfg->groups[0];
-	bgp_filter_init(&filt, cfg);
+	ck_assert_int_eq(bgp_filter_init(&filt, cfg), 0);
 }
 
 static void
 teardown(void)
 {
+	bgp_filter_free(&filt);
 	config_free(cfg);
 }
 
@@ -163,15 +164,17 @@ END_TEST
 /* A full config: 4,096 static routes toward the VPC and 256 CIDR blocks. The
  * check stays a handful of searches: 1M prefixes take well under a second
  * (a linear scan would need about 4 billion comparisons). */
+#define N_STATIC 4096u
+
 START_TEST(large_tables)
 {
 	struct timespec t0, t1;
 	unsigned refused = 0;
 	double s;
 
-	ck_assert_int_eq(config_routes_reserve(cfg, BGP_FILTER_MAX_STATIC), 0);
-	cfg->nb_routes = BGP_FILTER_MAX_STATIC;
-	for (unsigned i = 0; i < BGP_FILTER_MAX_STATIC; i++)
+	ck_assert_int_eq(config_routes_reserve(cfg, N_STATIC), 0);
+	cfg->nb_routes = N_STATIC;
+	for (unsigned i = 0; i < N_STATIC; i++)
 		cfg->routes[i] =
 			(struct vbr_static_route){.prefix = {IP(20, i >> 4, (i & 15) << 4, 0), 20},
 				.next_hop = IP(172, 16, 0, 2),
@@ -179,8 +182,8 @@ START_TEST(large_tables)
 	cfg->nb_networks = VBR_MAX_NETWORKS;
 	for (unsigned i = 0; i < VBR_MAX_NETWORKS; i++)
 		cfg->networks[i] = (struct vbr_prefix){IP(30, i, 0, 0), 16};
-	bgp_filter_init(&filt, cfg);
-	ck_assert_uint_eq(filt.n_ranges, 5 + 2 + VBR_MAX_NETWORKS + BGP_FILTER_MAX_STATIC);
+	ck_assert_int_eq(bgp_filter_init(&filt, cfg), 0);
+	ck_assert_uint_eq(filt.n_ranges, 5 + 2 + VBR_MAX_NETWORKS + N_STATIC);
 	ck_assert_int_eq(check(IP(20, 255, 240, 0), 24), BGP_FILTER_STATIC_VPC);
 	ck_assert_int_eq(check(IP(30, 255, 1, 0), 24), BGP_FILTER_OUR_BLOCK);
 	ck_assert_int_eq(check(IP(31, 0, 0, 0), 16), BGP_FILTER_ACCEPT);
@@ -194,6 +197,37 @@ START_TEST(large_tables)
 		filt.n_ranges, s, refused);
 	/* 16.0.0.0/24 .. 31.255.255.0/24: 20/8 and 30.0/8 are refused. */
 	ck_assert_uint_eq(refused, 65536 + 256 * 256);
+}
+END_TEST
+
+/* Rebuilt from parts (the BGP speaker's CIDR blocks and static routes
+ * change at run time): the new table replaces the old one. */
+START_TEST(rebuild)
+{
+	struct vbr_prefix nets[] = {{IP(172, 21, 0, 0), 16}};
+	struct vbr_prefix vpc[] = {{IP(172, 31, 0, 0), 16}};
+	struct bgp_filter_src src = {.ports = cfg->ports, .networks = nets, .nb_networks = 1,
+		.vpc_routes = vpc, .nb_vpc_routes = 1};
+
+	ck_assert_int_eq(check(IP(172, 20, 1, 0), 24), BGP_FILTER_OUR_BLOCK);
+	ck_assert_int_eq(bgp_filter_build(&filt, &src), 0);
+	ck_assert_uint_eq(filt.n_ranges, 5 + 2 + 1 + 1);
+	ck_assert_int_eq(check(IP(172, 20, 1, 0), 24), BGP_FILTER_ACCEPT);
+	ck_assert_int_eq(check(IP(172, 30, 1, 0), 24), BGP_FILTER_ACCEPT);
+	ck_assert_int_eq(check(IP(172, 21, 1, 0), 24), BGP_FILTER_OUR_BLOCK);
+	ck_assert_int_eq(check(IP(172, 31, 1, 0), 24), BGP_FILTER_STATIC_VPC);
+	ck_assert_int_eq(check(IP(10, 0, 0, 4), 30), BGP_FILTER_CONNECTED);
+	/* The ranges alone: no group's max_prefix_len, no default rule. */
+	ck_assert_int_eq(bgp_filter_match(&filt, IP(8, 8, 8, 8), 32), BGP_FILTER_ACCEPT);
+	ck_assert_int_eq(bgp_filter_match(&filt, 0, 0), BGP_FILTER_ACCEPT);
+	ck_assert_int_eq(bgp_filter_match(&filt, IP(172, 21, 3, 4), 32), BGP_FILTER_OUR_BLOCK);
+	/* Without ports: only what was given, and the martians. */
+	src.ports = NULL;
+	src.nb_vpc_routes = 0;
+	ck_assert_int_eq(bgp_filter_build(&filt, &src), 0);
+	ck_assert_uint_eq(filt.n_ranges, 5 + 1);
+	ck_assert_int_eq(bgp_filter_match(&filt, IP(10, 0, 0, 4), 30), BGP_FILTER_ACCEPT);
+	ck_assert_int_eq(bgp_filter_match(&filt, IP(127, 0, 0, 1), 32), BGP_FILTER_MARTIAN);
 }
 END_TEST
 
@@ -214,6 +248,7 @@ main(void)
 	tcase_add_test(tc, max_prefix_len);
 	tcase_add_test(tc, reasons);
 	tcase_add_test(tc, large_tables);
+	tcase_add_test(tc, rebuild);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

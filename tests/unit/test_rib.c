@@ -1015,6 +1015,34 @@ START_TEST(peer_reset)
 }
 END_TEST
 
+/* A deleted peer's slot: routes out, counters zero, no announcement taken
+ * until the slot is set again (for another peer, or the same one). */
+START_TEST(peer_clear)
+{
+	uint32_t p = IP(198, 51, 100, 0);
+	struct rib_peer_stats st;
+	struct rib_attrs *a = mk_nh(IP(10, 0, 0, 1), 65001);
+
+	peer(rib, 0, IP(10, 0, 0, 1), 1, 10);
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, p, 24, a, false), RIB_ACCEPTED);
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, p + 256, 24, a, false), RIB_ACCEPTED);
+	assert_fib_gw(p, 24, NH_GATEWAY, 0, IP(10, 0, 0, 1));
+	rib_peer_clear(rib, 0);
+	ck_assert_uint_eq(rib_size(rib), 0);
+	ck_assert_uint_eq(rib_fib_pending(rib), 0);
+	rib_peer_stats(rib, 0, &st);
+	ck_assert_uint_eq(st.accepted, 0);
+	ck_assert_uint_eq(st.withdrawn, 0);
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, p, 24, a, false), -ENOENT);
+	peer(rib, 0, IP(10, 0, 0, 1), 1, 10);
+	ck_assert_int_eq(rib_bgp_announce(rib, 0, p, 24, a, false), RIB_ACCEPTED);
+	ck_assert_uint_eq(rib_size(rib), 1);
+	rib_peer_clear(rib, RIB_MAX_PEERS); /* out of range: nothing */
+	check_fib(rib, &rc);
+	rib_attrs_put(a);
+}
+END_TEST
+
 START_TEST(emit_failure)
 {
 	uint32_t p = IP(198, 51, 100, 0);
@@ -2037,6 +2065,7 @@ rib_suite(void)
 	tcase_add_test(tc, loop_rejected);
 	tcase_add_test(tc, peer_down);
 	tcase_add_test(tc, peer_reset);
+	tcase_add_test(tc, peer_clear);
 	tcase_add_test(tc, emit_failure);
 	tcase_add_test(tc, fib_refused_table);
 	tcase_add_test(tc, fib_refused_nexthop);
