@@ -265,4 +265,5 @@ wait_for 20 ping_through && pass "after the restart: ping through to 172.21.0.10
 
 log "figures: create->Established ${T_EST:-?} ms; network add->route at BIRD ${T_NET:-?} ms;" \
 	"network delete->withdrawn at BIRD ${T_WD:-?} ms; ack: $(ack_summary) commands"
+log "vbrd's own count since the restart (show stats: config): $(ctl show stats --json | "${TOOL[@]}" get - config)"
 finish

@@ -21,9 +21,10 @@
       long the answer took. Exit 0 if the last line is a status line
       ({"ok": ...}), 1 otherwise (nothing, or no status before the close).
   vbrctl_tool.py hold SOCKET SECONDS [PARTIAL]
-      connect and say nothing (or only PARTIAL, no newline) for SECONDS; print
-      "connected" once connected, then at the end "held S s" or "closed by
-      the server after S s: LINES".
+      connect and say nothing (or only PARTIAL, no newline) for SECONDS,
+      connecting again at once whenever the server closes; print "connected"
+      once connected, a line per close, and at the end "held S s, closed by
+      the server N time(s)".
   vbrctl_tool.py stats
       stdin: one number a line; stdout: "min/median/max over N".
 """
@@ -173,19 +174,29 @@ def cmd_send(args):
 def cmd_hold(args):
     path, secs = args[0], float(args[1])
     partial = args[2].encode() if len(args) > 2 else b""
-    s = connect(path, 5)
-    if partial:
-        s.sendall(partial)
-    print("connected", flush=True)
-    t0 = time.monotonic()
-    s.settimeout(secs)
-    try:
-        buf = read_all(s)
-    except socket.timeout:
-        print("held %.1f s" % secs, flush=True)
-        return 0
-    print("closed by the server after %.1f s: %s"
-          % (time.monotonic() - t0, buf.decode(errors="replace").strip()), flush=True)
+    end = time.monotonic() + secs
+    closes, last = 0, ""
+    while True:
+        s = connect(path, 5)
+        if partial:
+            s.sendall(partial)
+        if closes == 0:
+            print("connected", flush=True)
+        t0 = time.monotonic()
+        left = end - t0
+        if left <= 0:
+            break
+        s.settimeout(left)
+        try:
+            buf = read_all(s)
+        except socket.timeout:
+            break
+        closes += 1
+        last = "after %.1f s: %s" % (time.monotonic() - t0, buf.decode(errors="replace").strip())
+        print("closed by the server " + last, flush=True)
+        s.close()
+    print("held %.1f s, closed by the server %d time(s)%s"
+          % (secs, closes, " (last " + last + ")" if closes else ""), flush=True)
     return 0
 
 
