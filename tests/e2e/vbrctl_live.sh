@@ -235,6 +235,7 @@ ack route add --prefix 172.21.0.0/16 --next-hop 172.16.0.2
 wait_for 20 bird_has_route b1 172.20.0.0/16 || fail "BIRD lacks 172.20.0.0/16 before the kill"
 wait_for 20 ping_through || fail "no ping through before the kill"
 config_snapshot "$WORK/config.before" || fail "show config --json before the kill"
+STATS_CONFIG=$(ctl show stats --json | "${TOOL[@]}" get - config)
 cp "$WORK/vbr.yaml" "$WORK/vbr.yaml.before"
 kill -KILL "$VBRD_PID"
 wait "$VBRD_PID" 2>/dev/null
@@ -265,5 +266,5 @@ wait_for 20 ping_through && pass "after the restart: ping through to 172.21.0.10
 
 log "figures: create->Established ${T_EST:-?} ms; network add->route at BIRD ${T_NET:-?} ms;" \
 	"network delete->withdrawn at BIRD ${T_WD:-?} ms; ack: $(ack_summary) commands"
-log "vbrd's own count since the restart (show stats: config): $(ctl show stats --json | "${TOOL[@]}" get - config)"
+log "vbrd's own figures before the kill (show stats: config): ${STATS_CONFIG:-?}"
 finish
