@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vbr's configuration: the in-memory form of the YAML file, and its loader.
- * The loader is pure libc + libyaml (no DPDK, no sockets) so that it can be
- * unit-tested and fuzzed on its own. Every error it reports names
- * file:line:column.
+ * vbr's configuration: the in-memory form of the YAML file, its loader and
+ * its writer. Pure libc + libyaml (no DPDK, no sockets) so that it can be
+ * unit-tested and fuzzed on its own. Every error the loader reports names
+ * file:line:column. The product's rules, shared with the management API,
+ * are in rules.h.
  */
 #pragma once
 
@@ -35,8 +36,8 @@
 #define VBR_MAX_GROUPS 64
 #define VBR_MAX_PEERS 64
 #define VBR_MAX_NETWORKS 256
-#define VBR_MAX_STATIC_ROUTES 4096
 #define VBR_MAX_NEIGHBORS 1024
+/* Static routes have no bound but memory: see routes in struct vbr_config. */
 
 enum vbr_port_id { VBR_PORT_IDC = 0, VBR_PORT_VPC = 1, VBR_NB_PORTS = 2 };
 
@@ -103,9 +104,12 @@ struct vbr_bgp_peer {
 	uint32_t address;
 	unsigned group; /* index into vbr_config.groups */
 	char description[VBR_DESC_MAX];
+	bool disabled; /* administratively down (vbrctl bgp-peer disable) */
 	int line; /* where it was defined, for messages at run time */
 };
 
+/* port is derived from next_hop (and a neighbour's from its address) by
+ * whoever places it: the loader, config_route_add, config_route_set... */
 struct vbr_static_route {
 	struct vbr_prefix prefix;
 	uint32_t next_hop;
@@ -117,6 +121,8 @@ struct vbr_neighbor {
 	uint8_t mac[6];
 	enum vbr_port_id port; /* the port whose subnet holds address */
 };
+
+struct config_route_index; /* config.c: open addressing on the prefix */
 
 struct vbr_fib_config {
 	uint32_t max_routes; /* default 1048576 */
@@ -139,8 +145,13 @@ struct vbr_config {
 	struct vbr_bgp_peer peers[VBR_MAX_PEERS];
 	unsigned nb_networks;
 	struct vbr_prefix networks[VBR_MAX_NETWORKS];
-	unsigned nb_routes;
-	struct vbr_static_route routes[VBR_MAX_STATIC_ROUTES];
+	/* A growing array (config_route_add), indexed by prefix for the
+	 * duplicate check. Code that writes routes[] or nb_routes directly
+	 * makes the index stale: it is rebuilt when nb_routes or the array
+	 * moved, otherwise call config_routes_reindex(). */
+	struct vbr_static_route *routes;
+	unsigned nb_routes, routes_cap;
+	struct config_route_index *route_index;
 	unsigned nb_neighbors;
 	struct vbr_neighbor neighbors[VBR_MAX_NEIGHBORS];
 };
@@ -149,7 +160,8 @@ struct vbr_config {
  * Load and validate a config file. On success returns 0 and fills *cfg.
  * On error returns a negative errno and writes one line
  * "FILE:LINE:COLUMN: what is wrong" into err (always NUL-terminated).
- * cfg is heap-sized: allocate it with config_alloc().
+ * cfg is heap-sized and owns its route table: allocate it with
+ * config_alloc() (never copy one by assignment: config_clone()).
  */
 int config_load(const char *path, struct vbr_config *cfg, char *err, size_t errlen);
 
@@ -157,8 +169,62 @@ int config_load(const char *path, struct vbr_config *cfg, char *err, size_t errl
 int config_load_buffer(const char *name, const char *buf, size_t len, struct vbr_config *cfg,
 		char *err, size_t errlen);
 
+/*
+ * Write cfg as a canonical YAML file that config_load() reads back equal
+ * (config_equal): the sections and keys the loader reads, a key only when
+ * its value is not the default. Comments and the order of a hand-written
+ * file are not kept. The group keys (TCP-MD5) are written: the file is
+ * created mode 0600. Atomic and durable: PATH.tmp.<pid> in the same
+ * directory, fsync, rename over PATH, fsync of the directory; on any
+ * error the temporary file is removed, PATH is as it was, and err says
+ * "PATH: what: why". A symbolic link at PATH is followed, not replaced.
+ * Returns 0 or a negative errno.
+ */
+int config_write(const struct vbr_config *cfg, const char *path, char *err, size_t errlen);
+
+/* The same YAML text into a malloc'd, NUL-terminated buffer (*len bytes),
+ * for tests and fuzzing. */
+int config_emit(const struct vbr_config *cfg, char **text, size_t *len, char *err, size_t errlen);
+
+/* Same values, in the same order; path and the peers' line are ignored. */
+bool config_equal(const struct vbr_config *a, const struct vbr_config *b);
+
 struct vbr_config *config_alloc(void);
 void config_free(struct vbr_config *cfg);
+/* A deep copy (its own route table), or NULL when out of memory. */
+struct vbr_config *config_clone(const struct vbr_config *cfg);
+/* Back to all zeros, keeping the route table's memory. */
+void config_reset(struct vbr_config *cfg);
+
+/* --- finding, adding and removing objects --- */
+
+/* Indexes into cfg's arrays, or -1. */
+int config_group_find(const struct vbr_config *cfg, const char *name);
+int config_peer_find(const struct vbr_config *cfg, uint32_t address);
+int config_network_find(const struct vbr_config *cfg, const struct vbr_prefix *prefix);
+/* O(1) through the prefix index. A stale index is rebuilt here, const cfg
+ * or not: one config is not for lookups from two threads at once. */
+long config_route_find(const struct vbr_config *cfg, const struct vbr_prefix *prefix);
+int config_neighbor_find(const struct vbr_config *cfg, uint32_t address);
+
+/* Room for n routes in all. 0 or -ENOMEM. */
+int config_routes_reserve(struct vbr_config *cfg, unsigned n);
+/* Append r (its port set from next_hop), indexed. Checks nothing but the
+ * prefix: -EEXIST if a route has it (rule_route says it in words), or
+ * -ENOMEM. */
+int config_route_add(struct vbr_config *cfg, const struct vbr_static_route *r);
+/* Remove routes[i], keeping the others' order. O(n). */
+void config_route_delete(struct vbr_config *cfg, unsigned i);
+/* Rebuild the prefix index after routes[] was written directly. 0 or -ENOMEM. */
+int config_routes_reindex(struct vbr_config *cfg);
+
+/* Remove groups[i] and renumber the peers' group indexes above it; the
+ * caller has refused to delete a group that still has peers. */
+void config_group_delete(struct vbr_config *cfg, unsigned i);
+/* Remove element i of the array, keeping the order. */
+void config_peer_delete(struct vbr_config *cfg, unsigned i);
+void config_network_delete(struct vbr_config *cfg, unsigned i);
+void config_neighbor_delete(struct vbr_config *cfg, unsigned i);
 
 /* The netmask of a prefix length (0..32), host order. */
 static inline uint32_t

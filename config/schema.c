@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vbr's YAML schema. Each section is a table of keys (see walk.h); what
- * cannot be said in a table row, the rules between values, is in the check
- * functions: a BGP peer lies on the IDC port's subnet, a static route's next
- * hop on a port's subnet, no more peers than vbr.max_peers...
+ * vbr's YAML schema. Each section is a table of keys (see walk.h), each key
+ * with the value type that parses its text (value.h); what cannot be said
+ * in a table row, the rules between values, is in rules.c, which the check
+ * functions here call with the config loaded so far: a BGP peer lies on
+ * the IDC port's subnet, a static route's next hop on a port's subnet, no
+ * more peers than vbr.max_peers...
  *
  * The root's table order is the order of dependence: ports are known when
  * peers and routes are checked, groups when peers name them.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "inet.h"
@@ -21,7 +25,7 @@ schema_defaults(struct vbr_config *cfg)
 {
 	static const char *const taps[VBR_NB_PORTS] = {"vbr-idc", "vbr-vpc"};
 
-	memset(cfg, 0, sizeof(*cfg));
+	config_reset(cfg);
 	cfg->local_asn = VBR_DEFAULT_ASN;
 	cfg->max_peers = VBR_DEFAULT_MAX_PEERS;
 	for (int i = 0; i < VBR_NB_PORTS; i++) {
@@ -39,121 +43,85 @@ schema_defaults(struct vbr_config *cfg)
 	/* router_id stays 0 until the IDC address is known: see check_root(). */
 }
 
-/* --- addresses on the ports' subnets --- */
-
-static uint32_t
-port_net(const struct vbr_port_config *p)
-{
-	return p->address & inet_mask(p->prefix_len);
-}
-
-static uint32_t
-port_bcast(const struct vbr_port_config *p)
-{
-	return port_net(p) | ~inet_mask(p->prefix_len);
-}
-
-static const char *
-port_subnet_str(const struct vbr_port_config *p, char *buf, size_t len)
-{
-	struct vbr_prefix net = {port_net(p), p->prefix_len};
-
-	return config_prefix_str(&net, buf, len);
-}
-
-/* Why addr, on port p's subnet, cannot be another station there; or NULL.
- * A /31 has no network or broadcast address (RFC 3021), a /32 no room. */
-static const char *
-not_a_station(const struct vbr_port_config *p, uint32_t addr)
-{
-	if (addr == p->address)
-		return "our own address";
-	if (p->prefix_len <= 30 && addr == port_net(p))
-		return "the network address";
-	if (p->prefix_len <= 30 && addr == port_bcast(p))
-		return "the broadcast address";
-	return NULL;
-}
-
-/* An address on one of the ports' subnets that is another station there:
- * a next hop or a static neighbour. Returns the port or a negative errno. */
+/* A rule's message at the key it blames, or at the object. */
 static int
-check_station(
-	struct walk *w, const yaml_node_t *map, const char *key, uint32_t addr, const char *what)
+rule_error(struct walk *w, const yaml_node_t *node, const struct rule_err *e)
 {
-	const struct vbr_config *cfg = w->cfg;
-	char a[VBR_IP_STRLEN], idc[VBR_PREFIX_STRLEN], vpc[VBR_PREFIX_STRLEN];
-	int port = config_port_of(cfg, addr);
-	const char *why;
-
-	config_ip_str(addr, a, sizeof(a));
-	if (port < 0)
-		return walk_error_key(w, map, key,
-			"%s %s is on neither port's subnet (idc %s, vpc %s)", what, a,
-			port_subnet_str(&cfg->ports[VBR_PORT_IDC], idc, sizeof(idc)),
-			port_subnet_str(&cfg->ports[VBR_PORT_VPC], vpc, sizeof(vpc)));
-	why = not_a_station(&cfg->ports[port], addr);
-	if (why)
-		return walk_error_key(w, map, key, "%s %s is %s on port %s (%s)", what, a, why,
-			config_port_name(port),
-			port_subnet_str(&cfg->ports[port], idc, sizeof(idc)));
-	return port;
+	if (e->key)
+		return walk_error_key(w, node, e->key, "%s", e->text);
+	return walk_error(w, node, "%s", e->text);
 }
 
 /* --- vbr --- */
 
 static int
-parse_router_id(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj)
+parse_router_id(const struct field *f, const char *s, size_t len, void *obj,
+	const struct value_ctx *c)
 {
-	int rc = walk_ipv4(w, node, f, obj);
+	int rc = value_ipv4.parse(f, s, len, obj, c);
 
 	/* 0 means "not set" in vbr_config, and RFC 6286 forbids it anyway. */
 	if (rc == 0 && ((struct vbr_config *)obj)->router_id == 0)
-		return walk_error(w, node, "0.0.0.0 is not a BGP identifier");
+		return value_error(c, "0.0.0.0 is not a BGP identifier");
 	return rc;
 }
+
+static const struct value_type value_router_id = {
+	.what = "an IPv4 address",
+	.parse = parse_router_id,
+	.format = value_format_ipv4,
+};
 
 #define VBR(m) WALK_MEMBER(struct vbr_config, m)
 /* clang-format off */
 static const struct field vbr_fields[] = {
-	{.key = "name", .parse = walk_string, VBR(name)},
-	{.key = "local_asn", .parse = walk_asn, VBR(local_asn), .min = 1, .max = ASN_MAX},
-	{.key = "router_id", .parse = parse_router_id, VBR(router_id)},
-	{.key = "max_peers", .parse = walk_uint, VBR(max_peers), .min = 1, .max = VBR_MAX_PEERS},
+	{.key = "name", .type = &value_string, VBR(name)},
+	{.key = "local_asn", .type = &value_asn, VBR(local_asn), .min = 1, .max = ASN_MAX},
+	{.key = "router_id", .type = &value_router_id, VBR(router_id)},
+	{.key = "max_peers", .type = &value_uint, VBR(max_peers), .min = 1, .max = VBR_MAX_PEERS},
 };
 /* clang-format on */
-static const struct schema vbr_schema = WALK_SCHEMA(vbr_fields);
+const struct schema schema_vbr = WALK_SCHEMA(vbr_fields, .size = sizeof(struct vbr_config));
 
 /* --- ports --- */
 
 /* Our address/len: the host bits are our address, so they may be set. */
 static int
-parse_port_address(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj)
+parse_port_address(const struct field *f, const char *s, size_t len, void *obj,
+	const struct value_ctx *c)
 {
 	struct vbr_port_config *port = obj;
-	char a[VBR_IP_STRLEN];
+	struct rule_err e;
 	struct vbr_prefix p;
-	uint8_t top;
-	int rc = walk_parse_prefix(w, node, &p);
+	int rc = value_parse_any_prefix(s, len, &p, c);
 
 	(void)f;
 	if (rc < 0)
 		return rc;
-	if (p.len == 0)
-		return walk_error(w, node, "a port's subnet cannot be /0");
-	/* 0/8, loopback, multicast, reserved and broadcast are nobody's address. */
-	top = (uint8_t)(p.addr >> 24);
-	if (top == 0 || top == 127 || top >= 224)
-		return walk_error(w, node, "%s is not a unicast address",
-			config_ip_str(p.addr, a, sizeof(a)));
+	if (rules_port_address(&p, &e) < 0)
+		return value_error(c, "%s", e.text);
 	port->address = p.addr;
 	port->prefix_len = p.len;
-	if (p.len <= 30 && (p.addr == port_net(port) || p.addr == port_bcast(port)))
-		return walk_error(w, node, "%s is the %s address of its subnet",
-			config_ip_str(p.addr, a, sizeof(a)),
-			p.addr == port_net(port) ? "network" : "broadcast");
 	return 0;
 }
+
+static void
+format_port_address(const struct field *f, const void *obj, const struct vbr_config *cfg,
+	char *buf, size_t len)
+{
+	const struct vbr_port_config *port = obj;
+	struct vbr_prefix p = {port->address, port->prefix_len};
+
+	(void)f;
+	(void)cfg;
+	config_prefix_str(&p, buf, len);
+}
+
+static const struct value_type value_port_address = {
+	.what = "an IPv4 prefix",
+	.parse = parse_port_address,
+	.format = format_port_address,
+};
 
 static bool
 has_space(const char *s)
@@ -167,45 +135,73 @@ has_space(const char *s)
 /* A PCI address (0000:3b:00.0) or a vdev with its arguments (net_tap0,iface=x):
  * handed to EAL as is, so only what would break its argument list is refused. */
 static int
-parse_device(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj)
+parse_device(const struct field *f, const char *s, size_t len, void *obj,
+	const struct value_ctx *c)
 {
-	int rc = walk_string(w, node, f, obj);
+	char old[VBR_DEVICE_MAX];
+	char *dst = (char *)obj + f->off;
+	int rc;
 
-	if (rc == 0 && has_space((char *)obj + f->off))
-		return walk_error(w, node, "a device name has no spaces or control characters");
+	memcpy(old, dst, sizeof(old));
+	rc = value_string.parse(f, s, len, obj, c);
+	if (rc == 0 && has_space(dst)) {
+		memcpy(dst, old, sizeof(old));
+		return value_error(c, "a device name has no spaces or control characters");
+	}
 	return rc;
 }
 
+static const struct value_type value_device = {
+	.what = "a string",
+	.parse = parse_device,
+	.format = value_format_string,
+	.quoted = true,
+};
+
 /* A Linux interface name: at most IFNAMSIZ - 1, no '/', no space, not . or .. */
 static int
-parse_ifname(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj)
+parse_ifname(const struct field *f, const char *s, size_t len, void *obj,
+	const struct value_ctx *c)
 {
-	char q[WALK_QUOTE_MAX];
-	const char *name = (char *)obj + f->off;
-	int rc = walk_string(w, node, f, obj);
+	char q[VALUE_QUOTE_MAX], old[VBR_IFNAME_MAX];
+	char *name = (char *)obj + f->off;
+	int rc;
 
+	memcpy(old, name, sizeof(old));
+	rc = value_string.parse(f, s, len, obj, c);
 	if (rc < 0)
 		return rc;
 	if (has_space(name) || strchr(name, '/') || strchr(name, ':') || strcmp(name, ".") == 0 ||
-		strcmp(name, "..") == 0)
-		return walk_error(w, node, "%s is not a valid interface name", walk_quote(q, node));
+		strcmp(name, "..") == 0) {
+		memcpy(name, old, sizeof(old));
+		return value_error(c, "%s is not a valid interface name", value_quote(q, s, len));
+	}
 	return 0;
 }
+
+static const struct value_type value_ifname = {
+	.what = "a string",
+	.parse = parse_ifname,
+	.format = value_format_string,
+	.quoted = true,
+};
 
 #define PORT(m) WALK_MEMBER(struct vbr_port_config, m)
 /* clang-format off */
 static const struct field port_fields[] = {
-	{.key = "device", .parse = parse_device, PORT(device), .min = 1, .required = true},
-	{.key = "address", .parse = parse_port_address, .required = true},
-	{.key = "tap", .parse = parse_ifname, PORT(tap), .min = 1},
-	{.key = "mtu", .parse = walk_uint, PORT(mtu), .min = 68, .max = 9600},
-	{.key = "punt_rate", .parse = walk_uint, PORT(punt_rate), .min = 1, .max = UINT32_MAX},
-	{.key = "max_neighbors", .parse = walk_uint, PORT(max_neighbors), .min = 0,
+	{.key = "device", .type = &value_device, PORT(device), .min = 1, .required = true},
+	{.key = "address", .type = &value_port_address, .required = true},
+	{.key = "tap", .type = &value_ifname, PORT(tap), .min = 1},
+	{.key = "mtu", .type = &value_uint, PORT(mtu), .min = 68, .max = 9600},
+	{.key = "punt_rate", .type = &value_uint, PORT(punt_rate), .min = 1, .max = UINT32_MAX},
+	{.key = "max_neighbors", .type = &value_uint, PORT(max_neighbors), .min = 0,
 	 .max = VBR_MAX_NEIGHBORS_LIMIT},
-	{.key = "reachable_time", .parse = walk_uint, PORT(reachable_time), .min = 1, .max = 3600},
+	{.key = "reachable_time", .type = &value_uint, PORT(reachable_time), .min = 1,
+	 .max = 3600},
 };
 /* clang-format on */
-static const struct schema port_schema = WALK_SCHEMA(port_fields);
+const struct schema schema_port =
+	WALK_SCHEMA(port_fields, .size = sizeof(struct vbr_port_config), .what = "a port");
 
 static int
 check_ports(struct walk *w, const yaml_node_t *node, void *obj)
@@ -213,34 +209,24 @@ check_ports(struct walk *w, const yaml_node_t *node, void *obj)
 	const struct vbr_config *cfg = obj;
 	const struct vbr_port_config *idc = &cfg->ports[VBR_PORT_IDC];
 	const struct vbr_port_config *vpc = &cfg->ports[VBR_PORT_VPC];
-	const yaml_node_t *idc_node = walk_value(w, node, "idc");
 	const yaml_node_t *vpc_node = walk_value(w, node, "vpc");
-	unsigned int len = idc->prefix_len < vpc->prefix_len ? idc->prefix_len : vpc->prefix_len;
-	char a[VBR_PREFIX_STRLEN], b[VBR_PREFIX_STRLEN];
+	struct rule_err e;
 	size_t old;
-	int rc = 0;
+	int rc;
 
-	/* Separate networks, so that an address names one port; separate devices
-	 * and taps. The vpc port, second, is blamed, unless the clash is a tap
-	 * name that only the idc port states (the other is a default). */
+	/* The vpc port, second, is blamed for a clash, unless it is a tap name
+	 * that only the idc port states (the other is a default). */
 	if (strcmp(idc->tap, vpc->tap) == 0 && walk_value(w, vpc_node, "tap") == NULL) {
 		old = walk_path_push(w, "idc");
-		rc = walk_error_key(
-			w, idc_node, "tap", "\"%s\" is the vpc port's tap too", idc->tap);
+		rc = walk_error_key(w, walk_value(w, node, "idc"), "tap",
+			"\"%s\" is the vpc port's tap too", idc->tap);
 		walk_path_pop(w, old);
 		return rc;
 	}
-	old = walk_path_push(w, "vpc");
-	if (((idc->address ^ vpc->address) & inet_mask(len)) == 0)
-		rc = walk_error_key(w, vpc_node, "address",
-			"subnet %s overlaps the idc port's subnet %s",
-			port_subnet_str(vpc, a, sizeof(a)), port_subnet_str(idc, b, sizeof(b)));
-	else if (strcmp(idc->device, vpc->device) == 0)
-		rc = walk_error_key(
-			w, vpc_node, "device", "\"%s\" is the idc port's device too", vpc->device);
-	else if (strcmp(idc->tap, vpc->tap) == 0)
-		rc = walk_error_key(
-			w, vpc_node, "tap", "\"%s\" is the idc port's tap too", vpc->tap);
+	if (rules_ports(cfg, &e) == 0)
+		return 0;
+	old = walk_path_push(w, config_port_name(e.port));
+	rc = rule_error(w, walk_value(w, node, config_port_name(e.port)), &e);
 	walk_path_pop(w, old);
 	return rc;
 }
@@ -248,9 +234,9 @@ check_ports(struct walk *w, const yaml_node_t *node, void *obj)
 #define CFG_PORT(i) .off = offsetof(struct vbr_config, ports[i])
 /* clang-format off */
 static const struct field ports_fields[] = {
-	{.key = "idc", .parse = walk_map_field, CFG_PORT(VBR_PORT_IDC), .map = &port_schema,
+	{.key = "idc", .parse = walk_map_field, CFG_PORT(VBR_PORT_IDC), .map = &schema_port,
 		.required = true},
-	{.key = "vpc", .parse = walk_map_field, CFG_PORT(VBR_PORT_VPC), .map = &port_schema,
+	{.key = "vpc", .parse = walk_map_field, CFG_PORT(VBR_PORT_VPC), .map = &schema_port,
 		.required = true},
 };
 /* clang-format on */
@@ -262,13 +248,13 @@ static const struct schema ports_schema = WALK_SCHEMA(ports_fields, .check = che
 /* clang-format off */
 static const struct field fib_fields[] = {
 	/* rte_fib takes an int; tbl8 groups cost 256 entries each. */
-	{.key = "max_routes", .parse = walk_uint, FIB(max_routes), .min = 1, .max = INT32_MAX},
-	{.key = "max_tbl8", .parse = walk_uint, FIB(max_tbl8), .min = 1, .max = 1u << 24},
+	{.key = "max_routes", .type = &value_uint, FIB(max_routes), .min = 1, .max = INT32_MAX},
+	{.key = "max_tbl8", .type = &value_uint, FIB(max_tbl8), .min = 1, .max = 1u << 24},
 	/* Connected and local next hops of both ports take 4 ids. */
-	{.key = "max_nexthops", .parse = walk_uint, FIB(max_nexthops), .min = 8, .max = 1u << 24},
+	{.key = "max_nexthops", .type = &value_uint, FIB(max_nexthops), .min = 8, .max = 1u << 24},
 };
 /* clang-format on */
-static const struct schema fib_schema = WALK_SCHEMA(fib_fields);
+const struct schema schema_fib = WALK_SCHEMA(fib_fields, .size = sizeof(struct vbr_fib_config));
 
 /* --- bgp.groups --- */
 
@@ -278,11 +264,10 @@ static const char *const maxpfx_actions[] = {
 	NULL,
 };
 
-static void
-group_defaults(void *obj)
+void
+schema_group_defaults(struct vbr_bgp_group *g)
 {
-	struct vbr_bgp_group *g = obj;
-
+	memset(g, 0, sizeof(*g));
 	g->max_prefixes = VBR_DEFAULT_MAX_PREFIXES;
 	g->max_prefixes_action = VBR_MAXPFX_DROP;
 	g->max_prefixes_restart = 60;
@@ -296,166 +281,166 @@ group_defaults(void *obj)
 	g->max_as_path_len = VBR_DEFAULT_MAX_AS_PATH_LEN;
 }
 
+static void
+group_defaults(void *obj)
+{
+	schema_group_defaults(obj);
+}
+
+/* RFC 4271 4.2: zero (no keepalives) or at least three seconds. */
+static int
+parse_hold_time(const struct field *f, const char *s, size_t len, void *obj,
+	const struct value_ctx *c)
+{
+	struct rule_err e;
+	uint64_t v;
+	int rc = value_parse_uint(f, s, len, &v, c);
+
+	if (rc < 0)
+		return rc;
+	if (rules_hold_time((unsigned int)v, &e) < 0)
+		return value_error(c, "%s", e.text);
+	value_store_uint(f, obj, v);
+	return 0;
+}
+
+static const struct value_type value_hold_time = {
+	.what = "an integer",
+	.parse = parse_hold_time,
+	.format = value_format_uint,
+};
+
 static int
 check_group(struct walk *w, const yaml_node_t *node, void *obj)
 {
-	const struct vbr_config *cfg = w->cfg;
-	const struct vbr_bgp_group *g = obj;
+	struct rule_err e;
 
-	/* RFC 4271 4.2: zero (no keepalives) or at least three seconds. */
-	if (g->hold_time == 1 || g->hold_time == 2)
-		return walk_error_key(
-			w, node, "hold_time", "%u is neither 0 nor 3..65535", g->hold_time);
-	/* Our offer is what the session may negotiate at most: it must pass
-	 * the minimum we ask of the peer. */
-	if (g->hold_time == 0 && g->min_hold_time > 0)
-		return walk_error_key(w, node, "hold_time",
-			"0 turns the hold timer off, which min_hold_time %u refuses (set "
-			"min_hold_time: 0 to allow it)",
-			g->min_hold_time);
-	if (g->hold_time != 0 && g->hold_time < g->min_hold_time)
-		return walk_error_key(w, node, "hold_time", "%u is below min_hold_time (%u)",
-			g->hold_time, g->min_hold_time);
-	if (g->send_hold_time != 0 && g->send_hold_time <= g->hold_time)
-		return walk_error_key(w, node, "send_hold_time",
-			"%u must be above hold_time (%u), or 0 for the default", g->send_hold_time,
-			g->hold_time);
-	if (g->error_wait_max < g->error_wait_min)
-		return walk_error_key(w, node, "error_wait_max", "%u is below error_wait_min (%u)",
-			g->error_wait_max, g->error_wait_min);
-	if (g->peer_asn == cfg->local_asn)
-		return walk_error_key(w, node, "peer_asn",
-			"%u is our own ASN (vbr.local_asn): vbr speaks eBGP only", g->peer_asn);
-	for (unsigned int i = 0; i < cfg->nb_groups; i++)
-		if (strcmp(cfg->groups[i].name, g->name) == 0)
-			return walk_error_key(w, node, "name",
-				"duplicate BGP group \"%s\" (same as bgp.groups[%u])", g->name, i);
+	if (rules_group(w->cfg, obj, w->cfg->nb_groups, RULE_NO_SKIP, &e) < 0)
+		return rule_error(w, node, &e);
 	return 0;
 }
 
 #define GROUP(m) WALK_MEMBER(struct vbr_bgp_group, m)
 /* clang-format off */
 static const struct field group_fields[] = {
-	{.key = "name", .parse = walk_string, GROUP(name), .min = 1, .required = true},
-	{.key = "peer_asn", .parse = walk_asn, GROUP(peer_asn), .min = 1, .max = ASN_MAX,
+	{.key = "name", .type = &value_string, GROUP(name), .min = 1, .required = true},
+	{.key = "peer_asn", .type = &value_asn, GROUP(peer_asn), .min = 1, .max = ASN_MAX,
 		.required = true},
-	{.key = "key", .parse = walk_string, GROUP(key)},
-	{.key = "description", .parse = walk_string, GROUP(description)},
-	{.key = "max_prefixes", .parse = walk_uint, GROUP(max_prefixes), .min = 1,
+	{.key = "key", .type = &value_string, GROUP(key)},
+	{.key = "description", .type = &value_string, GROUP(description)},
+	{.key = "max_prefixes", .type = &value_uint, GROUP(max_prefixes), .min = 1,
 		.max = UINT32_MAX},
-	{.key = "max_prefixes_action", .parse = walk_enum, GROUP(max_prefixes_action),
+	{.key = "max_prefixes_action", .type = &value_enum, GROUP(max_prefixes_action),
 		.names = maxpfx_actions},
-	{.key = "max_prefixes_restart", .parse = walk_uint, GROUP(max_prefixes_restart), .min = 1,
-		.max = UINT32_MAX},
-	{.key = "hold_time", .parse = walk_uint, GROUP(hold_time), .min = 0, .max = UINT16_MAX},
-	{.key = "min_hold_time", .parse = walk_uint, GROUP(min_hold_time), .min = 0,
+	{.key = "max_prefixes_restart", .type = &value_uint, GROUP(max_prefixes_restart),
+		.min = 1, .max = UINT32_MAX},
+	{.key = "hold_time", .type = &value_hold_time, GROUP(hold_time), .min = 0,
 		.max = UINT16_MAX},
-	{.key = "send_hold_time", .parse = walk_uint, GROUP(send_hold_time), .min = 0,
+	{.key = "min_hold_time", .type = &value_uint, GROUP(min_hold_time), .min = 0,
 		.max = UINT16_MAX},
-	{.key = "connect_retry", .parse = walk_uint, GROUP(connect_retry), .min = 1,
+	{.key = "send_hold_time", .type = &value_uint, GROUP(send_hold_time), .min = 0,
 		.max = UINT16_MAX},
-	{.key = "error_wait_min", .parse = walk_uint, GROUP(error_wait_min), .min = 1,
+	{.key = "connect_retry", .type = &value_uint, GROUP(connect_retry), .min = 1,
 		.max = UINT16_MAX},
-	{.key = "error_wait_max", .parse = walk_uint, GROUP(error_wait_max), .min = 1,
+	{.key = "error_wait_min", .type = &value_uint, GROUP(error_wait_min), .min = 1,
 		.max = UINT16_MAX},
-	{.key = "multihop", .parse = walk_uint, GROUP(multihop), .min = 1, .max = 255},
-	{.key = "passive", .parse = walk_bool, GROUP(passive)},
-	{.key = "gtsm", .parse = walk_bool, GROUP(gtsm)},
-	{.key = "accept_default", .parse = walk_bool, GROUP(accept_default)},
-	{.key = "max_prefix_len", .parse = walk_uint, GROUP(max_prefix_len), .min = 1, .max = 32},
-	{.key = "max_as_path_len", .parse = walk_uint, GROUP(max_as_path_len), .min = 1,
+	{.key = "error_wait_max", .type = &value_uint, GROUP(error_wait_max), .min = 1,
+		.max = UINT16_MAX},
+	{.key = "multihop", .type = &value_uint, GROUP(multihop), .min = 1, .max = 255},
+	{.key = "passive", .type = &value_bool, GROUP(passive)},
+	{.key = "gtsm", .type = &value_bool, GROUP(gtsm)},
+	{.key = "accept_default", .type = &value_bool, GROUP(accept_default)},
+	{.key = "max_prefix_len", .type = &value_uint, GROUP(max_prefix_len), .min = 1,
+		.max = 32},
+	{.key = "max_as_path_len", .type = &value_uint, GROUP(max_as_path_len), .min = 1,
 		.max = VBR_MAX_AS_PATH_LEN},
 };
 /* clang-format on */
-static const struct schema group_schema =
-	WALK_SCHEMA(group_fields, .init = group_defaults, .check = check_group);
-static const struct field group_elem = {.parse = walk_map_field, .map = &group_schema};
+const struct schema schema_group = WALK_SCHEMA(group_fields, .init = group_defaults,
+	.check = check_group, .size = sizeof(struct vbr_bgp_group), .what = "a BGP group");
+static const struct field group_elem = {.parse = walk_map_field, .map = &schema_group};
 
 /* --- bgp.peers --- */
 
 /* By name, among the groups already parsed: bgp.groups comes first in bgp_fields. */
 static int
-parse_peer_group(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj)
+parse_peer_group(const struct field *f, const char *s, size_t len, void *obj,
+	const struct value_ctx *c)
 {
-	const struct vbr_config *cfg = w->cfg;
+	const struct vbr_config *cfg = c->cfg;
 	struct vbr_bgp_peer *peer = obj;
-	char q[WALK_QUOTE_MAX];
-	const char *s;
-	size_t len;
-	int rc = walk_scalar(w, node, "a BGP group name", &s, &len);
+	char q[VALUE_QUOTE_MAX];
 
 	(void)f;
-	if (rc < 0)
-		return rc;
-	for (unsigned int i = 0; i < cfg->nb_groups; i++)
+	for (unsigned int i = 0; cfg && i < cfg->nb_groups; i++)
 		if (strlen(cfg->groups[i].name) == len &&
 			memcmp(cfg->groups[i].name, s, len) == 0) {
 			peer->group = i;
 			return 0;
 		}
-	return walk_error(w, node, "unknown BGP group %s%s", walk_quote(q, node),
-		cfg->nb_groups ? "" : " (bgp.groups defines none)");
+	return value_error(c, "unknown BGP group %s%s", value_quote(q, s, len),
+		cfg && cfg->nb_groups ? "" : " (bgp.groups defines none)");
 }
+
+static void
+format_peer_group(const struct field *f, const void *obj, const struct vbr_config *cfg,
+	char *buf, size_t len)
+{
+	const struct vbr_bgp_peer *peer = obj;
+
+	(void)f;
+	if (cfg && peer->group < cfg->nb_groups)
+		snprintf(buf, len, "%s", cfg->groups[peer->group].name);
+	else
+		snprintf(buf, len, "%s", "");
+}
+
+static const struct value_type value_peer_group = {
+	.what = "a BGP group name",
+	.parse = parse_peer_group,
+	.format = format_peer_group,
+	.quoted = true,
+};
 
 static int
 check_peer(struct walk *w, const yaml_node_t *node, void *obj)
 {
-	const struct vbr_config *cfg = w->cfg;
-	const struct vbr_port_config *idc = &cfg->ports[VBR_PORT_IDC];
 	struct vbr_bgp_peer *peer = obj;
-	char a[VBR_IP_STRLEN], net[VBR_PREFIX_STRLEN];
-	const char *why;
+	struct rule_err e;
 
 	peer->line = (int)node->start_mark.line + 1;
-	/* The product's rule, checked at the first peer too many. */
-	if (cfg->nb_peers >= cfg->max_peers)
-		return walk_error(w, node, "more than vbr.max_peers (%u) peers", cfg->max_peers);
-	config_ip_str(peer->address, a, sizeof(a));
-	port_subnet_str(idc, net, sizeof(net));
-	/* eBGP with the IDC's routers: directly connected on the IDC port. */
-	if (config_port_of(cfg, peer->address) != VBR_PORT_IDC)
-		return walk_error_key(
-			w, node, "address", "%s is not on the idc port's subnet %s", a, net);
-	why = not_a_station(idc, peer->address);
-	if (why)
-		return walk_error_key(
-			w, node, "address", "%s is %s on the idc port (%s)", a, why, net);
-	for (unsigned int i = 0; i < cfg->nb_peers; i++)
-		if (cfg->peers[i].address == peer->address)
-			return walk_error_key(w, node, "address",
-				"duplicate peer %s (same as bgp.peers[%u])", a, i);
+	if (rules_peer(w->cfg, peer, w->cfg->nb_peers, RULE_NO_SKIP, &e) < 0)
+		return rule_error(w, node, &e);
 	return 0;
 }
 
 #define PEER(m) WALK_MEMBER(struct vbr_bgp_peer, m)
 /* clang-format off */
 static const struct field peer_fields[] = {
-	{.key = "group", .parse = parse_peer_group, .required = true},
-	{.key = "address", .parse = walk_ipv4, PEER(address), .required = true},
-	{.key = "description", .parse = walk_string, PEER(description)},
+	{.key = "group", .type = &value_peer_group, PEER(group), .required = true},
+	{.key = "address", .type = &value_ipv4, PEER(address), .required = true},
+	{.key = "description", .type = &value_string, PEER(description)},
+	{.key = "disabled", .type = &value_bool, PEER(disabled)},
 };
 /* clang-format on */
-static const struct schema peer_schema = WALK_SCHEMA(peer_fields, .check = check_peer);
-static const struct field peer_elem = {.parse = walk_map_field, .map = &peer_schema};
+const struct schema schema_peer = WALK_SCHEMA(peer_fields, .check = check_peer,
+	.size = sizeof(struct vbr_bgp_peer), .what = "a BGP peer");
+static const struct field peer_elem = {.parse = walk_map_field, .map = &schema_peer};
 
 /* --- bgp.networks --- */
 
 static int
 check_network(struct walk *w, const yaml_node_t *node, void *obj)
 {
-	const struct vbr_config *cfg = w->cfg;
-	const struct vbr_prefix *p = obj;
-	char s[VBR_PREFIX_STRLEN];
+	struct rule_err e;
 
-	for (unsigned int i = 0; i < cfg->nb_networks; i++)
-		if (cfg->networks[i].addr == p->addr && cfg->networks[i].len == p->len)
-			return walk_error(w, node,
-				"duplicate network %s (same as bgp.networks[%u])",
-				config_prefix_str(p, s, sizeof(s)), i);
+	if (rules_network(w->cfg, obj, w->cfg->nb_networks, RULE_NO_SKIP, &e) < 0)
+		return rule_error(w, node, &e);
 	return 0;
 }
 
-static const struct field network_elem = {.parse = walk_prefix, .size = sizeof(struct vbr_prefix)};
+const struct field schema_network = {
+	.key = "cidr", .type = &value_prefix, .size = sizeof(struct vbr_prefix)};
 
 /* --- bgp --- */
 
@@ -475,7 +460,7 @@ static const struct seq peers_seq = {
 };
 static const struct seq networks_seq = {
 	.what = "BGP networks",
-	.elem = &network_elem,
+	.elem = &schema_network,
 	.elem_size = sizeof(struct vbr_prefix),
 	.count_off = offsetof(struct vbr_config, nb_networks),
 	.max = VBR_MAX_NETWORKS,
@@ -496,40 +481,44 @@ static const struct schema bgp_schema = WALK_SCHEMA(bgp_fields);
 static int
 check_route(struct walk *w, const yaml_node_t *node, void *obj)
 {
-	const struct vbr_config *cfg = w->cfg;
-	struct vbr_static_route *r = obj;
-	char s[VBR_PREFIX_STRLEN];
-	int port;
+	const struct vbr_static_route *r = obj;
+	struct rule_err e;
 
-	for (unsigned int i = 0; i < cfg->nb_routes; i++)
-		if (cfg->routes[i].prefix.addr == r->prefix.addr &&
-			cfg->routes[i].prefix.len == r->prefix.len)
-			return walk_error_key(w, node, "prefix",
-				"duplicate static route %s (same as routes[%u])",
-				config_prefix_str(&r->prefix, s, sizeof(s)), i);
-	port = check_station(w, node, "next_hop", r->next_hop, "next hop");
-	if (port < 0)
-		return port;
-	r->port = (enum vbr_port_id)port;
+	if (rules_route(w->cfg, r, config_route_find(w->cfg, &r->prefix), &e) < 0)
+		return rule_error(w, node, &e);
+	return 0;
+}
+
+/* No bound but memory: the prefix index keeps the duplicate check O(1). */
+static int
+add_route(struct walk *w, const yaml_node_t *node, void *obj, const void *elem)
+{
+	int rc = config_route_add(obj, elem);
+
+	if (rc == -ENOMEM)
+		return walk_error(w, node, "out of memory");
+	if (rc < 0)
+		return walk_error(w, node, "%s", strerror(-rc));
 	return 0;
 }
 
 #define ROUTE(m) WALK_MEMBER(struct vbr_static_route, m)
 /* clang-format off */
 static const struct field route_fields[] = {
-	{.key = "prefix", .parse = walk_prefix, ROUTE(prefix), .required = true},
-	{.key = "next_hop", .parse = walk_ipv4, ROUTE(next_hop), .required = true},
+	{.key = "prefix", .type = &value_prefix, ROUTE(prefix), .required = true},
+	{.key = "next_hop", .type = &value_ipv4, ROUTE(next_hop), .required = true},
 };
 /* clang-format on */
-static const struct schema route_schema = WALK_SCHEMA(route_fields, .check = check_route);
-static const struct field route_elem = {.parse = walk_map_field, .map = &route_schema};
+const struct schema schema_route = WALK_SCHEMA(route_fields, .check = check_route,
+	.size = sizeof(struct vbr_static_route), .what = "a static route");
+static const struct field route_elem = {.parse = walk_map_field, .map = &schema_route};
 
 static const struct seq routes_seq = {
 	.what = "static routes",
 	.elem = &route_elem,
 	.elem_size = sizeof(struct vbr_static_route),
 	.count_off = offsetof(struct vbr_config, nb_routes),
-	.max = VBR_MAX_STATIC_ROUTES,
+	.add = add_route,
 };
 
 /* --- neighbors --- */
@@ -537,32 +526,25 @@ static const struct seq routes_seq = {
 static int
 check_neighbor(struct walk *w, const yaml_node_t *node, void *obj)
 {
-	const struct vbr_config *cfg = w->cfg;
 	struct vbr_neighbor *n = obj;
-	char a[VBR_IP_STRLEN];
-	int port;
+	struct rule_err e;
 
-	for (unsigned int i = 0; i < cfg->nb_neighbors; i++)
-		if (cfg->neighbors[i].address == n->address)
-			return walk_error_key(w, node, "address",
-				"duplicate neighbor %s (same as neighbors[%u])",
-				config_ip_str(n->address, a, sizeof(a)), i);
-	port = check_station(w, node, "address", n->address, "neighbor");
-	if (port < 0)
-		return port;
-	n->port = (enum vbr_port_id)port;
+	if (rules_neighbor(w->cfg, n, w->cfg->nb_neighbors, RULE_NO_SKIP, &e) < 0)
+		return rule_error(w, node, &e);
+	n->port = (enum vbr_port_id)config_port_of(w->cfg, n->address);
 	return 0;
 }
 
 #define NEIGH(m) WALK_MEMBER(struct vbr_neighbor, m)
 /* clang-format off */
 static const struct field neighbor_fields[] = {
-	{.key = "address", .parse = walk_ipv4, NEIGH(address), .required = true},
-	{.key = "mac", .parse = walk_mac, NEIGH(mac), .required = true},
+	{.key = "address", .type = &value_ipv4, NEIGH(address), .required = true},
+	{.key = "mac", .type = &value_mac, NEIGH(mac), .required = true},
 };
 /* clang-format on */
-static const struct schema neighbor_schema = WALK_SCHEMA(neighbor_fields, .check = check_neighbor);
-static const struct field neighbor_elem = {.parse = walk_map_field, .map = &neighbor_schema};
+const struct schema schema_neighbor = WALK_SCHEMA(neighbor_fields, .check = check_neighbor,
+	.size = sizeof(struct vbr_neighbor), .what = "a neighbor");
+static const struct field neighbor_elem = {.parse = walk_map_field, .map = &schema_neighbor};
 
 static const struct seq neighbors_seq = {
 	.what = "neighbors",
@@ -588,11 +570,11 @@ check_root(struct walk *w, const yaml_node_t *node, void *obj)
 
 /* clang-format off */
 static const struct field root_fields[] = {
-	{.key = "vbr", .parse = walk_map_field, .map = &vbr_schema},
+	{.key = "vbr", .parse = walk_map_field, .map = &schema_vbr},
 	{.key = "ports", .parse = walk_map_field, .map = &ports_schema, .required = true},
-	{.key = "fib", .parse = walk_map_field, VBR(fib), .map = &fib_schema},
+	{.key = "fib", .parse = walk_map_field, VBR(fib), .map = &schema_fib},
 	{.key = "bgp", .parse = walk_map_field, .map = &bgp_schema},
-	{.key = "routes", .parse = walk_seq, VBR(routes), .seq = &routes_seq},
+	{.key = "routes", .parse = walk_seq, .seq = &routes_seq},
 	{.key = "neighbors", .parse = walk_seq, VBR(neighbors), .seq = &neighbors_seq},
 };
 /* clang-format on */
@@ -602,4 +584,32 @@ int
 schema_walk(struct walk *w, const yaml_node_t *root)
 {
 	return walk_map(w, root, &root_schema, w->cfg);
+}
+
+int
+schema_recheck(
+	const struct schema *s, const void *obj, const struct vbr_config *cfg, struct rule_err *e)
+{
+	struct value_ctx c = {.cfg = cfg, .msg = e->text, .len = sizeof(e->text)};
+	char text[VALUE_TEXT_MAX];
+	void *scratch = malloc(s->size);
+	int rc = 0;
+
+	e->key = NULL;
+	e->text[0] = '\0';
+	if (scratch == NULL)
+		return rule_fail(e, NULL, "out of memory");
+	memcpy(scratch, obj, s->size);
+	for (unsigned int i = 0; i < s->nb_fields && rc == 0; i++) {
+		const struct field *f = &s->fields[i];
+
+		if (f->type == NULL)
+			continue;
+		f->type->format(f, obj, cfg, text, sizeof(text));
+		rc = f->type->parse(f, text, strlen(text), scratch, &c);
+		if (rc < 0)
+			e->key = f->key;
+	}
+	free(scratch);
+	return rc;
 }

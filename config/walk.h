@@ -18,13 +18,14 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "value.h"
 
 #define WALK_PATH_MAX 256
-#define WALK_QUOTE_MAX 64 /* a value quoted in a message, with its quotes */
 
 struct walk;
 struct field;
 
+/* A mapping or a sequence; a scalar's text goes to its value type instead. */
 typedef int (*walk_parse_fn)(
 	struct walk *w, const yaml_node_t *node, const struct field *f, void *obj);
 /* Rules between values, once an object's keys are all parsed. */
@@ -33,8 +34,10 @@ typedef int (*walk_check_fn)(struct walk *w, const yaml_node_t *node, void *obj)
 struct schema {
 	const struct field *fields;
 	unsigned int nb_fields;
+	size_t size;		 /* of the object */
 	void (*init)(void *obj); /* defaults of an object that is a sequence element */
 	walk_check_fn check;
+	const char *what; /* "a BGP group", as in "unknown key \"x\" for a BGP group" */
 };
 
 struct seq {
@@ -44,11 +47,15 @@ struct seq {
 	size_t count_off;    /* the unsigned count beside the array */
 	unsigned int max;    /* the array's size */
 	walk_check_fn check; /* per element, for scalar elements */
+	/* A growing array: the element is parsed into a scratch object, checked,
+	 * then handed to add (which appends it and counts it); max is unused. */
+	int (*add)(struct walk *w, const yaml_node_t *node, void *obj, const void *elem);
 };
 
 struct field {
 	const char *key;
-	walk_parse_fn parse;
+	const struct value_type *type; /* a scalar, parsed from its text */
+	walk_parse_fn parse;	       /* or a mapping, a sequence */
 	size_t off;	   /* of the value in the object */
 	size_t size;	   /* of the value: integer width, string buffer size */
 	uint64_t min, max; /* integer bounds; a string's minimum length */
@@ -84,9 +91,6 @@ int walk_error_mark(struct walk *w, yaml_mark_t mark, const char *fmt, ...)
 int walk_error_key(struct walk *w, const yaml_node_t *map, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* A scalar's text quoted for a message: bounded, printable, one line. */
-const char *walk_quote(char buf[WALK_QUOTE_MAX], const yaml_node_t *node);
-
 /* The value of key in mapping map, or NULL. */
 const yaml_node_t *walk_value(struct walk *w, const yaml_node_t *map, const char *key);
 /* Extend the key path for messages about a nested object; pop restores it. */
@@ -97,17 +101,12 @@ int walk_scalar(
 	struct walk *w, const yaml_node_t *node, const char *what, const char **s, size_t *len);
 int walk_map(struct walk *w, const yaml_node_t *node, const struct schema *s, void *obj);
 
-/* Parsers of the value types every schema shares. */
+/* One value: a scalar through its type's parser, anything else through f->parse. */
+int walk_field(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj);
 int walk_map_field(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj);
 int walk_seq(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj);
-int walk_string(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj);
-int walk_uint(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj);
-int walk_asn(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj);
-int walk_bool(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj);
-int walk_enum(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj);
-int walk_ipv4(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj);
-int walk_prefix(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj);
-int walk_mac(struct walk *w, const yaml_node_t *node, const struct field *f, void *obj);
 
-/* An IPv4 prefix, host bits allowed (a port's address/len). */
-int walk_parse_prefix(struct walk *w, const yaml_node_t *node, struct vbr_prefix *prefix);
+/* The schema's field named key (len bytes), or NULL. */
+const struct field *walk_find_field(const struct schema *s, const char *key, size_t len);
+/* "name, peer_asn, key, ...": a schema's keys, for "expected one of". */
+void walk_keys(const struct schema *s, char *buf, size_t len);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The control thread: one epoll loop over the BGP sockets, a tick timer and
- * a stop event. It owns the RIB and the route sender: route ops that do not
+ * The control thread: one epoll loop over the BGP sockets, the management
+ * sockets, a tick timer, a reload event (SIGHUP) and a stop event. It owns
+ * the runtime objects (objects.c), the RIB and the route sender: route ops that do not
  * fit on the ring wait, in order, and are retried on every tick. The FIB
  * writer answers every op on its result ring: the RIB learns there what the
  * FIB refused, and sends it again when there may be room (rib_fib_retry).
@@ -33,7 +34,9 @@
 #include "fib_check.h"
 #include "rib.h"
 #include "route_sender.h"
-#include "static_route.h"
+#include "connected.h"
+#include "mgmt.h"
+#include "objects.h"
 
 RTE_LOG_REGISTER(vbr_logtype_ctl, vbr.control, INFO);
 
@@ -49,18 +52,20 @@ RTE_LOG_REGISTER(vbr_logtype_ctl, vbr.control, INFO);
 #define REFUSED_LOG_MS 10000
 
 struct control {
-	const struct vbr_config *cfg;
 	struct fib *fib;
 	pthread_mutex_t *fib_lock;
 	struct rte_ring *results; /* the FIB writer's answers */
 	struct route_sender *sender;
 	struct rib *rib;
 	struct bgp *bgp;
+	struct objects *objs;
+	struct mgmt *mgmt;
 	pthread_t thread;
 	int epfd;
-	struct ev_handler stop_ev, tick_ev;
+	struct ev_handler stop_ev, tick_ev, reload_ev;
 	int stopfd;
 	int tickfd;
+	int reloadfd;
 	bool running;
 	size_t backlog;
 	uint64_t refused_logged;    /* prefixes refused at the last log line */
@@ -106,6 +111,18 @@ on_stop(struct ev_handler *h, uint32_t events)
 	(void)events;
 	drain_fd(c->stopfd);
 	c->running = false;
+}
+
+static void
+on_reload(struct ev_handler *h, uint32_t events)
+{
+	struct control *c = container_of(h, struct control, reload_ev);
+	char err[1024];
+
+	(void)events;
+	drain_fd(c->reloadfd);
+	if (objects_reload(c->objs, err, sizeof(err)) != 0)
+		CTL_LOG(ERR, "SIGHUP: the config file was not applied: %s", err);
 }
 
 /* The FIB writer's answers to the RIB's route ops, in order. */
@@ -161,6 +178,8 @@ on_tick(struct ev_handler *h, uint32_t events)
 	drain_fd(c->tickfd);
 	if (c->bgp)
 		bgp_tick(c->bgp);
+	if (c->mgmt)
+		mgmt_tick(c->mgmt, ctl_now_ms());
 	fib_answers(c);
 	if (rib_fib_pending(c->rib) > 0 && route_sender_flush(c->sender) < BACKLOG_MAX / 2)
 		rib_fib_sync(c->rib);
@@ -225,7 +244,7 @@ tel_bgp(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 	rte_tel_data_start_dict(d);
 	pthread_mutex_lock(&ctl_lock);
 	c = tel_ctl;
-	if (c == NULL || c->bgp == NULL) {
+	if (c == NULL || c->bgp == NULL || c->objs == NULL) {
 		pthread_mutex_unlock(&ctl_lock);
 		return 0;
 	}
@@ -387,6 +406,8 @@ tel_fib_check(const char *cmd __rte_unused, const char *params __rte_unused,
 static void
 control_free(struct control *c)
 {
+	mgmt_destroy(c->mgmt);
+	objects_destroy(c->objs);
 	bgp_destroy(c->bgp);
 	if (c->rib)
 		rib_destroy(c->rib);
@@ -398,63 +419,77 @@ control_free(struct control *c)
 		close(c->stopfd);
 	if (c->tickfd >= 0)
 		close(c->tickfd);
+	if (c->reloadfd >= 0)
+		close(c->reloadfd);
 	free(c);
 }
 
 struct control *
-control_start(const struct vbr_config *cfg, struct fib *fib, pthread_mutex_t *fib_lock)
+control_start(struct vbr_config *cfg, const struct control_params *p, struct fib *fib,
+		pthread_mutex_t *fib_lock)
 {
 	struct itimerspec its = {
 		.it_interval = { .tv_nsec = TICK_MS * 1000000L },
 		.it_value = { .tv_nsec = TICK_MS * 1000000L },
 	};
 	struct control *c = calloc(1, sizeof(*c));
+	struct objects_params op;
+	char err[512];
 	int rc;
 
-	if (c == NULL)
+	if (c == NULL) {
+		config_free(cfg);
 		return NULL;
-	c->cfg = cfg;
+	}
 	c->fib = fib;
 	c->fib_lock = fib_lock;
 	c->results = fib_result_ring(fib);
 	c->running = true;
 	c->stop_ev.fn = on_stop;
 	c->tick_ev.fn = on_tick;
+	c->reload_ev.fn = on_reload;
 	c->epfd = epoll_create1(EPOLL_CLOEXEC);
 	c->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	c->reloadfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	c->tickfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	c->sender = route_sender_create(fib_route_ring(fib));
 	c->rib = c->sender ? rib_create(cfg->local_asn, emit_route_op, c->sender) : NULL;
-	if (c->epfd < 0 || c->stopfd < 0 || c->tickfd < 0 || c->rib == NULL ||
+	if (c->epfd < 0 || c->stopfd < 0 || c->tickfd < 0 || c->reloadfd < 0 || c->rib == NULL ||
 			rib_fib_track(c->rib) != 0 ||
 			timerfd_settime(c->tickfd, 0, &its, NULL) != 0 ||
 			add_fd(c->epfd, c->stopfd, &c->stop_ev) != 0 ||
+			add_fd(c->epfd, c->reloadfd, &c->reload_ev) != 0 ||
 			add_fd(c->epfd, c->tickfd, &c->tick_ev) != 0) {
 		CTL_LOG(ERR, "cannot set up the control loop: %s", strerror(errno));
+		config_free(cfg);
 		goto fail;
 	}
 	rib_set_bgp_port(c->rib, VBR_PORT_IDC);
-	rc = static_routes_install(cfg, c->rib, c->sender);
+	rc = connected_routes_install(cfg, c->rib);
 	if (rc != 0) {
-		CTL_LOG(ERR, "cannot queue the static routes: %s", strerror(-rc));
+		CTL_LOG(ERR, "cannot queue the connected routes: %s", strerror(-rc));
+		config_free(cfg);
 		goto fail;
 	}
-	c->backlog = route_sender_flush(c->sender);
-	CTL_LOG(INFO, "%u static route(s), %u static neighbour(s) queued for the FIB", cfg->nb_routes,
-			cfg->nb_neighbors);
 	c->bgp = bgp_create(cfg->local_asn, cfg->router_id, cfg, c->rib, c->epfd);
-	if (c->bgp == NULL)
+	if (c->bgp == NULL) {
+		config_free(cfg);
 		goto fail;
-	for (unsigned i = 0; i < cfg->nb_peers; i++) {
-		rc = bgp_peer_add(c->bgp, &cfg->peers[i], &cfg->groups[cfg->peers[i].group], true);
-		if (rc != 0) {
-			CTL_LOG(ERR, "cannot add BGP peer %u: %s", i, strerror(-rc));
-			goto fail;
-		}
 	}
-	rc = bgp_networks_set(c->bgp, cfg->networks, cfg->nb_networks);
-	if (rc != 0) {
-		CTL_LOG(ERR, "cannot set the BGP CIDR blocks: %s", strerror(-rc));
+	op = (struct objects_params){ .path = cfg->path, .rib = c->rib, .bgp = c->bgp,
+		.sender = c->sender, .fib = fib, .fib_lock = fib_lock, .hooks = p->hooks };
+	CTL_LOG(INFO, "%u static route(s), %u static neighbour(s), %u BGP peer(s), %u BGP CIDR "
+			"block(s) from %s", cfg->nb_routes, cfg->nb_neighbors, cfg->nb_peers,
+			cfg->nb_networks, cfg->path);
+	c->objs = objects_create(cfg, &op); /* takes cfg */
+	if (c->objs == NULL)
+		goto fail;
+	c->backlog = route_sender_flush(c->sender);
+	c->mgmt = mgmt_create(c->epfd, p->socket_path ? p->socket_path : VBR_SOCKET_DEFAULT,
+			p->ro_socket_path ? p->ro_socket_path : VBR_RO_SOCKET_DEFAULT,
+			objects_request, c->objs, err, sizeof(err));
+	if (c->mgmt == NULL) {
+		CTL_LOG(ERR, "management socket: %s", err);
 		goto fail;
 	}
 	pthread_mutex_lock(&ctl_lock);
@@ -494,6 +529,16 @@ control_stop(struct control *c)
 	tel_ctl = NULL;
 	pthread_mutex_unlock(&ctl_lock);
 	control_free(c);
+}
+
+void
+control_reload(struct control *c)
+{
+	uint64_t one = 1;
+
+	/* A signal handler's call: write(2) is async-signal-safe. */
+	if (c != NULL && write(c->reloadfd, &one, sizeof(one)) < 0)
+		return;
 }
 
 size_t

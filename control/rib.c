@@ -1231,6 +1231,44 @@ rib_walk(const struct rib *r, rib_walk_fn cb, void *arg)
 }
 
 uint32_t
+rib_peer_address(const struct rib *r, unsigned peer)
+{
+	return r != NULL && peer < RIB_MAX_PEERS ? r->peer_info[peer].address : 0;
+}
+
+int
+rib_walk_paths(const struct rib *r, rib_paths_fn cb, void *arg)
+{
+	struct rib_path_info info[2 + UINT8_MAX];
+
+	if (r == NULL || cb == NULL)
+		return -EINVAL;
+	for (uint32_t i = 0; i < r->n_entries; i++) {
+		const struct rib_entry *e = &r->entries[i];
+		const struct rib_path *p = cpaths_of(e);
+		unsigned n = 0;
+		int rc;
+
+		if (e->best_src == SRC_NONE)
+			continue;
+		for (unsigned src = RIB_SRC_CONNECTED; src <= RIB_SRC_STATIC; src++) {
+			if (!(e->flags & (1u << src)))
+				continue;
+			info[n++] = (struct rib_path_info){ .src = (enum rib_source)src, .peer = -1,
+				.next_hop = e->local[src].gateway, .best = e->best_src == src };
+		}
+		for (unsigned j = 0; j < e->n_paths; j++)
+			info[n++] = (struct rib_path_info){ .src = RIB_SRC_BGP, .peer = p[j].peer,
+				.next_hop = p[j].attrs->next_hop, .attrs = p[j].attrs,
+				.best = e->best_src == RIB_SRC_BGP && e->best_peer == p[j].peer };
+		rc = cb(e->prefix, e->len, info, n, arg);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+uint32_t
 rib_hash_max_probe(const struct rib *r)
 {
 	uint32_t max = 0;

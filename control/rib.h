@@ -111,6 +111,9 @@ int rib_local_del(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t l
  * Counters otherwise run across sessions. */
 int rib_peer_set(struct rib *r, unsigned peer, const struct rib_peer_info *info);
 
+/* The address a slot was last set with (0: never set), for display. */
+uint32_t rib_peer_address(const struct rib *r, unsigned peer);
+
 /* The peer is gone (deleted): its routes leave, its counters restart and
  * the slot takes no announcement until it is set again. */
 void rib_peer_clear(struct rib *r, unsigned peer);
@@ -162,6 +165,20 @@ void rib_peer_stats(const struct rib *r, unsigned peer, struct rib_peer_stats *s
 typedef int (*rib_walk_fn)(uint32_t prefix, uint8_t len, enum rib_source src, int best_peer,
 		const struct rib_attrs *attrs, uint32_t next_hop, void *arg);
 int rib_walk(const struct rib *r, rib_walk_fn cb, void *arg);
+
+/* Every prefix with all its routes (connected, static, one per BGP peer),
+ * the best one marked, for `show routes`. Paths of a prefix are given in
+ * one call; cb returns non-zero to stop (rib_walk_paths returns it). */
+struct rib_path_info {
+	enum rib_source src;
+	int peer;			/* BGP: the peer's slot; else -1 */
+	uint32_t next_hop;		/* BGP: attrs' NEXT_HOP; static: the gateway */
+	const struct rib_attrs *attrs;	/* BGP; else NULL */
+	bool best;
+};
+typedef int (*rib_paths_fn)(uint32_t prefix, uint8_t len, const struct rib_path_info *paths,
+		unsigned n, void *arg);
+int rib_walk_paths(const struct rib *r, rib_paths_fn cb, void *arg);
 
 /* Number of prefixes with at least one route. */
 size_t rib_size(const struct rib *r);

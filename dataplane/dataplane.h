@@ -63,6 +63,12 @@ struct punt_bucket {
 	uint64_t max_idle;	/* TSC ticks that fill the bucket at most */
 };
 
+/* peer_set.c: the BGP peers' addresses, as the lcores see them. */
+struct dp_peer_set {
+	unsigned n;
+	rte_be32_t addr[VBR_MAX_PEERS];
+};
+
 /* Per-lcore forwarding context: owned by one lcore, read by telemetry. */
 struct fwd_ctx {
 	struct dataplane *dp;
@@ -87,10 +93,13 @@ struct dataplane {
 	/* Packets that get an ICMP error (TTL exceeded, fragmentation needed)
 	 * from the main lcore; the type and code ride in hash.usr. */
 	struct rte_ring *icmp_ring;
-	/* The configured BGP peers (network order): their TCP to or from
-	 * port 179 is punted in the bgp or bgp_new class (punt.h). */
-	unsigned nb_bgp_peers;
-	rte_be32_t bgp_peers[VBR_MAX_PEERS];
+	/* The BGP peers (network order): their TCP to or from port 179 is
+	 * punted in the bgp or bgp_new class (punt.h). Replaced whole under
+	 * RCU when peers come and go (peer_set.c); read it with
+	 * dp_peers_get(). */
+	struct dp_peer_set *bgp_peers;
+	struct dp_peer_retired *peers_retired; /* sets readers may still hold */
+	pthread_mutex_t peers_lock;	/* publishers and the reclaimer */
 	/* Live BGP sessions and our ARP requests, per port: written by the
 	 * main lcore, read by the forwarding lcores' punt_classify(). */
 	struct punt_table punt[VBR_NB_PORTS] __rte_cache_aligned;
@@ -110,6 +119,20 @@ struct dataplane {
 	 * kernel's default route is the host's, not ours to replace. */
 	bool host_netns;
 };
+
+static inline const struct dp_peer_set *
+dp_peers_get(const struct dataplane *dp)
+{
+	return __atomic_load_n(&dp->bgp_peers, __ATOMIC_ACQUIRE);
+}
+
+/* Any thread: the new set (host order); the old one is freed by
+ * dp_peers_reclaim() once no lcore can hold it. 0 or -ENOMEM / -E2BIG. */
+int dp_peers_set(struct dataplane *dp, const uint32_t *addrs, unsigned n);
+/* The main lcore, between its reads: free the sets no reader holds. */
+void dp_peers_reclaim(struct dataplane *dp);
+/* At exit, every reader stopped. */
+void dp_peers_free(struct dataplane *dp);
 
 /* forward.c: the forwarding step. Classifies n packets received on in_port:
  * routed ones go to ctx->tx[out], punted ones to the punt ring, the rest are

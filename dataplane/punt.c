@@ -79,10 +79,11 @@ mac_bits(const struct rte_ether_addr *mac)
 static bool
 is_bgp_peer(const struct dataplane *dp, uint32_t addr)
 {
+	const struct dp_peer_set *set = dp_peers_get(dp);
 	rte_be32_t a = rte_cpu_to_be_32(addr);
 
-	for (unsigned i = 0; i < dp->nb_bgp_peers; i++)
-		if (dp->bgp_peers[i] == a)
+	for (unsigned i = 0; set != NULL && i < set->n; i++)
+		if (set->addr[i] == a)
 			return true;
 	return false;
 }

@@ -172,6 +172,15 @@ struct fib_reader_view {
 	const struct nexthop *nh;
 };
 /* The first member of struct fib is this view: the fast path needs no call. */
+
+/* The forwarding lcores' RCU: what else they read may be retired under it
+ * (rte_rcu_qsbr_start, then rte_rcu_qsbr_check before freeing). */
+static inline struct rte_rcu_qsbr *
+fib_qsbr(struct fib *f)
+{
+	return ((struct fib_reader_view *)f)->qsbr;
+}
+
 static inline void
 fib_reader_quiescent(struct fib *f, unsigned lcore_id)
 {

@@ -116,14 +116,14 @@ YAML
 
 # start_vbrd CONFIG: vbrd in its own namespace; the data taps' kernel sides
 # are then moved into the IDC and VPC namespaces and addressed there.
+# VBRD_ARGS: more of vbrd's own options (after --), split on blanks.
 start_vbrd() {
-	local cfg=$1 run=(ip netns exec "$NS_VBR") opt=() vbr_ns=(-n "$NS_VBR")
+	local cfg=$1
 	# VBR_NETNS_MODE: "" runs vbrd in $NS_VBR (ip netns exec), "option"
 	# lets vbrd make and enter it (--netns), "host" runs vbrd where the
 	# test runs (the exception taps then live there).
 	case "${VBR_NETNS_MODE:-}" in
-	option) run=() opt=(--netns "$NS_VBR") ;;
-	host) run=() vbr_ns=() ;;
+	option | host) ;;
 	*)
 		ip netns add "$NS_VBR"
 		ip -n "$NS_VBR" link set lo up
@@ -138,6 +138,21 @@ start_vbrd() {
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 			net.ipv6.conf.default.disable_ipv6=1
 	done
+	# Hosts behind each side.
+	ip -n "$NS_IDC" addr add 192.168.1.1/32 dev lo
+	ip -n "$NS_VPC" addr add 172.20.0.10/32 dev lo
+	launch_vbrd "$cfg"
+}
+
+# launch_vbrd CONFIG: vbrd itself, in namespaces start_vbrd made (again
+# after a kill: its taps went with it); the taps' kernel sides are moved
+# and addressed as start_vbrd says.
+launch_vbrd() {
+	local cfg=$1 run=(ip netns exec "$NS_VBR") opt=() vbr_ns=(-n "$NS_VBR")
+	case "${VBR_NETNS_MODE:-}" in
+	option) run=() opt=(--netns "$NS_VBR") ;;
+	host) run=() vbr_ns=() ;;
+	esac
 	# Emptied here, not only by the redirect below: that runs in the
 	# background job, maybe after the first wait_for has read an earlier
 	# vbrd's "forwarding on" (a test that starts vbrd twice).
@@ -146,7 +161,7 @@ start_vbrd() {
 	"${run[@]}" "$VBRD" ${VBR_LCORES:--l 0,1} --file-prefix "$PREFIX" --no-pci --huge-unlink -m 1024 \
 		--vdev "net_tap0,iface=$TAP_IDC" --vdev "net_tap1,iface=$TAP_VPC" \
 		--log-level 'vbr.*:debug' -- -c "$cfg" --idle-sleep "${VBR_IDLE_SLEEP:-20}" "${opt[@]}" \
-		>"$WORK/vbrd.log" 2>&1 &
+		${VBRD_ARGS:-} >"$WORK/vbrd.log" 2>&1 &
 	VBRD_PID=$!
 	# Its ports are started once it says it forwards.
 	if ! wait_for 60 grep -q "forwarding on" "$WORK/vbrd.log"; then
@@ -161,9 +176,6 @@ start_vbrd() {
 	ip -n "$NS_VPC" link set "$TAP_VPC" address 02:00:00:00:7c:02 up
 	ip -n "$NS_IDC" addr add 10.0.0.2/30 dev "$TAP_IDC"
 	ip -n "$NS_VPC" addr add 172.16.0.2/30 dev "$TAP_VPC"
-	# Hosts behind each side.
-	ip -n "$NS_IDC" addr add 192.168.1.1/32 dev lo
-	ip -n "$NS_VPC" addr add 172.20.0.10/32 dev lo
 	ip -n "$NS_IDC" route add default via 10.0.0.1
 	ip -n "$NS_VPC" route add default via 172.16.0.1
 }

@@ -4,13 +4,16 @@
  * A refused file must get one message that names file:line:column; an
  * accepted one must obey the product's rules (at most max_peers peers, each
  * on the IDC subnet and in a known group, eBGP only, next hops and
- * neighbours on a port's subnet, prefixes with no host bits, IPv4 only).
+ * neighbours on a port's subnet, prefixes with no host bits, IPv4 only),
+ * pass config_validate() (the rules the management API applies), and
+ * come back equal from the writer's text.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "rules.h"
 
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \
@@ -106,9 +109,26 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	CHECK(cfg != NULL);
 	err[0] = '\0';
 	rc = config_load_buffer("fuzz.yaml", (const char *)data, size, cfg, err, sizeof(err));
-	if (rc == 0)
+	if (rc == 0) {
+		struct vbr_config *back = config_alloc();
+		char *text;
+		size_t len;
+
 		check_rules(cfg);
-	else
+		if (config_validate(cfg, err, sizeof(err)) != 0) {
+			fprintf(stderr, "fuzz_config: loaded but refused: %s\n", err);
+			abort();
+		}
+		CHECK(back != NULL);
+		CHECK(config_emit(cfg, &text, &len, err, sizeof(err)) == 0);
+		if (config_load_buffer("back.yaml", text, len, back, err, sizeof(err)) != 0) {
+			fprintf(stderr, "fuzz_config: written text refused: %s\n%s", err, text);
+			abort();
+		}
+		CHECK(config_equal(cfg, back));
+		free(text);
+		config_free(back);
+	} else
 		check_error(err);
 	config_free(cfg);
 	return 0;

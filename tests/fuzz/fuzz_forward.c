@@ -84,8 +84,7 @@ setup(void)
 	cfg = config_alloc();
 	dp.cfg = cfg;
 	dp.nb_fwd = 1;
-	dp.nb_bgp_peers = 1;
-	dp.bgp_peers[0] = rte_cpu_to_be_32(IP(10, 0, 0, 2));
+	dp_peers_set(&dp, (uint32_t[]){ IP(10, 0, 0, 2) }, 1);
 	dp.pool = rte_pktmbuf_pool_create("fpool", 4095, 0, 0, 9600 + 128 + 14, 0);
 	dp.punt_ring = rte_ring_create("fpunt", 128, 0, RING_F_SC_DEQ);
 	dp.arp_ring = rte_ring_create_elem("farp", sizeof(struct arp_req), 128, 0, RING_F_SC_DEQ);

@@ -9,7 +9,8 @@
 #   tests/fuzz/run.sh [BUILD_DIR (build-fuzz)] [SECONDS (60)] [TARGET (bgp_msg)]
 #
 # TARGET: bgp_msg (the BGP message decoder, round trips), config (the YAML
-# config loader, with the product's rules on what it accepts) or forward
+# config loader, with the product's rules on what it accepts, and the
+# writer's round trip) or forward
 # (the forwarding step and the exception path's parsers, on crafted frames).
 # A crash leaves its input as BUILD_DIR/TARGET-crash-*; replay it with
 #   BUILD_DIR/fuzz_TARGET BUILD_DIR/TARGET-crash-...
@@ -56,7 +57,7 @@ bgp_msg)
 	;;
 config)
 	srcs=""
-	for f in config.c walk.c schema.c inet.c; do
+	for f in config.c walk.c schema.c inet.c value.c rules.c writer.c; do
 		srcs="$srcs $root/config/$f"
 	done
 	# shellcheck disable=SC2086
@@ -70,7 +71,8 @@ forward)
 	srcs=""
 	for f in dataplane/forward.c dataplane/punt.c dataplane/ip_frag.c dataplane/ip_options.c dataplane/icmp.c dataplane/arp.c \
 		dataplane/counters.c lpm/fib.c lpm/fib_writer.c lpm/fib_copy.c lpm/fib_neigh.c lpm/fib_nexthop.c \
-		lpm/route_sender.c config/config.c config/walk.c config/schema.c config/inet.c; do
+		lpm/route_sender.c config/config.c config/walk.c config/schema.c config/inet.c \
+		config/value.c config/rules.c config/writer.c; do
 		srcs="$srcs $root/$f"
 	done
 	inc="-I$root/dataplane -I$root/lpm -I$root/config"

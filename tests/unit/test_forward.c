@@ -78,9 +78,9 @@ setup(void)
 	memset(&dp, 0, sizeof(dp));
 	dp.cfg = cfg;
 	pthread_mutex_init(&dp.fib_lock, NULL);
+	pthread_mutex_init(&dp.peers_lock, NULL);
 	dp.nb_fwd = 1;
-	dp.nb_bgp_peers = 1;
-	dp.bgp_peers[0] = rte_cpu_to_be_32(IP(10, 0, 0, 2));
+	dp_peers_set(&dp, (uint32_t[]){ IP(10, 0, 0, 2) }, 1);
 	dp.pool = rte_pktmbuf_pool_create("tpool", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	ck_assert_ptr_nonnull(dp.pool);
 	dp.punt_ring = rte_ring_create("tpunt", 64, 0, RING_F_SC_DEQ);
@@ -121,6 +121,7 @@ teardown(void)
 		free_all(m, n);
 	while ((n = rte_ring_dequeue_burst(dp.icmp_ring, (void **)m, 64, NULL)) > 0)
 		free_all(m, n);
+	dp_peers_free(&dp);
 	fib_destroy(dp.fib);
 	rte_ring_free(dp.punt_ring);
 	rte_ring_free(dp.icmp_ring);

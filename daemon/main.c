@@ -2,11 +2,15 @@
 /*
  * vbrd: the Virtual Border Router daemon.
  *
- *   vbrd [EAL options] -- -c FILE [--idle-sleep US] [--netns NAME] [--check]
+ *   vbrd [EAL options] -- -c FILE [--socket PATH] [--ro-socket PATH]
+ *                          [--idle-sleep US] [--netns NAME] [--check]
  *
- * The config is loaded before EAL starts, so a bad file is refused at once
- * with file:line:column. Worker lcores forward; the main lcore is the FIB
- * writer and runs the exception path; the control thread owns the routes.
+ * The composition root: the config is loaded before EAL starts, so a bad
+ * file is refused at once with file:line:column. Worker lcores forward; the
+ * main lcore is the FIB writer and runs the exception path; the control
+ * thread owns the runtime objects (from a copy of the config, which it
+ * writes back on every change) and serves the management sockets. SIGHUP
+ * re-reads the file.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,8 +30,7 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 
-#include "control.h"
-#include "dataplane.h"
+#include "daemon.h"
 #include "netlink.h"
 
 #define ROUTE_RING_SIZE 65536
@@ -41,12 +44,20 @@
 
 static struct dataplane dp;
 static volatile bool quit;
+static struct control *volatile running_ctl;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
 	quit = true;
+}
+
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	control_reload(running_ctl);
 }
 
 /* Every log line starts with its UTC time to the millisecond, so that what
@@ -99,8 +110,13 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-			"usage: %s [EAL options] -- -c FILE [--idle-sleep US] [--netns NAME] [--check]\n"
-			"  -c, --config FILE   the VBR's YAML config\n"
+			"usage: %s [EAL options] -- -c FILE [--socket PATH] [--ro-socket PATH]\n"
+			"                    [--idle-sleep US] [--netns NAME] [--check]\n"
+			"  -c, --config FILE   the VBR's YAML config; vbrd writes it back (atomically)\n"
+			"                      on every change made with vbrctl\n"
+			"  --socket PATH       the management socket (default " VBR_SOCKET_DEFAULT ")\n"
+			"  --ro-socket PATH    the read-only one, show only (default\n"
+			"                      " VBR_RO_SOCKET_DEFAULT ")\n"
 			"  --idle-sleep US     forwarding lcores sleep US microseconds when a poll\n"
 			"                      finds nothing (default 0: pure polling)\n"
 			"  --netns NAME        run in network namespace NAME (made if missing, as\n"
@@ -114,6 +130,8 @@ usage(const char *prog)
 
 struct app_args {
 	const char *config;
+	const char *socket;
+	const char *ro_socket;
 	unsigned idle_sleep_us;
 	const char *netns;
 	bool check;
@@ -127,6 +145,8 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 		{ "idle-sleep", required_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'k' },
 		{ "netns", required_argument, NULL, 'n' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "ro-socket", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -151,6 +171,12 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 			break;
 		case 'n':
 			a->netns = optarg;
+			break;
+		case 'S':
+			a->socket = optarg;
+			break;
+		case 'R':
+			a->ro_socket = optarg;
 			break;
 		default:
 			return -EINVAL;
@@ -248,6 +274,7 @@ main_loop(uint64_t until_tsc)
 		done = fib_writer_poll(dp.fib);
 		pthread_mutex_unlock(&dp.fib_lock);
 		done += exc_poll(&dp);
+		dp_peers_reclaim(&dp);
 		if (now >= next_hk) {
 			exc_arp_housekeeping(&dp);
 			punt_housekeeping(&dp);
@@ -327,13 +354,13 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, SIG_IGN); /* until the control thread can reload */
 
 	dp.cfg = cfg;
 	dp.idle_sleep_us = args.idle_sleep_us;
 	dp.nb_fwd = rte_lcore_count() - 1;
-	for (unsigned i = 0; i < cfg->nb_peers; i++)
-		dp.bgp_peers[dp.nb_bgp_peers++] = rte_cpu_to_be_32(cfg->peers[i].address);
 	pthread_mutex_init(&dp.fib_lock, NULL);
+	pthread_mutex_init(&dp.peers_lock, NULL);
 	for (unsigned i = 0; i < VBR_NB_PORTS; i++)
 		dp.port[i].port_id = dp.port[i].tap_port_id = RTE_MAX_ETHPORTS;
 	if (dp.nb_fwd == 0 || dp.nb_fwd > VBR_MAX_FWD_LCORES) {
@@ -353,9 +380,21 @@ main(int argc, char **argv)
 		goto out;
 	if (dp_ports_init(&dp) != 0 || dp_telemetry_init(&dp) != 0)
 		goto out;
-	ctl = control_start(cfg, dp.fib, &dp.fib_lock);
+	{
+		/* The control thread owns its copy; the dataplane keeps this
+		 * one for the ports, which change only with a restart. */
+		struct control_params cp = { .socket_path = args.socket,
+			.ro_socket_path = args.ro_socket, .hooks = daemon_hooks(&dp) };
+		struct vbr_config *mine = config_clone(cfg);
+
+		if (mine == NULL)
+			goto out;
+		ctl = control_start(mine, &cp, dp.fib, &dp.fib_lock);
+	}
 	if (ctl == NULL)
 		goto out;
+	running_ctl = ctl;
+	signal(SIGHUP, on_hup);
 	if (wait_config_routes(ctl) != 0)
 		goto out;
 	if (launch_forwarding() != 0) {
@@ -372,6 +411,8 @@ main(int argc, char **argv)
 	DP_LOG(INFO, "stopping");
 	/* BGP first, while packets still flow: peers hear Cease and withdraw
 	 * our routes now rather than at their hold timer's end. */
+	signal(SIGHUP, SIG_IGN);
+	running_ctl = NULL;
 	control_stop(ctl);
 	ctl = NULL;
 	main_loop(rte_rdtsc() + rte_get_tsc_hz() / 1000 * GOODBYE_MS);
@@ -379,6 +420,8 @@ main(int argc, char **argv)
 out:
 	__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
 	rte_eal_mp_wait_lcore();
+	signal(SIGHUP, SIG_IGN);
+	running_ctl = NULL;
 	control_stop(ctl);
 	pthread_mutex_lock(&dp.fib_lock);
 	dp.tel_ready = false; /* telemetry may still run: it sees nothing now */
@@ -393,6 +436,7 @@ out:
 			fib_reader_unregister(dp.fib, dp.fwd[q]->lcore_id);
 		rte_free(dp.fwd[q]);
 	}
+	dp_peers_free(&dp);
 	if (dp.fib)
 		fib_destroy(dp.fib);
 	rte_mempool_free(dp.pool);

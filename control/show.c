@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The read-only views of `vbrctl show`: one JSON record per peer, group,
+ * CIDR block, prefix, FIB entry or neighbour (the shapes api/ documents),
+ * built on the control thread from the live objects. Every prefix is
+ * shown: nothing is capped. A BGP group's key is never shown.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ring.h>
+
+#include "ctl_log.h"
+#include "evloop.h"
+#include "inet.h"
+#include "objects_internal.h"
+
+static const char *const source_names[] = {
+	[RIB_SRC_CONNECTED] = "connected",
+	[RIB_SRC_STATIC] = "static",
+	[RIB_SRC_BGP] = "bgp",
+};
+
+static const char *const nh_type_names[] = {
+	[NH_NONE] = "none",
+	[NH_GATEWAY] = "gateway",
+	[NH_CONNECTED] = "connected",
+	[NH_LOCAL] = "local",
+	[NH_BLACKHOLE] = "blackhole",
+};
+
+static json_t *
+ip_json(uint32_t addr)
+{
+	char a[VBR_IP_STRLEN];
+
+	return json_string(config_ip_str(addr, a, sizeof(a)));
+}
+
+static json_t *
+prefix_json(uint32_t addr, uint8_t len)
+{
+	struct vbr_prefix p = { .addr = addr, .len = len };
+	char s[VBR_PREFIX_STRLEN];
+
+	return json_string(config_prefix_str(&p, s, sizeof(s)));
+}
+
+static json_t *
+mac_json(const uint8_t *m)
+{
+	char s[18];
+
+	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return json_string(s);
+}
+
+/* ------------------------------------------------------------ config */
+
+static const char *const maxpfx_names[] = {
+	[VBR_MAXPFX_DROP] = "drop",
+	[VBR_MAXPFX_TEARDOWN] = "teardown",
+};
+
+static json_t *
+group_json(const struct vbr_bgp_group *g)
+{
+	return json_pack("{s:s, s:I, s:s, s:b, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			 "s:b, s:b, s:b, s:I, s:I}",
+			"name", g->name, "peer_asn", (json_int_t)g->peer_asn,
+			"description", g->description, "key_set", g->key[0] != '\0',
+			"max_prefixes", (json_int_t)g->max_prefixes,
+			"max_prefixes_action", maxpfx_names[g->max_prefixes_action],
+			"max_prefixes_restart", (json_int_t)g->max_prefixes_restart,
+			"hold_time", (json_int_t)g->hold_time,
+			"min_hold_time", (json_int_t)g->min_hold_time,
+			"send_hold_time", (json_int_t)g->send_hold_time,
+			"connect_retry", (json_int_t)g->connect_retry,
+			"error_wait_min", (json_int_t)g->error_wait_min,
+			"error_wait_max", (json_int_t)g->error_wait_max,
+			"multihop", (json_int_t)g->multihop,
+			"passive", g->passive, "gtsm", g->gtsm, "accept_default", g->accept_default,
+			"max_prefix_len", (json_int_t)g->max_prefix_len,
+			"max_as_path_len", (json_int_t)g->max_as_path_len);
+}
+
+static json_t *
+port_json(const struct vbr_port_config *p)
+{
+	return json_pack("{s:s, s:o, s:s, s:I, s:I, s:I, s:I}", "device", p->device,
+			"address", prefix_json(p->address, p->prefix_len), "tap", p->tap,
+			"mtu", (json_int_t)p->mtu, "punt_rate", (json_int_t)p->punt_rate,
+			"max_neighbors", (json_int_t)p->max_neighbors,
+			"reachable_time", (json_int_t)p->reachable_time);
+}
+
+json_t *
+show_config_json(const struct vbr_config *cfg)
+{
+	json_t *groups = json_array(), *peers = json_array(), *nets = json_array();
+	json_t *routes = json_array(), *neighs = json_array();
+
+	for (unsigned i = 0; i < cfg->nb_groups; i++)
+		json_array_append_new(groups, group_json(&cfg->groups[i]));
+	for (unsigned i = 0; i < cfg->nb_peers; i++) {
+		const struct vbr_bgp_peer *p = &cfg->peers[i];
+
+		json_array_append_new(peers, json_pack("{s:s, s:o, s:s, s:b}", "group",
+				cfg->groups[p->group].name, "address", ip_json(p->address),
+				"description", p->description, "disabled", p->disabled));
+	}
+	for (unsigned i = 0; i < cfg->nb_networks; i++)
+		json_array_append_new(nets, prefix_json(cfg->networks[i].addr, cfg->networks[i].len));
+	for (unsigned i = 0; i < cfg->nb_routes; i++) {
+		const struct vbr_static_route *r = &cfg->routes[i];
+
+		json_array_append_new(routes, json_pack("{s:o, s:o}", "prefix",
+				prefix_json(r->prefix.addr, r->prefix.len), "next_hop",
+				ip_json(r->next_hop)));
+	}
+	for (unsigned i = 0; i < cfg->nb_neighbors; i++)
+		json_array_append_new(neighs, json_pack("{s:o, s:o}", "address",
+				ip_json(cfg->neighbors[i].address), "mac",
+				mac_json(cfg->neighbors[i].mac)));
+	return json_pack("{s:{s:s, s:I, s:o, s:I}, s:{s:o, s:o}, s:{s:I, s:I, s:I}, "
+			 "s:{s:o, s:o, s:o}, s:o, s:o}",
+			"vbr", "name", cfg->name, "local_asn", (json_int_t)cfg->local_asn,
+			"router_id", ip_json(cfg->router_id), "max_peers", (json_int_t)cfg->max_peers,
+			"ports", "idc", port_json(&cfg->ports[VBR_PORT_IDC]), "vpc",
+			port_json(&cfg->ports[VBR_PORT_VPC]),
+			"fib", "max_routes", (json_int_t)cfg->fib.max_routes, "max_tbl8",
+			(json_int_t)cfg->fib.max_tbl8, "max_nexthops",
+			(json_int_t)cfg->fib.max_nexthops,
+			"bgp", "groups", groups, "peers", peers, "networks", nets,
+			"routes", routes, "neighbors", neighs);
+}
+
+/* ------------------------------------------------------------ views */
+
+static void
+show_peers(struct objects *o, struct mgmt_reply *out)
+{
+	const struct vbr_config *c = o->live;
+
+	for (unsigned i = 0; i < c->nb_peers; i++) {
+		const struct vbr_bgp_peer *p = &c->peers[i];
+		struct bgp_peer_status st;
+
+		if (bgp_peer_status(o->bgp, p->address, &st) != 0)
+			continue;
+		mgmt_reply_record(out, json_pack("{s:o, s:s, s:I, s:s, s:s, s:b, s:I, s:s, s:I, "
+						 "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I}",
+				"address", ip_json(p->address), "group", c->groups[p->group].name,
+				"peer_asn", (json_int_t)st.asn, "description", p->description,
+				"state", bgp_state_name(st.state), "enabled", !p->disabled,
+				"uptime_s", (json_int_t)(st.uptime_ms / 1000),
+				"last_error", st.last_error,
+				"prefixes_received", (json_int_t)(st.prefixes_accepted +
+						st.prefixes_rejected_limit),
+				"prefixes_installed", (json_int_t)st.prefixes_best,
+				"prefixes_over_limit", (json_int_t)st.prefixes_rejected_limit,
+				"msgs_in", (json_int_t)st.msgs_in, "msgs_out", (json_int_t)st.msgs_out,
+				"updates_in", (json_int_t)st.updates_in,
+				"updates_out", (json_int_t)st.updates_out,
+				"hold_time", (json_int_t)st.hold_time,
+				"remote_id", ip_json(st.remote_id),
+				"established_count", (json_int_t)st.established_count,
+				"prefixes_filtered", (json_int_t)st.prefixes_filtered));
+	}
+}
+
+static void
+show_groups(struct objects *o, struct mgmt_reply *out)
+{
+	const struct vbr_config *c = o->live;
+
+	for (unsigned g = 0; g < c->nb_groups; g++) {
+		json_t *rec = group_json(&c->groups[g]), *peers = json_array();
+
+		for (unsigned i = 0; i < c->nb_peers; i++)
+			if (c->peers[i].group == g)
+				json_array_append_new(peers, ip_json(c->peers[i].address));
+		json_object_set_new(rec, "peers", peers);
+		mgmt_reply_record(out, rec);
+	}
+}
+
+static void
+show_networks(struct objects *o, struct mgmt_reply *out)
+{
+	const struct vbr_config *c = o->live;
+
+	for (unsigned i = 0; i < c->nb_networks; i++)
+		mgmt_reply_record(out, json_pack("{s:o}", "cidr",
+				prefix_json(c->networks[i].addr, c->networks[i].len)));
+}
+
+struct routes_walk {
+	struct objects *o;
+	struct mgmt_reply *out;
+	bool filter, exact;
+	struct vbr_prefix want;
+};
+
+static int
+route_one(uint32_t prefix, uint8_t len, const struct rib_path_info *paths, unsigned n, void *arg)
+{
+	struct routes_walk *w = arg;
+	json_t *ps;
+
+	if (w->filter) {
+		if (w->exact ? prefix != w->want.addr || len != w->want.len
+			     : (w->want.addr & config_prefix_mask(len)) != prefix)
+			return 0;
+	}
+	ps = json_array();
+	for (unsigned i = 0; i < n; i++) {
+		const struct rib_path_info *p = &paths[i];
+		json_t *j = json_pack("{s:s, s:b}", "source", source_names[p->src], "best", p->best);
+
+		if (p->src != RIB_SRC_CONNECTED)
+			json_object_set_new(j, "next_hop", ip_json(p->next_hop));
+		if (p->src == RIB_SRC_BGP) {
+			json_object_set_new(j, "peer",
+					ip_json(rib_peer_address(w->o->rib, (unsigned)p->peer)));
+			json_object_set_new(j, "as_path",
+					json_string(p->attrs->as_path ? p->attrs->as_path : ""));
+			json_object_set_new(j, "origin", json_integer(p->attrs->origin));
+			if (p->attrs->has_med)
+				json_object_set_new(j, "med", json_integer(p->attrs->med));
+		}
+		json_array_append_new(ps, j);
+	}
+	return mgmt_reply_record(w->out, json_pack("{s:o, s:o}", "prefix", prefix_json(prefix, len),
+			"paths", ps));
+}
+
+static int
+filter_arg(const struct api_request *req, const char *key, struct vbr_prefix *p, bool *exact,
+		struct mgmt_reply *out)
+{
+	json_t *v = req->args ? json_object_get(req->args, key) : NULL;
+	const char *s;
+
+	if (v == NULL)
+		return 0;
+	s = json_string_value(v);
+	if (s == NULL) {
+		mgmt_reply_error(out, "%s: expected a string", key);
+		return -EINVAL;
+	}
+	if (inet_parse_prefix(s, strlen(s), p) == INET_OK) {
+		if (p->addr & ~config_prefix_mask(p->len)) {
+			mgmt_reply_error(out, "%s: %s has host bits set", key, s);
+			return -EINVAL;
+		}
+		*exact = true;
+		return 1;
+	}
+	if (inet_parse_ipv4(s, strlen(s), &p->addr) == INET_OK) {
+		p->len = 32;
+		*exact = false;
+		return 1;
+	}
+	mgmt_reply_error(out, "%s: \"%s\" is neither an IPv4 address nor a prefix", key, s);
+	return -EINVAL;
+}
+
+static void
+show_routes(struct objects *o, const struct api_request *req, struct mgmt_reply *out)
+{
+	struct routes_walk w = { .o = o, .out = out };
+	int rc = filter_arg(req, "prefix", &w.want, &w.exact, out);
+
+	if (rc < 0)
+		return;
+	w.filter = rc == 1;
+	if (rib_walk_paths(o->rib, route_one, &w) < 0)
+		mgmt_reply_error(out, "out of memory");
+}
+
+static json_t *
+fib_entry_json(uint32_t prefix, uint8_t depth, const struct nexthop *nh)
+{
+	json_t *j = json_pack("{s:o, s:s, s:s}", "prefix", prefix_json(prefix, depth), "type",
+			nh->type < RTE_DIM(nh_type_names) ? nh_type_names[nh->type] : "?", "port",
+			config_port_name((enum vbr_port_id)nh->port));
+
+	if (nh->type == NH_GATEWAY) {
+		uint64_t ms = __atomic_load_n(&nh->mac_state, __ATOMIC_ACQUIRE);
+
+		json_object_set_new(j, "next_hop", ip_json(nh->addr));
+		if (ms & NH_MAC_VALID)
+			json_object_set_new(j, "mac", mac_json((const uint8_t *)&ms));
+	}
+	return j;
+}
+
+static int
+fib_one(uint32_t prefix, uint8_t depth, const struct nexthop *nh, uint32_t nh_id, void *arg)
+{
+	(void)nh_id;
+	return mgmt_reply_record(arg, fib_entry_json(prefix, depth, nh));
+}
+
+static void
+show_fib(struct objects *o, const struct api_request *req, struct mgmt_reply *out)
+{
+	struct vbr_prefix want;
+	bool exact = false;
+	int rc = filter_arg(req, "address", &want, &exact, out);
+
+	if (rc < 0)
+		return;
+	pthread_mutex_lock(o->fib_lock);
+	if (rc == 0) {
+		fib_route_walk(o->fib, fib_one, out);
+	} else {
+		/* The longest prefix the FIB holds for the address. */
+		for (int len = exact ? want.len : 32; len >= 0; len--) {
+			uint32_t id;
+
+			if (fib_route_get(o->fib, want.addr & config_prefix_mask((uint8_t)len),
+					    (uint8_t)len, &id) != 0)
+				continue;
+			json_t *j = fib_entry_json(want.addr & config_prefix_mask((uint8_t)len),
+					(uint8_t)len, fib_nexthop(o->fib, id));
+
+			json_object_set_new(j, "address", ip_json(want.addr));
+			mgmt_reply_record(out, j);
+			break;
+		}
+	}
+	pthread_mutex_unlock(o->fib_lock);
+}
+
+static void
+show_neighbors(struct objects *o, struct mgmt_reply *out)
+{
+	pthread_mutex_lock(o->fib_lock);
+	for (uint32_t id = 1; id < fib_nexthop_max(o->fib); id++) {
+		const struct nexthop *nh = fib_nexthop(o->fib, id);
+		uint64_t ms;
+
+		if (nh->type != NH_GATEWAY || !(nh->flags & (NH_F_STATIC | NH_F_LEARNED)))
+			continue;
+		ms = __atomic_load_n(&nh->mac_state, __ATOMIC_ACQUIRE);
+		json_t *j = json_pack("{s:o, s:s, s:b}", "address", ip_json(nh->addr), "port",
+				config_port_name((enum vbr_port_id)nh->port), "static",
+				(nh->flags & NH_F_STATIC) != 0);
+
+		json_object_set_new(j, "mac", ms & NH_MAC_VALID ? mac_json((const uint8_t *)&ms)
+								 : json_null());
+		mgmt_reply_record(out, j);
+	}
+	pthread_mutex_unlock(o->fib_lock);
+}
+
+static void
+show_stats(struct objects *o, struct mgmt_reply *out)
+{
+	json_t *rec = o->hooks.stats ? o->hooks.stats(o->hooks.arg) : json_object();
+	struct rib_fib_stats rs;
+	struct fib_stats fs;
+
+	if (rec == NULL)
+		rec = json_object();
+	pthread_mutex_lock(o->fib_lock);
+	fib_get_stats(o->fib, &fs);
+	pthread_mutex_unlock(o->fib_lock);
+	json_object_set_new(rec, "fib", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+						  "s:I}",
+			"routes", (json_int_t)fs.routes, "nexthops", (json_int_t)fs.nexthops,
+			"ops_applied", (json_int_t)fs.ops_applied, "ops_failed",
+			(json_int_t)fs.ops_failed, "refused_nexthops", (json_int_t)fs.refused_nexthops,
+			"refused_table", (json_int_t)fs.refused_table, "batches",
+			(json_int_t)fs.batches, "ring_pending", (json_int_t)fs.ring_pending,
+			"ring_size", (json_int_t)rte_ring_get_size(fib_route_ring(o->fib)),
+			"grace_stalls", (json_int_t)fs.grace_stalls));
+	rib_fib_stats(o->rib, ctl_now_ms(), &rs);
+	json_object_set_new(rec, "rib", json_pack("{s:I, s:I, s:I, s:I}", "prefixes",
+			(json_int_t)rib_size(o->rib), "fib_pending", (json_int_t)rs.in_flight,
+			"not_in_fib", (json_int_t)rs.not_in_fib, "fib_refused", (json_int_t)rs.refused));
+	json_object_set_new(rec, "config", json_pack("{s:I, s:I, s:I, s:I}", "changes",
+			(json_int_t)o->changes, "ack_us_last", (json_int_t)o->ack_us_last,
+			"ack_us_max", (json_int_t)o->ack_us_max, "ack_us_mean",
+			(json_int_t)(o->changes ? o->ack_us_sum / o->changes : 0)));
+	mgmt_reply_record(out, rec);
+}
+
+void
+show_request(struct objects *o, const struct api_request *req, struct mgmt_reply *out)
+{
+	switch (req->op) {
+	case API_SHOW_PEERS:
+		show_peers(o, out);
+		break;
+	case API_SHOW_GROUPS:
+		show_groups(o, out);
+		break;
+	case API_SHOW_NETWORKS:
+		show_networks(o, out);
+		break;
+	case API_SHOW_ROUTES:
+		show_routes(o, req, out);
+		break;
+	case API_SHOW_FIB:
+		show_fib(o, req, out);
+		break;
+	case API_SHOW_NEIGHBORS:
+		show_neighbors(o, out);
+		break;
+	case API_SHOW_STATS:
+		show_stats(o, out);
+		break;
+	case API_SHOW_CONFIG:
+		mgmt_reply_record(out, show_config_json(o->live));
+		break;
+	default:
+		mgmt_reply_error(out, "%s: not a view", api_op_name(req->op));
+		break;
+	}
+}
