@@ -1841,42 +1841,50 @@ prefix_in(const struct vbr_prefix *list, unsigned n, const struct vbr_prefix *x)
 	return false;
 }
 
+/* The peers' routes inside ranges: prefix and peer slot of each. */
 struct inside_walk {
 	const struct bgp_filter *ranges;
-	struct vbr_prefix *found;
+	struct inside_path {
+		uint32_t addr;
+		uint8_t len;
+		uint8_t peer;
+	} *found;
 	size_t n, cap;
 	bool nomem;
 };
 
 static int
-inside_cb(uint32_t prefix, uint8_t len, enum rib_source src, int best_peer,
-		const struct rib_attrs *attrs, uint32_t next_hop, void *arg)
+inside_cb(uint32_t prefix, uint8_t len, const struct rib_path_info *paths, unsigned n, void *arg)
 {
 	struct inside_walk *w = arg;
 
-	(void)src, (void)best_peer, (void)attrs, (void)next_hop;
 	if (bgp_filter_match(w->ranges, prefix, len) == BGP_FILTER_ACCEPT)
 		return 0;
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 256;
-		struct vbr_prefix *f = realloc(w->found, cap * sizeof(*f));
+	for (unsigned i = 0; i < n; i++) {
+		if (paths[i].src != RIB_SRC_BGP || paths[i].peer < 0)
+			continue;
+		if (w->n == w->cap) {
+			size_t cap = w->cap ? w->cap * 2 : 256;
+			struct inside_path *f = realloc(w->found, cap * sizeof(*f));
 
-		if (f == NULL) {
-			w->nomem = true;
-			return 1;
+			if (f == NULL) {
+				w->nomem = true;
+				return 1;
+			}
+			w->found = f;
+			w->cap = cap;
 		}
-		w->found = f;
-		w->cap = cap;
+		w->found[w->n++] = (struct inside_path){ .addr = prefix, .len = len,
+			.peer = (uint8_t)paths[i].peer };
 	}
-	w->found[w->n++] = (struct vbr_prefix){ .addr = prefix, .len = len };
 	return 0;
 }
 
 /*
  * Ranges were added to the filter (our blocks, static routes toward the
  * VPC): the peers' routes inside them leave, as if they had been refused
- * when they came. Ranges were removed: peers that had routes refused by
- * one are asked for their routes again.
+ * when they came (counted so). Ranges were removed: peers that had routes
+ * refused by one are asked for their routes again.
  */
 static int
 filter_changed_ranges(struct bgp *b, const struct vbr_prefix *added, unsigned n_added,
@@ -1891,19 +1899,23 @@ filter_changed_ranges(struct bgp *b, const struct vbr_prefix *added, unsigned n_
 		rc = bgp_filter_build(&tmp, &src);
 		if (rc != 0)
 			return rc;
-		rib_walk(b->rib, inside_cb, &w);
+		rib_walk_paths(b->rib, inside_cb, &w);
 		bgp_filter_free(&tmp);
 		if (w.nomem) {
 			free(w.found);
 			return -ENOMEM;
 		}
-		for (size_t i = 0; i < w.n; i++)
-			for (unsigned k = 0; k < VBR_MAX_PEERS; k++)
-				if (b->peers[k].used)
-					rib_bgp_withdraw(b->rib, k, w.found[i].addr, w.found[i].len);
+		for (size_t i = 0; i < w.n; i++) {
+			struct bgp_peer *p = &b->peers[w.found[i].peer];
+
+			rib_bgp_withdraw(b->rib, w.found[i].peer, w.found[i].addr, w.found[i].len);
+			if (p->used) {
+				p->filtered_by_range++;
+				p->st.prefixes_filtered++;
+			}
+		}
 		if (w.n > 0)
-			BGP_LOG(INFO, "%zu prefix(es) inside the new %s withdrawn from the peers' routes",
-					w.n, what);
+			BGP_LOG(INFO, "%zu route(s) from peers inside the new %s withdrawn", w.n, what);
 		free(w.found);
 	}
 	for (unsigned k = 0; removed && k < VBR_MAX_PEERS; k++) {
