@@ -1523,6 +1523,8 @@ bgp_create(uint32_t local_asn, uint32_t router_id, const struct vbr_config *port
 	for (unsigned i = 0; i < ports_cfg->nb_routes; i++)
 		if (ports_cfg->routes[i].port == VBR_PORT_VPC)
 			b->vpc_routes[b->nb_vpc_routes++] = ports_cfg->routes[i].prefix;
+	/* Sorted: bgp_vpc_routes_set() compares the lists in order. */
+	qsort(b->vpc_routes, b->nb_vpc_routes, sizeof(*b->vpc_routes), prefix_cmp);
 	rc = filter_rebuild(b);
 	if (rc == 0)
 		rc = listen_start(b);

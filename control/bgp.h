@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The BGP speaker: one session per configured BGP peer (RFC 4271 FSM,
- * collision detection, TCP-MD5), learned routes into the RIB, our BGP CIDR
- * blocks out to every established peer. Runs on the control thread only.
+ * The BGP speaker: one session per BGP peer, peers created, changed and
+ * deleted at run time (the RFC 4271 FSM is bgp_fsm.h's; collision
+ * detection, TCP-MD5, GTSM), learned routes into the RIB through the route
+ * filter (bgp_filter.h), our BGP CIDR blocks out to every established peer.
+ * Runs on the control thread only.
  */
 #pragma once
 

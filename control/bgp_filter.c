@@ -71,12 +71,13 @@ bgp_filter_build(struct bgp_filter *f, const struct bgp_filter_src *src)
 	for (unsigned i = 0; i < sizeof(martians) / sizeof(martians[0]); i++)
 		add_range(&b, martians[i].addr, martians[i].len, martians[i].verdict);
 	for (unsigned p = 0; src->ports != NULL && p < VBR_NB_PORTS; p++)
-		add_range(&b, src->ports[p].address, src->ports[p].prefix_len, BGP_FILTER_CONNECTED);
+		add_range(
+			&b, src->ports[p].address, src->ports[p].prefix_len, BGP_FILTER_CONNECTED);
 	for (unsigned i = 0; i < src->nb_networks; i++)
 		add_range(&b, src->networks[i].addr, src->networks[i].len, BGP_FILTER_OUR_BLOCK);
 	for (unsigned i = 0; i < src->nb_vpc_routes; i++)
-		add_range(&b, src->vpc_routes[i].addr, src->vpc_routes[i].len,
-			BGP_FILTER_STATIC_VPC);
+		add_range(
+			&b, src->vpc_routes[i].addr, src->vpc_routes[i].len, BGP_FILTER_STATIC_VPC);
 	if (b.nomem) {
 		free(b.r);
 		return -ENOMEM;
@@ -103,9 +104,8 @@ bgp_filter_build(struct bgp_filter *f, const struct bgp_filter_src *src)
 int
 bgp_filter_init(struct bgp_filter *f, const struct vbr_config *cfg)
 {
-	struct bgp_filter_src src = {.ports = cfg->ports,
-		.networks = cfg->networks,
-		.nb_networks = cfg->nb_networks};
+	struct bgp_filter_src src = {
+		.ports = cfg->ports, .networks = cfg->networks, .nb_networks = cfg->nb_networks};
 	struct vbr_prefix *vpc = malloc((cfg->nb_routes + 1) * sizeof(*vpc));
 	int rc;
 

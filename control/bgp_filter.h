@@ -57,10 +57,10 @@ struct bgp_filter {
 
 /* What a filter is made of, besides the martians (each part may be empty). */
 struct bgp_filter_src {
-	const struct vbr_port_config *ports;	/* VBR_NB_PORTS of them, or NULL */
-	const struct vbr_prefix *networks;	/* our BGP CIDR blocks */
+	const struct vbr_port_config *ports; /* VBR_NB_PORTS of them, or NULL */
+	const struct vbr_prefix *networks;   /* our BGP CIDR blocks */
 	unsigned nb_networks;
-	const struct vbr_prefix *vpc_routes;	/* static routes toward the VPC */
+	const struct vbr_prefix *vpc_routes; /* static routes toward the VPC */
 	unsigned nb_vpc_routes;
 };
 

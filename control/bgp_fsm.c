@@ -81,12 +81,12 @@ jittered_ms(struct bgp_fsm *f, uint64_t ms)
 
 static struct bgp_fsm_action *
 push(struct bgp_fsm_actions *act, enum bgp_fsm_action_type type, enum bgp_conn_id k,
-		enum bgp_state st)
+	enum bgp_state st)
 {
 	/* BGP_FSM_MAX_ACTIONS is above what any one event asks: overflowing
 	 * it is a bug, and the last slot is reused rather than overrun. */
-	struct bgp_fsm_action *a = &act->a[act->n < BGP_FSM_MAX_ACTIONS ? act->n++ :
-									  BGP_FSM_MAX_ACTIONS - 1];
+	struct bgp_fsm_action *a =
+		&act->a[act->n < BGP_FSM_MAX_ACTIONS ? act->n++ : BGP_FSM_MAX_ACTIONS - 1];
 
 	memset(a, 0, sizeof(*a));
 	a->type = type;
@@ -132,7 +132,7 @@ back_off(struct bgp_fsm *f, uint64_t now)
 
 static void
 notify(struct bgp_fsm_actions *act, struct bgp_fsm *f, enum bgp_conn_id k, uint8_t code,
-		uint8_t subcode, const struct bgp_notify *n, const char *text)
+	uint8_t subcode, const struct bgp_notify *n, const char *text)
 {
 	struct bgp_fsm_action *a;
 
@@ -150,7 +150,7 @@ notify(struct bgp_fsm_actions *act, struct bgp_fsm *f, enum bgp_conn_id k, uint8
  * established one; error: the peer backs off. */
 static void
 conn_down(struct bgp_fsm *f, enum bgp_conn_id k, bool error, bool reset, const char *why,
-		uint64_t now, struct bgp_fsm_actions *act)
+	uint64_t now, struct bgp_fsm_actions *act)
 {
 	struct bgp_fsm_conn *c = &f->conn[k];
 	struct bgp_fsm_action *a;
@@ -174,7 +174,7 @@ conn_down(struct bgp_fsm *f, enum bgp_conn_id k, bool error, bool reset, const c
 /* NOTIFICATION code/subcode (or n), then close as an error. */
 static void
 fail(struct bgp_fsm *f, enum bgp_conn_id k, uint8_t code, uint8_t subcode,
-		const struct bgp_notify *n, const char *why, uint64_t now, struct bgp_fsm_actions *act)
+	const struct bgp_notify *n, const char *why, uint64_t now, struct bgp_fsm_actions *act)
 {
 	notify(act, f, k, code, subcode, n, NULL);
 	conn_down(f, k, true, false, why, now, act);
@@ -183,7 +183,7 @@ fail(struct bgp_fsm *f, enum bgp_conn_id k, uint8_t code, uint8_t subcode,
 /* RFC 6608: an unexpected message, by the state it came in. */
 static void
 unexpected(struct bgp_fsm *f, enum bgp_conn_id k, const char *why, uint64_t now,
-		struct bgp_fsm_actions *act)
+	struct bgp_fsm_actions *act)
 {
 	static const uint8_t sub[] = {
 		[BGP_OPENSENT] = BGP_ERR_FSM_UNEXPECTED_OPENSENT,
@@ -193,13 +193,13 @@ unexpected(struct bgp_fsm *f, enum bgp_conn_id k, const char *why, uint64_t now,
 	enum bgp_state s = f->conn[k].state;
 
 	fail(f, k, BGP_ERR_FSM, s < BGP_OPENSENT ? BGP_ERR_FSM_UNSPECIFIC : sub[s], NULL, why, now,
-			act);
+		act);
 }
 
 /* RFC 4486 §4: Cease / Connection Collision Resolution, no error. */
 static void
 dump(struct bgp_fsm *f, enum bgp_conn_id k, const char *why, uint64_t now,
-		struct bgp_fsm_actions *act)
+	struct bgp_fsm_actions *act)
 {
 	notify(act, f, k, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION, NULL, NULL);
 	conn_down(f, k, false, false, why, now, act);
@@ -208,7 +208,7 @@ dump(struct bgp_fsm *f, enum bgp_conn_id k, const char *why, uint64_t now,
 /* Cease / subcode (with text) on each connection, then close them: no error. */
 static void
 cease_all(struct bgp_fsm *f, uint8_t subcode, const char *text, const char *why, uint64_t now,
-		struct bgp_fsm_actions *act)
+	struct bgp_fsm_actions *act)
 {
 	for (int k = 0; k < 2; k++) {
 		notify(act, f, (enum bgp_conn_id)k, BGP_ERR_CEASE, subcode, NULL, text);
@@ -264,7 +264,7 @@ send_keepalive(struct bgp_fsm *f, enum bgp_conn_id k, uint64_t now, struct bgp_f
 
 static void
 tcp_valid(struct bgp_fsm *f, const struct bgp_fsm_input *in, uint64_t now,
-		struct bgp_fsm_actions *act)
+	struct bgp_fsm_actions *act)
 {
 	struct bgp_fsm_conn *c = &f->conn[BGP_CONN_IN];
 	struct bgp_fsm_action *a = NULL;
@@ -329,7 +329,7 @@ collision(struct bgp_fsm *f, enum bgp_conn_id k, uint64_t now, struct bgp_fsm_ac
 
 static void
 bgp_open(struct bgp_fsm *f, const struct bgp_fsm_input *in, uint64_t now,
-		struct bgp_fsm_actions *act)
+	struct bgp_fsm_actions *act)
 {
 	enum bgp_conn_id k = in->conn;
 	struct bgp_fsm_conn *c = &f->conn[k];
@@ -376,15 +376,15 @@ keepalive_msg(struct bgp_fsm *f, enum bgp_conn_id k, uint64_t now, struct bgp_fs
 /* UPDATE and ROUTE-REFRESH: only in Established (RFC 6608 for the rest). */
 static void
 established_msg(struct bgp_fsm *f, const struct bgp_fsm_input *in, uint64_t now,
-		struct bgp_fsm_actions *act)
+	struct bgp_fsm_actions *act)
 {
 	struct bgp_fsm_conn *c = &f->conn[in->conn];
 
 	if (c->state != BGP_ESTABLISHED) {
 		unexpected(f, in->conn,
-				in->ev == BGP_EV_UPDATE_MSG ? "UPDATE before Established" :
-							      "ROUTE-REFRESH before Established",
-				now, act);
+			in->ev == BGP_EV_UPDATE_MSG ? "UPDATE before Established"
+						    : "ROUTE-REFRESH before Established",
+			now, act);
 		return;
 	}
 	restart_hold(c, now);
@@ -392,19 +392,19 @@ established_msg(struct bgp_fsm *f, const struct bgp_fsm_input *in, uint64_t now,
 
 static void
 notif_msg(struct bgp_fsm *f, const struct bgp_fsm_input *in, const char *why, uint64_t now,
-		struct bgp_fsm_actions *act)
+	struct bgp_fsm_actions *act)
 {
 	/* The peer resolving a collision against this connection is no error
 	 * while the other one lives on. */
 	bool error = !(in->code == BGP_ERR_CEASE && in->subcode == BGP_ERR_CEASE_COLLISION &&
-			       f->conn[other_of(in->conn)].state != BGP_IDLE);
+		       f->conn[other_of(in->conn)].state != BGP_IDLE);
 
 	conn_down(f, in->conn, error, false, why, now, act);
 }
 
 static void
 timer_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, const char *why, uint64_t now,
-		struct bgp_fsm_actions *act)
+	struct bgp_fsm_actions *act)
 {
 	enum bgp_conn_id k = in->conn;
 	struct bgp_fsm_conn *c = &f->conn[k];
@@ -416,7 +416,7 @@ timer_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, const char *why, 
 		/* An outgoing attempt still pending is given up. */
 		if (f->conn[BGP_CONN_OUT].state == BGP_CONNECT)
 			conn_down(f, BGP_CONN_OUT, false, false, "no answer before ConnectRetry",
-					now, act);
+				now, act);
 		try_connect(f, now, act);
 		break;
 	case BGP_EV_IDLE_HOLD_EXPIRES:
@@ -449,7 +449,7 @@ timer_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, const char *why, 
 
 static void
 admin_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, const char *why, uint64_t now,
-		struct bgp_fsm_actions *act)
+	struct bgp_fsm_actions *act)
 {
 	uint64_t restart_ms = f->conf.error_wait_min * 1000ull;
 
@@ -467,9 +467,9 @@ admin_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, const char *why, 
 	case BGP_EV_MANUAL_STOP:
 	case BGP_EV_PEER_DECONFIGURED:
 		cease_all(f,
-				in->ev == BGP_EV_MANUAL_STOP ? BGP_ERR_CEASE_ADMIN_SHUTDOWN :
-							       BGP_ERR_CEASE_PEER_DECONFIGURED,
-				in->ev == BGP_EV_MANUAL_STOP ? in->text : NULL, why, now, act);
+			in->ev == BGP_EV_MANUAL_STOP ? BGP_ERR_CEASE_ADMIN_SHUTDOWN
+						     : BGP_ERR_CEASE_PEER_DECONFIGURED,
+			in->ev == BGP_EV_MANUAL_STOP ? in->text : NULL, why, now, act);
 		f->enabled = false;
 		f->idle_until = 0;
 		f->idle_hold_ms = 0;
@@ -480,9 +480,9 @@ admin_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, const char *why, 
 		if (!f->enabled)
 			break;
 		cease_all(f,
-				in->ev == BGP_EV_ADMIN_RESET ? BGP_ERR_CEASE_ADMIN_RESET :
-							       BGP_ERR_CEASE_CONFIG_CHANGE,
-				in->ev == BGP_EV_ADMIN_RESET ? in->text : NULL, why, now, act);
+			in->ev == BGP_EV_ADMIN_RESET ? BGP_ERR_CEASE_ADMIN_RESET
+						     : BGP_ERR_CEASE_CONFIG_CHANGE,
+			in->ev == BGP_EV_ADMIN_RESET ? in->text : NULL, why, now, act);
 		start(f, restart_ms, now, act);
 		break;
 	default:
@@ -492,7 +492,7 @@ admin_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, const char *why, 
 
 static void
 conn_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, const char *why, uint64_t now,
-		struct bgp_fsm_actions *act)
+	struct bgp_fsm_actions *act)
 {
 	enum bgp_conn_id k = in->conn;
 	struct bgp_fsm_conn *c = &f->conn[k];
@@ -538,7 +538,8 @@ conn_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, const char *why, u
 		fail(f, k, BGP_ERR_UPDATE, 0, in->notify, why, now, act);
 		break;
 	case BGP_EV_OUT_OF_RESOURCES:
-		fail(f, k, BGP_ERR_CEASE, BGP_ERR_CEASE_OUT_OF_RESOURCES, in->notify, why, now, act);
+		fail(f, k, BGP_ERR_CEASE, BGP_ERR_CEASE_OUT_OF_RESOURCES, in->notify, why, now,
+			act);
 		break;
 	case BGP_EV_OPEN_COLLISION_DUMP:
 		dump(f, k, why, now, act);
@@ -574,7 +575,7 @@ bgp_fsm_configure(struct bgp_fsm *f, const struct bgp_fsm_conf *conf)
 
 enum bgp_state
 bgp_fsm_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, uint64_t now_ms,
-		struct bgp_fsm_actions *act)
+	struct bgp_fsm_actions *act)
 {
 	const char *why = in->why ? in->why : bgp_fsm_event_name(in->ev);
 
@@ -623,7 +624,7 @@ bgp_fsm_timer_due(const struct bgp_fsm *f, uint64_t now, enum bgp_conn_id *conn)
 	if (f->idle_until && now >= f->idle_until)
 		return BGP_EV_IDLE_HOLD_EXPIRES;
 	if (now >= f->connect_at &&
-			(f->conn[BGP_CONN_OUT].state == BGP_CONNECT || can_connect(f, now)))
+		(f->conn[BGP_CONN_OUT].state == BGP_CONNECT || can_connect(f, now)))
 		return BGP_EV_CONNECT_RETRY_EXPIRES;
 	return BGP_EV_NONE;
 }

@@ -206,8 +206,11 @@ START_TEST(rebuild)
 {
 	struct vbr_prefix nets[] = {{IP(172, 21, 0, 0), 16}};
 	struct vbr_prefix vpc[] = {{IP(172, 31, 0, 0), 16}};
-	struct bgp_filter_src src = {.ports = cfg->ports, .networks = nets, .nb_networks = 1,
-		.vpc_routes = vpc, .nb_vpc_routes = 1};
+	struct bgp_filter_src src = {.ports = cfg->ports,
+		.networks = nets,
+		.nb_networks = 1,
+		.vpc_routes = vpc,
+		.nb_vpc_routes = 1};
 
 	ck_assert_int_eq(check(IP(172, 20, 1, 0), 24), BGP_FILTER_OUR_BLOCK);
 	ck_assert_int_eq(bgp_filter_build(&filt, &src), 0);

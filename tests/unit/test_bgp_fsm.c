@@ -193,7 +193,8 @@ START_TEST(passive_waits_for_the_peer)
 	bgp_fsm_init(&f, &c, 1);
 	ck_assert_int_eq(ev(BGP_EV_MANUAL_START, OUT, T0), BGP_ACTIVE);
 	expect(0);
-	ck_assert_int_eq(bgp_fsm_timer_due(&f, T0 + 3600000, &(enum bgp_conn_id){OUT}), BGP_EV_NONE);
+	ck_assert_int_eq(
+		bgp_fsm_timer_due(&f, T0 + 3600000, &(enum bgp_conn_id){OUT}), BGP_EV_NONE);
 	ck_assert_int_eq(ev(BGP_EV_TCP_VALID, IN, T0 + 5), BGP_OPENSENT);
 	expect(BGP_ACT_ACCEPT, IN, BGP_ACT_SEND_OPEN, IN, 0);
 	ck_assert_int_eq(open_msg(IN, IP(10, 0, 0, 2), 90, T0 + 6), BGP_OPENCONFIRM);
@@ -219,8 +220,8 @@ START_TEST(hold_timer_expires)
 	ck_assert_int_eq(k, OUT);
 	ck_assert_int_eq(ev(BGP_EV_HOLD_EXPIRES, OUT, due), BGP_IDLE);
 	if (s == BGP_ESTABLISHED)
-		expect(BGP_ACT_SEND_NOTIFICATION, OUT, BGP_ACT_SESSION_DOWN, OUT, BGP_ACT_CLOSE, OUT,
-			0);
+		expect(BGP_ACT_SEND_NOTIFICATION, OUT, BGP_ACT_SESSION_DOWN, OUT, BGP_ACT_CLOSE,
+			OUT, 0);
 	else
 		expect(BGP_ACT_SEND_NOTIFICATION, OUT, BGP_ACT_CLOSE, OUT, 0);
 	assert_notify(OUT, BGP_ERR_HOLD_TIMER, 0);
@@ -378,8 +379,8 @@ START_TEST(error_back_off)
 		/* Meanwhile the peer's connections are refused. */
 		ev(BGP_EV_TCP_VALID, IN, now + 1);
 		expect(BGP_ACT_REFUSE, IN, 0);
-		ck_assert_uint_eq(find(BGP_ACT_REFUSE, IN)->subcode,
-			BGP_ERR_CEASE_CONNECTION_REJECTED);
+		ck_assert_uint_eq(
+			find(BGP_ACT_REFUSE, IN)->subcode, BGP_ERR_CEASE_CONNECTION_REJECTED);
 		ck_assert_int_eq(bgp_fsm_timer_due(&f, f.idle_until - 1, &k), BGP_EV_NONE);
 		now = f.idle_until;
 		ck_assert_int_eq(bgp_fsm_timer_due(&f, now, &k), BGP_EV_IDLE_HOLD_EXPIRES);
@@ -485,8 +486,8 @@ START_TEST(unexpected_messages)
 		ck_assert_int_eq(ev(cases[i].ev, OUT, T0 + 1), BGP_IDLE);
 		assert_notify(OUT, BGP_ERR_FSM, cases[i].subcode);
 		ck_assert(close_of(OUT)->error);
-		ck_assert_int_eq(find(BGP_ACT_SESSION_DOWN, OUT) != NULL,
-			cases[i].state == BGP_ESTABLISHED);
+		ck_assert_int_eq(
+			find(BGP_ACT_SESSION_DOWN, OUT) != NULL, cases[i].state == BGP_ESTABLISHED);
 		ck_assert_uint_eq(f.idle_until, T0 + 1 + 1000);
 	}
 }
@@ -650,8 +651,8 @@ START_TEST(notification_received)
 {
 	reach(BGP_OPENSENT);
 	ev(BGP_EV_TCP_VALID, IN, T0 + 1);
-	ck_assert_int_eq(notif_msg(OUT, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION, T0 + 2),
-		BGP_OPENSENT);
+	ck_assert_int_eq(
+		notif_msg(OUT, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION, T0 + 2), BGP_OPENSENT);
 	expect(BGP_ACT_CLOSE, OUT, 0);
 	ck_assert(!close_of(OUT)->error);
 	ck_assert_uint_eq(f.idle_until, 0);
