@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * BGP sessions: the RFC 4271 FSM over the kernel's TCP (reached through the
- * IDC port's exception tap), with TCP-MD5 (RFC 2385) on the listening and the
- * connecting sockets, connection collision detection (§6.8), timers, and the
- * glue between decoded UPDATEs and the RIB.
+ * BGP sessions: peers as runtime objects, their connections over the
+ * kernel's TCP (reached through the IDC port's exception tap) with TCP-MD5
+ * (RFC 2385) and GTSM (RFC 5082), the messages in and out, and the glue
+ * between decoded UPDATEs and the RIB.
  *
- * A peer may have two connections at once, the one we opened (OUT) and the
- * one it opened (IN); each runs the FSM from OpenSent on, and collision
- * detection keeps one. The peer's state is that of its most advanced one.
+ * The FSM is bgp_fsm.c's: every event of a peer (its connections', its
+ * messages', its timers', the administrator's) goes through peer_event(),
+ * which feeds it to the FSM and carries out the actions the FSM answers
+ * with. Nothing here sets a state or a session timer. A peer may have two
+ * connections at once, the one we opened (OUT) and the one it opened (IN);
+ * collision detection (RFC 4271 §6.8) keeps one.
  * Everything here runs on the single control thread: no locks.
  */
 #include <errno.h>
@@ -35,8 +38,6 @@
 #include "ctl_log.h"
 #include "evloop.h"
 
-#define OPEN_HOLD_MS (240 * 1000)	/* RFC 4271 §8: large hold time in OpenSent */
-#define STABLE_MS (60 * 1000)		/* up this long: the back-off starts over */
 #define REFRESH_SETTLE_MS 1000		/* room under the limit this long: ask for routes */
 #define REFRESH_GAP_MS (10 * 1000ull)	/* between our first ROUTE-REFRESH requests, */
 #define REFRESH_GAP_MAX_MS (15 * 60 * 1000ull) /* doubling up to this in one session */
@@ -48,24 +49,23 @@
 #define RBUF_SIZE (4 * BGP_MAX_MSG_LEN)
 #define MSGS_PER_EVENT 64		/* fairness between sessions */
 
-enum { CONN_OUT = 0, CONN_IN = 1 };
+#define TIMER_EVENTS_MAX 8		/* per peer and tick: each makes progress */
+
+#define CONN_OUT BGP_CONN_OUT
+#define CONN_IN BGP_CONN_IN
 
 struct bgp_peer;
 
+/* One connection's socket and buffers; its state is the FSM's
+ * (peer->fsm.conn[id]). */
 struct bgp_conn {
 	struct ev_handler ev;
 	struct bgp_peer *peer;
+	enum bgp_conn_id id;
 	int fd;
-	bool outgoing;
 	bool want_write;
 	bool pending;		/* whole messages wait in rbuf */
 	bool notified;		/* we sent a NOTIFICATION on it: that is the error */
-	enum bgp_state state;	/* CONNECT (TCP in progress), OPENSENT, OPENCONFIRM, ESTABLISHED */
-	uint64_t hold_deadline;	/* 0: none */
-	uint64_t keepalive_next;
-	uint16_t hold_time;
-	uint16_t peer_hold_time;	/* the one its OPEN offered */
-	uint32_t remote_id;
 	bool as4;
 	bool route_refresh;
 	size_t rlen;
@@ -85,17 +85,12 @@ struct bgp_peer {
 	struct bgp *bgp;
 	unsigned idx;		/* its slot here and in the RIB */
 	bool used;
-	bool enabled;		/* false: administratively down */
 	struct vbr_bgp_peer cfg;	/* copies: nothing points into a config */
 	struct vbr_bgp_group grp;
 	char shutdown_msg[256];	/* RFC 9003 text of the disable, for refusals */
 	char addr_str[VBR_IP_STRLEN];	/* its address, for messages */
-	enum bgp_state state;
+	struct bgp_fsm fsm;	/* its states and session timers */
 	struct bgp_conn conn[2];
-	uint64_t idle_until;	/* Idle: no session before then */
-	uint64_t connect_at;	/* next outgoing attempt (ConnectRetry) */
-	uint64_t idle_hold_ms;	/* current back-off */
-	uint64_t established_at;
 	bool limit_logged;
 	bool limit_dropped;	/* routes dropped over the limit since our last ROUTE-REFRESH */
 	uint64_t refresh_due;	/* 0, or when to send our ROUTE-REFRESH */
@@ -152,21 +147,6 @@ u32_cmp(const void *x, const void *y)
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 
 	return a < b ? -1 : a > b;
-}
-
-static const char *const state_names[] = {
-	[BGP_IDLE] = "Idle",
-	[BGP_CONNECT] = "Connect",
-	[BGP_ACTIVE] = "Active",
-	[BGP_OPENSENT] = "OpenSent",
-	[BGP_OPENCONFIRM] = "OpenConfirm",
-	[BGP_ESTABLISHED] = "Established",
-};
-
-const char *
-bgp_state_name(enum bgp_state s)
-{
-	return (unsigned)s < RTE_DIM(state_names) ? state_names[s] : "?";
 }
 
 static struct sockaddr_in
@@ -240,7 +220,21 @@ ev_mod(struct bgp *b, int fd, struct ev_handler *h, uint32_t events)
 
 /* ------------------------------------------------------------- sending */
 
-static void conn_close(struct bgp_conn *c, const char *why, bool error);
+static void peer_event(struct bgp_peer *p, const struct bgp_fsm_input *in);
+
+/* The FSM's state of c. */
+static enum bgp_state
+cstate(const struct bgp_conn *c)
+{
+	return c->peer->fsm.conn[c->id].state;
+}
+
+/* Feed c's FSM a connection or message event. */
+static void
+conn_event_fsm(struct bgp_conn *c, enum bgp_fsm_event ev, const char *why)
+{
+	peer_event(c->peer, &(struct bgp_fsm_input){ .ev = ev, .conn = c->id, .why = why });
+}
 
 static int
 conn_flush(struct bgp_conn *c)
@@ -273,6 +267,8 @@ conn_send(struct bgp_conn *c, const uint8_t *msg, size_t len)
 {
 	struct bgp_peer *p = c->peer;
 
+	if (c->fd < 0)
+		return -ENOTCONN;
 	if (c->wlen - c->whead + len > WBUF_MAX) {
 		BGP_LOG(WARNING, "peer %s: over %u bytes wait to be sent: it does not read",
 				p->addr_str, WBUF_MAX);
@@ -319,17 +315,6 @@ send_notification(struct bgp_conn *c, const struct bgp_notify *n)
 	c->notified = true;
 }
 
-/* error: a session error (back-off); false for the normal end of a
- * connection that lost a collision (RFC 4271 §6.8 is no error). */
-static void
-notify_and_close(struct bgp_conn *c, uint8_t code, uint8_t subcode, const char *why, bool error)
-{
-	struct bgp_notify n = { .code = code, .subcode = subcode };
-
-	send_notification(c, &n);
-	conn_close(c, why, error);
-}
-
 static int
 send_open(struct bgp_conn *c)
 {
@@ -345,16 +330,6 @@ send_open(struct bgp_conn *c)
 	return conn_send(c, buf, (size_t)len);
 }
 
-/* RFC 4271 section 10: ConnectRetry and Keepalive are jittered to 0.75..1 of
- * their value, so that speakers started together do not act in step. */
-static uint64_t
-jittered_ms(uint64_t ms)
-{
-	/* rte_rand's state for non-EAL threads is shared: the control thread
-	 * is its only such caller in vbrd. */
-	return ms * (750 + rte_rand_max(251)) / 1000;
-}
-
 static int
 send_keepalive(struct bgp_conn *c)
 {
@@ -363,7 +338,6 @@ send_keepalive(struct bgp_conn *c)
 
 	if (len < 0)
 		return len;
-	c->keepalive_next = c->hold_time ? ctl_now_ms() + jittered_ms(c->hold_time * 1000u / 3) : 0;
 	return conn_send(c, buf, (size_t)len);
 }
 
@@ -419,29 +393,12 @@ announce_networks(struct bgp_conn *c)
 	return conn_send(c, b->msg, (size_t)rc);
 }
 
-/* ------------------------------------------------------- state changes */
-
-static void
-peer_update_state(struct bgp_peer *p)
-{
-	enum bgp_state s = BGP_IDLE;
-
-	for (int i = 0; i < 2; i++)
-		if (p->conn[i].fd >= 0 && p->conn[i].state > s)
-			s = p->conn[i].state;
-	if (s == BGP_IDLE && p->enabled && ctl_now_ms() >= p->idle_until)
-		s = BGP_ACTIVE;
-	p->state = s;
-	p->st.state = s;
-}
+/* ------------------------------------------------------- FSM actions */
 
 static void
 conn_reset(struct bgp_conn *c)
 {
 	c->fd = -1;
-	c->state = BGP_IDLE;
-	c->hold_deadline = 0;
-	c->keepalive_next = 0;
 	c->rlen = 0;
 	c->wlen = 0;
 	c->want_write = false;
@@ -450,72 +407,10 @@ conn_reset(struct bgp_conn *c)
 	c->whead = 0;
 	c->as4 = false;
 	c->route_refresh = false;
-	c->remote_id = 0;
-	c->hold_time = 0;
-	c->peer_hold_time = 0;
 	c->sent_bytes = 0;
 	c->acked_seen = 0;
 	c->send_progress_at = 0;
 	c->send_hold_ms = 0;
-}
-
-/* Close one connection. When it was the established one, the peer's routes
- * leave the RIB, and an error puts the peer in Idle for its back-off. */
-static void
-conn_close(struct bgp_conn *c, const char *why, bool error)
-{
-	struct bgp_peer *p = c->peer;
-	struct bgp *b = p->bgp;
-	uint64_t now = ctl_now_ms();
-
-	if (c->fd < 0)
-		return;
-	epoll_ctl(b->epfd, EPOLL_CTL_DEL, c->fd, NULL);
-	/* Unread bytes would make close() send a RST that can overtake our
-	 * NOTIFICATION: read them, send what is queued, then a FIN. */
-	for (int i = 0; i < 64 && recv(c->fd, c->rbuf, sizeof(c->rbuf), MSG_DONTWAIT) > 0; i++)
-		;
-	conn_flush(c);
-	shutdown(c->fd, SHUT_WR);
-	close(c->fd);
-	free(c->wbuf);
-	c->wbuf = NULL;
-	c->wcap = 0;
-	if (c->state == BGP_ESTABLISHED) {
-		struct rib_peer_stats rs;
-
-		rib_peer_stats(b->rib, p->idx, &rs);
-		BGP_LOG(NOTICE, "peer %s AS %u: session down: %s (was up %" PRIu64 " s, %" PRIu64
-				" prefixes)", p->addr_str, p->grp.peer_asn, why,
-				(now - p->established_at) / 1000, rs.accepted);
-		rib_peer_down(b->rib, p->idx);
-		p->limit_dropped = false;
-		p->refresh_due = 0;
-		p->refresh_gap_ms = 0;
-		p->refresh_not_before = 0;
-		if (now - p->established_at >= STABLE_MS)
-			p->idle_hold_ms = 0;
-		p->st.uptime_ms = 0;
-	} else {
-		BGP_LOG(INFO, "peer %s: %s connection closed in %s: %s", p->addr_str,
-				c->outgoing ? "outgoing" : "incoming", bgp_state_name(c->state), why);
-	}
-	if (error) {
-		/* Back-off: errors in a row wait longer, up to the group's max. */
-		p->idle_hold_ms = p->idle_hold_ms ? p->idle_hold_ms * 2 :
-						    p->grp.error_wait_min * 1000ull;
-		if (p->idle_hold_ms > p->grp.error_wait_max * 1000ull)
-			p->idle_hold_ms = p->grp.error_wait_max * 1000ull;
-		if (p->idle_until < now + p->idle_hold_ms)
-			p->idle_until = now + p->idle_hold_ms;
-		if (p->connect_at < p->idle_until)
-			p->connect_at = p->idle_until;
-		/* The NOTIFICATION we sent on this connection says it best. */
-		if (!c->notified)
-			snprintf(p->st.last_error, sizeof(p->st.last_error), "%s", why);
-	}
-	conn_reset(c);
-	peer_update_state(p);
 }
 
 /* The send hold timer runs in Established; with no hold time it is off
@@ -523,78 +418,222 @@ conn_close(struct bgp_conn *c, const char *why, bool error)
 static uint64_t
 send_hold_for(const struct bgp_peer *p, const struct bgp_conn *c)
 {
+	uint16_t hold = p->fsm.conn[c->id].hold_time;
+
 	if (p->grp.send_hold_time)
 		return p->grp.send_hold_time * 1000ull;
-	return c->hold_time ? RTE_MAX(SEND_HOLD_MIN_MS, 2000ull * c->hold_time) : 0;
+	return hold ? RTE_MAX(SEND_HOLD_MIN_MS, 2000ull * hold) : 0;
+}
+
+static void rib_slot_set(struct bgp_peer *p);
+
+/* Established: routes from it go into its RIB slot, ours go out. */
+static int
+session_up(struct bgp_conn *c, uint64_t now)
+{
+	struct bgp_peer *p = c->peer;
+	const struct bgp_fsm_conn *fc = &p->fsm.conn[c->id];
+
+	c->send_progress_at = now;
+	c->send_hold_ms = send_hold_for(p, c);
+	p->limit_logged = false;
+	p->filtered_by_range = 0;
+	p->st.established_count++;
+	p->st.remote_id = fc->remote_id;
+	p->st.hold_time = fc->hold_time;
+	p->st.as4 = c->as4;
+	p->st.last_error[0] = '\0';
+	rib_slot_set(p);
+	BGP_LOG(NOTICE, "peer %s AS %u (%s): Established, hold time %u s, %s AS numbers%s",
+			p->addr_str, p->grp.peer_asn, p->grp.name, fc->hold_time,
+			c->as4 ? "4-octet" : "2-octet", p->grp.gtsm ? ", GTSM" : "");
+	return announce_networks(c);
+}
+
+/* The established session ends: the peer's routes leave the RIB. */
+static void
+session_down(struct bgp_peer *p, const char *why, uint64_t now)
+{
+	struct bgp *b = p->bgp;
+	struct rib_peer_stats rs;
+
+	rib_peer_stats(b->rib, p->idx, &rs);
+	BGP_LOG(NOTICE, "peer %s AS %u: session down: %s (was up %" PRIu64 " s, %" PRIu64
+			" prefixes)", p->addr_str, p->grp.peer_asn, why,
+			(now - p->fsm.established_at) / 1000, rs.accepted);
+	rib_peer_down(b->rib, p->idx);
+	p->limit_dropped = false;
+	p->refresh_due = 0;
+	p->refresh_gap_ms = 0;
+	p->refresh_not_before = 0;
+	p->st.uptime_ms = 0;
+}
+
+/* Close c's socket. Unread bytes would make close() send a RST that can
+ * overtake our NOTIFICATION: read them, send what is queued, then a FIN
+ * (or a RST when asked: what waits for a peer that does not read goes). */
+static void
+conn_close(struct bgp_conn *c, const struct bgp_fsm_action *a)
+{
+	struct bgp_peer *p = c->peer;
+
+	if (c->fd >= 0) {
+		epoll_ctl(p->bgp->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+		for (int i = 0; i < 64 && recv(c->fd, c->rbuf, sizeof(c->rbuf), MSG_DONTWAIT) > 0;
+				i++)
+			;
+		conn_flush(c);
+		if (a->reset)
+			setsockopt(c->fd, SOL_SOCKET, SO_LINGER,
+					&(struct linger){ .l_onoff = 1, .l_linger = 0 },
+					sizeof(struct linger));
+		shutdown(c->fd, SHUT_WR);
+		close(c->fd);
+		if (a->state != BGP_ESTABLISHED)
+			BGP_LOG(INFO, "peer %s: %s connection closed in %s: %s", p->addr_str,
+					c->id == CONN_OUT ? "outgoing" : "incoming",
+					bgp_state_name(a->state), a->why);
+	}
+	free(c->wbuf);
+	c->wbuf = NULL;
+	c->wcap = 0;
+	/* The NOTIFICATION we sent on this connection says it best. */
+	if (a->error && !c->notified)
+		snprintf(p->st.last_error, sizeof(p->st.last_error), "%s", a->why);
+	conn_reset(c);
+}
+
+static int peer_connect(struct bgp_peer *p);
+static void refuse(int fd, uint8_t subcode, const char *text);
+
+/* What carrying out one event's actions met. */
+struct run_ctx {
+	int new_fd;		/* TCP_VALID: the socket accepted, until taken or refused */
+	bool failed[2];		/* a connection could not send: why[] */
+	char why[2][96];
+};
+
+static void
+conn_failed(struct run_ctx *x, enum bgp_conn_id k, const char *why)
+{
+	if (x->failed[k])
+		return;
+	x->failed[k] = true;
+	snprintf(x->why[k], sizeof(x->why[k]), "%s", why);
 }
 
 static void
-conn_established(struct bgp_conn *c)
+conn_take(struct bgp_peer *p, struct run_ctx *x)
 {
-	struct bgp_peer *p = c->peer;
-	struct bgp_conn *other = &p->conn[c->outgoing ? CONN_IN : CONN_OUT];
-	struct rib_peer_info info = {
-		.address = p->cfg.address, .bgp_id = c->remote_id, .asn = p->grp.peer_asn,
-		.max_prefixes = p->grp.max_prefixes,
-	};
+	struct bgp_conn *c = &p->conn[CONN_IN];
+	int fd = x->new_fd;
 
-	/* A connection still in its TCP handshake has no BGP to tell: it is
-	 * only dropped. One past OPEN loses the collision (RFC 4271 6.8). */
-	if (other->fd >= 0 && other->state == BGP_CONNECT)
-		conn_close(other, "the other connection is established", false);
-	else if (other->fd >= 0)
-		notify_and_close(other, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION,
-				"connection collision: the other connection is established", false);
-	c->state = BGP_ESTABLISHED;
-	p->established_at = ctl_now_ms();
-	c->send_progress_at = p->established_at;
-	c->send_hold_ms = send_hold_for(p, c);
-	p->limit_logged = false;
-	p->st.established_count++;
-	p->st.remote_id = c->remote_id;
-	p->st.hold_time = c->hold_time;
-	p->st.as4 = c->as4;
-	p->st.last_error[0] = '\0';
-	rib_peer_set(p->bgp->rib, p->idx, &info);
-	peer_update_state(p);
-	BGP_LOG(NOTICE, "peer %s AS %u (%s): Established, hold time %u s, %s AS numbers%s",
-			p->addr_str, p->grp.peer_asn, p->grp.name, c->hold_time,
-			c->as4 ? "4-octet" : "2-octet", p->grp.gtsm ? ", GTSM" : "");
-	if (announce_networks(c) != 0)
-		conn_close(c, "cannot send our announcements", true);
+	x->new_fd = -1;
+	set_sockopts(fd, &p->grp);
+	conn_reset(c);
+	c->fd = fd;
+	if (ev_add(p->bgp, fd, &c->ev, EPOLLIN) != 0) {
+		close(fd);
+		c->fd = -1;
+		conn_failed(x, CONN_IN, "cannot watch the connection");
+	}
 }
 
-/* RFC 4271 §6.8: of two connections to one peer, keep the one opened by the
- * speaker with the higher BGP Identifier. c just got the peer's OPEN, so its
- * Identifier is known: the other connection is judged as soon as it is past
- * the TCP handshake (OpenSent, allowed by §6.8 when the Identifier is
- * known), so that both sides pick the same survivor before either goes
- * Established. Returns true if c survives. */
-static bool
-resolve_collision(struct bgp_conn *c)
+static void
+send_fsm_notification(struct bgp_conn *c, const struct bgp_fsm_action *a)
 {
-	struct bgp_peer *p = c->peer;
-	struct bgp_conn *other = &p->conn[c->outgoing ? CONN_IN : CONN_OUT];
-	uint32_t local_id = p->bgp->router_id;
-	struct bgp_conn *loser;
+	struct bgp_notify n;
 
-	if (other->fd < 0 || other->state < BGP_OPENSENT)
-		return true;
-	if (other->state == BGP_ESTABLISHED) {
-		notify_and_close(c, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION,
-				"connection collision with an established session", false);
-		return false;
+	if (a->notify != NULL) {
+		send_notification(c, a->notify);
+		return;
 	}
-	/* Local id lower: close the connection we opened. Equal ids (allowed
-	 * for eBGP): the speaker with the larger AS keeps its own (RFC 6286
-	 * §2.3). */
-	if (local_id != c->remote_id)
-		loser = local_id < c->remote_id ? &p->conn[CONN_OUT] : &p->conn[CONN_IN];
+	if (a->code == BGP_ERR_CEASE)
+		bgp_notify_set_shutdown(&n, a->subcode, a->text);
 	else
-		loser = p->bgp->local_asn < p->grp.peer_asn ? &p->conn[CONN_OUT] :
-								    &p->conn[CONN_IN];
-	notify_and_close(loser, BGP_ERR_CEASE, BGP_ERR_CEASE_COLLISION, "connection collision", false);
-	return loser != c;
+		bgp_notify_set(&n, a->code, a->subcode, NULL, 0);
+	send_notification(c, &n);
+}
+
+static void
+do_action(struct bgp_peer *p, const struct bgp_fsm_action *a, struct run_ctx *x, uint64_t now)
+{
+	struct bgp_conn *c = &p->conn[a->conn];
+	char why[96];
+	int rc;
+
+	switch (a->type) {
+	case BGP_ACT_CONNECT:
+		rc = peer_connect(p);
+		if (rc != 0) {
+			BGP_LOG(DEBUG, "peer %s: connect: %s", p->addr_str, strerror(-rc));
+			snprintf(why, sizeof(why), "connect: %s", strerror(-rc));
+			conn_failed(x, CONN_OUT, why);
+		}
+		break;
+	case BGP_ACT_ACCEPT:
+		if (x->new_fd >= 0)
+			conn_take(p, x);
+		break;
+	case BGP_ACT_REFUSE:
+		if (x->new_fd >= 0)
+			refuse(x->new_fd, a->subcode, a->text);
+		x->new_fd = -1;
+		break;
+	case BGP_ACT_SEND_OPEN:
+		if (!x->failed[a->conn] && send_open(c) != 0)
+			conn_failed(x, a->conn, "cannot send OPEN");
+		break;
+	case BGP_ACT_SEND_KEEPALIVE:
+		if (!x->failed[a->conn] && send_keepalive(c) != 0)
+			conn_failed(x, a->conn, "cannot send KEEPALIVE");
+		break;
+	case BGP_ACT_SEND_NOTIFICATION:
+		if (c->fd >= 0)
+			send_fsm_notification(c, a);
+		break;
+	case BGP_ACT_SESSION_UP:
+		if (session_up(c, now) != 0)
+			conn_failed(x, a->conn, "cannot send our announcements");
+		break;
+	case BGP_ACT_SESSION_DOWN:
+		session_down(p, a->why, now);
+		break;
+	case BGP_ACT_CLOSE:
+		conn_close(c, a);
+		break;
+	}
+}
+
+/*
+ * The one way into a peer's FSM: the event goes in, its actions are carried
+ * out in order, and a connection that could not send what the FSM asked is
+ * a TcpConnectionFails of its own. new_fd: the accepted socket of a
+ * TcpConnection_Valid, taken or refused here.
+ */
+static void
+peer_event_fd(struct bgp_peer *p, const struct bgp_fsm_input *in, int new_fd)
+{
+	struct bgp_fsm_actions act;
+	struct run_ctx x = { .new_fd = new_fd };
+	uint64_t now = ctl_now_ms();
+
+	bgp_fsm_event(&p->fsm, in, now, &act);
+	for (unsigned i = 0; i < act.n; i++)
+		do_action(p, &act.a[i], &x, now);
+	if (x.new_fd >= 0)
+		close(x.new_fd);
+	p->st.state = p->fsm.state;
+	for (int k = 0; k < 2; k++)
+		if (x.failed[k] && p->fsm.conn[k].state != BGP_IDLE)
+			peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_TCP_FAILS,
+					.conn = (enum bgp_conn_id)k, .why = x.why[k] });
+}
+
+static void
+peer_event(struct bgp_peer *p, const struct bgp_fsm_input *in)
+{
+	peer_event_fd(p, in, -1);
 }
 
 /* ------------------------------------------------------- receiving */
@@ -609,17 +648,14 @@ handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	struct bgp_open o;
 	char id[VBR_IP_STRLEN];
 
-	if (c->state != BGP_OPENSENT) {
-		notify_and_close(c, BGP_ERR_FSM,
-				c->state == BGP_OPENCONFIRM ? BGP_ERR_FSM_UNEXPECTED_OPENCONFIRM :
-							      BGP_ERR_FSM_UNEXPECTED_ESTABLISHED,
-				"OPEN in the wrong state", true);
+	if (cstate(c) != BGP_OPENSENT) {
+		conn_event_fsm(c, BGP_EV_OPEN, "OPEN in the wrong state");
 		return;
 	}
 	if (bgp_open_decode(msg, len, &o, &err) != 0 ||
 			bgp_open_check_peer_as(&o, p->grp.peer_asn, &err) != 0) {
-		send_notification(c, &err);
-		conn_close(c, "bad OPEN", true);
+		peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_OPEN_ERR, .conn = c->id,
+				.notify = &err, .why = "bad OPEN" });
 		return;
 	}
 	/* RFC 6286 §2.1: only an internal peer may not share our BGP
@@ -631,8 +667,8 @@ handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 			.data_len = 6, .data = { BGP_CAP_MP, 4, 0, BGP_AFI_IPV4, 0,
 				BGP_SAFI_UNICAST } };
 
-		send_notification(c, &n);
-		conn_close(c, "peer does not do IPv4 unicast", true);
+		peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_OPEN_ERR, .conn = c->id,
+				.notify = &n, .why = "peer does not do IPv4 unicast" });
 		return;
 	}
 	if (o.hold_time < p->grp.min_hold_time) {
@@ -645,26 +681,19 @@ handle_open(struct bgp_conn *c, const uint8_t *msg, size_t len)
 				o.hold_time, p->grp.min_hold_time);
 		if (warn_ok(p))
 			BGP_LOG(WARNING, "peer %s: %s", p->addr_str, why);
-		send_notification(c, &n);
-		conn_close(c, why, true);
+		peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_OPEN_ERR, .conn = c->id,
+				.notify = &n, .why = why });
 		return;
 	}
-	c->remote_id = o.bgp_id;
-	c->peer_hold_time = o.hold_time;
 	c->as4 = o.cap_as4;
 	c->route_refresh = o.cap_route_refresh;
-	/* RFC 4271 §4.2: the smaller of the two hold times. */
-	c->hold_time = o.hold_time < p->grp.hold_time ? o.hold_time : p->grp.hold_time;
-	c->state = BGP_OPENCONFIRM;
-	if (!resolve_collision(c))
-		return;
-	BGP_LOG(INFO, "peer %s: OPEN, AS %u, id %s, hold %u s%s%s", p->addr_str,
-			o.asn, config_ip_str(o.bgp_id, id, sizeof(id)), o.hold_time, o.cap_as4 ? ", 4-octet AS" : "",
-			o.cap_route_refresh ? ", route refresh" : "");
-	c->hold_deadline = c->hold_time ? ctl_now_ms() + c->hold_time * 1000u : 0;
-	if (send_keepalive(c) != 0)
-		conn_close(c, "cannot send KEEPALIVE", true);
-	peer_update_state(p);
+	peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_OPEN, .conn = c->id,
+			.hold_time = o.hold_time, .bgp_id = o.bgp_id });
+	if (cstate(c) == BGP_OPENCONFIRM)
+		BGP_LOG(INFO, "peer %s: OPEN, AS %u, id %s, hold %u s%s%s", p->addr_str, o.asn,
+				config_ip_str(o.bgp_id, id, sizeof(id)), o.hold_time,
+				o.cap_as4 ? ", 4-octet AS" : "",
+				o.cap_route_refresh ? ", route refresh" : "");
 }
 
 /* Semantic checks that need the session (RFC 4271 §5.1.3, §6.3; RFC 7606
@@ -731,11 +760,8 @@ teardown_max_prefixes(struct bgp_conn *c)
 
 	BGP_LOG(WARNING, "peer %s AS %u: more than %u prefixes: session torn down for %u s",
 			p->addr_str, p->grp.peer_asn, max, p->grp.max_prefixes_restart);
-	send_notification(c, &n);
-	conn_close(c, "maximum number of prefixes reached", true);
-	if (p->idle_until < ctl_now_ms() + p->grp.max_prefixes_restart * 1000ull)
-		p->idle_until = ctl_now_ms() + p->grp.max_prefixes_restart * 1000ull;
-	p->connect_at = p->idle_until;
+	peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_PREFIX_LIMIT, .conn = c->id,
+			.notify = &n, .why = "maximum number of prefixes reached" });
 }
 
 /* The RIB could not store a route the peer sent: never a route silently
@@ -751,8 +777,7 @@ rib_out_of_memory(struct bgp_conn *c, unsigned done, unsigned total)
 	BGP_LOG(ERR, "peer %s: out of memory for its routes (prefix %u of an UPDATE's %u): "
 			"session closed with Cease / Out of Resources, its routes withdrawn (%"
 			PRIu64 " time(s))", p->addr_str, done + 1, total, p->st.out_of_memory);
-	notify_and_close(c, BGP_ERR_CEASE, BGP_ERR_CEASE_OUT_OF_RESOURCES,
-			"out of memory for its routes", true);
+	conn_event_fsm(c, BGP_EV_OUT_OF_RESOURCES, "out of memory for its routes");
 }
 
 static void
@@ -769,11 +794,8 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	unsigned n_filtered = 0, n_stored = 0;
 
 	p->st.updates_in++;
-	if (c->state != BGP_ESTABLISHED) {
-		notify_and_close(c, BGP_ERR_FSM,
-				c->state == BGP_OPENSENT ? BGP_ERR_FSM_UNEXPECTED_OPENSENT :
-							   BGP_ERR_FSM_UNEXPECTED_OPENCONFIRM,
-				"UPDATE before Established", true);
+	if (cstate(c) != BGP_ESTABLISHED) {
+		conn_event_fsm(c, BGP_EV_UPDATE_MSG, "UPDATE before Established");
 		return;
 	}
 	if (bgp_update_decode(msg, len, &ctx, u) != 0 || u->action == BGP_UPDATE_SESSION_RESET) {
@@ -781,10 +803,11 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 
 		bgp_notify_name(name, sizeof(name), u->err.code, u->err.subcode);
 		BGP_LOG(WARNING, "peer %s: malformed UPDATE: %s", p->addr_str, name);
-		send_notification(c, &u->err);
-		conn_close(c, "malformed UPDATE", true);
+		peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_UPDATE_ERR, .conn = c->id,
+				.notify = &u->err, .why = "malformed UPDATE" });
 		return;
 	}
+	conn_event_fsm(c, BGP_EV_UPDATE_MSG, NULL);
 	withdraw_all = u->action == BGP_UPDATE_TREAT_AS_WITHDRAW;
 	if (!withdraw_all && u->n_announced > 0 &&
 			u->attrs.as_path.n_asns > p->grp.max_as_path_len) {
@@ -906,10 +929,9 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 static struct bgp_conn *
 established_conn(struct bgp_peer *p)
 {
-	for (unsigned i = 0; i < 2; i++)
-		if (p->conn[i].state == BGP_ESTABLISHED && p->conn[i].fd >= 0)
-			return &p->conn[i];
-	return NULL;
+	int k = bgp_fsm_established(&p->fsm);
+
+	return k >= 0 && p->conn[k].fd >= 0 ? &p->conn[k] : NULL;
 }
 
 /*
@@ -945,7 +967,7 @@ refresh_after_limit(struct bgp_peer *p, uint64_t now)
 		return;
 	len = bgp_route_refresh_encode(buf, sizeof(buf), &rr);
 	if (len < 0 || conn_send(c, buf, (size_t)len) != 0) {
-		conn_close(c, "cannot send ROUTE-REFRESH", true);
+		conn_event_fsm(c, BGP_EV_TCP_FAILS, "cannot send ROUTE-REFRESH");
 		return;
 	}
 	p->limit_dropped = false;
@@ -991,7 +1013,7 @@ handle_notification(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	char name[96], text[300] = "", why[420];
 
 	if (bgp_notification_decode(msg, len, &n, &err) != 0) {
-		conn_close(c, "malformed NOTIFICATION", true);
+		conn_event_fsm(c, BGP_EV_NOTIF_MSG, "malformed NOTIFICATION");
 		return;
 	}
 	bgp_notify_name(name, sizeof(name), n.code, n.subcode);
@@ -1000,11 +1022,8 @@ handle_notification(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	snprintf(why, sizeof(why), "received NOTIFICATION %s%s", name, text);
 	memcpy(p->st.last_error, why, sizeof(p->st.last_error) - 1);
 	p->st.last_error[sizeof(p->st.last_error) - 1] = '\0';
-	/* The peer resolving a collision against this connection is no
-	 * error while the other one lives on. */
-	conn_close(c, why,
-			!(n.code == BGP_ERR_CEASE && n.subcode == BGP_ERR_CEASE_COLLISION &&
-					p->conn[c->outgoing ? CONN_IN : CONN_OUT].fd >= 0));
+	peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_NOTIF_MSG, .conn = c->id,
+			.code = n.code, .subcode = n.subcode, .why = why });
 }
 
 static void
@@ -1014,16 +1033,17 @@ handle_route_refresh(struct bgp_conn *c, const uint8_t *msg, size_t len)
 	struct bgp_notify err;
 
 	if (bgp_route_refresh_decode(msg, len, &rr, &err) != 0) {
-		send_notification(c, &err);
-		conn_close(c, "malformed ROUTE-REFRESH", true);
+		peer_event(c->peer, &(struct bgp_fsm_input){ .ev = BGP_EV_MSG_ERR, .conn = c->id,
+				.notify = &err, .why = "malformed ROUTE-REFRESH" });
 		return;
 	}
+	conn_event_fsm(c, BGP_EV_ROUTE_REFRESH_MSG, NULL);
 	/* RFC 2918 §4: other AFI/SAFIs are ignored. While our previous
 	 * announcements are still on their way, they answer it: a peer that
 	 * asks without reading must not grow our buffer. */
-	if (c->state == BGP_ESTABLISHED && bgp_route_refresh_is_ipv4_unicast(&rr) &&
+	if (cstate(c) == BGP_ESTABLISHED && bgp_route_refresh_is_ipv4_unicast(&rr) &&
 			rr.subtype == 0 && c->wlen == c->whead && announce_networks(c) != 0)
-		conn_close(c, "cannot send our announcements", true);
+		conn_event_fsm(c, BGP_EV_TCP_FAILS, "cannot send our announcements");
 }
 
 /* One whole, header-checked message. */
@@ -1033,9 +1053,6 @@ handle_msg(struct bgp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 	struct bgp_notify err;
 
 	c->peer->st.msgs_in++;
-	/* RFC 4271 §6.5: KEEPALIVE and UPDATE restart the hold timer. */
-	if (c->hold_time && c->state >= BGP_OPENCONFIRM)
-		c->hold_deadline = ctl_now_ms() + c->hold_time * 1000u;
 	switch (type) {
 	case BGP_MSG_OPEN:
 		handle_open(c, msg, len);
@@ -1047,21 +1064,19 @@ handle_msg(struct bgp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 		handle_notification(c, msg, len);
 		break;
 	case BGP_MSG_KEEPALIVE:
-		if (bgp_keepalive_decode(msg, len, &err) != 0) {
-			send_notification(c, &err);
-			conn_close(c, "malformed KEEPALIVE", true);
-		} else if (c->state == BGP_OPENSENT) {
-			notify_and_close(c, BGP_ERR_FSM, BGP_ERR_FSM_UNEXPECTED_OPENSENT,
-					"KEEPALIVE in OpenSent", true);
-		} else if (c->state == BGP_OPENCONFIRM) {
-			conn_established(c);
-		}
+		if (bgp_keepalive_decode(msg, len, &err) != 0)
+			peer_event(c->peer, &(struct bgp_fsm_input){ .ev = BGP_EV_MSG_ERR,
+					.conn = c->id, .notify = &err, .why = "malformed KEEPALIVE" });
+		else
+			conn_event_fsm(c, BGP_EV_KEEPALIVE_MSG, NULL);
 		break;
 	case BGP_MSG_ROUTE_REFRESH:
 		handle_route_refresh(c, msg, len);
 		break;
 	default:
-		notify_and_close(c, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_TYPE, "bad message type", true);
+		bgp_notify_set(&err, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_TYPE, NULL, 0);
+		peer_event(c->peer, &(struct bgp_fsm_input){ .ev = BGP_EV_HEADER_ERR,
+				.conn = c->id, .notify = &err, .why = "bad message type" });
 	}
 }
 
@@ -1079,8 +1094,8 @@ conn_process(struct bgp_conn *c)
 		struct bgp_notify err;
 
 		if (bgp_frame_next(c->rbuf, c->rlen, &f, &err) != 0) {
-			send_notification(c, &err);
-			conn_close(c, "bad message header", true);
+			peer_event(c->peer, &(struct bgp_fsm_input){ .ev = BGP_EV_HEADER_ERR,
+					.conn = c->id, .notify = &err, .why = "bad message header" });
 			return;
 		}
 		if (f.status != BGP_FRAME_MSG)
@@ -1112,7 +1127,7 @@ conn_read(struct bgp_conn *c)
 	}
 	n = recv(c->fd, c->rbuf + c->rlen, sizeof(c->rbuf) - c->rlen, MSG_DONTWAIT);
 	if (n == 0) {
-		conn_close(c, "connection closed by the peer", true);
+		conn_event_fsm(c, BGP_EV_TCP_FAILS, "connection closed by the peer");
 		return;
 	}
 	if (n < 0) {
@@ -1120,7 +1135,7 @@ conn_read(struct bgp_conn *c)
 			char why[96];
 
 			snprintf(why, sizeof(why), "read: %s", strerror(errno));
-			conn_close(c, why, true);
+			conn_event_fsm(c, BGP_EV_TCP_FAILS, why);
 		}
 		return;
 	}
@@ -1147,6 +1162,8 @@ bgp_run_pending(struct bgp *b)
 static void
 conn_connected(struct bgp_conn *c)
 {
+	struct sockaddr_in peer;
+	socklen_t plen = sizeof(peer);
 	int err = 0;
 	socklen_t len = sizeof(err);
 
@@ -1156,25 +1173,16 @@ conn_connected(struct bgp_conn *c)
 		char why[96];
 
 		snprintf(why, sizeof(why), "connect: %s", strerror(err));
-		conn_close(c, why, false);
+		conn_event_fsm(c, BGP_EV_TCP_FAILS, why);
 		return;
 	}
 	/* An event left over for an earlier socket of this slot: this one
 	 * is still connecting. */
-	{
-		struct sockaddr_in peer;
-		socklen_t plen = sizeof(peer);
-
-		if (getpeername(c->fd, (struct sockaddr *)&peer, &plen) != 0)
-			return;
-	}
-	c->state = BGP_OPENSENT;
-	c->hold_deadline = ctl_now_ms() + OPEN_HOLD_MS;
+	if (getpeername(c->fd, (struct sockaddr *)&peer, &plen) != 0)
+		return;
 	ev_mod(c->peer->bgp, c->fd, &c->ev, EPOLLIN);
 	c->want_write = false;
-	if (send_open(c) != 0)
-		conn_close(c, "cannot send OPEN", true);
-	peer_update_state(c->peer);
+	conn_event_fsm(c, BGP_EV_TCP_CONFIRMED, NULL);
 }
 
 static void
@@ -1184,7 +1192,7 @@ conn_event(struct ev_handler *h, uint32_t events)
 
 	if (c->fd < 0)
 		return;
-	if (c->state == BGP_CONNECT) {
+	if (cstate(c) == BGP_CONNECT) {
 		if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			conn_connected(c);
 		return;
@@ -1192,13 +1200,14 @@ conn_event(struct ev_handler *h, uint32_t events)
 	if (events & EPOLLIN)
 		conn_read(c);
 	else if (events & (EPOLLERR | EPOLLHUP))
-		conn_close(c, "connection error", true);
+		conn_event_fsm(c, BGP_EV_TCP_FAILS, "connection error");
 	if (c->fd >= 0 && (events & EPOLLOUT) && conn_flush(c) != 0)
-		conn_close(c, "write error", true);
+		conn_event_fsm(c, BGP_EV_TCP_FAILS, "write error");
 }
 
 /* ---------------------------------------------------- opening sessions */
 
+/* BGP_ACT_CONNECT: our connection, its TCP handshake under way. */
 static int
 peer_connect(struct bgp_peer *p)
 {
@@ -1227,14 +1236,12 @@ peer_connect(struct bgp_peer *p)
 	}
 	conn_reset(c);
 	c->fd = fd;
-	c->state = BGP_CONNECT;
 	if (ev_add(b, fd, &c->ev, EPOLLIN | EPOLLOUT) != 0) {
 		rc = -errno;
 		close(fd);
 		conn_reset(c);
 		return rc;
 	}
-	peer_update_state(p);
 	return 0;
 }
 
@@ -1286,7 +1293,6 @@ listen_event(struct ev_handler *h, uint32_t events)
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
 	struct bgp_peer *p;
-	struct bgp_conn *c;
 	char a[16];
 	int fd;
 
@@ -1323,35 +1329,10 @@ listen_event(struct ev_handler *h, uint32_t events)
 		refuse(fd, BGP_ERR_CEASE_CONNECTION_REJECTED, NULL);
 		return;
 	}
-	if (!p->enabled) {
-		refuse(fd, BGP_ERR_CEASE_ADMIN_SHUTDOWN, p->shutdown_msg);
-		return;
-	}
-	if (p->conn[CONN_IN].state == BGP_ESTABLISHED || p->conn[CONN_OUT].state == BGP_ESTABLISHED) {
-		/* A session is up: the newcomer loses the collision (§6.8). */
-		refuse(fd, BGP_ERR_CEASE_COLLISION, NULL);
-		return;
-	}
-	if (ctl_now_ms() < p->idle_until) {
-		refuse(fd, BGP_ERR_CEASE_CONNECTION_REJECTED, NULL);
-		return;
-	}
-	c = &p->conn[CONN_IN];
-	if (c->fd >= 0)
-		conn_close(c, "replaced by a new incoming connection", false);
-	set_sockopts(fd, &p->grp);
-	conn_reset(c);
-	c->fd = fd;
-	c->state = BGP_OPENSENT;
-	c->hold_deadline = ctl_now_ms() + OPEN_HOLD_MS;
-	if (ev_add(b, fd, &c->ev, EPOLLIN) != 0) {
-		close(fd);
-		conn_reset(c);
-		return;
-	}
-	if (send_open(c) != 0)
-		conn_close(c, "cannot send OPEN", true);
-	peer_update_state(p);
+	/* The FSM takes it or refuses it (disabled, a session up, waiting
+	 * after an error). */
+	peer_event_fd(p, &(struct bgp_fsm_input){ .ev = BGP_EV_TCP_VALID, .conn = CONN_IN,
+			.text = p->shutdown_msg }, fd);
 }
 
 /*
@@ -1466,47 +1447,6 @@ send_stalled(struct bgp_conn *c, uint64_t now)
 	return now - c->send_progress_at >= c->send_hold_ms;
 }
 
-static void
-send_hold_expired(struct bgp_conn *c, uint64_t now)
-{
-	struct bgp_peer *p = c->peer;
-	struct bgp_notify n = { .code = BGP_ERR_SEND_HOLD_TIMER };
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-
-	p->st.send_hold_expired++;
-	BGP_LOG(ERR, "peer %s: send hold timer expired: nothing of ours acknowledged for %" PRIu64
-			" s, %zu bytes waiting", p->addr_str, (now - c->send_progress_at) / 1000,
-			kernel_outq(c) + (c->wlen - c->whead));
-	/* Queued, as the draft asks, though the peer will hardly read it;
-	 * then a reset, so that the kernel drops what waits for the peer at
-	 * once instead of probing a zero window. */
-	send_notification(c, &n);
-	setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	conn_close(c, "send hold timer expired", true);
-}
-
-static void
-conn_timers(struct bgp_conn *c, uint64_t now)
-{
-	if (c->fd < 0)
-		return;
-	if (c->state == BGP_ESTABLISHED && c->send_hold_ms && send_stalled(c, now)) {
-		send_hold_expired(c, now);
-		return;
-	}
-	if (c->hold_deadline && now >= c->hold_deadline) {
-		if (c->state == BGP_CONNECT) {
-			conn_close(c, "connect timed out", false);
-			return;
-		}
-		notify_and_close(c, BGP_ERR_HOLD_TIMER, 0, "hold timer expired", true);
-		return;
-	}
-	if (c->keepalive_next && now >= c->keepalive_next && c->state >= BGP_OPENCONFIRM &&
-			send_keepalive(c) != 0)
-		conn_close(c, "cannot send KEEPALIVE", true);
-}
-
 void
 bgp_tick(struct bgp *b)
 {
@@ -1514,27 +1454,29 @@ bgp_tick(struct bgp *b)
 
 	for (unsigned i = 0; i < VBR_MAX_PEERS; i++) {
 		struct bgp_peer *p = &b->peers[i];
+		struct bgp_conn *c;
+		enum bgp_fsm_event ev;
+		enum bgp_conn_id k;
 
 		if (!p->used)
 			continue;
-		conn_timers(&p->conn[CONN_OUT], now);
-		conn_timers(&p->conn[CONN_IN], now);
-		/* ConnectRetry: an outgoing attempt still pending is given up. */
-		if (p->conn[CONN_OUT].state == BGP_CONNECT && now >= p->connect_at)
-			conn_close(&p->conn[CONN_OUT], "no answer before ConnectRetry", false);
-		if (p->enabled && !p->grp.passive && p->conn[CONN_OUT].fd < 0 &&
-				p->state < BGP_OPENSENT && now >= p->idle_until &&
-				now >= p->connect_at) {
-			int rc = peer_connect(p);
-
-			p->connect_at = now + jittered_ms(p->grp.connect_retry * 1000ull);
-			if (rc != 0)
-				BGP_LOG(DEBUG, "peer %s: connect: %s", p->addr_str,
-						strerror(-rc));
+		c = established_conn(p);
+		if (c != NULL && c->send_hold_ms && send_stalled(c, now)) {
+			p->st.send_hold_expired++;
+			BGP_LOG(ERR, "peer %s: send hold timer expired: nothing of ours acknowledged "
+					"for %" PRIu64 " s, %zu bytes waiting", p->addr_str,
+					(now - c->send_progress_at) / 1000,
+					kernel_outq(c) + (c->wlen - c->whead));
+			conn_event_fsm(c, BGP_EV_SEND_HOLD_EXPIRES, "send hold timer expired");
 		}
-		peer_update_state(p);
-		if (p->state == BGP_ESTABLISHED) {
-			p->st.uptime_ms = now - p->established_at;
+		for (unsigned n = 0; n < TIMER_EVENTS_MAX; n++) {
+			ev = bgp_fsm_timer_due(&p->fsm, now, &k);
+			if (ev == BGP_EV_NONE)
+				break;
+			peer_event(p, &(struct bgp_fsm_input){ .ev = ev, .conn = k });
+		}
+		if (p->fsm.state == BGP_ESTABLISHED) {
+			p->st.uptime_ms = now - p->fsm.established_at;
 			refresh_after_limit(p, now);
 		}
 	}
@@ -1568,7 +1510,7 @@ bgp_create(uint32_t local_asn, uint32_t router_id, const struct vbr_config *port
 		for (int k = 0; k < 2; k++) {
 			conn_reset(&p->conn[k]);
 			p->conn[k].peer = p;
-			p->conn[k].outgoing = k == CONN_OUT;
+			p->conn[k].id = (enum bgp_conn_id)k;
 			p->conn[k].ev.fn = conn_event;
 		}
 	}
@@ -1597,35 +1539,6 @@ bgp_create(uint32_t local_asn, uint32_t router_id, const struct vbr_config *port
 	return b;
 }
 
-/* Cease with subcode (and text) on each connection past its TCP handshake,
- * then close them all: no error, no back-off. */
-static void
-peer_cease(struct bgp_peer *p, uint8_t subcode, const char *msg, const char *why)
-{
-	for (int k = 0; k < 2; k++) {
-		struct bgp_conn *c = &p->conn[k];
-
-		if (c->fd >= 0 && c->state >= BGP_OPENSENT) {
-			struct bgp_notify n;
-
-			bgp_notify_set_shutdown(&n, subcode, msg);
-			send_notification(c, &n);
-		}
-		conn_close(c, why, false);
-	}
-}
-
-/* The session starts again (ManualStart): at once, or when the peer has
- * had time to handle the NOTIFICATION that ended the last one. */
-static void
-peer_start(struct bgp_peer *p, uint64_t delay_ms)
-{
-	p->idle_until = 0;
-	p->idle_hold_ms = 0;
-	p->connect_at = ctl_now_ms() + delay_ms;
-	peer_update_state(p);
-}
-
 void
 bgp_destroy(struct bgp *b)
 {
@@ -1634,8 +1547,8 @@ bgp_destroy(struct bgp *b)
 	for (unsigned i = 0; i < VBR_MAX_PEERS; i++) {
 		if (!b->peers[i].used)
 			continue;
-		peer_cease(&b->peers[i], BGP_ERR_CEASE_ADMIN_SHUTDOWN, "vbrd is stopping",
-				"vbrd is stopping");
+		peer_event(&b->peers[i], &(struct bgp_fsm_input){ .ev = BGP_EV_MANUAL_STOP,
+				.text = "vbrd is stopping", .why = "vbrd is stopping" });
 		for (int k = 0; k < 2; k++)
 			free(b->peers[i].conn[k].wbuf);
 	}
@@ -1652,20 +1565,33 @@ static void
 peer_copy_settings(struct bgp_peer *p, const struct vbr_bgp_peer *peer,
 		const struct vbr_bgp_group *grp)
 {
+	struct bgp_fsm_conf fc = {
+		.local_asn = p->bgp->local_asn,
+		.local_id = p->bgp->router_id,
+		.peer_asn = grp->peer_asn,
+		.hold_time = grp->hold_time,
+		.connect_retry = grp->connect_retry,
+		.error_wait_min = grp->error_wait_min,
+		.error_wait_max = grp->error_wait_max,
+		.max_prefixes_restart = grp->max_prefixes_restart,
+		.passive = grp->passive,
+	};
+
 	p->cfg = *peer;
 	p->grp = *grp;
 	snprintf(p->st.group, sizeof(p->st.group), "%s", grp->name);
 	snprintf(p->st.description, sizeof(p->st.description), "%s", peer->description);
 	p->st.asn = grp->peer_asn;
+	bgp_fsm_configure(&p->fsm, &fc);
 }
 
 static void
 rib_slot_set(struct bgp_peer *p)
 {
-	struct bgp_conn *c = established_conn(p);
+	int k = bgp_fsm_established(&p->fsm);
 
 	rib_peer_set(p->bgp->rib, p->idx, &(struct rib_peer_info){ .address = p->cfg.address,
-			.bgp_id = c ? c->remote_id : 0, .asn = p->grp.peer_asn,
+			.bgp_id = k >= 0 ? p->fsm.conn[k].remote_id : 0, .asn = p->grp.peer_asn,
 			.max_prefixes = p->grp.max_prefixes });
 }
 
@@ -1695,15 +1621,11 @@ bgp_peer_add(struct bgp *b, const struct vbr_bgp_peer *peer, const struct vbr_bg
 	}
 	memset(&p->st, 0, sizeof(p->st));
 	p->used = true;
-	p->enabled = enabled;
 	p->shutdown_msg[0] = '\0';
+	bgp_fsm_init(&p->fsm, &(struct bgp_fsm_conf){ 0 }, rte_rand());
 	peer_copy_settings(p, peer, grp);
 	config_ip_str(peer->address, p->addr_str, sizeof(p->addr_str));
 	p->st.address = peer->address;
-	p->idle_until = 0;
-	p->idle_hold_ms = 0;
-	p->connect_at = 0;
-	p->established_at = 0;
 	p->limit_logged = false;
 	p->limit_dropped = false;
 	p->refresh_due = 0;
@@ -1715,9 +1637,11 @@ bgp_peer_add(struct bgp *b, const struct vbr_bgp_peer *peer, const struct vbr_bg
 	b->nb_peers++;
 	listen_sockopts(b);
 	rib_slot_set(p);
-	peer_update_state(p);
 	BGP_LOG(INFO, "peer %s AS %u (%s) added%s", p->addr_str, grp->peer_asn, grp->name,
 			enabled ? "" : ", disabled");
+	p->st.state = p->fsm.state;
+	if (enabled)
+		peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_MANUAL_START });
 	return 0;
 }
 
@@ -1728,7 +1652,8 @@ bgp_peer_delete(struct bgp *b, uint32_t addr)
 
 	if (p == NULL)
 		return -ENOENT;
-	peer_cease(p, BGP_ERR_CEASE_PEER_DECONFIGURED, NULL, "peer de-configured");
+	peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_PEER_DECONFIGURED,
+			.why = "peer de-configured" });
 	for (int k = 0; k < 2; k++) {
 		free(p->conn[k].wbuf);
 		p->conn[k].wbuf = NULL;
@@ -1750,13 +1675,13 @@ bgp_peer_reset(struct bgp *b, uint32_t addr, const char *msg)
 
 	if (p == NULL)
 		return -ENOENT;
-	if (!p->enabled)
+	if (!p->fsm.enabled)
 		return 0;
 	BGP_LOG(NOTICE, "peer %s: administrative reset%s%s", p->addr_str, msg && *msg ? ": " : "",
 			msg ? msg : "");
-	peer_cease(p, BGP_ERR_CEASE_ADMIN_RESET, msg, "administrative reset");
+	peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_ADMIN_RESET, .text = msg,
+			.why = "administrative reset" });
 	snprintf(p->st.last_error, sizeof(p->st.last_error), "administrative reset");
-	peer_start(p, p->grp.error_wait_min * 1000ull);
 	return 0;
 }
 
@@ -1767,21 +1692,20 @@ bgp_peer_set_enabled(struct bgp *b, uint32_t addr, bool enabled, const char *msg
 
 	if (p == NULL)
 		return -ENOENT;
-	if (p->enabled == enabled)
+	if (p->fsm.enabled == enabled)
 		return 0;
-	p->enabled = enabled;
 	if (enabled) {
 		BGP_LOG(NOTICE, "peer %s: enabled", p->addr_str);
 		p->shutdown_msg[0] = '\0';
-		peer_start(p, 0);
+		peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_MANUAL_START });
 		return 0;
 	}
 	snprintf(p->shutdown_msg, sizeof(p->shutdown_msg), "%s", msg ? msg : "");
 	BGP_LOG(NOTICE, "peer %s: disabled%s%s", p->addr_str, msg && *msg ? ": " : "",
 			msg ? msg : "");
-	peer_cease(p, BGP_ERR_CEASE_ADMIN_SHUTDOWN, msg, "administratively disabled");
+	peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_MANUAL_STOP, .text = msg,
+			.why = "administratively disabled" });
 	snprintf(p->st.last_error, sizeof(p->st.last_error), "administratively disabled");
-	peer_update_state(p);
 	return 0;
 }
 
@@ -1798,9 +1722,9 @@ session_changed(const struct bgp_peer *p, const struct vbr_bgp_group *g)
 	/* A lower minimum takes the hold time the peer offered; a higher one
 	 * only if the peer's offer still passes it. */
 	for (int k = 0; k < 2; k++) {
-		const struct bgp_conn *c = &p->conn[k];
+		const struct bgp_fsm_conn *c = &p->fsm.conn[k];
 
-		if (c->fd >= 0 && c->state >= BGP_OPENCONFIRM && c->peer_hold_time < g->min_hold_time)
+		if (c->state >= BGP_OPENCONFIRM && c->peer_hold_time < g->min_hold_time)
 			return true;
 	}
 	return false;
@@ -1840,13 +1764,12 @@ peer_rejudge(struct bgp_peer *p, const char *why)
 		BGP_LOG(INFO, "peer %s: %s: ROUTE-REFRESH sent", p->addr_str, why);
 		p->filtered_by_range = 0;
 		if (send_route_refresh(c) != 0)
-			conn_close(c, "cannot send ROUTE-REFRESH", true);
+			conn_event_fsm(c, BGP_EV_TCP_FAILS, "cannot send ROUTE-REFRESH");
 		return;
 	}
 	BGP_LOG(NOTICE, "peer %s: %s, and it does not do ROUTE-REFRESH: session restarted",
 			p->addr_str, why);
-	peer_cease(p, BGP_ERR_CEASE_CONFIG_CHANGE, NULL, why);
-	peer_start(p, p->grp.error_wait_min * 1000ull);
+	peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_CONFIG_CHANGED, .why = why });
 }
 
 int
@@ -1874,18 +1797,15 @@ bgp_peer_update(struct bgp *b, const struct vbr_bgp_peer *peer, const struct vbr
 		peer_copy_settings(p, peer, grp);
 		listen_sockopts(b);
 		rib_slot_set(p);
-		if (p->enabled && p->state != BGP_IDLE) {
-			BGP_LOG(NOTICE, "peer %s: session settings changed: session restarted",
+		if (p->fsm.enabled)
+			BGP_LOG(NOTICE, "peer %s: session settings changed: new session",
 					p->addr_str);
-			peer_cease(p, BGP_ERR_CEASE_CONFIG_CHANGE, NULL, "configuration changed");
-			peer_start(p, p->grp.error_wait_min * 1000ull);
-		}
+		peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_CONFIG_CHANGED,
+				.why = "configuration changed" });
 		return 0;
 	}
+	/* The rest applies from its next use (passive, timers) or now. */
 	peer_copy_settings(p, peer, grp);
-	/* Passive from now: an attempt of ours still in its handshake goes. */
-	if (grp->passive && p->conn[CONN_OUT].fd >= 0 && p->conn[CONN_OUT].state == BGP_CONNECT)
-		conn_close(&p->conn[CONN_OUT], "the group is passive now", false);
 	c = established_conn(p);
 	if (c != NULL && grp->send_hold_time != old.send_hold_time)
 		c->send_hold_ms = send_hold_for(p, c);
@@ -1996,7 +1916,7 @@ filter_changed_ranges(struct bgp *b, const struct vbr_prefix *added, unsigned n_
 				p->addr_str, what);
 		p->filtered_by_range = 0;
 		if (send_route_refresh(c) != 0)
-			conn_close(c, "cannot send ROUTE-REFRESH", true);
+			conn_event_fsm(c, BGP_EV_TCP_FAILS, "cannot send ROUTE-REFRESH");
 	}
 	return 0;
 }
@@ -2035,7 +1955,7 @@ bgp_networks_set(struct bgp *b, const struct vbr_prefix *nets, unsigned n)
 		if (c == NULL)
 			continue;
 		if (send_prefixes(c, gone, n_gone, added, n_added) != 0) {
-			conn_close(c, "cannot send our announcements", true);
+			conn_event_fsm(c, BGP_EV_TCP_FAILS, "cannot send our announcements");
 			continue;
 		}
 		p->st.announced = n;
@@ -2123,7 +2043,8 @@ bgp_peer_status(const struct bgp *b, uint32_t addr, struct bgp_peer_status *st)
 	if (p == NULL)
 		return -ENOENT;
 	*st = p->st;
-	st->enabled = p->enabled;
+	st->state = p->fsm.state;
+	st->enabled = p->fsm.enabled;
 	st->out_queue = 0;
 	for (int k = 0; k < 2; k++)
 		if (p->conn[k].fd >= 0)

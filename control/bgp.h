@@ -9,19 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bgp_fsm.h"
 #include "config.h"
 #include "rib.h"
-
-enum bgp_state {
-	BGP_IDLE = 0,
-	BGP_CONNECT,
-	BGP_ACTIVE,
-	BGP_OPENSENT,
-	BGP_OPENCONFIRM,
-	BGP_ESTABLISHED,
-};
-
-const char *bgp_state_name(enum bgp_state s);
 
 /* What a peer's session looks like, for display. */
 struct bgp_peer_status {
