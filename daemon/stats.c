@@ -24,14 +24,14 @@ port_stats(struct dataplane *dp, unsigned port)
 
 	if (dp->port[port].port_id < RTE_MAX_ETHPORTS)
 		rte_eth_stats_get(dp->port[port].port_id, &es);
-	json_object_set_new(j, "rx_packets_port", json_integer((json_int_t)es.ipackets));
-	json_object_set_new(j, "rx_bytes", json_integer((json_int_t)es.ibytes));
-	json_object_set_new(j, "tx_packets", json_integer((json_int_t)es.opackets));
-	json_object_set_new(j, "tx_bytes", json_integer((json_int_t)es.obytes));
-	json_object_set_new(j, "rx_missed", json_integer((json_int_t)es.imissed));
-	json_object_set_new(j, "rx_errors", json_integer((json_int_t)es.ierrors));
-	json_object_set_new(j, "tx_errors", json_integer((json_int_t)es.oerrors));
-	json_object_set_new(j, "rx_nombuf", json_integer((json_int_t)es.rx_nombuf));
+	json_object_set_new(j, "port_rx_packets", json_integer((json_int_t)es.ipackets));
+	json_object_set_new(j, "port_rx_bytes", json_integer((json_int_t)es.ibytes));
+	json_object_set_new(j, "port_tx_packets", json_integer((json_int_t)es.opackets));
+	json_object_set_new(j, "port_tx_bytes", json_integer((json_int_t)es.obytes));
+	json_object_set_new(j, "port_rx_missed", json_integer((json_int_t)es.imissed));
+	json_object_set_new(j, "port_rx_errors", json_integer((json_int_t)es.ierrors));
+	json_object_set_new(j, "port_tx_errors", json_integer((json_int_t)es.oerrors));
+	json_object_set_new(j, "port_rx_nombuf", json_integer((json_int_t)es.rx_nombuf));
 	/* The lcores' blocks are read without stopping them: each counter is
 	 * a single 64-bit word, read whole. */
 	dp_counters_sum(dp, port, &sum);

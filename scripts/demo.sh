@@ -3,8 +3,10 @@
 # The demo, on a fresh Debian 12 machine as root: installs what is needed,
 # builds vbrd, starts it with two net_tap ports whose far ends live in an IDC
 # and a VPC network namespace, brings up eBGP (TCP-MD5) with BIRD 2 in the
-# IDC namespace, and pings across vbrd both ways (back over the route BIRD
-# announced), showing vbrd's counters.
+# IDC namespace, shows both sides with birdc and vbrctl, adds a BGP CIDR
+# block on the running router (BIRD gets it, the session stays up), and
+# pings across vbrd both ways (back over the route BIRD announced), showing
+# vbrd's counters.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,14 +35,18 @@ wait_for 20 fib_has 192.168.1.1 10.0.0.2
 echo "== BIRD's side"
 birdc_ b1 show protocols vbr
 birdc_ b1 show route 172.20.0.0/16 all
-echo "== vbrd's side: BGP peer, RIB, FIB"
-vbr_tel /vbr/bgp | python3 -c '
-import json, sys
-for p in json.load(sys.stdin)["/vbr/bgp"].values():
-    print("peer %(address)s AS %(peer_asn)s (%(group)s): %(state)s, %(prefixes_accepted)s prefixes"
-          " accepted, %(announced)s announced" % p)'
-vbr_tel /vbr/rib
-vbr_tel /vbr/fib,192.168.1.1
+echo "== vbrd's side (vbrctl): BGP peer, routes, FIB"
+vbrctl() { echo "\$ vbrctl $*"; "$VBRCTL" -s "$VBR_SOCK" "$@"; }
+vbrctl show peers
+vbrctl show routes
+vbrctl show fib 192.168.1.1
+echo "== a console step on the running router: a new BGP CIDR block, announced at once"
+vbrctl bgp-network add --cidr 172.21.0.0/16
+vbrctl show networks
+wait_for 10 sh -c "ip netns exec $NS_IDC birdc -s $WORK/b1/bird.ctl show route 172.21.0.0/16 | grep -q 172.21.0.0/16"
+birdc_ b1 show route 172.21.0.0/16
+echo "== the session was not reset (BIRD's side)"
+birdc_ b1 show protocols vbr
 
 echo "== ping from an IDC host (192.168.1.1, $NS_IDC) to a VPC host (172.20.0.10, $NS_VPC) across vbrd"
 wait_for 10 ip netns exec "$NS_IDC" ping -c 1 -W 1 -I 192.168.1.1 172.20.0.10
@@ -49,11 +55,7 @@ rc=$?
 echo "== ping from the VPC host to the IDC host, over the route BIRD announced"
 ip netns exec "$NS_VPC" ping -c 5 -i 0.2 -I 172.20.0.10 192.168.1.1 || rc=1
 echo "== vbrd's counters"
-vbr_tel /vbr/stats | python3 -c '
-import json, sys
-s = json.load(sys.stdin)["/vbr/stats"]
-for port, c in s.items():
-    print(port + ":", ", ".join(f"{k}={v}" for k, v in c.items() if v))'
+"$VBRCTL" -s "$VBR_SOCK" show stats | grep -Ev " 0$"
 echo "== stopping vbrd"
 kill -TERM "$VBRD_PID"
 timeout 15 tail --pid="$VBRD_PID" -f /dev/null

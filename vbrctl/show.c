@@ -339,7 +339,7 @@ lookup_row(struct printer *p, const json_t *rec)
 static const char *const route_heads[] = {"Prefix", " ", "Source", "Next-hop", "Peer",
 	"AS-path"};
 static const size_t route_widths[] = {18, 1, 9, 15, 15, 0};
-static const char *const fib_heads[] = {"Prefix", "Next-hop", "Port", "Source"};
+static const char *const fib_heads[] = {"Prefix", "Next-hop", "Port", "Type"};
 static const size_t fib_widths[] = {18, 15, 6, 0};
 
 static void
@@ -398,7 +398,7 @@ static int
 fib_line(const json_t *rec)
 {
 	char *c[] = {member(rec, "prefix"), member(rec, "next_hop"), member(rec, "port"),
-		member(rec, "source")};
+		member(rec, "type")};
 	int rc = 0;
 
 	for (unsigned int k = 0; k < 4; k++)

@@ -114,6 +114,11 @@ ${2:-}
 YAML
 }
 
+# Each test's own management sockets: never the machine's default ones.
+VBR_SOCK=${VBR_SOCK:-$WORK/vbrd.sock}
+VBR_RO_SOCK=${VBR_RO_SOCK:-$WORK/vbrd-ro.sock}
+VBRCTL=${VBRCTL:-$VBR_BUILD/vbrctl}
+
 # start_vbrd CONFIG: vbrd in its own namespace; the data taps' kernel sides
 # are then moved into the IDC and VPC namespaces and addressed there.
 # VBRD_ARGS: more of vbrd's own options (after --), split on blanks.
@@ -161,6 +166,7 @@ launch_vbrd() {
 	"${run[@]}" "$VBRD" ${VBR_LCORES:--l 0,1} --file-prefix "$PREFIX" --no-pci --huge-unlink -m 1024 \
 		--vdev "net_tap0,iface=$TAP_IDC" --vdev "net_tap1,iface=$TAP_VPC" \
 		--log-level 'vbr.*:debug' -- -c "$cfg" --idle-sleep "${VBR_IDLE_SLEEP:-20}" "${opt[@]}" \
+		--socket "$VBR_SOCK" --ro-socket "$VBR_RO_SOCK" \
 		${VBRD_ARGS:-} >"$WORK/vbrd.log" 2>&1 &
 	VBRD_PID=$!
 	# Its ports are started once it says it forwards.

@@ -71,11 +71,11 @@ static const char *const routes_json =
 	"{\"prefix\":\"198.51.100.0/24\",\"paths\":[{\"source\":\"bgp\",\"next_hop\":"
 	"\"10.0.0.2\",\"peer\":\"10.0.0.2\",\"as_path\":[65001,[64512,64513]],\"best\":true}]}]";
 static const char *const fib_json =
-	"[{\"prefix\":\"0.0.0.0/0\",\"next_hop\":\"10.0.0.2\",\"port\":\"idc\",\"source\":\"bgp\"},"
-	"{\"prefix\":\"10.0.0.0/24\",\"next_hop\":\"0.0.0.0\",\"port\":\"idc\",\"source\":"
+	"[{\"prefix\":\"0.0.0.0/0\",\"next_hop\":\"10.0.0.2\",\"port\":\"idc\",\"type\":\"gateway\"},"
+	"{\"prefix\":\"10.0.0.0/24\",\"next_hop\":\"0.0.0.0\",\"port\":\"idc\",\"type\":"
 	"\"connected\"},"
-	"{\"prefix\":\"172.16.0.0/16\",\"next_hop\":\"172.16.0.1\",\"port\":\"vpc\",\"source\":"
-	"\"static\"}]";
+	"{\"prefix\":\"172.16.0.0/16\",\"next_hop\":\"172.16.0.1\",\"port\":\"vpc\",\"type\":"
+	"\"gateway\"}]";
 static const char *const lookup_json =
 	"[{\"address\":\"198.51.100.7\",\"prefix\":\"198.51.100.0/24\",\"next_hop\":\"10.0.0.2\","
 	"\"port\":\"idc\",\"type\":\"forward\"}]";
@@ -307,10 +307,10 @@ END_TEST
 START_TEST(show_fib)
 {
 	show_is("fib", NULL,
-		"Prefix              Next-hop         Port    Source\n"
-		"0.0.0.0/0           10.0.0.2         idc     bgp\n"
+		"Prefix              Next-hop         Port    Type\n"
+		"0.0.0.0/0           10.0.0.2         idc     gateway\n"
 		"10.0.0.0/24         0.0.0.0          idc     connected\n"
-		"172.16.0.0/16       172.16.0.1       vpc     static\n");
+		"172.16.0.0/16       172.16.0.1       vpc     gateway\n");
 	show_is("fib", "198.51.100.7",
 		"Address       Prefix           Next-hop  Port  Type\n"
 		"198.51.100.7  198.51.100.0/24  10.0.0.2  idc   forward\n");
