@@ -253,6 +253,11 @@ cp "$WORK/vbr.yaml" "$WORK/vbr.yaml.before"
 kill -KILL "$VBRD_PID"
 wait "$VBRD_PID" 2>/dev/null
 cp "$WORK/vbrd.log" "$WORK/vbrd-killed.log"
+# lib.sh's cleanup reads the log of the vbrd it stops; this one's first.
+if grep -Eq "ERROR: (Address|Leak)Sanitizer|runtime error:" "$WORK/vbrd-killed.log"; then
+	fail "sanitizer report in the killed vbrd's log:"
+	grep -E -A20 "ERROR: (Address|Leak)Sanitizer|runtime error:" "$WORK/vbrd-killed.log" | head -60
+fi
 log "vbrd killed (SIGKILL); restarting on $WORK/vbr.yaml"
 if ! launch_vbrd "$WORK/vbr.yaml"; then
 	fail "vbrd did not restart after kill -9"
