@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# The bad-request test with vbrd built with ASan and UBSan (build-asan):
-# every refused console step, malformed or oversized request and silent
-# client goes through the error paths; any error or leak at exit fails it
-# (lib.sh's cleanup reads the log).
-export VBRD=${VBR_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}/build-asan/vbrd
+# vbrctl_bad.sh with vbrd and vbrctl built with ASan and UBSan (build-asan): any
+# error or leak of vbrd's fails it (lib.sh's cleanup reads its log), and a
+# vbrctl that leaks exits non-zero (LeakSanitizer), failing its command.
+export VBR_BUILD=${VBR_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}/build-asan
 exec bash "$(dirname "$0")/vbrctl_bad.sh"

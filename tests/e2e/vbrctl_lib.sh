@@ -99,24 +99,23 @@ vbr_est_count() {
 	peer_field "$1" established_count
 }
 
-# write_bird_conf NAME PROTO:ADDR:ASN:KEY...: BIRD's config, one protocol
-# bgp PROTO per IDC address ADDR, each with its ASN and TCP-MD5 key (empty:
-# none); the first announces 192.168.1.0/24 (host 192.168.1.1 behind it).
-# Session times to the millisecond ("since" in show protocols).
+# write_bird_conf NAME PROTO:ADDR:ASN:KEY [EXPORT]: the config of BIRD
+# NAME: one protocol bgp PROTO from IDC address ADDR (also its router id)
+# with its ASN and TCP-MD5 key (empty: none), announcing 192.168.1.0/24
+# (host 192.168.1.1 behind it) unless EXPORT is "none". One BIRD per vbr
+# peer: BIRD serialises its protocols that have the same neighbour address
+# (an object lock on 10.0.0.1:179), so a second protocol toward vbrd in the
+# same BIRD stays Idle while the first runs.
 write_bird_conf() {
-	local d=$WORK/$1 p proto addr asn key pw first=1
-	shift
+	local d=$WORK/$1 proto addr asn key pw=""
+	IFS=: read -r proto addr asn key <<<"$2"
 	mkdir -p "$d"
-	{
-		echo "router id 10.0.0.2;"
-		echo "log \"$d/bird.log\" all;"
-		echo "protocol device { }"
-		echo "protocol static st1 { ipv4; route 192.168.1.0/24 blackhole; }"
-		for p in "$@"; do
-			IFS=: read -r proto addr asn key <<<"$p"
-			pw=""
-			[ -n "$key" ] && pw="password \"$key\";"
-			cat <<CONF
+	[ -n "$key" ] && pw="password \"$key\";"
+	cat >"$d/bird.conf.new" <<CONF
+router id $addr;
+log "$d/bird.log" all;
+protocol device { }
+protocol static st1 { ipv4; route 192.168.1.0/24 blackhole; }
 protocol bgp $proto {
   local $addr as $asn;
   neighbor 10.0.0.1 as 45104;
@@ -126,12 +125,9 @@ protocol bgp $proto {
   connect retry time 2;
   connect delay time 1;
   error wait time 1, 5;
-  ipv4 { import all; export $([ "$first" = 1 ] && echo "where source = RTS_STATIC" || echo none); };
+  ipv4 { import all; export $([ "${3:-}" = none ] && echo none || echo "where source = RTS_STATIC"); };
 }
 CONF
-			first=0
-		done
-	} >"$d/bird.conf.new"
 	mv "$d/bird.conf.new" "$d/bird.conf"
 }
 
@@ -167,6 +163,28 @@ same_since() {
 bird_has_route() { birdc_ "$1" show route "$2" | grep -q "^$2 "; }
 bird_lacks_route() { ! birdc_ "$1" show route "$2" | grep -q "^$2 "; }
 bird_last_error() { birdc_ "$1" show protocols all "$2" | sed -n 's/^ *Last error: *//p'; }
+
+# poll_start NAME SECONDS EXPR CMD...: vbrctl_tool.py until in the
+# background (its pid in POLL_NAME), once it has seen EXPR false a first
+# time; poll_end NAME T0: POLL_MS is the ms from T0 (date +%s%N) to when it
+# saw EXPR true; 1 if it never did.
+poll_ready() { grep -q polling "$WORK/poll-$1.err" || ! kill -0 "$2" 2>/dev/null; }
+poll_start() {
+	local name=$1 pid
+	shift
+	"${TOOL[@]}" until "$@" >"$WORK/poll-$name" 2>"$WORK/poll-$name.err" &
+	pid=$!
+	eval "POLL_$name=$pid"
+	wait_for 10 poll_ready "$name" "$pid"
+}
+poll_end() {
+	local pid
+	eval "pid=\$POLL_$1"
+	POLL_MS=
+	wait "$pid" || return 1
+	# shellcheck disable=SC2034 # read by the caller
+	POLL_MS=$(ms_since "$2" "$(cat "$WORK/poll-$1")")
+}
 
 # ms_since T0_NS T1_MS: milliseconds from T0 (date +%s%N) to T1 (ms).
 ms_since() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b - a / 1e6 }'; }

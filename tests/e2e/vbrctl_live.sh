@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Console operations on a running vbrd (issue 7), each checked on vbrd's side
 # (vbrctl show ... --json) and on BIRD's (birdc). vbrd starts with no BGP
-# group, peer or network; BIRD 2 in the IDC namespace has two protocols,
-# "vbr" from 10.0.0.2 (AS 65001, vbr's group g1) and "vbr2" from 10.0.0.3
-# (AS 65002, group g2), each with its own TCP-MD5 key.
+# group, peer or network. Two BIRD 2 in the IDC namespace: b1, protocol
+# "vbr" from 10.0.0.2 (AS 65001, vbr's group g1), and b2, protocol "vbr2"
+# from 10.0.0.3 (AS 65002, group g2), each with its own TCP-MD5 key.
 #  - bgp-group create + bgp-peer create: the session comes up (timed);
 #  - bgp-network add / delete: BIRD gets the route (timed) and loses it,
 #    its session unbroken (BIRD's "since" and vbrd's established_count);
@@ -39,10 +39,11 @@ bgp_topology
 # A VPC host that only a static route added by vbrctl reaches; the IDC
 # side pings it from 10.0.0.5, a connected address (no route needed back).
 ip -n "$NS_VPC" addr add 172.21.0.10/32 dev lo
-ping_through() { ip netns exec "$NS_IDC" ping -c 1 -W 1 -I 10.0.0.5 172.21.0.10; }
+ping_through() { ip netns exec "$NS_IDC" ping -c 1 -W 1 -I 10.0.0.5 172.21.0.10 >/dev/null 2>&1; }
 no_ping() { ! ping_through; }
-write_bird_conf b1 "vbr:10.0.0.2:65001:$K1" "vbr2:10.0.0.3:65002:$K2"
-run_bird b1 || { fail "BIRD did not start"; finish; }
+write_bird_conf b1 "vbr:10.0.0.2:65001:$K1"
+write_bird_conf b2 "vbr2:10.0.0.3:65002:$K2" none
+run_bird b1 && run_bird b2 || { fail "BIRD did not start"; finish; }
 
 # The sockets, with their modes.
 if [ -S "$SOCK" ] && [ -S "$RO_SOCK" ]; then
@@ -62,13 +63,17 @@ fi
 # 1. A group and a peer: that session comes up.
 ack bgp-group create --name g1 --peer-asn 65001 --key "$K1" --description "IDC core" \
 	--hold-time 9 --connect-retry 2
+poll_start est 30 'any(r.get("address") == "10.0.0.2" and r.get("state") == "Established" for r in recs)' \
+	"$VBRCTL" -s "$SOCK" show peers --json
 t0=$(date +%s%N)
 ack bgp-peer create --group g1 --address 10.0.0.2 --description "BIRD vbr"
-if t1=$("${TOOL[@]}" until 30 \
-	'any(r.get("address") == "10.0.0.2" and r.get("state") == "Established" for r in recs)' \
-	"$VBRCTL" -s "$SOCK" show peers --json); then
-	T_EST=$(ms_since "$t0" "$t1")
-	pass "create->Established: $T_EST ms (vbrd: peer 10.0.0.2 Established)"
+if poll_end est "$t0"; then
+	T_EST=$POLL_MS
+	# vbrd's stamp of the event, on the same clock: without the polling's
+	# granularity.
+	t1=$(log_times "peer 10.0.0.2 .*Established" | head -1)
+	T_EST_LOG=$(awk -v a="$t0" -v b="${t1:-0}" 'BEGIN { printf "%.0f", b * 1000 - a / 1e6 }')
+	pass "create->Established: $T_EST ms (vbrctl show peers polled; vbrd's log stamps it $T_EST_LOG ms after the command)"
 else
 	fail "vbrd: peer 10.0.0.2 not Established after bgp-peer create: $(vbr_peer 10.0.0.2 state) $(vbr_peer 10.0.0.2 last_error)"
 	birdc_ b1 show protocols all vbr
@@ -90,7 +95,7 @@ else
 	fail "the key shows: $(grep -c -- "$K1" <<<"$shown") vbrctl lines, $(grep -c -- "$K1" "$WORK/vbrd.log") log lines"
 fi
 
-# unbroken PEER PROTO EST SINCE: the peer's session is the one it was:
+# unbroken PEER BIRD PROTO EST SINCE: the peer's session is the one it was:
 # vbrd's established_count is EST, BIRD's start SINCE, after one more
 # message came in (the session carried a KEEPALIVE after the change).
 msgs_in_gt() { [ "$(vbr_peer "$1" msgs_in)" -gt "$2" ]; }
@@ -98,17 +103,18 @@ unbroken() {
 	local msgs
 	msgs=$(vbr_peer "$1" msgs_in)
 	wait_for 10 msgs_in_gt "$1" "${msgs:-0}" || log "no message from $1 within 10 s"
-	[ "$(vbr_est_count "$1")" = "$3" ] && same_since "$(bird_since b1 "$2")" "$4"
+	[ "$(vbr_est_count "$1")" = "$4" ] && same_since "$(bird_since "$2" "$3")" "$5"
 }
 
 # 2. A CIDR block reaches BIRD; the session stays.
 est=$(vbr_est_count 10.0.0.2)
 since=$(bird_since b1 vbr)
+poll_start net 20 'any(l.startswith("172.20.0.0/16 ") for l in out.splitlines())' \
+	ip netns exec "$NS_IDC" birdc -s "$WORK/b1/bird.ctl" show route 172.20.0.0/16
 t0=$(date +%s%N)
 ack bgp-network add --cidr 172.20.0.0/16
-if t1=$("${TOOL[@]}" until 20 'any(l.startswith("172.20.0.0/16 ") for l in out.splitlines())' \
-	ip netns exec "$NS_IDC" birdc -s "$WORK/b1/bird.ctl" show route 172.20.0.0/16); then
-	T_NET=$(ms_since "$t0" "$t1")
+if poll_end net "$t0"; then
+	T_NET=$POLL_MS
 	pass "network add->route at BIRD: $T_NET ms"
 else
 	fail "BIRD never got 172.20.0.0/16"
@@ -121,21 +127,28 @@ else
 fi
 [ "$(ctl show networks --json | "${TOOL[@]}" records)" = '[{"cidr": "172.20.0.0/16"}]' ] &&
 	pass "show networks: 172.20.0.0/16" || fail "show networks: $(ctl show networks --json)"
-unbroken 10.0.0.2 vbr "$est" "$since" &&
+unbroken 10.0.0.2 b1 vbr "$est" "$since" &&
 	pass "network add: session unbroken (established_count $est, BIRD since $since)" ||
 	fail "network add reset the session: count $est -> $(vbr_est_count 10.0.0.2), BIRD $since -> $(bird_since b1 vbr)"
+# The block is the VPC's: its static route stays, traffic to it flows.
+ctl show routes 172.20.0.0/16 --json | "${TOOL[@]}" get prefix=172.20.0.0/16 paths >"$WORK/paths"
+grep -q '"source": "static"' "$WORK/paths" && pass "show routes: 172.20.0.0/16 static still" ||
+	fail "show routes 172.20.0.0/16 after network add: $(cat "$WORK/paths")"
+ip netns exec "$NS_IDC" ping -c 2 -i 0.2 -W 1 -I 10.0.0.5 172.20.0.10 >/dev/null &&
+	pass "ping through to 172.20.0.10 inside the CIDR block" || fail "no ping to 172.20.0.10 after network add"
 
 # 3. Its delete: a withdrawal, the session stays.
+poll_start wd 20 '"ready" in out and not any(l.startswith("172.20.0.0/16 ") for l in out.splitlines())' \
+	ip netns exec "$NS_IDC" birdc -s "$WORK/b1/bird.ctl" show route 172.20.0.0/16
 t0=$(date +%s%N)
 ack bgp-network delete --cidr 172.20.0.0/16
-if t1=$("${TOOL[@]}" until 20 'rc == 0 and not any(l.startswith("172.20.0.0/16 ") for l in out.splitlines())' \
-	ip netns exec "$NS_IDC" birdc -s "$WORK/b1/bird.ctl" show route 172.20.0.0/16); then
-	T_WD=$(ms_since "$t0" "$t1")
+if poll_end wd "$t0"; then
+	T_WD=$POLL_MS
 	pass "network delete->withdrawn at BIRD: $T_WD ms"
 else
 	fail "BIRD still has 172.20.0.0/16 after bgp-network delete"
 fi
-unbroken 10.0.0.2 vbr "$est" "$since" &&
+unbroken 10.0.0.2 b1 vbr "$est" "$since" &&
 	pass "network delete: session unbroken" ||
 	fail "network delete reset the session: count $est -> $(vbr_est_count 10.0.0.2), BIRD $since -> $(bird_since b1 vbr)"
 
@@ -144,26 +157,26 @@ ack bgp-group modify --name g1 --description "IDC core routers"
 [ "$(ctl_get groups name=g1 description)" = "IDC core routers" ] &&
 	pass "show groups: g1's new description" ||
 	fail "g1's description: $(ctl_get groups name=g1 description)"
-unbroken 10.0.0.2 vbr "$est" "$since" &&
+unbroken 10.0.0.2 b1 vbr "$est" "$since" &&
 	pass "description change: no reset (established_count $est, BIRD since $since)" ||
 	fail "description change reset the session: count $est -> $(vbr_est_count 10.0.0.2), BIRD $since -> $(bird_since b1 vbr)"
 
 # 5. A second group with its peer; g1's session is left alone.
 ack bgp-group create --name g2 --peer-asn 65002 --key "$K2" --hold-time 9 --connect-retry 2
 ack bgp-peer create --group g2 --address 10.0.0.3
-if wait_for 30 vbr_established 10.0.0.3 && wait_for 10 bird_proto_established b1 vbr2; then
+if wait_for 30 vbr_established 10.0.0.3 && wait_for 10 bird_proto_established b2 vbr2; then
 	pass "g2: peer 10.0.0.3 Established (vbrd and BIRD)"
 else
-	fail "g2: peer 10.0.0.3 $(vbr_peer 10.0.0.3 state); BIRD: $(bird_since b1 vbr2)"
+	fail "g2: peer 10.0.0.3 $(vbr_peer 10.0.0.3 state); BIRD: $(bird_since b2 vbr2)"
 fi
-unbroken 10.0.0.2 vbr "$est" "$since" &&
+unbroken 10.0.0.2 b1 vbr "$est" "$since" &&
 	pass "creating g2 and its peer left g1's session alone" ||
 	fail "g1's session reset by g2's creation"
 
 # 6. g1's key changes: g1's peer resets and, once BIRD has the key too,
 # comes back; g2's peer is left alone.
 est2=$(vbr_est_count 10.0.0.3)
-since2=$(bird_since b1 vbr2)
+since2=$(bird_since b2 vbr2)
 ack bgp-group modify --name g1 --key "$K1B"
 bird_down() { ! bird_proto_established b1 vbr; }
 if wait_for 15 bird_down; then
@@ -171,7 +184,7 @@ if wait_for 15 bird_down; then
 else
 	fail "key change: g1's session not reset"
 fi
-write_bird_conf b1 "vbr:10.0.0.2:65001:$K1B" "vbr2:10.0.0.3:65002:$K2"
+write_bird_conf b1 "vbr:10.0.0.2:65001:$K1B"
 bird_reconfigure b1 || fail "birdc configure: $(birdc_ b1 configure)"
 if wait_for 30 vbr_established 10.0.0.2 && wait_for 10 bird_proto_established b1 vbr; then
 	n=$(vbr_est_count 10.0.0.2)
@@ -180,9 +193,9 @@ if wait_for 30 vbr_established 10.0.0.2 && wait_for 10 bird_proto_established b1
 else
 	fail "key change: g1's peer not back: $(vbr_peer 10.0.0.2 state) $(vbr_peer 10.0.0.2 last_error)"
 fi
-unbroken 10.0.0.3 vbr2 "$est2" "$since2" &&
+unbroken 10.0.0.3 b2 vbr2 "$est2" "$since2" &&
 	pass "key change of g1: g2's session unbroken (established_count $est2, BIRD since $since2)" ||
-	fail "key change of g1 reset g2's peer: count $est2 -> $(vbr_est_count 10.0.0.3), BIRD $since2 -> $(bird_since b1 vbr2)"
+	fail "key change of g1 reset g2's peer: count $est2 -> $(vbr_est_count 10.0.0.3), BIRD $since2 -> $(bird_since b2 vbr2)"
 
 # 7. A static route toward the VPC: traffic follows it, and stops after its delete.
 if no_ping; then
@@ -212,20 +225,20 @@ fi
 est=$(vbr_est_count 10.0.0.2)
 since=$(bird_since b1 vbr)
 ack bgp-peer delete --address 10.0.0.3
-deconf() { bird_last_error b1 vbr2 | grep -qi "de-configured"; }
+deconf() { bird_last_error b2 vbr2 | grep -qi "de-configured"; }
 if wait_for 10 deconf; then
-	pass "bgp-peer delete: BIRD's vbr2: Last error: $(bird_last_error b1 vbr2)"
-elif grep -qi "vbr2: Received: Peer de-configured" "$WORK/b1/bird.log"; then
-	pass "bgp-peer delete: BIRD logged: $(grep -i "vbr2: Received: Peer de-configured" "$WORK/b1/bird.log" | tail -1)"
+	pass "bgp-peer delete: BIRD's vbr2: Last error: $(bird_last_error b2 vbr2)"
+elif grep -qi "vbr2: Received: Peer de-configured" "$WORK/b2/bird.log"; then
+	pass "bgp-peer delete: BIRD logged: $(grep -i "vbr2: Received: Peer de-configured" "$WORK/b2/bird.log" | tail -1)"
 else
-	fail "bgp-peer delete: BIRD's vbr2 last error: $(bird_last_error b1 vbr2)"
+	fail "bgp-peer delete: BIRD's vbr2 last error: $(bird_last_error b2 vbr2)"
 fi
 ctl show peers --json | "${TOOL[@]}" get address=10.0.0.3 state >/dev/null &&
 	fail "show peers still has 10.0.0.3" || pass "show peers: 10.0.0.3 gone"
 ack bgp-group delete --name g2
 ctl show groups --json | "${TOOL[@]}" get name=g2 name >/dev/null &&
 	fail "show groups still has g2" || pass "bgp-group delete: g2 gone"
-unbroken 10.0.0.2 vbr "$est" "$since" && pass "g1's session unbroken by g2's peer and group delete" ||
+unbroken 10.0.0.2 b1 vbr "$est" "$since" && pass "g1's session unbroken by g2's peer and group delete" ||
 	fail "g1's session reset by g2's delete"
 
 # 9. kill -9 and a restart on the rewritten file: the same config, session
@@ -240,6 +253,11 @@ cp "$WORK/vbr.yaml" "$WORK/vbr.yaml.before"
 kill -KILL "$VBRD_PID"
 wait "$VBRD_PID" 2>/dev/null
 cp "$WORK/vbrd.log" "$WORK/vbrd-killed.log"
+# lib.sh's cleanup reads the log of the vbrd it stops; this one's first.
+if grep -Eq "ERROR: (Address|Leak)Sanitizer|runtime error:" "$WORK/vbrd-killed.log"; then
+	fail "sanitizer report in the killed vbrd's log:"
+	grep -E -A20 "ERROR: (Address|Leak)Sanitizer|runtime error:" "$WORK/vbrd-killed.log" | head -60
+fi
 log "vbrd killed (SIGKILL); restarting on $WORK/vbr.yaml"
 if ! launch_vbrd "$WORK/vbr.yaml"; then
 	fail "vbrd did not restart after kill -9"
@@ -264,7 +282,7 @@ wait_for 30 bird_has_route b1 172.20.0.0/16 && pass "after the restart: BIRD has
 wait_for 20 ping_through && pass "after the restart: ping through to 172.21.0.10 over the static route" ||
 	fail "after the restart: no ping to 172.21.0.10"
 
-log "figures: create->Established ${T_EST:-?} ms; network add->route at BIRD ${T_NET:-?} ms;" \
+log "figures: create->Established ${T_EST:-?} ms (vbrd's log: ${T_EST_LOG:-?} ms); network add->route at BIRD ${T_NET:-?} ms;" \
 	"network delete->withdrawn at BIRD ${T_WD:-?} ms; ack: $(ack_summary) commands"
 log "vbrd's own figures before the kill (show stats: config): ${STATS_CONFIG:-?}"
 finish

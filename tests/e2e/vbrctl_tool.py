@@ -14,6 +14,8 @@
       true of its output (names: out, the text; recs, its records or None;
       rc, its exit status); print the wall-clock time of that run's end in
       ms since the epoch. Exit 1 (last output on stderr) after SECONDS.
+      "polling" on stderr once the first run found EXPR false: a test starts
+      it in the background, waits for that, then makes the change it times.
   vbrctl_tool.py send SOCKET [--size N] [--no-newline] [--timeout S] [DATA]
       one raw request to the management socket: DATA (or, with --size, a
       valid show.config request padded with blanks to N bytes, the newline
@@ -86,6 +88,7 @@ def cmd_until(args):
     limit, expr, cmd = float(args[0]), args[1], args[2:]
     end = time.monotonic() + limit
     out = ""
+    first = True
     while True:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         now = time.time()
@@ -99,8 +102,12 @@ def cmd_until(args):
         except Exception:
             ok = False
         if ok:
-            print("%.1f" % (now * 1000))
+            print("%.1f" % (now * 1000), flush=True)
             return 0
+        if first:
+            sys.stderr.write("polling\n")
+            sys.stderr.flush()
+            first = False
         if time.monotonic() > end:
             sys.stderr.write(out + p.stderr)
             return 1
