@@ -213,7 +213,8 @@ unchanged "two clients at once (every network added was deleted)" &&
 # Clients that connect and say nothing, or half a request, on both sockets
 # (connecting again whenever vbrd closes them), for longer than the hold
 # time (9 s): other commands answer at once and the session stays. Each
-# command bounded by 2 s; the slowest one is kept.
+# command is bounded by 5 s, half of vbrd's wait for a silent client's
+# request (10 s): a control thread waiting on one would show.
 holders=()
 for h in "$SOCK:" "$SOCK:{\"op\": \"show.pe" "$RO_SOCK:"; do
 	n=${#holders[@]}
@@ -228,25 +229,25 @@ est=$(vbr_est_count 10.0.0.2)
 since=$(bird_since b1 vbr)
 msgs=$(vbr_peer 10.0.0.2 msgs_in)
 end=$((SECONDS + 12))
-worst=0 n=0 slow=0
+: >"$WORK/silent.ms"
+n=0 slow=0
 while [ "$SECONDS" -lt "$end" ]; do
 	for c in "show peers --json" "bgp-network add --cidr 10.103.0.0/24" "bgp-network delete --cidr 10.103.0.0/24"; do
 		t0=$(date +%s%N)
 		# shellcheck disable=SC2086
-		if ! timeout 2 "$VBRCTL" -s "$SOCK" $c >/dev/null 2>"$WORK/ctl.err"; then
+		if ! timeout 5 "$VBRCTL" -s "$SOCK" $c >/dev/null 2>"$WORK/ctl.err"; then
 			slow=$((slow + 1))
-			log "with silent clients: vbrctl $c failed or took over 2 s: $(cat "$WORK/ctl.err")"
+			log "with silent clients: vbrctl $c failed or took over 5 s: $(cat "$WORK/ctl.err")"
 		fi
 		t1=$(date +%s%N)
-		ms=$(( (t1 - t0) / 1000000 ))
-		[ "$ms" -gt "$worst" ] && worst=$ms
+		echo $(( (t1 - t0) / 1000000 )) >>"$WORK/silent.ms"
 		n=$((n + 1))
 	done
 done
 if [ "$slow" -eq 0 ]; then
-	pass "with 3 silent clients: $n commands answered, the slowest in $worst ms"
+	pass "with 3 silent clients: $n commands answered: $("${TOOL[@]}" stats <"$WORK/silent.ms") (min/median/max)"
 else
-	fail "with 3 silent clients: $slow of $n commands failed or were not answered within 2 s"
+	fail "with 3 silent clients: $slow of $n commands failed or were not answered within 5 s"
 fi
 if [ "$(vbr_est_count 10.0.0.2)" = "$est" ] && same_since "$(bird_since b1 vbr)" "$since" &&
 	vbr_established 10.0.0.2 && [ "$(vbr_peer 10.0.0.2 msgs_in)" -gt "$msgs" ]; then
