@@ -21,6 +21,10 @@ TAP_IDC=ti$E2E_ID
 TAP_VPC=tv$E2E_ID
 PREFIX=vbr-e2e-$E2E_ID
 WORK=$(mktemp -d /tmp/vbr-e2e.XXXXXX)
+# vbrd's management sockets: the test's own, never the default /run/vbr
+# paths (a second vbrd refuses a path another one serves).
+VBR_SOCK=$WORK/vbrd.sock
+VBR_RO_SOCK=$WORK/vbrd-ro.sock
 VBRD_PID=
 PIDS=()
 FAILS=0

@@ -37,7 +37,8 @@ ip -n "$NS_VBR" link set lo up
 ip netns exec "$NS_VBR" "$VBRD" ${VBR_LCORES:--l 0,1} --file-prefix "$PREFIX" --no-pci --huge-unlink -m 1024 \
 	--vdev "net_pcap0,rx_pcap=$WORK/in.pcap,tx_pcap=$WORK/idc_out.pcap" \
 	--vdev "net_pcap1,rx_pcap=$WORK/empty.pcap,tx_pcap=$WORK/vpc_out.pcap" \
-	--log-level 'vbr.*:debug' -- -c "$WORK/vbr.yaml" >"$WORK/vbrd.log" 2>&1 &
+	--log-level 'vbr.*:debug' -- -c "$WORK/vbr.yaml" --socket "$VBR_SOCK" --ro-socket "$VBR_RO_SOCK" \
+	>"$WORK/vbrd.log" 2>&1 &
 VBRD_PID=$!
 if ! wait_for 60 grep -q "forwarding on" "$WORK/vbrd.log"; then
 	fail "vbrd did not start"

@@ -1,16 +1,14 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# Shared by the vbrctl end-to-end tests (issue 7): vbrd with management
-# sockets of the test's own (never the default /run/vbr paths), vbrctl on
-# them, timed mutating commands, config snapshots, and BIRD 2 with one BGP
-# protocol per IDC address (one per vbr BGP group), rewritten and reloaded
-# with `birdc configure` when a key changes.
+# Shared by the vbrctl end-to-end tests (issue 7): vbrctl on vbrd's
+# management sockets (the test's own: lib.sh), timed mutating commands,
+# config snapshots, and one BIRD 2 per vbr peer, its config rewritten and
+# reloaded with `birdc configure` when a key changes.
 . "$(dirname "${BASH_SOURCE[0]}")/bgp_lib.sh"
 
 VBRCTL=${VBRCTL:-$VBR_BUILD/vbrctl}
-SOCK=$WORK/vbrd.sock
-RO_SOCK=$WORK/vbrd-ro.sock
-# shellcheck disable=SC2034 # read by launch_vbrd (lib.sh)
-VBRD_ARGS="--socket $SOCK --ro-socket $RO_SOCK"
+SOCK=$VBR_SOCK
+# shellcheck disable=SC2034 # the tests' name for it
+RO_SOCK=$VBR_RO_SOCK
 TOOL=(python3 "$VBR_ROOT/tests/e2e/vbrctl_tool.py")
 ACK_MS=()
 
