@@ -250,20 +250,25 @@ wait_for 20 ping_through || fail "no ping through before the kill"
 config_snapshot "$WORK/config.before" || fail "show config --json before the kill"
 STATS_CONFIG=$(ctl show stats --json | "${TOOL[@]}" get - config)
 cp "$WORK/vbr.yaml" "$WORK/vbr.yaml.before"
-kill -KILL "$VBRD_PID"
-wait "$VBRD_PID" 2>/dev/null
-cp "$WORK/vbrd.log" "$WORK/vbrd-killed.log"
-# lib.sh's cleanup reads the log of the vbrd it stops; this one's first.
-if grep -Eq "ERROR: (Address|Leak)Sanitizer|runtime error:" "$WORK/vbrd-killed.log"; then
-	fail "sanitizer report in the killed vbrd's log:"
-	grep -E -A20 "ERROR: (Address|Leak)Sanitizer|runtime error:" "$WORK/vbrd-killed.log" | head -60
-fi
-log "vbrd killed (SIGKILL); restarting on $WORK/vbr.yaml"
-if ! launch_vbrd "$WORK/vbr.yaml"; then
-	fail "vbrd did not restart after kill -9"
-	finish
-fi
-bgp_topology
+# kill_restart N: vbrd killed with SIGKILL (its log kept as vbrd-killed-N.log
+# and read for sanitizer reports: lib.sh's cleanup reads only the last
+# vbrd's), then started again on the same config file.
+kill_restart() {
+	kill -KILL "$VBRD_PID"
+	wait "$VBRD_PID" 2>/dev/null
+	cp "$WORK/vbrd.log" "$WORK/vbrd-killed-$1.log"
+	if grep -Eq "ERROR: (Address|Leak)Sanitizer|runtime error:" "$WORK/vbrd-killed-$1.log"; then
+		fail "sanitizer report in the killed vbrd's log:"
+		grep -E -A20 "ERROR: (Address|Leak)Sanitizer|runtime error:" "$WORK/vbrd-killed-$1.log" | head -60
+	fi
+	log "vbrd killed (SIGKILL); restarting on $WORK/vbr.yaml"
+	if ! launch_vbrd "$WORK/vbr.yaml"; then
+		fail "vbrd did not restart after kill -9"
+		finish
+	fi
+	bgp_topology
+}
+kill_restart 1
 cmp -s "$WORK/vbr.yaml" "$WORK/vbr.yaml.before" && pass "the restart left the config file as it was" ||
 	fail "the config file changed on restart"
 if wait_for 10 test -S "$SOCK" && config_snapshot "$WORK/config.after" &&
@@ -281,6 +286,53 @@ wait_for 30 bird_has_route b1 172.20.0.0/16 && pass "after the restart: BIRD has
 	fail "after the restart: BIRD lacks 172.20.0.0/16"
 wait_for 20 ping_through && pass "after the restart: ping through to 172.21.0.10 over the static route" ||
 	fail "after the restart: no ping to 172.21.0.10"
+
+# 10. kill -9 in the middle of a stream of changes: every change vbrctl saw
+# acknowledged is there after the restart, and nothing else but maybe the
+# one in flight (written, not yet acknowledged).
+: >"$WORK/acked"
+: >"$WORK/in-flight"
+burst() {
+	local i
+	for i in $(seq 1 200); do
+		if ctl bgp-network add --cidr "10.200.$i.0/24" >/dev/null 2>&1; then
+			echo "10.200.$i.0/24" >>"$WORK/acked"
+		else
+			echo "10.200.$i.0/24" >"$WORK/in-flight"
+			return
+		fi
+	done
+}
+acked_ge() { [ "$(wc -l <"$WORK/acked")" -ge "$1" ]; }
+burst &
+burst_pid=$!
+wait_for 60 acked_ge 20 || fail "the stream of changes did not reach 20 acknowledgements"
+kill_restart 2
+wait "$burst_pid"
+ctl show networks --json | "${TOOL[@]}" records >"$WORK/nets-after"
+if python3 - "$WORK/acked" "$WORK/in-flight" "$WORK/nets-after" >"$WORK/nets-check" <<'PY'
+import json, sys
+acked = set(open(sys.argv[1]).read().split())
+flight = set(open(sys.argv[2]).read().split())
+shown = {r["cidr"] for r in json.load(open(sys.argv[3]))} - {"172.20.0.0/16"}
+lost, extra = acked - shown, shown - acked - flight
+print("%d acknowledged, %d shown after the restart, in flight %s: %s" % (
+    len(acked), len(shown), " ".join(flight) or "none",
+    "in" if flight & shown else "not in"))
+if lost or extra:
+    print("lost: %s; never asked for: %s" % (sorted(lost), sorted(extra)))
+    sys.exit(1)
+PY
+then
+	pass "kill -9 amid changes: every acknowledged change survived ($(head -n 1 "$WORK/nets-check"))"
+else
+	fail "kill -9 amid changes: $(cat "$WORK/nets-check")"
+fi
+if wait_for 60 vbr_established 10.0.0.2 && wait_for 30 bird_has_route b1 10.200.1.0/24; then
+	pass "after the second restart: peer 10.0.0.2 Established, BIRD has 10.200.1.0/24"
+else
+	fail "after the second restart: peer 10.0.0.2 $(vbr_peer 10.0.0.2 state); BIRD lacks 10.200.1.0/24"
+fi
 
 log "figures: create->Established ${T_EST:-?} ms (vbrd's log: ${T_EST_LOG:-?} ms); network add->route at BIRD ${T_NET:-?} ms;" \
 	"network delete->withdrawn at BIRD ${T_WD:-?} ms; ack: $(ack_summary) commands"
