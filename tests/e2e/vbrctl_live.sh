@@ -8,13 +8,18 @@
 #  - bgp-group create + bgp-peer create: the session comes up (timed);
 #  - bgp-network add / delete: BIRD gets the route (timed) and loses it,
 #    its session unbroken (BIRD's "since" and vbrd's established_count);
-#  - bgp-group modify --description resets nothing; --key resets that
-#    group's peer only (BIRD is given the new key too), g2's stays up;
+#  - bgp-group modify --description resets nothing;
+#  - bgp-peer reset / disable / enable, with the texts BIRD shows;
+#  - vbrctl reload and SIGHUP after a hand edit; a file with an error
+#    changes nothing;
+#  - bgp-group modify --key resets that group's peer only (BIRD is given
+#    the new key too), g2's stays up;
 #  - bgp-peer delete: BIRD hears Cease / Peer De-configured (RFC 4486);
 #  - route add: traffic through to the VPC; route delete: no more;
 #  - every change is acknowledged once on disk (timed, fsync included): a
 #    kill -9 and a restart on the rewritten file give the same `show
-#    config`, the session and the routes.
+#    config`, the session and the routes; a kill -9 amid a stream of
+#    changes loses none that was acknowledged.
 . "$(dirname "$0")/vbrctl_lib.sh"
 
 K1=e2e-One-$E2E_ID
@@ -160,6 +165,64 @@ ack bgp-group modify --name g1 --description "IDC core routers"
 unbroken 10.0.0.2 b1 vbr "$est" "$since" &&
 	pass "description change: no reset (established_count $est, BIRD since $since)" ||
 	fail "description change reset the session: count $est -> $(vbr_est_count 10.0.0.2), BIRD $since -> $(bird_since b1 vbr)"
+
+# 4b. Reset, disable and enable a peer, with RFC 9003 texts BIRD shows;
+# the file keeps "disabled". Hand edits applied by `vbrctl reload` and
+# SIGHUP, with no reset; a hand edit with an error changes nothing.
+# BIRD logs the NOTIFICATION with its text ("show protocols all" gives
+# neither the text nor, once BIRD is back up, the error).
+bird_logged() { grep -Fq -- "vbr: Received: $1" "$WORK/b1/bird.log"; }
+ack bgp-peer reset --address 10.0.0.2 --message "e2e reset $E2E_ID"
+if wait_for 10 bird_logged "Administrative reset: \"e2e reset $E2E_ID\""; then
+	pass "bgp-peer reset: BIRD logged: $(grep -F "Administrative reset" "$WORK/b1/bird.log" | tail -n 1)"
+else
+	fail "bgp-peer reset: BIRD's last error: $(bird_last_error b1 vbr)"
+fi
+est_gt() { [ "$(vbr_est_count 10.0.0.2)" -gt "$1" ] && vbr_established 10.0.0.2; }
+wait_for 30 est_gt "$est" && pass "bgp-peer reset: back Established (established_count $(vbr_est_count 10.0.0.2))" ||
+	fail "bgp-peer reset: not back: $(vbr_peer 10.0.0.2 state) $(vbr_peer 10.0.0.2 last_error)"
+ack bgp-peer disable --address 10.0.0.2 --message "e2e maintenance $E2E_ID"
+if wait_for 10 bird_logged "Administrative shutdown: \"e2e maintenance $E2E_ID\""; then
+	pass "bgp-peer disable: BIRD logged: $(grep -F "Administrative shutdown" "$WORK/b1/bird.log" | tail -n 1)"
+else
+	fail "bgp-peer disable: BIRD's last error: $(bird_last_error b1 vbr)"
+fi
+[ "$(vbr_peer 10.0.0.2 enabled)" = false ] && [ "$(vbr_peer 10.0.0.2 state)" = Idle ] &&
+	pass "bgp-peer disable: vbrd shows it Idle, not enabled ($(vbr_peer 10.0.0.2 last_error))" ||
+	fail "bgp-peer disable: vbrd shows $(vbr_peer 10.0.0.2 state), enabled $(vbr_peer 10.0.0.2 enabled)"
+grep -q "disabled: true" "$WORK/vbr.yaml" && pass "bgp-peer disable: the file says disabled" ||
+	fail "bgp-peer disable: not in the file: $(grep -A1 "10.0.0.2" "$WORK/vbr.yaml")"
+est=$(vbr_est_count 10.0.0.2)
+ack bgp-peer enable --address 10.0.0.2
+wait_for 30 est_gt "$est" && wait_for 10 bird_proto_established b1 vbr &&
+	pass "bgp-peer enable: Established again (vbrd and BIRD)" ||
+	fail "bgp-peer enable: $(vbr_peer 10.0.0.2 state) $(vbr_peer 10.0.0.2 last_error)"
+grep -q "disabled: true" "$WORK/vbr.yaml" && fail "bgp-peer enable: the file still says disabled"
+est=$(vbr_est_count 10.0.0.2)
+since=$(bird_since b1 vbr)
+sed -i 's/IDC core routers/IDC core, edited by hand/' "$WORK/vbr.yaml"
+ack reload
+[ "$(ctl_get groups name=g1 description)" = "IDC core, edited by hand" ] &&
+	pass "vbrctl reload: the hand-edited description is live" ||
+	fail "vbrctl reload: g1's description $(ctl_get groups name=g1 description)"
+desc_is() { [ "$(ctl_get groups name=g1 description)" = "$1" ]; }
+sed -i 's/IDC core, edited by hand/IDC core, edited again/' "$WORK/vbr.yaml"
+kill -HUP "$VBRD_PID"
+wait_for 10 desc_is "IDC core, edited again" && pass "SIGHUP: the hand-edited description is live" ||
+	fail "SIGHUP: g1's description $(ctl_get groups name=g1 description)"
+config_snapshot "$WORK/c.before"
+cp "$WORK/vbr.yaml" "$WORK/vbr.yaml.good"
+sed -i 's/peer_asn: 65001/peer_asn: 45104/' "$WORK/vbr.yaml"
+if refused "$SOCK" 'eBGP|own ASN|local_asn' reload && config_snapshot "$WORK/c.after" &&
+	same_json "$WORK/c.before" "$WORK/c.after"; then
+	pass "vbrctl reload of a file with an error: refused, nothing changed: $(cat "$WORK/ctl.err")"
+else
+	fail "vbrctl reload of a file with an error: $(cat "$WORK/ctl.err")"
+fi
+cp "$WORK/vbr.yaml.good" "$WORK/vbr.yaml"
+unbroken 10.0.0.2 b1 vbr "$est" "$since" &&
+	pass "reloads: no reset (established_count $est, BIRD since $since)" ||
+	fail "a reload reset the session: count $est -> $(vbr_est_count 10.0.0.2), BIRD $since -> $(bird_since b1 vbr)"
 
 # 5. A second group with its peer; g1's session is left alone.
 ack bgp-group create --name g2 --peer-asn 65002 --key "$K2" --hold-time 9 --connect-retry 2
