@@ -118,9 +118,6 @@ ${2:-}
 YAML
 }
 
-# Each test's own management sockets: never the machine's default ones.
-VBR_SOCK=${VBR_SOCK:-$WORK/vbrd.sock}
-VBR_RO_SOCK=${VBR_RO_SOCK:-$WORK/vbrd-ro.sock}
 VBRCTL=${VBRCTL:-$VBR_BUILD/vbrctl}
 
 # start_vbrd CONFIG: vbrd in its own namespace; the data taps' kernel sides
