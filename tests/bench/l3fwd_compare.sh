@@ -41,8 +41,8 @@ PKTGEN=${PKTGEN:-$BUILD/tests/pktgen}
 EXAMPLES=${DPDK_EXAMPLES:-/usr/share/dpdk/examples}
 L3FWD_DIR=$BUILD/bench-l3fwd
 
-# vbrd's config holds at most 4096 static routes (config/config.h,
-# VBR_MAX_STATIC_ROUTES): the largest table both can load.
+# The default table: the size of the earlier runs (vbrd's config had a cap
+# of 4096 static routes then; -n takes larger ones now).
 ROUTES=4096
 PER_PREFIX=1
 FRAME=64
@@ -318,6 +318,7 @@ start_dut() {
 		# shellcheck disable=SC2046
 		ip netns exec "$NS" "$VBRD" -l "$GEN_CPU,$DUT_CPU" --no-pci --file-prefix "$DUT_PREFIX" \
 			--huge-unlink -m 1024 $(dut_vdevs) -- -c "$WORK/vbrd.yaml" \
+			--socket "$WORK/vbrd.sock" --ro-socket "$WORK/vbrd-ro.sock" \
 			>"$DUT_LOG" 2>&1 &
 		ready="forwarding on"
 		;;
