@@ -44,6 +44,7 @@ struct mgmt_client {
 	LIST_ENTRY(mgmt_client) link;
 	struct mgmt_sock *sock;
 	int fd;
+	uid_t uid;    /* the peer's (SO_PEERCRED): its share of a read-only socket */
 	bool dead;    /* closed by mgmt_tick, freed at the next one */
 	bool writing; /* the request was read: the reply goes out */
 	/* Reading: when it connected; writing: when the reply last moved. */
@@ -76,6 +77,8 @@ struct mgmt {
 };
 
 static const char busy_line[] = "{\"ok\":false,\"error\":\"busy: too many clients\"}\n";
+static const char share_line[] =
+	"{\"ok\":false,\"error\":\"busy: this user has its share of the read-only socket's clients\"}\n";
 static const char idle_line[] =
 	"{\"ok\":false,\"error\":\"timeout: no complete request within 10 s\"}\n";
 
@@ -331,6 +334,26 @@ sock_pause(struct mgmt_sock *s, bool pause)
 		s->paused = pause;
 }
 
+/* Whether fd's user has room on s (fewer than MGMT_MAX_CLIENTS_PER_UID of
+ * its clients there); its uid in *uid. A peer whose credentials cannot be
+ * read has no share. */
+static bool
+share_ok(const struct mgmt *m, const struct mgmt_sock *s, int fd, uid_t *uid)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	const struct mgmt_client *c;
+	unsigned int n = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		return false;
+	*uid = cred.uid;
+	LIST_FOREACH(c, &m->clients, link)
+		if (c->sock == s && c->uid == cred.uid)
+			n++;
+	return n < MGMT_MAX_CLIENTS_PER_UID;
+}
+
 static void
 on_accept(struct ev_handler *h, uint32_t events)
 {
@@ -341,6 +364,7 @@ on_accept(struct ev_handler *h, uint32_t events)
 	for (int i = 0; i < ACCEPT_BURST; i++) {
 		struct epoll_event ev = {.events = EPOLLIN};
 		struct mgmt_client *c;
+		uid_t uid = (uid_t)-1;
 		int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
@@ -359,6 +383,13 @@ on_accept(struct ev_handler *h, uint32_t events)
 			say_and_close(fd, busy_line, sizeof(busy_line) - 1);
 			continue;
 		}
+		/* Any local user may use the read-only socket: none may take
+		 * more than its share of the slots from the others. */
+		if (s->read_only && !share_ok(m, s, fd, &uid)) {
+			m->stats.busy++;
+			say_and_close(fd, share_line, sizeof(share_line) - 1);
+			continue;
+		}
 		c = calloc(1, sizeof(*c));
 		if (c != NULL)
 			c->in = malloc(API_REQUEST_MAX);
@@ -371,6 +402,7 @@ on_accept(struct ev_handler *h, uint32_t events)
 		c->ev.fn = on_client;
 		c->sock = s;
 		c->fd = fd;
+		c->uid = uid;
 		c->since_ms = m->now_ms;
 		ev.data.ptr = &c->ev;
 		if (epoll_ctl(m->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {

@@ -8,7 +8,8 @@
  * thread and fills a reply, which is buffered and written out non-blocking,
  * then the connection is closed. Local clients may be hostile too, so
  * everything is bounded: a request at most API_REQUEST_MAX bytes, at most
- * MGMT_MAX_CLIENTS clients per socket at once (the next gets "busy"), a
+ * MGMT_MAX_CLIENTS clients per socket at once (the next gets "busy"), on
+ * the read-only socket (any local user's) MGMT_MAX_CLIENTS_PER_UID per user, a
  * complete request within MGMT_REQUEST_TIMEOUT_MS of connecting, a reply's
  * writing making progress at least every MGMT_WRITE_TIMEOUT_MS. No fd ever
  * blocks the loop.
@@ -23,6 +24,8 @@
 #include "evloop.h"
 
 #define MGMT_MAX_CLIENTS 16
+/* On the read-only socket (any local user may connect), per user. */
+#define MGMT_MAX_CLIENTS_PER_UID 4
 #define MGMT_REQUEST_TIMEOUT_MS 10000
 #define MGMT_WRITE_TIMEOUT_MS 30000
 

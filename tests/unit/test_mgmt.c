@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -378,6 +379,72 @@ START_TEST(seventeenth_busy)
 }
 END_TEST
 
+/* Any local user may use the read-only socket: one user's silent clients
+ * take at most MGMT_MAX_CLIENTS_PER_UID of its slots; another user is still
+ * served, and so is the read-write socket. */
+START_TEST(ro_share_per_user)
+{
+	int fds[MGMT_MAX_CLIENTS_PER_UID];
+	pid_t pid;
+	char *got;
+	int status = -1;
+
+	for (int i = 0; i < MGMT_MAX_CLIENTS_PER_UID; i++)
+		fds[i] = connect_to(ro_path);
+	pump();
+	got = ask(ro_path, "{\"op\":\"show.peers\"}\n");
+	ck_assert_str_eq(got, "{\"ok\":false,\"error\":\"busy: this user has its share of the "
+			      "read-only socket's clients\"}\n");
+	free(got);
+	ask_expect(rw_path, "{\"op\":\"reload\"}\n", "{\"ok\":true}\n");
+	if (geteuid() == 0) {
+		/* Another user (nobody) gets its own share. */
+		ck_assert_int_eq(chmod(dir, 0711), 0);
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			/* The child must not run the server's loop (its epoll is
+			 * the parent's too): it reads by itself. */
+			static char buf[4096];
+			size_t len = 0;
+			int fd;
+
+			if (setgid(65534) != 0 || setuid(65534) != 0)
+				_exit(2);
+			fd = socket(AF_UNIX, SOCK_STREAM, 0);
+			struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+			memcpy(sa.sun_path, ro_path, strnlen(ro_path, sizeof(sa.sun_path) - 1));
+			if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+				write(fd, "{\"op\":\"show.peers\"}\n", 20) != 20)
+				_exit(3);
+			for (;;) {
+				ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+
+				if (n <= 0)
+					break;
+				len += (size_t)n;
+			}
+			buf[len] = '\0';
+			_exit(strstr(buf, "{\"ok\":true}") != NULL ? 0 : 1);
+		}
+		for (int i = 0; i < 2000 && waitpid(pid, &status, WNOHANG) == 0; i++) {
+			pump();
+			usleep(1000);
+		}
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "nobody was not served (%d)",
+			status);
+	}
+	for (int i = 0; i < MGMT_MAX_CLIENTS_PER_UID; i++)
+		close(fds[i]);
+	pump();
+	ask_expect(ro_path, "{\"op\":\"show.peers\"}\n",
+		"{\"record\":{\"address\":\"10.0.0.2\"}}\n"
+		"{\"record\":{\"address\":\"10.0.0.3\"}}\n"
+		"{\"ok\":true}\n");
+}
+END_TEST
+
 START_TEST(silent_client)
 {
 	uint64_t t0 = mono_ms();
@@ -548,6 +615,7 @@ mgmt_suite(void)
 	tcase_add_test(tc, read_only_refuses);
 	tcase_add_test(tc, oversize_refused);
 	tcase_add_test(tc, seventeenth_busy);
+	tcase_add_test(tc, ro_share_per_user);
 	tcase_add_test(tc, silent_client);
 	tcase_add_test(tc, big_reply);
 	tcase_add_test(tc, reader_stalls);
