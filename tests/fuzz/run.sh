@@ -69,7 +69,7 @@ config)
 	;;
 forward)
 	srcs=""
-	for f in dataplane/forward.c dataplane/punt.c dataplane/ip_frag.c dataplane/ip_options.c dataplane/icmp.c dataplane/arp.c \
+	for f in dataplane/forward.c dataplane/punt.c dataplane/peer_set.c dataplane/ip_frag.c dataplane/ip_options.c dataplane/icmp.c dataplane/arp.c \
 		dataplane/counters.c lpm/fib.c lpm/fib_writer.c lpm/fib_copy.c lpm/fib_neigh.c lpm/fib_nexthop.c \
 		lpm/route_sender.c config/config.c config/walk.c config/schema.c config/inet.c \
 		config/value.c config/rules.c config/writer.c; do
