@@ -34,6 +34,7 @@ port_setup(struct dataplane *dp, unsigned idx, uint16_t nb_q)
 	const struct vbr_port_config *pc = &dp->cfg->ports[idx];
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
+	uint64_t rss_hf;
 	uint16_t nb_rxd = NB_RXD, nb_txd = NB_TXD;
 	int rc;
 
@@ -51,9 +52,18 @@ port_setup(struct dataplane *dp, unsigned idx, uint16_t nb_q)
 	p->sw_ip_cksum = !(conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM);
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
-	if (nb_q > 1 && (info.flow_type_rss_offloads & RTE_ETH_RSS_IP)) {
+	/* Spread by addresses, and by ports where the NIC hashes TCP and UDP
+	 * as flow types of their own: some (Intel 700 series) hash a TCP or
+	 * UDP packet only under those, so that with the IP types alone every
+	 * such packet would land on queue 0 and one lcore would do all. A
+	 * flow's packets still share a queue; only a datagram's fragments
+	 * (hashed by addresses) may take another one than its unfragmented
+	 * siblings. */
+	rss_hf = info.flow_type_rss_offloads &
+		 (RTE_ETH_RSS_IP | RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV4_UDP);
+	if (nb_q > 1 && rss_hf != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads & RTE_ETH_RSS_IP;
+		conf.rx_adv_conf.rss_conf.rss_hf = rss_hf;
 	}
 	conf.rxmode.mtu = pc->mtu;
 
