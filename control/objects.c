@@ -431,28 +431,6 @@ arg(const struct api_request *req, const char *key, bool required, char *buf, si
 	return *rc ? NULL : buf;
 }
 
-/* Only these keys, for the ops with a fixed set. */
-static int
-args_only(const struct api_request *req, const char *const *keys, char *err, size_t len)
-{
-	const char *k;
-	json_t *v;
-
-	if (req->args == NULL)
-		return 0;
-	json_object_foreach(req->args, k, v) {
-		bool known = false;
-
-		for (unsigned i = 0; keys[i] && !known; i++)
-			known = strcmp(k, keys[i]) == 0;
-		if (!known) {
-			snprintf(err, len, "unknown argument \"%s\"", k);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
 static int
 parse_addr(const char *key, const char *s, uint32_t *addr, char *err, size_t len)
 {
@@ -566,7 +544,7 @@ do_peer(struct vbr_config *c, enum api_op op, const struct api_request *req, cha
 	uint32_t addr;
 	int rc, k;
 
-	rc = args_only(req, op == API_BGP_PEER_CREATE ? create_keys
+	rc = api_args_only(req->args, op, op == API_BGP_PEER_CREATE ? create_keys
 			: op == API_BGP_PEER_DISABLE ? msg_keys : addr_keys, err, len);
 	if (rc == 0 && arg(req, "address", true, text, sizeof(text), err, len, &rc) == NULL)
 		return rc;
@@ -625,7 +603,7 @@ do_network(struct vbr_config *c, enum api_op op, const struct api_request *req, 
 	struct vbr_prefix net;
 	int rc, k;
 
-	rc = args_only(req, keys, err, len);
+	rc = api_args_only(req->args, op, keys, err, len);
 	if (rc == 0 && arg(req, "cidr", true, text, sizeof(text), err, len, &rc) == NULL)
 		return rc;
 	if (rc == 0)
@@ -664,7 +642,7 @@ do_route(struct vbr_config *c, enum api_op op, const struct api_request *req, ch
 	char text[64], p[VBR_PREFIX_STRLEN];
 	int rc, k;
 
-	rc = args_only(req, op == API_ROUTE_ADD ? add_keys : del_keys, err, len);
+	rc = api_args_only(req->args, op, op == API_ROUTE_ADD ? add_keys : del_keys, err, len);
 	if (rc == 0 && arg(req, "prefix", true, text, sizeof(text), err, len, &rc) == NULL)
 		return rc;
 	if (rc == 0)
@@ -710,7 +688,7 @@ do_neighbor(struct vbr_config *c, enum api_op op, const struct api_request *req,
 	char text[64], a[VBR_IP_STRLEN];
 	int rc, k;
 
-	rc = args_only(req, op == API_NEIGHBOR_ADD ? add_keys : del_keys, err, len);
+	rc = api_args_only(req->args, op, op == API_NEIGHBOR_ADD ? add_keys : del_keys, err, len);
 	if (rc == 0 && arg(req, "address", true, text, sizeof(text), err, len, &rc) == NULL)
 		return rc;
 	if (rc == 0)
@@ -759,7 +737,7 @@ do_reset(struct objects *o, const struct api_request *req, char *err, size_t len
 	uint32_t addr;
 	int rc;
 
-	rc = args_only(req, keys, err, len);
+	rc = api_args_only(req->args, req->op, keys, err, len);
 	if (rc == 0 && arg(req, "address", true, text, sizeof(text), err, len, &rc) == NULL)
 		return rc;
 	if (rc == 0)
