@@ -22,7 +22,10 @@
 #    the FIB) and the FIB writer's counters (/vbr/fib: ops, batches).
 #
 # Counts are sampled every 20 ms on one connection per daemon (-i), so the
-# times are that coarse, plus the time a reply takes. Two attribute modes:
+# times are that coarse, plus the time a reply takes. Each sample also sends
+# "show status" to the sender: BIRD 2.0's main loop can otherwise sleep up
+# to 3 s (its poll timeout) on the last partial batch of UPDATEs, on either
+# receiver. Two attribute modes:
 # "one" (every prefix the same attributes) and "paths" (one AS path per 5
 # prefixes, set by bgp_path.prepend() on each of the sender's static
 # routes). The results go to the "convergence" section of
@@ -31,11 +34,13 @@
 # A measurement, not a test: it fails only if a table never arrives or never
 # leaves within generous bounds. Run as root.
 #
-#   tests/bench/bgp_convergence.sh [-n ROUTES] [-p one|paths|both] [-i SECONDS] [-P]
-#                                  [-N NOTE] [-k]
+#   tests/bench/bgp_convergence.sh [-n ROUTES] [-p one|paths|both] [-R MAX_ROUTES]
+#                                  [-i SECONDS] [-P] [-N NOTE] [-k]
 #
 #   -n ROUTES  table size (default 1000000)
 #   -p MODE    attribute mode(s) (default both, in one run)
+#   -R MAX     vbrd's fib max_routes (default 2 x ROUTES + 4096: rte_fib's
+#              rte_rib may need a node per prefix and one per branch)
 #   -i SECONDS sampling interval (default 0.02)
 #   -P         perf record -e cpu-clock -g of vbrd during each fill; the top
 #              symbols per thread are printed and kept beside the plot
@@ -53,6 +58,7 @@ INTERVAL=0.02
 PERF=0
 KEEP=0
 NOTE=
+MAX_ROUTES=
 SINGLE=
 
 usage() {
@@ -60,10 +66,11 @@ usage() {
 	exit 2
 }
 
-while getopts "n:p:i:PN:kS:h" opt; do
+while getopts "n:p:R:i:PN:kS:h" opt; do
 	case $opt in
 	n) N=$OPTARG ;;
 	p) MODES=$OPTARG ;;
+	R) MAX_ROUTES=$OPTARG ;;
 	i) INTERVAL=$OPTARG ;;
 	P) PERF=1 ;;
 	N) NOTE=$OPTARG ;;
@@ -74,6 +81,8 @@ while getopts "n:p:i:PN:kS:h" opt; do
 done
 case $N in '' | *[!0-9]*) usage ;; esac
 [ "$N" -ge 1 ] || usage
+MAX_ROUTES=${MAX_ROUTES:-$((2 * N + 4096))}
+case $MAX_ROUTES in '' | *[!0-9]*) usage ;; esac
 case $MODES in one | paths) ;; both) MODES="one paths" ;; *) usage ;; esac
 
 # ---------------------------------------------------------------- one mode
@@ -101,8 +110,7 @@ run_mode() {
 	[ "$(cat $hp)" -ge 2048 ] || echo 2048 >$hp
 	hugepages_setup
 	BGP_PEERS=10.0.0.2 bgp_config "$WORK/vbr.yaml" 65001 "" drop $((N + 1024))
-	local max_routes=$((2 * N + 4096))
-	sed -i -e "s|^fib: .*|fib: { max_routes: $max_routes, max_tbl8: 1024 }|" \
+	sed -i -e "s|^fib: .*|fib: { max_routes: $MAX_ROUTES, max_tbl8: 1024 }|" \
 		-e "s|hold_time: 9,|hold_time: 90,|" "$WORK/vbr.yaml"
 	# The neighbours' MACs (lib.sh's) are static: their adjacencies (/32s
 	# in the FIB) are there from the start and stay, so that the FIB's
@@ -248,7 +256,7 @@ CONF
 	cat >"$out/run.json" <<JSON
 {"n": $N, "mode": "$mode", "interval": $INTERVAL, "fib_base": $fib_base,
  "fib_empty_base": $((fib_full - N)),
- "max_routes": $max_routes,
+ "max_routes": $MAX_ROUTES,
  "vbrd_withdraw_t": $vbrd_wd, "bird_withdraw_t": $bird_wd,
  "mem": {"vbrd_base": ${mem_vb:-null}, "vbrd_full": ${mem_vf:-null},
          "bird_base": ${mem_bb:-null}, "bird_full": ${mem_bf:-null}}}
@@ -323,7 +331,7 @@ rc=0
 read -ra modes <<<"$MODES"
 for mode in "${modes[@]}"; do
 	mkdir -p "$RUN/$mode"
-	args=(-n "$N" -i "$INTERVAL" -S "$mode:$RUN/$mode")
+	args=(-n "$N" -R "$MAX_ROUTES" -i "$INTERVAL" -S "$mode:$RUN/$mode")
 	[ "$PERF" = 1 ] && args+=(-P)
 	[ "$KEEP" = 1 ] && args+=(-k)
 	bash "$0" "${args[@]}" || rc=1

@@ -409,6 +409,9 @@ def report(args):
                      "{:,}, {:,} ({:,.0f}), {:,}".format(
                          vf["ops"], vf["batches"], vf["ops_per_batch"] or 0,
                          vf["max_ring_pending"]), "-", ""))
+        rows.append(("before the table: hugepages mapped (heap allocated); RSS",
+                     "%s (%s); %s" % (mib(vb["heap_size"]), mib(vb["alloc_size"]),
+                                      mib(vb["VmRSS"])), mib(bb["VmRSS"]), ""))
         rows.append(("full table: hugepages mapped (heap allocated)",
                      "%s (%s)" % (mib(vfm["heap_size"]), mib(vfm["alloc_size"])), "-", ""))
         rows.append(("full table: RSS (peak)",
@@ -424,7 +427,8 @@ def report(args):
                      "its attribute sets)",
                      "%.0f B (%.0f B; %s in %s)" % (vd / n, vfm["rib_bytes"] / n,
                                                    kib(vfm["attr_bytes"]),
-                                                   "{:,}".format(vfm["attr_sets"])),
+                                                   "{:,} set{}".format(vfm["attr_sets"],
+                                                   "s" if vfm["attr_sets"] != 1 else "")),
                      "%.0f B" % (bd / n), fmt_ratio(vd, bd)))
     out = []
     out.append("## BGP convergence and memory (issue 8, targets 2 and 4)")
