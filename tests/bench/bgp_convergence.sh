@@ -327,6 +327,7 @@ trap 'exit 130' INT TERM
 cmd="tests/bench/bgp_convergence.sh$(printf " %q" "$@")"
 log "$cmd: $N routes, modes: $MODES"
 busy=$(awk '{ print $1 }' /proc/loadavg)
+started=$(date '+%Y-%m-%d %H:%M %Z')
 rc=0
 read -ra modes <<<"$MODES"
 for mode in "${modes[@]}"; do
@@ -347,7 +348,7 @@ cairo=()
 echo 'set terminal' | gnuplot 2>&1 | grep -q pngcairo && cairo=(--cairo)
 vbrd_v=$(git -C "$ROOT" describe --always --dirty 2>/dev/null) && vbrd_v="at $vbrd_v"
 python3 "$TOOL" report "${cairo[@]}" --machine "$(results_machine)" --command "$cmd" \
-	--load "$busy" --note "${NOTE:+; $NOTE}" --vbrd "${vbrd_v:-}" \
+	--load "$busy" --date "$started" --note "${NOTE:+; $NOTE}" --vbrd "${vbrd_v:-}" \
 	--bird "$(bird --version 2>&1 | sed 's/ version / /')" \
 	--png results/convergence.png --data "$RESULTS_DIR" "$RUN" "${modes[@]}" >"$RUN/section.md" ||
 	die "report"
