@@ -305,6 +305,7 @@ if [ "$PERF" = 1 ] && ! command -v perf >/dev/null; then
 fi
 if [ ${#need[@]} -gt 0 ]; then
 	log "installing ${need[*]}"
+	apt-get update -qq >/dev/null
 	apt-get install -y "${need[@]}" >/dev/null || die "apt-get install ${need[*]}"
 fi
 if [ ! -x "${VBRD:-$ROOT/build/vbrd}" ]; then
