@@ -220,7 +220,6 @@ tel_fib(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d
 	rte_tel_data_add_dict_u64(d, "ring_pending", st.ring_pending);
 	rte_tel_data_add_dict_u64(d, "grace_stalls", st.grace_stalls);
 	rte_tel_data_add_dict_u64(d, "grace_wait_ms", st.grace_wait_ms);
-	rte_tel_data_add_dict_u64(d, "batches", st.batches);
 	rte_tel_data_add_dict_u64(d, "tbl8_used", st.tbl8_used);
 	rte_tel_data_add_dict_u64(d, "tbl8_retiring", st.tbl8_retiring);
 	rte_tel_data_add_dict_u64(d, "hugepage_bytes", st.hugepage_bytes);
