@@ -39,8 +39,8 @@
 #
 #   -n ROUTES  table size (default 1000000)
 #   -p MODE    attribute mode(s) (default both, in one run)
-#   -R MAX     vbrd's fib max_routes (default 2 x ROUTES + 4096: rte_fib's
-#              rte_rib may need a node per prefix and one per branch)
+#   -R MAX     vbrd's fib max_routes (default ROUTES + 4096: room for the
+#              table and the addresses of its own)
 #   -i SECONDS sampling interval (default 0.02)
 #   -P         perf record -e cpu-clock -g of vbrd during each fill; the top
 #              symbols per thread are printed and kept beside the plot
@@ -81,7 +81,7 @@ while getopts "n:p:R:i:PN:kS:h" opt; do
 done
 case $N in '' | *[!0-9]*) usage ;; esac
 [ "$N" -ge 1 ] || usage
-MAX_ROUTES=${MAX_ROUTES:-$((2 * N + 4096))}
+MAX_ROUTES=${MAX_ROUTES:-$((N + 4096))}
 case $MAX_ROUTES in '' | *[!0-9]*) usage ;; esac
 case $MODES in one | paths) ;; both) MODES="one paths" ;; *) usage ;; esac
 
