@@ -60,7 +60,12 @@ struct dir24 {
 	uint32_t mask;
 	uint32_t routes;
 	uint32_t max_routes;
-	uint32_t per_depth[33]; /* routes of each length: covering searches skip the empty */
+	/* Routes per length, so that a search for the routes covering an
+	 * address probes only lengths that may hold one: lengths below 8
+	 * counted for the whole table, 8..15 per /8, 16..32 per /16. */
+	uint32_t per_depth[33];
+	uint32_t (*per8)[8];   /* [256][depth - 8] */
+	uint32_t (*per16)[17]; /* [65536][depth - 16] */
 	uint64_t key[2];
 };
 
@@ -221,12 +226,14 @@ dir24_create(const char *name, int socket_id, uint32_t max_routes, uint32_t max_
 	t->tbl8 = rte_zmalloc_socket(mz, sizeof(uint32_t) * TBL8_GROUP * (size_t)max_tbl8,
 		RTE_CACHE_LINE_SIZE, socket_id);
 	t->tbl8_long = calloc(max_tbl8, sizeof(*t->tbl8_long));
+	t->per8 = calloc(256, sizeof(*t->per8));
+	t->per16 = calloc(65536, sizeof(*t->per16));
 	t->tbl8_owner = calloc(max_tbl8, sizeof(*t->tbl8_owner));
 	t->idle_pos = malloc(max_tbl8 * sizeof(*t->idle_pos));
 	t->slots = calloc(HASH_MIN, sizeof(*t->slots));
 	t->mask = HASH_MIN - 1;
 	if (t->tbl24 == NULL || t->tbl8 == NULL || t->tbl8_long == NULL || t->slots == NULL ||
-		t->tbl8_owner == NULL || t->idle_pos == NULL || idlist_init(&t->idle, max_tbl8) < 0 ||
+		t->tbl8_owner == NULL || t->idle_pos == NULL || t->per8 == NULL || t->per16 == NULL || idlist_init(&t->idle, max_tbl8) < 0 ||
 		idlist_init(&t->free_groups, max_tbl8) < 0 ||
 		idlist_init(&t->retired, max_tbl8) < 0 || idlist_init(&t->pending, max_tbl8) < 0) {
 		dir24_free(t);
@@ -254,6 +261,8 @@ dir24_free(struct dir24 *t)
 	rte_free(t->tbl24);
 	rte_free(t->tbl8);
 	free(t->tbl8_long);
+	free(t->per8);
+	free(t->per16);
 	free(t->tbl8_owner);
 	free(t->idle_pos);
 	free(t->idle.ids);
@@ -422,6 +431,27 @@ range24_del(struct dir24 *t, uint32_t prefix, uint8_t depth, uint32_t v)
 	}
 }
 
+static void
+depth_count(struct dir24 *t, uint32_t prefix, uint8_t depth, int delta)
+{
+	t->per_depth[depth] += (uint32_t)delta;
+	if (depth >= 16)
+		t->per16[prefix >> 16][depth - 16] += (uint32_t)delta;
+	else if (depth >= 8)
+		t->per8[prefix >> 24][depth - 8] += (uint32_t)delta;
+}
+
+/* Routes of length depth may hold addr. */
+static inline bool
+depth_may_hold(const struct dir24 *t, uint32_t addr, int depth)
+{
+	if (depth >= 16)
+		return t->per16[addr >> 16][depth - 16] != 0;
+	if (depth >= 8)
+		return t->per8[addr >> 24][depth - 8] != 0;
+	return t->per_depth[depth] != 0;
+}
+
 int
 dir24_add(struct dir24 *t, uint32_t prefix, uint8_t depth, uint32_t nh, uint32_t *old)
 {
@@ -466,7 +496,7 @@ dir24_add(struct dir24 *t, uint32_t prefix, uint8_t depth, uint32_t nh, uint32_t
 	} else {
 		hash_put(t->slots, t->mask, slot_of(t, prefix, depth), slot_make(prefix, depth, nh));
 		t->routes++;
-		t->per_depth[depth]++;
+		depth_count(t, prefix, depth, 1);
 	}
 	return 0;
 }
@@ -501,7 +531,7 @@ dir24_del(struct dir24 *t, uint32_t prefix, uint8_t depth, uint32_t *old)
 	}
 	hash_remove(t, (uint32_t)s);
 	t->routes--;
-	t->per_depth[depth]--;
+	depth_count(t, prefix, depth, -1);
 	return 0;
 }
 
@@ -529,7 +559,7 @@ dir24_covering(const struct dir24 *t, uint32_t addr, uint8_t below, uint32_t *pr
 	/* The candidates' home slots first, all of them: their cache misses
 	 * overlap instead of following one another. */
 	for (d = top; d >= 0; d--) {
-		if (t->per_depth[d] == 0)
+		if (!depth_may_hold(t, addr, d))
 			continue;
 		home[d] = slot_of(t, addr & depth_mask((uint8_t)d), (uint8_t)d);
 		rte_prefetch0(&t->slots[home[d]]);
@@ -537,7 +567,7 @@ dir24_covering(const struct dir24 *t, uint32_t addr, uint8_t below, uint32_t *pr
 	for (d = top; d >= 0; d--) {
 		uint32_t p = addr & depth_mask((uint8_t)d), i;
 
-		if (t->per_depth[d] == 0)
+		if (!depth_may_hold(t, addr, d))
 			continue;
 		for (i = home[d]; t->slots[i] & SLOT_USED; i = (i + 1) & t->mask) {
 			if (slot_is(t->slots[i], p, (uint8_t)d)) {
@@ -601,6 +631,7 @@ dir24_get_stats(const struct dir24 *t, struct dir24_stats *st)
 		.hugepage_bytes = sizeof(uint32_t) * ((uint64_t)TBL24_SIZE +
 							 (uint64_t)TBL8_GROUP * t->max_tbl8),
 		.heap_bytes = sizeof(uint64_t) * ((uint64_t)t->mask + 1) +
-			      (sizeof(uint16_t) + 6 * sizeof(uint32_t)) * (uint64_t)t->max_tbl8,
+			      (sizeof(uint16_t) + 6 * sizeof(uint32_t)) * (uint64_t)t->max_tbl8 +
+			      sizeof(uint32_t) * (256 * 8 + 65536 * 17),
 	};
 }
