@@ -21,8 +21,9 @@
  *   load     N routes of an Internet-like length mix (tests/bench/pktgen/
  *            gen_table.py's), all answered: ops/s
  *   quiet    one second of lookups without writes: the reader's rate alone
- *   churn    D seconds of adds, replaces and deletes at full speed, half on
- *            the table, half on the churn pool: ops/s, lookups/s
+ *   churn    D seconds of adds, replaces and deletes at full speed, three in
+ *            four on the table, one in four on the churn pool: ops/s,
+ *            lookups/s
  *   restore  the table whole again, the pool gone (not timed)
  *   delete   the N routes deleted, all answered: ops/s
  * Memory: the DPDK heap (hugepages) and the C heap, before fib_create,
@@ -492,7 +493,7 @@ reader_now(struct reader *rd)
 struct pump {
 	struct fib *f;
 	struct rte_ring *ring, *res;
-	uint64_t answered, refused, writer_cycles;
+	uint64_t sent, answered, refused, writer_cycles;
 };
 
 static void
@@ -516,23 +517,26 @@ pump_poll(struct pump *p)
 static unsigned int
 pump_send(struct pump *p, const struct route_op *ops, unsigned int n)
 {
-	return rte_ring_enqueue_burst_elem(p->ring, ops, sizeof(*ops), n, NULL);
+	unsigned int k = rte_ring_enqueue_burst_elem(p->ring, ops, sizeof(*ops), n, NULL);
+
+	p->sent += k;
+	return k;
 }
 
-/* Sends ops[0..n) and polls until every one is answered. */
+/* Sends ops[0..n) and polls until every op sent so far is answered. */
 static void
 pump_all(struct pump *p, const struct route_op *ops, uint32_t n)
 {
-	uint64_t want = p->answered + n, end = rte_rdtsc() + rte_get_tsc_hz() / 1000 * DRAIN_MS;
+	uint64_t end = rte_rdtsc() + rte_get_tsc_hz() / 1000 * DRAIN_MS;
 	uint32_t i = 0;
 
-	while (p->answered < want) {
+	while (i < n || p->answered < p->sent) {
 		if (i < n)
 			i += pump_send(p, &ops[i], RTE_MIN(n - i, 4096u));
 		pump_poll(p);
 		if (rte_rdtsc() > end) {
 			fprintf(stderr, "fib_bench: %" PRIu64 " answers missing after %u s\n",
-				want - p->answered, DRAIN_MS / 1000);
+				p->sent - p->answered, DRAIN_MS / 1000);
 			exit(1);
 		}
 	}
@@ -689,7 +693,7 @@ main(int argc, char **argv)
 	struct reader rd = {0};
 	struct pump pump = {0};
 	struct phase ph;
-	struct mem m0, m1, m2, m3;
+	struct mem m0, m1, m2, mc, m3;
 	struct fib_stats st;
 	struct route_op *buf;
 	uint64_t end;
@@ -834,7 +838,7 @@ main(int argc, char **argv)
 	rte_delay_ms(1000);
 	phase_end(&ph, &pump, &rd);
 
-	/* churn: ops drawn as the ring takes them, half on each set. */
+	/* churn: ops drawn as the ring takes them, one in four on the pool. */
 	phase_begin(&ph, "churn", 3, &pump, &rd);
 	end = ph.t0 + (uint64_t)(churn_s * hz);
 	{
@@ -843,19 +847,17 @@ main(int argc, char **argv)
 		while (rte_rdtsc() < end) {
 			if (next == have) {
 				for (have = 0; have < 1024; have++)
-					set_churn(have & 1 ? &pool : &table, &buf[have]);
+					set_churn((have & 3) == 0 ? &pool : &table, &buf[have]);
 				next = 0;
 			}
 			next += pump_send(&pump, &buf[next], have - next);
 			pump_poll(&pump);
 		}
 		phase_end(&ph, &pump, &rd);
-		/* What was sent still counts as sent: let it in. */
+		/* The ops drawn are in the sets' state: send them too. */
 		pump_all(&pump, &buf[next], have - next);
 	}
-	if (fib_writer_drain(pump.f, DRAIN_MS) < 0)
-		return 1;
-	pump_poll(&pump);
+	mc = mem_now(fp.socket_id);
 	printf("churn ops: table %" PRIu64 " adds, %" PRIu64 " replaces, %" PRIu64
 	       " deletes; pool %" PRIu64 " adds, %" PRIu64 " replaces, %" PRIu64 " deletes\n",
 		table.adds, table.replaces, table.dels, pool.adds, pool.replaces, pool.dels);
@@ -906,14 +908,17 @@ main(int argc, char **argv)
 
 		fib_get_stats(pump.f, &end_st);
 		printf("memory   DPDK heap (hugepages): %.1f MiB at fib_create, %.1f MiB with "
-		       "%" PRIu64 " routes (%.0f bytes/route), %.1f MiB after the delete\n",
+		       "%" PRIu64 " routes (%.0f bytes/route), %.1f MiB after the churn, %.1f "
+		       "MiB after the delete\n",
 			(m1.huge - m0.huge) / mib, (m2.huge - m0.huge) / mib, routes,
-			(double)(m2.huge - m0.huge) / routes, (m3.huge - m0.huge) / mib);
+			(double)(m2.huge - m0.huge) / routes, (mc.huge - m0.huge) / mib,
+			(m3.huge - m0.huge) / mib);
 		printf("memory   C heap (mallinfo2): %.1f MiB at fib_create, %.1f MiB with %" PRIu64
-		       " routes (%.0f bytes/route), %.1f MiB after the delete\n",
+		       " routes (%.0f bytes/route), %.1f MiB after the churn, %.1f MiB after the "
+		       "delete\n",
 			((double)m1.heap - m0.heap) / mib, ((double)m2.heap - m0.heap) / mib,
 			routes, ((double)m2.heap - m0.heap) / routes,
-			((double)m3.heap - m0.heap) / mib);
+			((double)mc.heap - m0.heap) / mib, ((double)m3.heap - m0.heap) / mib);
 		printf("fib      %" PRIu64 " routes left (the stable ones: %u), %" PRIu64
 		       " batches, %" PRIu64 " ops refused, %" PRIu64 " grace stalls\n",
 			end_st.routes, n_stable, end_st.batches, end_st.ops_failed,
@@ -921,11 +926,14 @@ main(int argc, char **argv)
 		put("fib_routes_loaded", (double)routes);
 		put("huge_create_bytes", (double)(m1.huge - m0.huge));
 		put("huge_loaded_bytes", (double)(m2.huge - m0.huge));
+		put("huge_churned_bytes", (double)(mc.huge - m0.huge));
 		put("huge_deleted_bytes", (double)(m3.huge - m0.huge));
 		put("heap_create_bytes", (double)m1.heap - m0.heap);
 		put("heap_loaded_bytes", (double)m2.heap - m0.heap);
+		put("heap_churned_bytes", (double)mc.heap - m0.heap);
 		put("heap_deleted_bytes", (double)m3.heap - m0.heap);
 		put("routes_left", (double)end_st.routes);
+		put("ops_failed", (double)end_st.ops_failed);
 		put("refused", (double)pump.refused);
 	}
 	{
