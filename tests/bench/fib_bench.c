@@ -27,7 +27,7 @@
  *   restore  the table whole again, the pool gone (not timed)
  *   delete   the N routes deleted, all answered: ops/s
  * Memory: the DPDK heap (hugepages) and the C heap, before fib_create,
- * after it, and with the table loaded.
+ * after it, with the table loaded, after the churn and after the delete.
  *
  *   fib_bench [EAL args] -- [-n ROUTES] [-s STABLE] [-d SECONDS] [-F] [-X] [-o FILE]
  *   e.g. fib_bench -l 0,1 --in-memory --no-pci -- -n 1000000 -d 10 -o out.txt

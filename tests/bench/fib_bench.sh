@@ -104,14 +104,14 @@ command -v unshare >/dev/null || die "unshare (util-linux) is needed"
 # --- hugepages ---
 hp=/sys/kernel/mm/hugepages/hugepages-2048kB
 free_pages() { cat "$hp/free_hugepages" 2>/dev/null || echo 0; }
-MEM_ARGS=()
+MEM_ARGS=(--in-memory)
 MEM_NOTE="2 MiB hugepages"
 if [ "$(free_pages)" -lt "$NEED_PAGES" ] && [ -w "$hp/nr_hugepages" ]; then
 	echo $(($(cat "$hp/nr_hugepages") + NEED_PAGES - $(free_pages))) >"$hp/nr_hugepages" 2>/dev/null
 fi
 if [ "$(free_pages)" -lt "$NEED_PAGES" ]; then
 	log "fewer than $NEED_PAGES free 2 MiB hugepages: running on --no-huge memory"
-	MEM_ARGS=(--no-huge -m 4096)
+	MEM_ARGS=(--no-huge --no-shconf -m 4096)
 	MEM_NOTE="no free hugepages: --no-huge (anonymous 4 KiB pages)"
 fi
 
@@ -121,7 +121,7 @@ LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(date -u '+%Y-%m-%d %H:%M UTC')
 for n in $SIZES; do
 	log "fib_bench: $n routes, ${CHURN_S} s of churn"
-	timeout -k 10 "$RUN_TIMEOUT" unshare -n "$BIN" -l 0,1 --in-memory --no-pci --no-telemetry \
+	timeout -k 10 "$RUN_TIMEOUT" unshare -n "$BIN" -l 0,1 --no-pci --no-telemetry \
 		--log-level=lib.eal:error "${MEM_ARGS[@]}" -- -n "$n" -s "$STABLE" -d "$CHURN_S" \
 		$FLOOR -o "$WORK/fib_$n.txt" >"$WORK/fib_$n.log" 2>&1 &
 	PID=$!
