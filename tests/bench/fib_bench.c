@@ -934,6 +934,8 @@ main(int argc, char **argv)
 		put("heap_deleted_bytes", (double)m3.heap - m0.heap);
 		put("routes_left", (double)end_st.routes);
 		put("ops_failed", (double)end_st.ops_failed);
+		put("grace_stalls", (double)end_st.grace_stalls);
+		put("batches", (double)end_st.batches);
 		put("refused", (double)pump.refused);
 	}
 	{
