@@ -173,7 +173,8 @@ mem_cell() { # mem_cell KIND N
 	local b r
 	b=$(val "$2" "$1_loaded_bytes")
 	r=$(val "$2" fib_routes_loaded)
-	printf '%s MiB, %s B/route' "$(fmt "$b" 1048576 1)" "$(fmt "$b" "$r")"
+	printf '%s MiB (empty %s), %s B/route' "$(fmt "$b" 1048576 1)" \
+		"$(fmt "$(val "$2" "$1_create_bytes")" 1048576 1)" "$(fmt "$b" "$r")"
 }
 total_bytes() { awk -v a="$(val "$1" huge_loaded_bytes)" -v b="$(val "$1" heap_loaded_bytes)" \
 	'BEGIN { printf "%.0f", a + b }'; }
@@ -197,7 +198,11 @@ r_del=$(ratio "$(val "$LAST" delete_ops_per_s)" $TARGET_OPS)
 r_churn=$(ratio "$(val "$LAST" churn_ops_per_s)" $TARGET_OPS)
 r_mem=$(ratio "$(total_bytes "$LAST")" $BUDGET)
 bad=0
-for n in $SIZES; do bad=$((bad + $(val "$n" total_wrong) + $(val "$n" total_lost))); done
+stalls=0
+for n in $SIZES; do
+	bad=$((bad + $(val "$n" total_wrong) + $(val "$n" total_lost)))
+	stalls=$((stalls + $(val "$n" grace_stalls)))
+done
 [ "$bad" = 0 ] && r_ok=met || r_ok="NOT met"
 head="| figure |"
 rule="| --- |"
@@ -248,6 +253,9 @@ SECTION=$WORK/section.md
 	echo "\`$CMD\`, $START."
 	echo "$(results_machine); $MEM_NOTE; load average before the run $LOADAVG."
 	echo "FIB engine: lpm/ as of commit $ENGINE.${NOTE:+ $NOTE.}"
+	if [ "$stalls" != 0 ]; then
+		echo "$stalls grace period(s) outlasted 1 s: another task held the reader's CPU."
+	fi
 	echo
 	echo "Route ops go through the route ring with ROUTE_OP_F_RESULT as the RIB sends them;"
 	echo "the writer runs on the main lcore (CPU 0), and an op counts once its answer, sent"
@@ -268,9 +276,9 @@ SECTION=$WORK/section.md
 	row "reader lookups/s: during churn (without writes)" "" "" "${C_LOOK[@]}"
 	row "wrong answers (misrouted), all phases" "0" "$r_ok" "${C_WRONG[@]}"
 	row "no-route answers (lost), all phases" "0" "$r_ok" "${C_LOST[@]}"
-	row "FIB hugepages (DPDK heap), table loaded" "" "" "${C_HUGE[@]}"
-	row "FIB C heap, table loaded" "" "" "${C_HEAP[@]}"
-	row "FIB in all" "&lt; 512 MiB for all of vbrd" "$r_mem ($(met "$r_mem" 0))" "${C_TOTAL[@]}"
+	row "FIB hugepages (DPDK heap) with the table" "" "" "${C_HUGE[@]}"
+	row "FIB C heap with the table" "" "" "${C_HEAP[@]}"
+	row "FIB in all with the table" "&lt; 512 MiB for all of vbrd" "$r_mem ($(met "$r_mem" 0))" "${C_TOTAL[@]}"
 	if [ -n "$FLOOR" ]; then
 		row "floor: bare rte_fib adds/s (one copy, no ring, no reader)" "reference" "" "${C_FLOOR[@]}"
 	fi
