@@ -258,8 +258,9 @@ SECTION=$WORK/section.md
 	fi
 	echo
 	echo "Route ops go through the route ring with ROUTE_OP_F_RESULT as the RIB sends them;"
-	echo "the writer runs on the main lcore (CPU 0), and an op counts once its answer, sent"
-	echo "when the op is visible to readers, is read. Meanwhile a reader lcore (CPU 1) looks"
+	echo "the writer runs on the main lcore (CPU 0), which also sends the ops and reads the"
+	echo "answers, and an op counts once its answer, sent when the op is visible to readers,"
+	echo "is read. Meanwhile a reader lcore (CPU 1) looks"
 	echo "up addresses in $STABLE stable prefixes, 32 per bulk with a quiescent state after"
 	echo "each, and checks every answer: \"wrong\" is another next hop, \"lost\" no route. The"
 	echo "churn adds, replaces and deletes table routes and, around the stable prefixes, more"
