@@ -29,12 +29,17 @@
  * Memory: the DPDK heap (hugepages) and the C heap, before fib_create,
  * after it, with the table loaded, after the churn and after the delete.
  *
- *   fib_bench [EAL args] -- [-n ROUTES] [-s STABLE] [-d SECONDS] [-F] [-X] [-o FILE]
+ *   fib_bench [EAL args] -- [-n ROUTES] [-s STABLE] [-d SECONDS] [-t PCT] [-F] [-X]
+ *                           [-o FILE]
  *   e.g. fib_bench -l 0,1 --in-memory --no-pci -- -n 1000000 -d 10 -o out.txt
  *
  *   -n  table routes (1000000)        -s  stable prefixes (1024)
  *   -d  churn seconds (10)            -F  also time a bare rte_fib (the floor)
  *   -o  write the figures as "name value" lines to FILE
+ *   -t  tbl8 groups for the stable prefixes and only PCT % of the /24s of the
+ *       table and the pool that need one: the writer runs short, refuses
+ *       some adds, and unhooks idle groups and reuses them under the reader
+ *       (the default: vbrd's 65536 groups, never short here)
  *   -X  check the checker: churn prefixes may cover looked-up addresses, so
  *       wrong answers must be counted
  * Needs two lcores: the main one (writer) and one reader.
@@ -410,6 +415,49 @@ set_churn(struct route_set *s, struct route_op *op)
 	s->replaces++;
 }
 
+/* ---- tbl8 groups ---- */
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The /24s that hold routes of s longer than /24: the tbl8 groups they
+ * need in DIR-24-8. */
+static uint32_t
+set_groups(const struct route_set *s)
+{
+	uint32_t *k = malloc((s->n ? s->n : 1) * sizeof(*k)), n = 0, g = 0;
+
+	if (k == NULL)
+		abort();
+	for (uint32_t i = 0; i < s->n; i++)
+		if (s->r[i].depth > 24)
+			k[n++] = s->r[i].prefix >> 8;
+	qsort(k, n, sizeof(*k), u32_cmp);
+	for (uint32_t i = 0; i < n; i++)
+		g += i == 0 || k[i] != k[i - 1];
+	free(k);
+	return g;
+}
+
+static uint32_t
+stable_groups(void)
+{
+	uint32_t g = 0, last = UINT32_MAX;
+
+	/* Sorted and disjoint: the /24s of the long ones come in order. */
+	for (uint32_t i = 0; i < n_stable; i++)
+		if (stables[i].depth > 24 && stables[i].prefix >> 8 != last) {
+			last = stables[i].prefix >> 8;
+			g++;
+		}
+	return g;
+}
+
 /* ---- the reader ---- */
 
 struct sample {
@@ -583,9 +631,10 @@ phase_report(const struct phase *ph)
 	char key[64];
 
 	printf("%-8s %9" PRIu64 " ops in %7.3f s: %10.0f ops/s, %6.0f cycles/op (%.0f in "
-	       "fib_writer_poll); reader %.1f M lookups/s, %" PRIu64 " wrong, %" PRIu64 " lost%s\n",
+	       "fib_writer_poll); reader %.1f M lookups/s, %" PRIu64 " wrong, %" PRIu64
+	       " lost; %" PRIu64 " ops refused\n",
 		ph->name, ph->ops, s, figs[2].v, figs[3].v, figs[4].v, figs[6].v / 1e6,
-		ph->rc.wrong, ph->rc.lost, ph->refused ? " (some ops refused!)" : "");
+		ph->rc.wrong, ph->rc.lost, ph->refused);
 	for (unsigned int i = 0; i < RTE_DIM(figs); i++) {
 		snprintf(key, sizeof(key), "%s_%s", ph->name, figs[i].field);
 		put(key, figs[i].v);
@@ -674,14 +723,14 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: fib_bench [EAL args] -- [-n ROUTES] [-s STABLE] [-d SECONDS] "
-			"[-F] [-X] [-o FILE]\n");
+			"[-t PCT] [-F] [-X] [-o FILE]\n");
 	exit(2);
 }
 
 int
 main(int argc, char **argv)
 {
-	uint32_t n_routes = 1000000, n_stab = 1024, churn_s = 10;
+	uint32_t n_routes = 1000000, n_stab = 1024, churn_s = 10, tight = 0;
 	struct fib_params fp = {
 		.name = "bench",
 		.max_routes = 1048576, /* vbrd's defaults (config/schema.c) */
@@ -706,7 +755,7 @@ main(int argc, char **argv)
 		return 1;
 	argc -= ret;
 	argv += ret;
-	while ((opt = getopt(argc, argv, "n:s:d:FXo:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:d:t:FXo:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n_routes = (uint32_t)strtoul(optarg, NULL, 0);
@@ -716,6 +765,9 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			churn_s = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			tight = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
 		case 'F':
 			floor = true;
@@ -734,7 +786,7 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (n_routes < 1 || n_stab < 1 || n_stab > 4096 || churn_s < 1)
+	if (n_routes < 1 || n_stab < 1 || n_stab > 4096 || churn_s < 1 || tight > 100)
 		usage();
 	reader_lcore = rte_get_next_lcore(-1, 1, 0);
 	if (reader_lcore >= RTE_MAX_LCORE) {
@@ -787,6 +839,18 @@ main(int argc, char **argv)
 	put("stable", n_stable);
 	put("pool", pool.n);
 	put("churn_seconds", churn_s);
+	{
+		uint32_t gs = stable_groups(), gt = set_groups(&table), gp = set_groups(&pool);
+
+		if (tight != 0)
+			fp.max_tbl8 =
+				RTE_MAX(1u, gs + (uint32_t)((uint64_t)(gt + gp) * tight / 100));
+		printf("fib_bench: %u tbl8 groups for the /24s that hold longer routes: %u of the "
+		       "stable prefixes, %u of the table, %u of the pool%s\n",
+			fp.max_tbl8, gs, gt, gp, tight ? " (short on purpose: -t)" : "");
+		put("tbl8_groups", fp.max_tbl8);
+		put("tbl8_wanted", gs + gt + gp);
+	}
 
 	if (floor)
 		floor_run(&table, &fp);
@@ -814,7 +878,7 @@ main(int argc, char **argv)
 	}
 	pump_all(&pump, pool.r, pool.n);
 	memset(pool.present, 1, pool.n);
-	if (pump.refused != 0) {
+	if (pump.refused != 0 && tight == 0) {
 		fprintf(stderr, "fib_bench: the FIB refused %" PRIu64 " setup routes\n",
 			pump.refused);
 		return 1;
