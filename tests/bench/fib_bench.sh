@@ -6,11 +6,14 @@
 # tests/bench/results/fib_ops.png and the raw figures and logs beside it
 # (results/fib_N.txt, results/fib_N.log).
 #
-#   tests/bench/fib_bench.sh [-s "SIZES"] [-d SECONDS] [-S STABLE] [-F] [-N NOTE]
+#   tests/bench/fib_bench.sh [-s "SIZES"] [-d SECONDS] [-S STABLE] [-T PCT] [-F] [-N NOTE]
 #
 #   -s  table sizes (default "100000 1000000")
 #   -d  seconds of churn per size (default 10)
 #   -S  stable prefixes the reader checks (default 1024)
+#   -T  one more run at the first size with tbl8 groups for only PCT % of the
+#       /24s that need one, so that idle groups are unhooked and reused
+#       under the reader (default 50; 0: none)
 #   -F  skip the bare rte_fib floor
 #   -N  a note for the section (e.g. "shared machine")
 #
@@ -31,26 +34,28 @@ SIZES="100000 1000000"
 CHURN_S=10
 STABLE=1024
 FLOOR=-F
+TIGHT=50
 NOTE=
 NEED_PAGES=1024 # 2 GiB: the two rte_fib copies hold 1.1 GiB at any size
 RUN_TIMEOUT=1800
 
 usage() {
-	sed -n '9,15p' "$0" >&2
+	sed -n '9,18p' "$0" >&2
 	exit 2
 }
 
-while getopts "s:d:S:FN:h" opt; do
+while getopts "s:d:S:T:FN:h" opt; do
 	case $opt in
 	s) SIZES=$OPTARG ;;
 	d) CHURN_S=$OPTARG ;;
 	S) STABLE=$OPTARG ;;
+	T) TIGHT=$OPTARG ;;
 	F) FLOOR= ;;
 	N) NOTE=$OPTARG ;;
 	*) usage ;;
 	esac
 done
-case "$CHURN_S$STABLE${SIZES// /}" in *[!0-9]*) usage ;; esac
+case "$CHURN_S$STABLE$TIGHT${SIZES// /}" in *[!0-9]*) usage ;; esac
 [ -n "${SIZES// /}" ] || usage
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
@@ -119,23 +124,35 @@ fi
 mkdir -p "$RESULTS_DIR"
 LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(date -u '+%Y-%m-%d %H:%M UTC')
-for n in $SIZES; do
-	log "fib_bench: $n routes, ${CHURN_S} s of churn"
+# run NAME ARGS...: fib_bench ARGS, figures in results/NAME.txt, output in NAME.log.
+run() {
+	local name=$1 rc
+	shift
 	timeout -k 10 "$RUN_TIMEOUT" unshare -n "$BIN" -l 0,1 --no-pci --no-telemetry \
-		--log-level=lib.eal:error "${MEM_ARGS[@]}" -- -n "$n" -s "$STABLE" -d "$CHURN_S" \
-		$FLOOR -o "$WORK/fib_$n.txt" >"$WORK/fib_$n.log" 2>&1 &
+		--log-level=lib.eal:error "${MEM_ARGS[@]}" -- -s "$STABLE" -d "$CHURN_S" "$@" \
+		-o "$WORK/$name.txt" >"$WORK/$name.log" 2>&1 &
 	PID=$!
 	wait "$PID"
 	rc=$?
 	PID=
-	cat "$WORK/fib_$n.log" >&2
-	[ "$rc" = 0 ] || die "fib_bench -n $n exited with status $rc"
-	cp "$WORK/fib_$n.txt" "$WORK/fib_$n.log" "$RESULTS_DIR/"
+	grep -v '^fib: route' "$WORK/$name.log" >&2
+	[ "$rc" = 0 ] || die "fib_bench $* exited with status $rc"
+	cp "$WORK/$name.txt" "$WORK/$name.log" "$RESULTS_DIR/"
+}
+for n in $SIZES; do
+	log "fib_bench: $n routes, ${CHURN_S} s of churn"
+	run "fib_$n" -n "$n" $FLOOR
 done
+FIRST=${SIZES%% *}
+if [ "$TIGHT" != 0 ]; then
+	log "fib_bench: $FIRST routes, tbl8 groups for $TIGHT % of the /24s that need one"
+	run "fib_${FIRST}_tight" -n "$FIRST" -t "$TIGHT"
+fi
 
 # --- the section ---
 # val N KEY: the figure KEY of size N.
-val() { awk -v k="$2" '$1 == k { print $2 }' "$RESULTS_DIR/fib_$1.txt"; }
+val() { rval "fib_$1" "$2"; }
+rval() { awk -v k="$2" '$1 == k { print $2 }' "$RESULTS_DIR/$1.txt"; }
 # fmt NUMBER [DIVISOR] [DECIMALS]: grouped thousands.
 fmt() { LC_ALL=C awk -v x="$1" -v d="${2:-1}" -v p="${3:-0}" 'BEGIN {
 	s = sprintf("%." p "f", x / d); i = s; f = ""
@@ -199,9 +216,12 @@ r_churn=$(ratio "$(val "$LAST" churn_ops_per_s)" $TARGET_OPS)
 r_mem=$(ratio "$(total_bytes "$LAST")" $BUDGET)
 bad=0
 stalls=0
-for n in $SIZES; do
-	bad=$((bad + $(val "$n" total_wrong) + $(val "$n" total_lost)))
-	stalls=$((stalls + $(val "$n" grace_stalls)))
+RUNS=
+for n in $SIZES; do RUNS="$RUNS fib_$n"; done
+[ "$TIGHT" = 0 ] || RUNS="$RUNS fib_${FIRST}_tight"
+for r in $RUNS; do
+	bad=$((bad + $(rval "$r" total_wrong) + $(rval "$r" total_lost)))
+	stalls=$((stalls + $(rval "$r" grace_stalls)))
 done
 [ "$bad" = 0 ] && r_ok=met || r_ok="NOT met"
 head="| figure |"
@@ -277,6 +297,13 @@ SECTION=$WORK/section.md
 	row "reader lookups/s: during churn (without writes)" "" "" "${C_LOOK[@]}"
 	row "wrong answers (misrouted), all phases" "0" "$r_ok" "${C_WRONG[@]}"
 	row "no-route answers (lost), all phases" "0" "$r_ok" "${C_LOST[@]}"
+	if [ "$TIGHT" != 0 ]; then
+		t=fib_${FIRST}_tight
+		echo "| the same, tbl8 groups short (-T $TIGHT), $(fmt "$FIRST") routes: wrong / lost |" \
+			"$(rval $t total_wrong) / $(rval $t total_lost) ($(fmt "$(rval $t churn_refused)") of" \
+			"$(fmt "$(rval $t churn_ops)") churn ops refused for want of a group) |" \
+			"$(for n in ${SIZES#"$FIRST"}; do printf ' |'; done) 0 / 0 | $r_ok |"
+	fi
 	row "FIB hugepages (DPDK heap) with the table" "" "" "${C_HUGE[@]}"
 	row "FIB C heap with the table" "" "" "${C_HEAP[@]}"
 	row "FIB in all with the table" "&lt; 512 MiB for all of vbrd" "$r_mem ($(met "$r_mem" 0))" "${C_TOTAL[@]}"
