@@ -277,16 +277,18 @@ SECTION=$WORK/section.md
 		echo "$stalls grace period(s) outlasted 1 s: another task held the reader's CPU."
 	fi
 	echo
-	echo "Route ops go through the route ring with ROUTE_OP_F_RESULT as the RIB sends them;"
-	echo "the writer runs on the main lcore (CPU 0), which also sends the ops and reads the"
-	echo "answers, and an op counts once its answer, sent when the op is visible to readers,"
-	echo "is read. Meanwhile a reader lcore (CPU 1) looks"
-	echo "up addresses in $STABLE stable prefixes, 32 per bulk with a quiescent state after"
-	echo "each, and checks every answer: \"wrong\" is another next hop, \"lost\" no route. The"
-	echo "churn adds, replaces and deletes table routes and, around the stable prefixes, more"
-	echo "specifics inside them (off the addresses looked up), siblings in their /24s and"
-	echo "prefixes above them, at full speed. Memory: what fib_create and the loaded table"
-	echo "hold (DPDK heap: heap_allocsz_bytes; C heap: mallinfo2 uordblks + hblkhd)."
+	cat <<EOF
+Route ops go through the route ring with ROUTE_OP_F_RESULT as the RIB sends them;
+the writer runs on the main lcore (CPU 0), which also sends the ops and reads the
+answers, and an op counts once its answer, sent when the op is visible to readers,
+is read. Meanwhile a reader lcore (CPU 1) looks up addresses in $STABLE stable
+prefixes, 32 per bulk with a quiescent state after each, and checks every answer:
+"wrong" is another next hop, "lost" no route. The churn adds, replaces and deletes
+table routes and, around the stable prefixes, more specifics inside them (off the
+addresses looked up), siblings in their /24s and prefixes above them, at full
+speed. Memory: what fib_create and the loaded table hold (DPDK heap:
+heap_allocsz_bytes; C heap: mallinfo2 uordblks + hblkhd).
+EOF
 	echo
 	echo "$head target | $(fmt "$LAST") / target |"
 	echo "$rule --- | --- |"
