@@ -14,6 +14,7 @@
 #include <rte_malloc.h>
 
 #include "dir24.h"
+#include "heap_advise.h"
 #include "siphash.h"
 
 #define TBL24_SIZE (1u << 24)
@@ -135,6 +136,7 @@ hash_reserve(struct dir24 *t)
 	ns = calloc(nsize, sizeof(*ns));
 	if (ns == NULL)
 		return -ENOSPC;
+	heap_advise_huge(ns, (size_t)nsize * sizeof(*ns));
 	t->mask = nsize - 1;
 	for (i = 0; i < size; i++) {
 		uint64_t s = t->slots[i];
