@@ -479,9 +479,12 @@ fwd_lcore_main(void *arg)
 				got += fwd_from_kernel(ctx, out);
 		fwd_flush(ctx);
 		fib_reader_quiescent(ctx->fib, ctx->lcore_id);
+		/* Pure polling (no --idle-sleep) does not even read the clock. */
+		if (dp->idle_sleep_us == 0)
+			continue;
 		if (got != 0) {
 			last_busy = rte_rdtsc();
-		} else if (dp->idle_sleep_us != 0 && rte_rdtsc() - last_busy >= nap_after) {
+		} else if (rte_rdtsc() - last_busy >= nap_after) {
 			/* Offline while asleep: no grace period waits for us. */
 			fib_reader_offline(ctx->fib, ctx->lcore_id);
 			rte_delay_us_sleep(dp->idle_sleep_us);
