@@ -833,8 +833,14 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 					p->addr_str, u->reason);
 	}
 
-	for (unsigned i = 0; i < u->n_withdrawn; i++)
+	for (unsigned i = 0; i < RTE_MIN(u->n_withdrawn, RIB_PREFETCH_AHEAD); i++)
+		rib_prefetch(b->rib, u->withdrawn[i].addr, u->withdrawn[i].len);
+	for (unsigned i = 0; i < u->n_withdrawn; i++) {
+		if (i + RIB_PREFETCH_AHEAD < u->n_withdrawn)
+			rib_prefetch(b->rib, u->withdrawn[i + RIB_PREFETCH_AHEAD].addr,
+					u->withdrawn[i + RIB_PREFETCH_AHEAD].len);
 		rib_bgp_withdraw(b->rib, p->idx, u->withdrawn[i].addr, u->withdrawn[i].len);
+	}
 	if (u->n_announced == 0)
 		return;
 	if (!withdraw_all) {
@@ -845,6 +851,8 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 			return;
 		}
 	}
+	for (unsigned i = 0; i < RTE_MIN(u->n_announced, RIB_PREFETCH_AHEAD); i++)
+		rib_prefetch(b->rib, u->announced[i].addr, u->announced[i].len);
 	for (unsigned i = 0; i < u->n_announced && !nomem; i++) {
 		const struct bgp_prefix *pf = &u->announced[i];
 		enum bgp_filter_verdict fv = withdraw_all ? BGP_FILTER_ACCEPT :
@@ -852,6 +860,9 @@ handle_update(struct bgp_conn *c, const uint8_t *msg, size_t len)
 		const char *bad;
 		int rc;
 
+		if (i + RIB_PREFETCH_AHEAD < u->n_announced)
+			rib_prefetch(b->rib, u->announced[i + RIB_PREFETCH_AHEAD].addr,
+					u->announced[i + RIB_PREFETCH_AHEAD].len);
 		if (fv != BGP_FILTER_ACCEPT) {
 			/* Refused by policy: as if withdrawn, so that an earlier
 			 * announcement of it leaves too. */

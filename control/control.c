@@ -135,8 +135,14 @@ fib_answers(struct control *c)
 
 	do {
 		n = rte_ring_sc_dequeue_burst_elem(c->results, res, sizeof(res[0]), RTE_DIM(res), NULL);
-		for (unsigned int i = 0; i < n; i++)
+		for (unsigned int i = 0; i < RTE_MIN(n, RIB_PREFETCH_AHEAD); i++)
+			rib_prefetch(c->rib, res[i].prefix, res[i].depth);
+		for (unsigned int i = 0; i < n; i++) {
+			if (i + RIB_PREFETCH_AHEAD < n)
+				rib_prefetch(c->rib, res[i + RIB_PREFETCH_AHEAD].prefix,
+						res[i + RIB_PREFETCH_AHEAD].depth);
 			rib_fib_result(c->rib, &res[i], now);
+		}
 	} while (n == RTE_DIM(res));
 }
 

@@ -282,12 +282,33 @@ apply_vpc_filter(struct objects *o, const struct vbr_config *old, const struct v
 	free(pfx);
 }
 
+/* The RIB sized for the largest table the configuration admits (the
+ * largest per-peer limit, the static routes), within the FIB's: a full
+ * table then arrives without the RIB's index growing under it. */
+static void
+rib_room(struct objects *o, const struct vbr_config *cfg)
+{
+	uint64_t n = (uint64_t)cfg->nb_routes + cfg->nb_networks + cfg->nb_neighbors + 64;
+	uint32_t most = 0;
+
+	for (unsigned int i = 0; i < cfg->nb_groups; i++)
+		most = RTE_MAX(most, cfg->groups[i].max_prefixes);
+	n = RTE_MIN(n + most, (uint64_t)cfg->fib.max_routes);
+	if (rib_reserve(o->rib, (uint32_t)n) != 0)
+		CTL_LOG(WARNING, "no memory to make room for %" PRIu64 " prefixes in the RIB "
+				 "ahead of time: it grows as they come",
+			n);
+}
+
 /* old NULL: everything is new (start). Neighbours first, so that routes
  * through them resolve from the start. */
 static int
 apply(struct objects *o, const struct vbr_config *old, const struct vbr_config *new)
 {
-	int rc = apply_neighbors(o, old, new);
+	int rc;
+
+	rib_room(o, new);
+	rc = apply_neighbors(o, old, new);
 
 	if (rc == 0)
 		rc = apply_routes(o, old, new);

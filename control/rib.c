@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "heap_advise.h"
 #include "rib.h"
 #include "rib_internal.h"
 #include "siphash.h"
@@ -96,6 +97,7 @@ struct rib {
 	uint32_t cap_entries;
 	struct rib_slot *slots;
 	uint32_t slot_mask;
+	uint32_t reserved, reserved_slots; /* rib_reserve(): never shrunk below */
 
 	uint32_t n_zombie;
 	uint32_t n_dirty;
@@ -218,6 +220,7 @@ slots_resize(struct rib *r, uint32_t cap)
 
 	if (ns == NULL)
 		return -ENOMEM;
+	heap_advise_huge(ns, (size_t)cap * sizeof(*ns));
 	for (uint32_t i = 0; i < old_cap; i++) {
 		const struct rib_slot *s = &r->slots[i];
 		uint32_t pos;
@@ -285,6 +288,12 @@ slot_delete(struct rib *r, uint32_t hole)
 	r->slots[hole].hash = 0;
 }
 
+void
+rib_prefetch(const struct rib *r, uint32_t prefix, uint8_t len)
+{
+	__builtin_prefetch(&r->slots[prefix_hash(r, prefix, len) & r->slot_mask]);
+}
+
 static int
 entry_insert(struct rib *r, uint32_t prefix, uint8_t len, uint32_t *idx)
 {
@@ -303,6 +312,7 @@ entry_insert(struct rib *r, uint32_t prefix, uint8_t len, uint32_t *idx)
 		ne = realloc(r->entries, (size_t)r->cap_entries * 2 * sizeof(*ne));
 		if (ne == NULL)
 			return -ENOMEM;
+		heap_advise_huge(ne, (size_t)r->cap_entries * 2 * sizeof(*ne));
 		r->entries = ne;
 		r->cap_entries *= 2;
 	}
@@ -321,15 +331,42 @@ entry_insert(struct rib *r, uint32_t prefix, uint8_t len, uint32_t *idx)
 	return 0;
 }
 
+int
+rib_reserve(struct rib *r, uint32_t n)
+{
+	uint64_t slots = MIN_SLOTS;
+
+	while (slots < (uint64_t)n * 2)
+		slots *= 2;
+
+	if (slots > UINT32_MAX / 2 + 1)
+		return -ENOMEM;
+	if (slots > (uint64_t)r->slot_mask + 1 && slots_resize(r, (uint32_t)slots) != 0)
+		return -ENOMEM;
+	r->reserved = n;
+	r->reserved_slots = (uint32_t)slots;
+	if (n > r->cap_entries) {
+		struct rib_entry *ne = realloc(r->entries, (size_t)n * sizeof(*ne));
+
+		if (ne == NULL)
+			return -ENOMEM;
+		heap_advise_huge(ne, (size_t)n * sizeof(*ne));
+		r->entries = ne;
+		r->cap_entries = n;
+	}
+	return 0;
+}
+
 /* Give memory back after a full table left (failures only keep it). */
 static void
 maybe_shrink(struct rib *r)
 {
 	uint32_t cap = r->slot_mask + 1;
 
-	if (cap > MIN_SLOTS && (uint64_t)r->n_entries * 8 < cap)
+	if (cap > MIN_SLOTS && cap > r->reserved_slots && (uint64_t)r->n_entries * 8 < cap)
 		slots_resize(r, cap / 2);
-	if (r->cap_entries > MIN_ENTRIES && (uint64_t)r->n_entries * 4 < r->cap_entries) {
+	if (r->cap_entries > MIN_ENTRIES && r->cap_entries > r->reserved &&
+		(uint64_t)r->n_entries * 4 < r->cap_entries) {
 		struct rib_entry *ne = realloc(r->entries, r->cap_entries / 2 * sizeof(*ne));
 
 		if (ne != NULL) {

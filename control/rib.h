@@ -95,6 +95,11 @@ struct rib;
 struct rib *rib_create(uint32_t local_asn, rib_emit_fn emit, void *emit_arg);
 void rib_destroy(struct rib *r);
 
+/* Room for n prefixes made now, and kept: a full table arrives without the
+ * index growing (each doubling rehashes it whole, hundreds of ms at 1M).
+ * Memory is touched only as prefixes come. 0 or -ENOMEM. */
+int rib_reserve(struct rib *r, uint32_t n);
+
 /* Connected/local and static routes. nh_type/port/gateway as in route_op
  * (nh_type NH_GATEWAY..NH_BLACKHOLE). Adding an existing prefix of the same
  * source replaces it. -EINVAL for another source or a bad prefix (len > 32,
@@ -152,6 +157,12 @@ int rib_bgp_announce(struct rib *r, unsigned peer, uint32_t prefix, uint8_t len,
 
 /* A withdrawal (a prefix the peer did not announce is no error: 0). */
 int rib_bgp_withdraw(struct rib *r, unsigned peer, uint32_t prefix, uint8_t len);
+
+/* Brings prefix/len's index slot into the cache: called a few prefixes
+ * ahead of the change, it overlaps the cache misses of a full table's
+ * UPDATEs (one per prefix otherwise, the control thread's largest cost). */
+void rib_prefetch(const struct rib *r, uint32_t prefix, uint8_t len);
+#define RIB_PREFETCH_AHEAD 8u
 
 /* The session is down: all of the peer's routes leave. */
 void rib_peer_down(struct rib *r, unsigned peer);

@@ -371,14 +371,16 @@ show_stats(struct objects *o, struct mgmt_reply *out)
 	fib_get_stats(o->fib, &fs);
 	pthread_mutex_unlock(o->fib_lock);
 	json_object_set_new(rec, "fib", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-						  "s:I}",
+						  "s:I, s:I, s:I, s:I}",
 			"routes", (json_int_t)fs.routes, "nexthops", (json_int_t)fs.nexthops,
 			"ops_applied", (json_int_t)fs.ops_applied, "ops_failed",
 			(json_int_t)fs.ops_failed, "refused_nexthops", (json_int_t)fs.refused_nexthops,
 			"refused_table", (json_int_t)fs.refused_table, "batches",
 			(json_int_t)fs.batches, "ring_pending", (json_int_t)fs.ring_pending,
 			"ring_size", (json_int_t)rte_ring_get_size(fib_route_ring(o->fib)),
-			"grace_stalls", (json_int_t)fs.grace_stalls));
+			"grace_stalls", (json_int_t)fs.grace_stalls, "tbl8_used",
+			(json_int_t)fs.tbl8_used, "hugepage_bytes", (json_int_t)fs.hugepage_bytes,
+			"heap_bytes", (json_int_t)fs.heap_bytes));
 	rib_fib_stats(o->rib, ctl_now_ms(), &rs);
 	json_object_set_new(rec, "rib", json_pack("{s:I, s:I, s:I, s:I}", "prefixes",
 			(json_int_t)rib_size(o->rib), "fib_pending", (json_int_t)rs.in_flight,

@@ -216,8 +216,14 @@ tel_fib(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d
 	rte_tel_data_add_dict_u64(d, "ops_failed", st.ops_failed);
 	rte_tel_data_add_dict_u64(d, "refused_nexthops", st.refused_nexthops);
 	rte_tel_data_add_dict_u64(d, "refused_table", st.refused_table);
+	rte_tel_data_add_dict_u64(d, "batches", st.batches);
+	rte_tel_data_add_dict_u64(d, "ring_pending", st.ring_pending);
 	rte_tel_data_add_dict_u64(d, "grace_stalls", st.grace_stalls);
 	rte_tel_data_add_dict_u64(d, "grace_wait_ms", st.grace_wait_ms);
+	rte_tel_data_add_dict_u64(d, "tbl8_used", st.tbl8_used);
+	rte_tel_data_add_dict_u64(d, "tbl8_retiring", st.tbl8_retiring);
+	rte_tel_data_add_dict_u64(d, "hugepage_bytes", st.hugepage_bytes);
+	rte_tel_data_add_dict_u64(d, "heap_bytes", st.heap_bytes);
 	if (params != NULL && *params != '\0') {
 		struct in_addr in;
 		uint32_t ip;

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The FIB's life cycle, its readers' side and the writer's queries. The
- * engine is two rte_fib (DIR24_8, 4-byte next hops) copies kept identical
- * and swapped under rte_rcu_qsbr: see fib_internal.h for why and
- * fib_writer.c for how.
+ * engine is one DIR-24-8 table (dir24.c) whose freed parts wait for
+ * rte_rcu_qsbr grace periods; fib_writer.c feeds it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,39 +12,15 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
-#include <rte_rib.h>
 
 #include "fib_internal.h"
 
 RTE_LOG_REGISTER(fib_logtype, vbr.fib, INFO);
 
-/* rte_fib names its RIB after the FIB and the RIB's mempool "MP_<name>":
- * a memzone name (31 characters) must hold "MP_MP_<name>.N". */
+/* Memzone names (31 characters) must hold "<name>_tbl24" and "<name>.ring". */
 #define FIB_NAME_MAX 20
-/* Far below what 4-byte next hops hold (31 bits; fib_copy.c uses one id
- * past the last), and the interning hash's size stays a 32-bit number. */
-#define FIB_NH_LIMIT (1u << 24)
-
-static struct rte_fib *
-copy_create(const struct fib_params *p, unsigned int i)
-{
-	struct rte_fib_conf conf = {
-		.type = RTE_FIB_DIR24_8,
-		.default_nh = FIB_NH_NONE,
-		.max_routes = (int)p->max_routes,
-		.dir24_8.nh_sz = RTE_FIB_DIR24_8_4B,
-		.dir24_8.num_tbl8 = p->max_tbl8,
-	};
-	char name[RTE_RING_NAMESIZE];
-	struct rte_fib *c;
-
-	snprintf(name, sizeof(name), "%s.%u", p->name, i);
-	c = rte_fib_create(name, p->socket_id, &conf);
-	if (c == NULL)
-		FIB_LOG(ERR, "cannot create copy %s (%u routes, %u tbl8 groups): %s", name,
-			p->max_routes, p->max_tbl8, rte_strerror(rte_errno));
-	return c;
-}
+/* The engine's entries hold 24-bit ids. */
+#define FIB_NH_LIMIT DIR24_NH_MAX
 
 struct fib *
 fib_create(const struct fib_params *p)
@@ -55,12 +30,13 @@ fib_create(const struct fib_params *p)
 	size_t sz;
 
 	if (p == NULL || p->name == NULL || strlen(p->name) > FIB_NAME_MAX || p->max_routes == 0 ||
-		p->max_routes > INT32_MAX / 2 || p->max_tbl8 == 0 || p->max_nexthops < 2 ||
+		p->max_routes > INT32_MAX / 2 || p->max_tbl8 == 0 || p->max_tbl8 > DIR24_NH_MAX ||
+		p->max_nexthops < 2 ||
 		p->max_nexthops > FIB_NH_LIMIT || !rte_is_power_of_2(p->ring_size)) {
 		FIB_LOG(ERR,
-			"bad parameters: name of at most %d characters, routes and tbl8 groups, "
-			"2 to %u next hops, ring size a power of two",
-			FIB_NAME_MAX, FIB_NH_LIMIT);
+			"bad parameters: name of at most %d characters, routes, 1 to %u tbl8 "
+			"groups, 2 to %u next hops, ring size a power of two",
+			FIB_NAME_MAX, DIR24_NH_MAX, FIB_NH_LIMIT);
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -113,13 +89,14 @@ fib_create(const struct fib_params *p)
 		goto fail;
 	}
 
-	f->copy[0] = copy_create(p, 0);
-	if (f->copy[0] == NULL)
+	f->tbl = dir24_create(p->name, p->socket_id, p->max_routes, p->max_tbl8, f->qsbr);
+	if (f->tbl == NULL) {
+		FIB_LOG(ERR, "no memory for the tables of %s (%u routes, %u tbl8 groups)", p->name,
+			p->max_routes, p->max_tbl8);
+		rte_errno = ENOMEM;
 		goto fail;
-	f->copy[1] = copy_create(p, 1);
-	if (f->copy[1] == NULL)
-		goto fail;
-	f->active = f->copy[0];
+	}
+	f->view.tables = *dir24_tables(f->tbl);
 
 	if (fib_nh_init(f) < 0 || fib_writer_init(f) < 0) {
 		FIB_LOG(ERR, "no memory for the writer of %s", p->name);
@@ -139,8 +116,7 @@ fib_destroy(struct fib *f)
 		return;
 	fib_writer_fini(f);
 	fib_nh_fini(f);
-	rte_fib_free(f->copy[0]);
-	rte_fib_free(f->copy[1]);
+	dir24_free(f->tbl);
 	rte_ring_free(f->ring);
 	rte_ring_free(f->results);
 	rte_free(f->qsbr);
@@ -187,68 +163,32 @@ fib_reader_unregister(struct fib *f, unsigned int lcore_id)
 		&f->readers[lcore_id / 64], ~(1ull << (lcore_id % 64)), __ATOMIC_RELEASE);
 }
 
-void
-fib_lookup_bulk(struct fib *f, const uint32_t *ips, uint64_t *nh, unsigned int n)
-{
-	struct rte_fib *c = __atomic_load_n(&f->active, __ATOMIC_ACQUIRE);
-
-	/* rte_fib_lookup_bulk only reads ips; its prototype lacks the const. */
-	rte_fib_lookup_bulk(c, (uint32_t *)(uintptr_t)ips, nh, (int)n);
-}
-
 int
 fib_route_get(struct fib *f, uint32_t prefix, uint8_t depth, uint32_t *nh_id)
 {
-	struct rte_rib_node *node;
-	uint64_t nh;
-
-	if (depth > 32)
-		return -EINVAL;
-	prefix &= depth == 0 ? 0 : ~0u << (32 - depth);
-	node = rte_rib_lookup_exact(rte_fib_get_rib(f->active), prefix, depth);
-	if (node == NULL)
-		return -ENOENT;
-	rte_rib_get_nh(node, &nh);
-	*nh_id = (uint32_t)nh;
-	return 0;
+	return dir24_get(f->tbl, prefix, depth, nh_id);
 }
 
-static int
-walk_node(struct fib *f, struct rte_rib_node *node, fib_route_cb cb, void *arg)
-{
-	uint32_t ip;
-	uint64_t nh;
-	uint8_t depth;
+struct walk_arg {
+	struct fib *f;
+	fib_route_cb cb;
+	void *arg;
+};
 
-	rte_rib_get_ip(node, &ip);
-	rte_rib_get_depth(node, &depth);
-	rte_rib_get_nh(node, &nh);
-	return cb(ip, depth, &f->nh[nh], (uint32_t)nh, arg);
+static int
+walk_one(uint32_t prefix, uint8_t depth, uint32_t nh, void *arg)
+{
+	struct walk_arg *w = arg;
+
+	return w->cb(prefix, depth, &w->f->nh[nh], nh, w->arg);
 }
 
 int
 fib_route_walk(struct fib *f, fib_route_cb cb, void *arg)
 {
-	/* The active copy has every published op; the writer never changes it. */
-	struct rte_rib *rib = rte_fib_get_rib(f->active);
-	struct rte_rib_node *node;
-	int ret;
+	struct walk_arg w = {f, cb, arg};
 
-	/* rte_rib_get_nxt() returns strictly more specific routes: the
-	 * default route comes on its own. */
-	node = rte_rib_lookup_exact(rib, 0, 0);
-	if (node != NULL) {
-		ret = walk_node(f, node, cb, arg);
-		if (ret != 0)
-			return ret;
-	}
-	node = NULL;
-	while ((node = rte_rib_get_nxt(rib, 0, 0, node, RTE_RIB_GET_NXT_ALL)) != NULL) {
-		ret = walk_node(f, node, cb, arg);
-		if (ret != 0)
-			return ret;
-	}
-	return 0;
+	return dir24_walk(f->tbl, walk_one, &w);
 }
 
 uint32_t
@@ -268,10 +208,14 @@ fib_nexthop_mut(struct fib *f, uint32_t id)
 void
 fib_get_stats(struct fib *f, struct fib_stats *st)
 {
+	struct dir24_stats ds;
+
+	dir24_get_stats(f->tbl, &ds);
 	*st = f->stats;
 	st->ring_pending = rte_ring_count(f->ring);
-	st->grace_wait_ms = 0;
-	if (f->state == FIB_WAIT_GRACE)
-		st->grace_wait_ms =
-			(rte_get_timer_cycles() - f->grace_start) * 1000 / rte_get_timer_hz();
+	st->grace_wait_ms = fib_grace_wait(f, rte_get_timer_cycles()) * 1000 / rte_get_timer_hz();
+	st->tbl8_used = ds.tbl8_used;
+	st->tbl8_retiring = ds.tbl8_retiring;
+	st->hugepage_bytes = ds.hugepage_bytes + sizeof(struct nexthop) * (uint64_t)f->max_nh;
+	st->heap_bytes = ds.heap_bytes + fib_nh_heap_bytes(f) + fib_writer_heap_bytes(f);
 }

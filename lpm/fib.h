@@ -3,7 +3,7 @@
  * The FIB: longest-prefix match from an IPv4 destination to a next-hop id,
  * and the next-hop table those ids index. Forwarding lcores only read it;
  * one writer (the main lcore) changes it, fed by route ops from the route
- * ring. Readers never see a freed or half-written entry: see fib.c for the
+ * ring. Readers never see a freed or half-written entry: see dir24.h for the
  * engine and how it uses RCU (rte_rcu_qsbr).
  *
  * Reader contract: each forwarding lcore registers its lcore id with
@@ -21,6 +21,7 @@
 #include <rte_ring.h>
 #include <rte_rcu_qsbr.h>
 
+#include "dir24.h"
 #include "route_op.h"
 
 #define FIB_NH_NONE 0u /* id returned for "no route" */
@@ -61,7 +62,7 @@ struct fib_params {
 	const char *name;	/* unique memzone prefix */
 	int socket_id;
 	uint32_t max_routes;	/* >= 1M for a full table */
-	uint32_t max_tbl8;	/* tbl8 groups per copy */
+	uint32_t max_tbl8;	/* tbl8 groups: /24s holding routes longer than /24 */
 	uint32_t max_nexthops;	/* next-hop table size (ids 1..max-1) */
 	uint32_t ring_size;	/* route ring, power of two */
 	uint32_t grace_stall_ms; /* a longer grace period is a stall (0: FIB_GRACE_STALL_MS) */
@@ -74,10 +75,14 @@ struct fib_stats {
 	uint64_t ops_failed;	 /* ops the engine refused (table full, ...) */
 	uint64_t refused_nexthops; /* of those: adds with no next-hop id left */
 	uint64_t refused_table;	   /* of those: adds with no room in the tables */
-	uint64_t batches;	 /* batches published */
+	uint64_t batches;	 /* batches applied */
 	uint64_t ring_pending;	 /* ops waiting on the ring */
 	uint64_t grace_stalls;	 /* grace periods that outlasted grace_stall_ms */
-	uint64_t grace_wait_ms;	 /* how long the published batch has waited for readers (0: none) */
+	uint64_t grace_wait_ms;	 /* how long freed ids or groups have waited for readers (0: none) */
+	uint64_t tbl8_used;	 /* tbl8 groups in use */
+	uint64_t tbl8_retiring;	 /* tbl8 groups waiting for a grace period */
+	uint64_t hugepage_bytes; /* the tables readers walk and the next-hop table */
+	uint64_t heap_bytes;	 /* the writer's own: route hash, next-hop interning, queues */
 };
 
 struct fib;
@@ -100,15 +105,16 @@ void fib_reader_unregister(struct fib *f, unsigned lcore_id);
 static inline void fib_reader_quiescent(struct fib *f, unsigned lcore_id);
 
 /* ips in host byte order; nh receives next-hop ids (FIB_NH_NONE: no route). */
-void fib_lookup_bulk(struct fib *f, const uint32_t *ips, uint64_t *nh, unsigned n);
+static inline void fib_lookup_bulk(struct fib *f, const uint32_t *ips, uint64_t *nh, unsigned n);
 static inline const struct nexthop *fib_nexthop(const struct fib *f, uint32_t id);
 
 /* --- the writer (one thread; the main lcore) --- */
 
-/* One step of the writer: takes ops from the ring (and the local queue),
- * moves the publish / grace-period state machine on without blocking.
- * Returns the number of ops whose effect became visible to readers in this
- * call. Call it in a loop. */
+/* One step of the writer: takes a batch of ops from the ring (and the local
+ * queue) and applies it, answers it, and reclaims what earlier batches
+ * freed once readers have passed a grace period. Never blocks, and never
+ * waits for readers to change routes. Returns the number of ops whose
+ * effect became visible to readers in this call. Call it in a loop. */
 unsigned fib_writer_poll(struct fib *f);
 
 /* Poll until the ring and local queue are empty and every op is visible,
@@ -168,6 +174,7 @@ void fib_get_stats(struct fib *f, struct fib_stats *st);
 
 /* ---- inline reader helpers ---- */
 struct fib_reader_view {
+	struct dir24_tables tables;
 	struct rte_rcu_qsbr *qsbr;
 	const struct nexthop *nh;
 };
@@ -205,4 +212,10 @@ static inline const struct nexthop *
 fib_nexthop(const struct fib *f, uint32_t id)
 {
 	return &((const struct fib_reader_view *)f)->nh[id];
+}
+
+static inline void
+fib_lookup_bulk(struct fib *f, const uint32_t *ips, uint64_t *nh, unsigned int n)
+{
+	dir24_lookup_bulk(&((const struct fib_reader_view *)f)->tables, ips, nh, n);
 }

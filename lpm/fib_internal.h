@@ -5,42 +5,36 @@
  * hops and the recycling of their ids) and fib_neigh.c (neighbours and
  * their adjacencies). Nothing here is for other modules.
  *
- * Why two rte_fib copies: rte_fib in DPDK 22.11 has no RCU support and
- * frees, zeroes and reuses tbl8 groups inside rte_fib_add/rte_fib_delete,
- * so a reader walking the table being changed can follow a tbl8 index into
- * a group that now belongs to another /24. Readers therefore only ever see
- * a copy the writer does not touch: the writer changes the standby copy,
- * publishes it, waits (without blocking) for a grace period so that no
- * reader still walks the old copy, then replays the same batch on the old
- * one. Both copies go through the same ops in the same order from the same
- * state, so rte_fib makes the same choices in both and they stay identical.
+ * The engine is one DIR-24-8 table of our own (dir24.c): every change is
+ * visible to readers as soon as it is written, entry by entry, and what a
+ * reader may still hold (a tbl8 group, a next-hop id) is reused only after a
+ * grace period of rte_rcu_qsbr. An earlier engine kept two rte_fib copies,
+ * because rte_fib in DPDK 22.11 reuses tbl8 groups with no RCU; it cost two
+ * rte_rib trees sized for max_routes (about 1.1 GiB at 1M routes) and a
+ * grace period per batch.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <rte_fib.h>
 #include <rte_log.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "dir24.h"
 #include "fib.h"
 
 extern int fib_logtype;
 #define FIB_LOG(level, fmt, ...)                                                                   \
 	rte_log(RTE_LOG_##level, fib_logtype, "fib: " fmt "\n", ##__VA_ARGS__)
 
-/* Ops per batch: one grace period covers this many changes. */
+/* Ops per batch: the answers of a batch go out together, and the ids and
+ * groups it frees start one grace period. */
 #define FIB_BATCH_MAX 4096
-/* rte_fib calls per batch, at worst (see fib_copy.c): per op two, and 32
- * routes out and back in, in up to two calls each. Untouched pages of the
- * array cost nothing. */
-#define FIB_REPLAY_MAX (FIB_BATCH_MAX * (2 + 3 * 32))
 
 /* Writer-private bits in nexthop.flags, beside the public NH_F_*. */
 #define NH_F_CANDIDATE 0x40 /* on the candidate list: may become free at batch end */
-#define NH_F_PINNED 0x80    /* a failed rte_fib_add may have left it in a copy: never freed */
 
 /* Kinds of the ops the writer queues for itself (local queue only): a
  * neighbour's adjacency, which the RIB's own routes take precedence over.
@@ -50,19 +44,6 @@ extern int fib_logtype;
 
 /* route_op.port is 8 bits: per-port neighbour counts index by it. */
 #define FIB_PORTS 256
-
-enum fib_writer_state {
-	FIB_IDLE,	/* both copies identical; the next batch may start */
-	FIB_WAIT_GRACE, /* batch published on one copy; the other waits for readers */
-};
-
-/* One rte_fib call made on the first copy, to be replayed on the second. */
-struct fib_replay {
-	uint32_t prefix;
-	uint32_t nh_id;
-	uint8_t depth;
-	uint8_t kind; /* ROUTE_OP_ADD or ROUTE_OP_DEL */
-};
 
 /* An op on the writer's local queue, with the next-hop hold that keeps its
  * next hop (and the MAC already set on it) alive until it is applied. */
@@ -79,11 +60,9 @@ struct fib_idlist {
 struct fib {
 	/* Read by every forwarding lcore: keep first and together. */
 	struct fib_reader_view view;
-	struct rte_fib *active; /* the copy readers use; load-acquire */
 
 	/* Writer side from here on. */
-	struct rte_fib *copy[2] __rte_cache_aligned;
-	struct rte_fib *latest; /* the copy with the newest state (see fib_writer.c) */
+	struct dir24 *tbl __rte_cache_aligned;
 	struct rte_ring *ring;
 	struct rte_ring *results;	/* answers to ROUTE_OP_F_RESULT ops */
 	struct rte_rcu_qsbr *qsbr;
@@ -91,9 +70,6 @@ struct fib {
 	uint32_t max_nh;
 	char name[RTE_RING_NAMESIZE];
 
-	enum fib_writer_state state;
-	uint64_t token;		   /* grace period of the published batch */
-	uint64_t grace_start;	   /* when it was published (timer cycles) */
 	uint64_t stall_cycles;	   /* a grace period this long is a stall */
 	uint64_t stall_next_log;   /* while stalled: when to say so again */
 	bool stalled;		   /* the current grace period is a stall (counted) */
@@ -101,8 +77,6 @@ struct fib {
 	struct route_op *batch;	   /* [FIB_BATCH_MAX] ops taken */
 	uint32_t *batch_hold;	   /* [FIB_BATCH_MAX] their holds (local queue) */
 	uint32_t batch_local;	   /* the first batch_local ops came from the local queue */
-	struct fib_replay *replay; /* [FIB_REPLAY_MAX] calls to replay on the other copy */
-	uint32_t replay_n;
 	struct route_result *res;  /* [FIB_BATCH_MAX] answers of the batch, sent once published */
 	uint32_t res_n;
 
@@ -119,6 +93,7 @@ struct fib {
 	/* Id recycling: free <- pend (after pend_token) <- next <- cand. */
 	struct fib_idlist free_ids, cand, next, pend;
 	uint64_t pend_token;
+	uint64_t pend_since; /* when pend's grace period started (timer cycles) */
 
 	/* Learned neighbours (NH_F_LEARNED) per port, and their cap. */
 	uint32_t neigh_n[FIB_PORTS];
@@ -141,25 +116,23 @@ void fib_nh_ref(struct fib *f, uint32_t id);
 void fib_nh_unref(struct fib *f, uint32_t id);
 void fib_nh_hold(struct fib *f, uint32_t id);
 void fib_nh_unhold(struct fib *f, uint32_t id);
-void fib_nh_pin(struct fib *f, uint32_t id);
 void fib_nh_set_mac(struct nexthop *nh, const uint8_t mac[6]);
 void fib_nh_batch_done(struct fib *f);
 void fib_nh_recycle(struct fib *f);
-
-/* fib_copy.c */
-int fib_copy_add(struct fib *f, struct rte_fib *c, uint32_t prefix, uint8_t depth, uint32_t nh);
-int fib_copy_del(struct fib *f, struct rte_fib *c, uint32_t prefix, uint8_t depth);
-void fib_copy_replay(struct fib *f, struct rte_fib *c);
+uint64_t fib_nh_heap_bytes(const struct fib *f);
 
 /* fib_writer.c */
 int fib_writer_init(struct fib *f);
 void fib_writer_fini(struct fib *f);
 /* fib_writer_queue() with a hold on hold_id (0: none) until it is applied. */
 int fib_writer_queue_held(struct fib *f, const struct route_op *op, uint32_t hold_id);
+uint64_t fib_writer_heap_bytes(const struct fib *f);
+/* How long (timer cycles) freed ids or groups have waited for readers. */
+uint64_t fib_grace_wait(const struct fib *f, uint64_t now);
 
 /* fib_neigh.c: neighbours and the origin of their adjacencies. */
-int fib_neigh_apply_static(struct fib *f, struct rte_fib *c, const struct route_op *op);
-int fib_adj_apply(struct fib *f, struct rte_fib *c, const struct route_op *op);
+int fib_neigh_apply_static(struct fib *f, const struct route_op *op);
+int fib_adj_apply(struct fib *f, const struct route_op *op);
 bool fib_adj_owns(const struct fib *f, uint32_t id, uint32_t prefix, uint8_t depth);
 void fib_adj_disown(struct fib *f, uint32_t id, uint32_t prefix, uint8_t depth);
-void fib_adj_restore(struct fib *f, struct rte_fib *c, uint32_t prefix, uint8_t depth);
+void fib_adj_restore(struct fib *f, uint32_t prefix, uint8_t depth);

@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_rib.h>
 
 #include "fib_internal.h"
 
@@ -25,39 +24,38 @@ is_neigh(const struct nexthop *nh)
 	return nh->flags & (NH_F_LEARNED | NH_F_STATIC);
 }
 
-/* The port whose connected subnet holds addr in copy c, or -1. Nothing
- * more specific may route addr but an addr/32 through a gateway (the RIB's
- * "X/32 via X", or the adjacency itself): our own address, say, is no
- * neighbour. */
+/* The port whose connected subnet holds addr, or -1. Nothing more specific
+ * may route addr but an addr/32 through a gateway (the RIB's "X/32 via X",
+ * or the adjacency itself): our own address, say, is no neighbour. */
 static int
-subnet_port(struct fib *f, struct rte_fib *c, uint32_t addr)
+subnet_port(struct fib *f, uint32_t addr)
 {
-	struct rte_rib_node *node = rte_rib_lookup(rte_fib_get_rib(c), addr);
-	const struct nexthop *n;
-	uint64_t nh;
+	uint32_t prefix, nh;
 	uint8_t depth;
 
-	if (node != NULL) {
-		rte_rib_get_depth(node, &depth);
-		rte_rib_get_nh(node, &nh);
-		if (depth == 32 && f->nh[nh].type != NH_GATEWAY)
-			return -1;
-		if (depth == 32)
-			node = rte_rib_lookup_parent(node);
-	}
-	if (node == NULL)
+	if (dir24_covering(f->tbl, addr, 33, &prefix, &depth, &nh) < 0)
 		return -1;
-	rte_rib_get_nh(node, &nh);
-	n = &f->nh[nh];
-	return n->type == NH_CONNECTED ? n->port : -1;
+	if (depth == 32) {
+		if (f->nh[nh].type != NH_GATEWAY ||
+			dir24_covering(f->tbl, addr, 32, &prefix, &depth, &nh) < 0)
+			return -1;
+	}
+	return f->nh[nh].type == NH_CONNECTED ? f->nh[nh].port : -1;
+}
+
+static bool
+routed32(struct fib *f, uint32_t addr)
+{
+	uint32_t nh;
+
+	return dir24_get(f->tbl, addr, 32, &nh) == 0;
 }
 
 /* addr lies on port's connected subnet and nothing more specific routes it. */
 static bool
 neigh_on_subnet(struct fib *f, uint16_t port, uint32_t addr)
 {
-	return rte_rib_lookup_exact(rte_fib_get_rib(f->latest), addr, 32) == NULL &&
-	       subnet_port(f, f->latest, addr) == port;
+	return !routed32(f, addr) && subnet_port(f, addr) == port;
 }
 
 /*
@@ -104,12 +102,12 @@ neigh_learn(
 			return FIB_NEIGH_UPDATED;
 		}
 		/* A next hop of routes only: a neighbour too if on the subnet. */
-		if (subnet_port(f, f->latest, addr) != port)
+		if (subnet_port(f, addr) != port)
 			return FIB_NEIGH_UPDATED;
 		if (f->neigh_n[port] >= f->neigh_max[port])
 			return FIB_NEIGH_REFUSED; /* its routes keep the MAC */
 	} else {
-		if (!create || subnet_port(f, f->latest, addr) != port)
+		if (!create || subnet_port(f, addr) != port)
 			return FIB_NEIGH_IGNORED;
 		if (f->neigh_n[port] >= f->neigh_max[port])
 			return FIB_NEIGH_REFUSED;
@@ -182,25 +180,22 @@ fib_neigh_count(const struct fib *f, uint16_t port)
 	return port < FIB_PORTS ? f->neigh_n[port] : 0;
 }
 
-/* The neighbour's adjacency into copy c, if the RIB does not route its
+/* The neighbour's adjacency into the table, if the RIB does not route its
  * address itself and the address is still on its subnet. */
 static int
-adj_install(struct fib *f, struct rte_fib *c, uint32_t id)
+adj_install(struct fib *f, uint32_t id)
 {
 	struct nexthop *nh = &f->nh[id];
+	uint32_t old;
 	int ret;
 
 	if (!is_neigh(nh) || (nh->flags & NH_F_ADJ) ||
 		!(__atomic_load_n(&nh->mac_state, __ATOMIC_RELAXED) & NH_MAC_VALID) ||
-		rte_rib_lookup_exact(rte_fib_get_rib(c), nh->addr, 32) != NULL ||
-		subnet_port(f, c, nh->addr) != nh->port)
+		routed32(f, nh->addr) || subnet_port(f, nh->addr) != nh->port)
 		return 0;
-	ret = fib_copy_add(f, c, nh->addr, 32, id);
-	if (ret < 0) {
-		/* The copy may hold id in part of the range: never reuse it. */
-		fib_nh_pin(f, id);
+	ret = dir24_add(f->tbl, nh->addr, 32, id, &old);
+	if (ret < 0)
 		return ret;
-	}
 	fib_nh_ref(f, id);
 	nh->flags |= NH_F_ADJ;
 	f->stats.routes++;
@@ -208,14 +203,15 @@ adj_install(struct fib *f, struct rte_fib *c, uint32_t id)
 }
 
 static int
-adj_remove(struct fib *f, struct rte_fib *c, uint32_t id)
+adj_remove(struct fib *f, uint32_t id)
 {
 	struct nexthop *nh = &f->nh[id];
+	uint32_t old;
 	int ret;
 
 	if (!(nh->flags & NH_F_ADJ))
 		return 0;
-	ret = fib_copy_del(f, c, nh->addr, 32);
+	ret = dir24_del(f->tbl, nh->addr, 32, &old);
 	if (ret < 0)
 		return ret;
 	nh->flags &= ~NH_F_ADJ;
@@ -227,17 +223,17 @@ adj_remove(struct fib *f, struct rte_fib *c, uint32_t id)
 /* FIB_OP_ADJ_ADD, FIB_OP_ADJ_DEL: the writer's own ops. A neighbour
  * forgotten, or learned again, since the op was queued decides. */
 int
-fib_adj_apply(struct fib *f, struct rte_fib *c, const struct route_op *op)
+fib_adj_apply(struct fib *f, const struct route_op *op)
 {
 	uint32_t id;
 
 	if (fib_nh_find(f, NH_GATEWAY, op->port, op->gateway, &id) < 0)
 		return 0;
 	if (op->kind == FIB_OP_ADJ_ADD)
-		return adj_install(f, c, id);
+		return adj_install(f, id);
 	if (is_neigh(&f->nh[id]))
 		return 0;
-	return adj_remove(f, c, id);
+	return adj_remove(f, id);
 }
 
 /* The route at prefix/depth, through next hop id, is a neighbour's
@@ -259,27 +255,27 @@ fib_adj_disown(struct fib *f, uint32_t id, uint32_t prefix, uint8_t depth)
 		f->nh[id].flags &= ~NH_F_ADJ;
 }
 
-/* The RIB's own prefix/depth is gone from copy c: a neighbour there gets
+/* The RIB's own prefix/depth is gone from the table: a neighbour there gets
  * its adjacency back. */
 void
-fib_adj_restore(struct fib *f, struct rte_fib *c, uint32_t prefix, uint8_t depth)
+fib_adj_restore(struct fib *f, uint32_t prefix, uint8_t depth)
 {
 	uint32_t id;
 	int port;
 
 	if (depth != 32)
 		return;
-	port = subnet_port(f, c, prefix);
+	port = subnet_port(f, prefix);
 	if (port < 0 || fib_nh_find(f, NH_GATEWAY, (uint16_t)port, prefix, &id) < 0)
 		return;
-	if (adj_install(f, c, id) < 0)
+	if (adj_install(f, id) < 0)
 		FIB_LOG(WARNING, "no room for the adjacency of neighbour %u.%u.%u.%u", prefix >> 24,
 			(prefix >> 16) & 0xff, (prefix >> 8) & 0xff, prefix & 0xff);
 }
 
 /* ROUTE_OP_NEIGH: a static neighbour; an all-zero MAC removes it. */
 int
-fib_neigh_apply_static(struct fib *f, struct rte_fib *c, const struct route_op *op)
+fib_neigh_apply_static(struct fib *f, const struct route_op *op)
 {
 	static const uint8_t zero[6];
 	struct nexthop *nh;
@@ -294,7 +290,7 @@ fib_neigh_apply_static(struct fib *f, struct rte_fib *c, const struct route_op *
 		if (nh->flags & NH_F_STATIC) {
 			nh->flags &= ~NH_F_STATIC;
 			__atomic_store_n(&nh->mac_state, 0, __ATOMIC_RELEASE);
-			ret = adj_remove(f, c, id);
+			ret = adj_remove(f, id);
 			fib_nh_unhold(f, id);
 		}
 		return ret;

@@ -5,11 +5,11 @@
  * reader can still hold it.
  *
  * An id whose routes and holds are all gone becomes a candidate. At the end
- * of the batch (both copies updated) a candidate still unused leaves the
- * hash; it becomes free again only after one more grace period, started
- * after that point, so a reader that loaded the id from a copy just before
- * the copy changed has reported a quiescent state before the entry is
- * rewritten for another next hop.
+ * of the batch a candidate still unused leaves the hash; it becomes free
+ * again only after one more grace period, started after that point, so a
+ * reader that loaded the id from the table just before its last entry
+ * changed has reported a quiescent state before the id is rewritten for
+ * another next hop.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -234,15 +234,6 @@ fib_nh_unhold(struct fib *f, uint32_t id)
 }
 
 void
-fib_nh_pin(struct fib *f, uint32_t id)
-{
-	if (f->nh[id].flags & NH_F_PINNED)
-		return;
-	f->nh[id].flags |= NH_F_PINNED;
-	f->nh_holds[id]++;
-}
-
-void
 fib_nh_set_mac(struct nexthop *nh, const uint8_t mac[6])
 {
 	uint64_t v = 0;
@@ -254,7 +245,7 @@ fib_nh_set_mac(struct nexthop *nh, const uint8_t mac[6])
 	nh->confirmed_s = (uint32_t)(rte_get_timer_cycles() / rte_get_timer_hz());
 }
 
-/* Both copies now hold the batch: no copy references an unused candidate. */
+/* The table holds the batch: no entry references an unused candidate. */
 void
 fib_nh_batch_done(struct fib *f)
 {
@@ -293,5 +284,13 @@ fib_nh_recycle(struct fib *f)
 		f->pend = f->next;
 		f->next = t;
 		f->pend_token = rte_rcu_qsbr_start(f->qsbr);
+		f->pend_since = rte_get_timer_cycles();
 	}
+}
+
+uint64_t
+fib_nh_heap_bytes(const struct fib *f)
+{
+	/* Slots, holds and the four id lists. */
+	return sizeof(uint32_t) * ((uint64_t)f->nh_mask + 1 + 5 * (uint64_t)f->max_nh);
 }

@@ -1,16 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The FIB writer: takes route ops in batches, applies a batch to the
- * standby copy, publishes that copy, and replays the batch on the other copy
- * once every reader has passed a quiescent state. Never blocks: the main
- * lcore that runs it also runs the exception path (ARP, BGP's packets).
- *
- *   IDLE --take ops, apply to standby, publish, start grace--> WAIT_GRACE
- *   WAIT_GRACE --grace period over: replay on the old copy--> IDLE
- *
- * Next-hop reference counts change once per op, when the op is applied to
- * the first copy; the second copy only gets the same rte_fib calls
- * (fib_copy.c).
+ * The FIB writer: takes route ops in batches and applies each to the table,
+ * where readers see it at once; answers the batch; and hands what the batch
+ * freed (next-hop ids, tbl8 groups) to a grace period before reuse. Never
+ * blocks, and never waits for readers to change a route: the main lcore
+ * that runs it also runs the exception path (ARP, BGP's packets).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,11 +14,12 @@
 
 #include <rte_cycles.h>
 #include <rte_pause.h>
-#include <rte_rib.h>
 
 #include "fib_internal.h"
 
 #define FIB_LQ_INIT 64
+/* Ops whose table lines are fetched ahead of the one being applied. */
+#define FIB_PREFETCH_AHEAD 8u
 /* Refused ops: a log line each, at most FIB_WARN_MAX per window, then one
  * that counts the rest. A full table refuses thousands at once; the log
  * must say so without drowning, and say it again later if it persists. */
@@ -37,26 +32,17 @@ depth_mask(uint8_t depth)
 	return depth == 0 ? 0 : ~0u << (32 - depth);
 }
 
-static inline struct rte_fib *
-fib_other(const struct fib *f, const struct rte_fib *c)
-{
-	return c == f->copy[0] ? f->copy[1] : f->copy[0];
-}
-
 int
 fib_writer_init(struct fib *f)
 {
 	f->batch = calloc(FIB_BATCH_MAX, sizeof(*f->batch));
 	f->batch_hold = calloc(FIB_BATCH_MAX, sizeof(*f->batch_hold));
-	f->replay = calloc(FIB_REPLAY_MAX, sizeof(*f->replay));
 	f->res = calloc(FIB_BATCH_MAX, sizeof(*f->res));
 	f->lq = calloc(FIB_LQ_INIT, sizeof(*f->lq));
 	f->lq_cap = FIB_LQ_INIT;
-	f->state = FIB_IDLE;
-	f->latest = f->active;
 	for (unsigned int i = 0; i < FIB_PORTS; i++)
 		f->neigh_max[i] = UINT32_MAX;
-	if (f->batch == NULL || f->batch_hold == NULL || f->replay == NULL || f->res == NULL ||
+	if (f->batch == NULL || f->batch_hold == NULL || f->res == NULL ||
 		f->lq == NULL)
 		return -ENOMEM;
 	return 0;
@@ -67,7 +53,6 @@ fib_writer_fini(struct fib *f)
 {
 	free(f->batch);
 	free(f->batch_hold);
-	free(f->replay);
 	free(f->res);
 	free(f->lq);
 }
@@ -173,42 +158,10 @@ op_refused(struct fib *f, const struct route_op *op, uint8_t status)
 		f->warned == FIB_WARN_MAX ? " (more in this window only counted)" : "");
 }
 
-/*
- * Whether a failed rte_fib_add may have left id in part of prefix/depth's
- * range of copy c. A new route fails before it writes anything (room is
- * checked first, and a route longer than /24 lies in one tbl8 group); a
- * replacement, or a route covering others, may fail half way. Looking the
- * range up settles it for ranges up to a /16; larger ones are assumed held.
- */
-static bool
-id_in_range(struct rte_fib *c, uint32_t prefix, uint8_t depth, uint32_t id)
-{
-	uint32_t ips[64], n, i, k;
-	uint64_t nhs[64];
-
-	if (depth < 16)
-		return true;
-	n = depth == 32 ? 1 : 1u << (32 - depth);
-	for (i = 0; i < n; i += k) {
-		k = RTE_MIN(n - i, (uint32_t)RTE_DIM(ips));
-		for (uint32_t j = 0; j < k; j++)
-			ips[j] = prefix + i + j;
-		rte_fib_lookup_bulk(c, ips, nhs, (int)k);
-		for (uint32_t j = 0; j < k; j++)
-			if (nhs[j] == id)
-				return true;
-	}
-	return false;
-}
-
 static int
-apply_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t prefix,
-	uint8_t *status)
+apply_add(struct fib *f, const struct route_op *op, uint32_t prefix, uint8_t *status)
 {
-	struct rte_rib *rib = rte_fib_get_rib(c);
-	struct rte_rib_node *node;
-	uint64_t old = FIB_NH_NONE, now;
-	uint32_t id;
+	uint32_t id, old = FIB_NH_NONE;
 	int ret;
 
 	ret = fib_nh_intern(f, op->nh_type, op->port, op->gateway, &id);
@@ -216,36 +169,21 @@ apply_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t 
 		*status = ret == -ENOSPC ? ROUTE_REFUSED_NEXTHOPS : ROUTE_REFUSED_INVALID;
 		return ret;
 	}
-	node = rte_rib_lookup_exact(rib, prefix, op->depth);
-	if (node != NULL) {
-		rte_rib_get_nh(node, &old);
-		if (old == id) {
-			fib_adj_disown(f, id, prefix, op->depth);
-			return 0;
-		}
-	}
-	ret = fib_copy_add(f, c, prefix, op->depth, id);
-	if (ret == 0 && old != FIB_NH_NONE) {
-		/* A replace that ran out of tbl8s returns 0 on some rte_fib
-		 * versions: trust the RIB, not the return value. */
-		node = rte_rib_lookup_exact(rib, prefix, op->depth);
-		if (node != NULL)
-			rte_rib_get_nh(node, &now);
-		if (node == NULL || now != id)
-			ret = -ENOSPC;
-	}
+	/* Refused before anything is written: an unused new id goes back
+	 * with the batch's candidates. */
+	ret = dir24_add(f->tbl, prefix, op->depth, id, &old);
 	if (ret < 0) {
 		*status = ret == -ENOSPC ? ROUTE_REFUSED_TABLE : ROUTE_REFUSED_INVALID;
-		/* An id the copy may hold in part of the range is never reused;
-		 * one it does not hold goes back with the batch's unused ids. */
-		if (id_in_range(c, prefix, op->depth, id))
-			fib_nh_pin(f, id);
 		return ret;
+	}
+	if (old == id) {
+		fib_adj_disown(f, id, prefix, op->depth);
+		return 0;
 	}
 	fib_nh_ref(f, id);
 	if (old != FIB_NH_NONE) {
-		fib_adj_disown(f, (uint32_t)old, prefix, op->depth);
-		fib_nh_unref(f, (uint32_t)old);
+		fib_adj_disown(f, old, prefix, op->depth);
+		fib_nh_unref(f, old);
 	} else {
 		f->stats.routes++;
 	}
@@ -253,48 +191,45 @@ apply_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t 
 }
 
 static int
-apply_del(struct fib *f, struct rte_fib *c, const struct route_op *op, uint32_t prefix)
+apply_del(struct fib *f, const struct route_op *op, uint32_t prefix)
 {
-	struct rte_rib_node *node;
-	uint64_t old;
+	uint32_t old;
 	int ret;
 
-	node = rte_rib_lookup_exact(rte_fib_get_rib(c), prefix, op->depth);
-	if (node == NULL)
+	if (dir24_get(f->tbl, prefix, op->depth, &old) < 0)
 		return -ENOENT;
-	rte_rib_get_nh(node, &old);
 	/* A neighbour's adjacency: nothing of the RIB's to delete. */
-	if (fib_adj_owns(f, (uint32_t)old, prefix, op->depth))
+	if (fib_adj_owns(f, old, prefix, op->depth))
 		return -ENOENT;
-	ret = fib_copy_del(f, c, prefix, op->depth);
+	ret = dir24_del(f->tbl, prefix, op->depth, &old);
 	if (ret < 0)
 		return ret;
-	fib_nh_unref(f, (uint32_t)old);
+	fib_nh_unref(f, old);
 	f->stats.routes--;
-	fib_adj_restore(f, c, prefix, op->depth);
+	fib_adj_restore(f, prefix, op->depth);
 	return 0;
 }
 
-/* Applies op to copy c; *status says how it went (a delete of a route the
+/* Applies op; *status says how it went (a delete of a route the
  * FIB does not have fails, yet leaves what was asked for: ROUTE_OK; so does
  * a delete of an addr/32 that is a neighbour's adjacency, not the RIB's).
  * local: op comes from the writer's own queue, the only place its own
  * kinds (FIB_OP_ADJ_*) may come from. */
 static int
-apply_op(struct fib *f, struct rte_fib *c, const struct route_op *op, bool local, uint8_t *status)
+apply_op(struct fib *f, const struct route_op *op, bool local, uint8_t *status)
 {
 	uint32_t prefix;
 	int ret;
 
 	*status = ROUTE_OK;
 	if (op->kind == ROUTE_OP_NEIGH) {
-		ret = fib_neigh_apply_static(f, c, op);
+		ret = fib_neigh_apply_static(f, op);
 		if (ret < 0)
 			*status = ret == -ENOSPC ? ROUTE_REFUSED_NEXTHOPS : ROUTE_REFUSED_INVALID;
 		return ret;
 	}
 	if (local && (op->kind == FIB_OP_ADJ_ADD || op->kind == FIB_OP_ADJ_DEL)) {
-		ret = fib_adj_apply(f, c, op);
+		ret = fib_adj_apply(f, op);
 		if (ret < 0)
 			*status = ret == -ENOSPC ? ROUTE_REFUSED_TABLE : ROUTE_REFUSED_INVALID;
 		return ret;
@@ -306,11 +241,11 @@ apply_op(struct fib *f, struct rte_fib *c, const struct route_op *op, bool local
 	prefix = op->prefix & depth_mask(op->depth);
 	switch (op->kind) {
 	case ROUTE_OP_ADD:
-		return apply_add(f, c, op, prefix, status);
+		return apply_add(f, op, prefix, status);
 	case ROUTE_OP_DEL:
 		/* -ENOENT: nothing of the RIB's there (nothing, or a
 		 * neighbour's adjacency): the delete is done all the same. */
-		ret = apply_del(f, c, op, prefix);
+		ret = apply_del(f, op, prefix);
 		if (ret < 0 && ret != -ENOENT)
 			*status = ROUTE_REFUSED_INVALID;
 		return ret;
@@ -321,13 +256,13 @@ apply_op(struct fib *f, struct rte_fib *c, const struct route_op *op, bool local
 	}
 }
 
-/* The answer to op, applied to copy c: what c holds for its prefix now. */
+/* The answer to op: what the table holds for its prefix now. */
 static void
-result_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint8_t status)
+result_add(struct fib *f, const struct route_op *op, uint8_t status)
 {
 	struct route_result *r = &f->res[f->res_n++];
-	struct rte_rib_node *node = NULL;
-	uint64_t id;
+	uint32_t prefix = op->prefix & depth_mask(op->depth), id;
+	bool held = false;
 
 	*r = (struct route_result){
 		.prefix = op->prefix,
@@ -337,16 +272,11 @@ result_add(struct fib *f, struct rte_fib *c, const struct route_op *op, uint8_t 
 		.status = status,
 	};
 	if (op->kind != ROUTE_OP_NEIGH && op->depth <= 32)
-		node = rte_rib_lookup_exact(
-			rte_fib_get_rib(c), op->prefix & depth_mask(op->depth), op->depth);
-	if (node != NULL) {
-		rte_rib_get_nh(node, &id);
-		/* A neighbour's adjacency is none of the RIB's routes: for the
-		 * RIB, the FIB holds no route there. */
-		if (fib_adj_owns(f, (uint32_t)id, op->prefix & depth_mask(op->depth), op->depth))
-			node = NULL;
-	}
-	if (node != NULL) {
+		/* A neighbour's adjacency is none of the RIB's routes: for
+		 * the RIB, the FIB holds no route there. */
+		held = dir24_get(f->tbl, prefix, op->depth, &id) == 0 &&
+		       !fib_adj_owns(f, id, prefix, op->depth);
+	if (held) {
 		r->nh_type = f->nh[id].type;
 		r->port = (uint8_t)f->nh[id].port;
 		r->gateway = f->nh[id].addr;
@@ -379,20 +309,24 @@ batch_take(struct fib *f)
 }
 
 static void
-batch_apply_first(struct fib *f, struct rte_fib *c, unsigned int n)
+batch_apply(struct fib *f, unsigned int n)
 {
 	unsigned int i;
 	uint8_t status;
 	int ret;
 
-	/* Neighbour ops look routes up in the newest state: this copy. */
-	f->latest = c;
 	f->res_n = 0;
+	for (i = 0; i < RTE_MIN(n, FIB_PREFETCH_AHEAD); i++)
+		dir24_prefetch(f->tbl, f->batch[i].prefix, f->batch[i].depth);
 	for (i = 0; i < n; i++) {
 		const struct route_op *op = &f->batch[i];
 		bool local = i < f->batch_local;
 
-		ret = apply_op(f, c, op, local, &status);
+		if (i + FIB_PREFETCH_AHEAD < n)
+			dir24_prefetch(f->tbl, f->batch[i + FIB_PREFETCH_AHEAD].prefix,
+				f->batch[i + FIB_PREFETCH_AHEAD].depth);
+
+		ret = apply_op(f, op, local, &status);
 		if (status != ROUTE_OK)
 			op_refused(f, op, status);
 		else if (ret < 0)
@@ -402,7 +336,7 @@ batch_apply_first(struct fib *f, struct rte_fib *c, unsigned int n)
 		/* Only the ring's ops are answered: the local queue's (the
 		 * writer's adjacencies, ARP learning) are none of the RIB's. */
 		if (!local && (op->flags & ROUTE_OP_F_RESULT))
-			result_add(f, c, op, status);
+			result_add(f, op, status);
 		if (f->batch_hold[i] != 0)
 			fib_nh_unhold(f, f->batch_hold[i]);
 	}
@@ -422,10 +356,34 @@ results_send(struct fib *f)
 	f->res_n = 0;
 }
 
-/* The lcores that hold the published batch's grace period back: online
- * readers whose last quiescent state is older than its token. */
+/* The oldest grace period that freed ids or groups wait for: its token and
+ * how long (timer cycles) it has lasted; 0 when nothing waits. */
+static uint64_t
+grace_oldest(const struct fib *f, uint64_t now, uint64_t *token)
+{
+	uint64_t tw = dir24_retire_wait(f->tbl, now, token), nw = 0;
+
+	if (f->pend.n != 0)
+		nw = now - f->pend_since;
+	if (nw > tw) {
+		*token = f->pend_token;
+		return nw;
+	}
+	return tw;
+}
+
+uint64_t
+fib_grace_wait(const struct fib *f, uint64_t now)
+{
+	uint64_t token;
+
+	return grace_oldest(f, now, &token);
+}
+
+/* The lcores that hold a grace period back: online readers whose last
+ * quiescent state is older than its token. */
 static void
-grace_laggards(const struct fib *f, char *buf, size_t len)
+grace_laggards(const struct fib *f, uint64_t token, char *buf, size_t len)
 {
 	size_t off = 0;
 
@@ -436,93 +394,73 @@ grace_laggards(const struct fib *f, char *buf, size_t len)
 		if (!(__atomic_load_n(&f->readers[id / 64], __ATOMIC_ACQUIRE) >> (id % 64) & 1))
 			continue;
 		cnt = __atomic_load_n(&f->qsbr->qsbr_cnt[id].cnt, __ATOMIC_ACQUIRE);
-		if (cnt != __RTE_QSBR_CNT_THR_OFFLINE && cnt < f->token)
+		if (cnt != __RTE_QSBR_CNT_THR_OFFLINE && cnt < token)
 			off += (size_t)snprintf(
 				buf + off, len - off, "%slcore %u", off ? ", " : "", id);
 	}
 }
 
 /*
- * The watchdog: the published batch still waits for a forwarding lcore. Past
- * stall_cycles that lcore is stuck (a grace period takes microseconds): say
- * which, count it once, repeat the line at growing intervals while it lasts.
- * Route changes wait meanwhile; nothing a reader may use is freed.
+ * The watchdog: freed next-hop ids or tbl8 groups still wait for a
+ * forwarding lcore. Past stall_cycles that lcore is stuck (a grace period
+ * takes microseconds): say which, count it once, repeat the line at growing
+ * intervals while it lasts. Routes keep changing meanwhile; nothing a reader
+ * may use is reused, so a long stall can exhaust ids or groups.
  */
 static void
 grace_watch(struct fib *f)
 {
-	uint64_t now = rte_get_timer_cycles(), hz = rte_get_timer_hz();
-	uint64_t waited = now - f->grace_start;
+	uint64_t now = rte_get_timer_cycles(), hz = rte_get_timer_hz(), token = 0;
+	uint64_t waited = grace_oldest(f, now, &token);
 	char who[256];
 
-	if (waited < f->stall_cycles || (f->stalled && now < f->stall_next_log))
+	if (waited < f->stall_cycles) {
+		if (f->stalled) {
+			f->stalled = false;
+			FIB_LOG(NOTICE,
+				"forwarding lcores quiescent again: freed next-hop ids and tbl8 "
+				"groups resumed their way back to use");
+		}
 		return;
-	grace_laggards(f, who, sizeof(who));
+	}
+	if (f->stalled && now < f->stall_next_log)
+		return;
+	grace_laggards(f, token, who, sizeof(who));
 	if (!f->stalled) {
 		f->stalled = true;
 		f->stats.grace_stalls++;
 		f->stall_next_log = now + 10 * hz;
 	} else {
 		/* 10 s, 20 s, 40 s, ... then every 5 minutes. */
-		f->stall_next_log = now + RTE_MIN(2 * (now - f->grace_start), 300 * hz);
+		f->stall_next_log = now + RTE_MIN(2 * waited, 300 * hz);
 	}
 	FIB_LOG(WARNING,
-		"%s has not passed a quiescent state for %" PRIu64 " ms: route changes wait "
-		"(%u op(s) on the ring) and nothing it may read is freed (stall %" PRIu64 ")",
-		who[0] ? who : "a forwarding lcore", waited * 1000 / hz, rte_ring_count(f->ring),
-		f->stats.grace_stalls);
-}
-
-/* The grace period is over: no reader uses the old copy any more. */
-static void
-batch_finish(struct fib *f)
-{
-	fib_copy_replay(f, fib_other(f, f->active));
-	f->state = FIB_IDLE;
-	fib_nh_batch_done(f);
+		"%s has not passed a quiescent state for %" PRIu64 " ms: freed next-hop ids and "
+		"tbl8 groups are not reused meanwhile (%" PRIu64 " ids, %u groups waiting; "
+		"stall %" PRIu64 ")",
+		who[0] ? who : "a forwarding lcore", waited * 1000 / hz,
+		(uint64_t)f->pend.n + f->next.n, dir24_reclaim(f->tbl), f->stats.grace_stalls);
 }
 
 unsigned int
 fib_writer_poll(struct fib *f)
 {
-	struct rte_fib *standby;
 	unsigned int n;
 
 	fib_nh_recycle(f);
+	dir24_reclaim(f->tbl);
 	if (f->unwarned != 0)
 		warn_window_close(f, rte_get_timer_cycles());
-	if (f->state == FIB_WAIT_GRACE) {
-		if (rte_rcu_qsbr_check(f->qsbr, f->token, false) != 1) {
-			grace_watch(f);
-			return 0;
-		}
-		if (f->stalled) {
-			f->stalled = false;
-			FIB_LOG(NOTICE,
-				"forwarding lcores quiescent again: the FIB writer resumed "
-				"after %" PRIu64 " ms",
-				(rte_get_timer_cycles() - f->grace_start) * 1000 /
-					rte_get_timer_hz());
-		}
-		batch_finish(f);
-	}
 	n = batch_take(f);
-	if (n == 0)
-		return 0;
-	standby = fib_other(f, f->active);
-	batch_apply_first(f, standby, n);
-	/* Release: the copy's tables and the next hops it points at are
-	 * written before a reader can load the pointer (acquire). */
-	__atomic_store_n(&f->active, standby, __ATOMIC_RELEASE);
-	results_send(f);
-	f->token = rte_rcu_qsbr_start(f->qsbr);
-	f->grace_start = rte_get_timer_cycles();
-	f->state = FIB_WAIT_GRACE;
-	f->stats.batches++;
-	/* Without readers online the grace period is already over: finish
-	 * now and leave both copies in step. */
-	if (rte_rcu_qsbr_check(f->qsbr, f->token, false) == 1)
-		batch_finish(f);
+	if (n != 0) {
+		batch_apply(f, n);
+		/* Each entry was stored whole (release): the batch is visible. */
+		results_send(f);
+		f->stats.batches++;
+		fib_nh_batch_done(f);
+		dir24_reclaim(f->tbl);
+	}
+	grace_watch(f);
 	return n;
 }
 
@@ -533,10 +471,17 @@ fib_writer_drain(struct fib *f, unsigned int timeout_ms)
 
 	for (;;) {
 		fib_writer_poll(f);
-		if (f->state == FIB_IDLE && f->lq_n == 0 && rte_ring_empty(f->ring))
+		if (f->lq_n == 0 && rte_ring_empty(f->ring))
 			return 0;
 		if (rte_get_timer_cycles() >= end)
 			return -ETIMEDOUT;
 		rte_pause();
 	}
+}
+
+uint64_t
+fib_writer_heap_bytes(const struct fib *f)
+{
+	return FIB_BATCH_MAX * (sizeof(*f->batch) + sizeof(*f->batch_hold) + sizeof(*f->res)) +
+	       (uint64_t)f->lq_cap * sizeof(*f->lq);
 }

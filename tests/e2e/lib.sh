@@ -58,6 +58,8 @@ hugepages_setup() {
 	fi
 }
 
+# cleanup: on every exit. NS_EXTRA: more namespaces of the script's own
+# (blank-separated) to delete with the topology's.
 cleanup() {
 	local p rc=$? st
 	if [ -n "$VBRD_PID" ] && kill -0 "$VBRD_PID" 2>/dev/null; then
@@ -91,6 +93,9 @@ cleanup() {
 	ip netns del "$NS_IDC" 2>/dev/null
 	ip netns del "$NS_VPC" 2>/dev/null
 	ip netns del "$NS_VBR" 2>/dev/null
+	for ns in ${NS_EXTRA:-}; do
+		ip netns del "$ns" 2>/dev/null
+	done
 	rm -rf "/var/run/dpdk/$PREFIX" "/dev/hugepages/${PREFIX}"map_* 2>/dev/null
 	if [ "${KEEP_WORK:-0}" = 1 ]; then
 		log "kept $WORK"
@@ -122,7 +127,9 @@ VBRCTL=${VBRCTL:-$VBR_BUILD/vbrctl}
 
 # start_vbrd CONFIG: vbrd in its own namespace; the data taps' kernel sides
 # are then moved into the IDC and VPC namespaces and addressed there.
-# VBRD_ARGS: more of vbrd's own options (after --), split on blanks.
+# VBRD_ARGS: more of vbrd's own options (after --), split on blanks;
+# VBR_MEM_ARGS: EAL's memory options in place of "-m 1024" ("": DPDK's
+# dynamic memory, hugepages mapped as the heap grows).
 start_vbrd() {
 	local cfg=$1
 	# VBR_NETNS_MODE: "" runs vbrd in $NS_VBR (ip netns exec), "option"
@@ -164,7 +171,7 @@ launch_vbrd() {
 	# vbrd's "forwarding on" (a test that starts vbrd twice).
 	: >"$WORK/vbrd.log"
 	# shellcheck disable=SC2086
-	"${run[@]}" "$VBRD" ${VBR_LCORES:--l 0,1} --file-prefix "$PREFIX" --no-pci --huge-unlink -m 1024 \
+	"${run[@]}" "$VBRD" ${VBR_LCORES:--l 0,1} --file-prefix "$PREFIX" --no-pci --huge-unlink ${VBR_MEM_ARGS--m 1024} \
 		--vdev "net_tap0,iface=$TAP_IDC" --vdev "net_tap1,iface=$TAP_VPC" \
 		--log-level 'vbr.*:debug' -- -c "$cfg" --idle-sleep "${VBR_IDLE_SLEEP:-20}" "${opt[@]}" \
 		--socket "$VBR_SOCK" --ro-socket "$VBR_RO_SOCK" \

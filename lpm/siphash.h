@@ -3,7 +3,7 @@
  * SipHash (Aumasson and Bernstein, 2012) of one 64-bit word: a keyed hash
  * whose outputs an attacker who does not know the key cannot predict, so
  * that nobody can choose keys that collide in a hash table (hash flooding).
- * The RIB indexes prefixes with SipHash-1-3, the variant Rust's HashMap and
+ * The RIB and the FIB index prefixes with SipHash-1-3, the variant Rust's HashMap and
  * Python use for the same reason. m is the message's 8 bytes read as a
  * little-endian word.
  */
