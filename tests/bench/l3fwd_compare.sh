@@ -304,8 +304,13 @@ build_vbr() {
 		die "building vbrd failed: $(tail -5 "$WORK/ninja.log")"
 }
 
-# The table size l3fwd's compile-time limits must hold.
+# The table size l3fwd's compile-time limits must hold: the largest one.
 L3FWD_CAP=65536
+largest=$SMALL
+case " $TABLES " in *" internet "*) [ "$FULL" -gt "$largest" ] && largest=$FULL ;; esac
+while [ "$L3FWD_CAP" -lt $((largest + 1024)) ]; do
+	L3FWD_CAP=$((L3FWD_CAP * 2))
+done
 
 build_l3fwd() {
 	local dir=$L3FWD_DIR stamp
@@ -775,91 +780,136 @@ profile() {
 	rm -f "$data"
 }
 
-# bench_run KIND METHOD TABLE Q RUN: one run; "mpps loss_pct busy_pct
-# cycles_per_packet" appended to $WORK/res-SETTING-KIND. A run during which
-# another task held the generator's or the DUT's CPU more than QUIET % of
-# the time is run again (at most RETRIES times).
-bench_run() {
-	local kind=$1 method=$2 tab=$3 q=$4 run=$5 set="$2-$3-$4" try res bad t0 w0 busy mpps
-	local loss cyc ppid pf=''
+# bench_memif KIND TABLE RUN: one memif run, the DUT started for it; "mpps
+# loss_pct busy_pct cycles_per_packet" appended to $WORK/res-SETTING-KIND. A
+# run during which another task held the generator's or the DUT's CPU more
+# than QUIET % of the time is run again (at most RETRIES times).
+bench_memif() {
+	local kind=$1 tab=$2 run=$3 set="memif-$2-1" try res bad t0 w0 busy mpps loss cyc ppid
+	local pf=''
 
 	for try in $(seq 0 "$RETRIES"); do
 		wait_quiet
-		if ! start_dut "$kind" "$method" "$tab" "$q" "$run"; then
+		if ! start_dut "$kind" memif "$tab" 1 "$run"; then
 			stop_dut
 			echo "failed to start" >"$WORK/fail-$set-$kind"
 			return 1
 		fi
 		if [ "$PROFILE" = 1 ] && [ "$run" = 1 ] && [ "$try" = 0 ]; then
-			case $kind in vbrd | l3fwd-lpm | harness | null) pf=$set-$kind ;; esac
+			case $kind in vbrd | l3fwd-lpm | null) pf=$set-$kind ;; esac
 		fi
-		if [ "$method" = memif ]; then
-			t0=$(date +%s.%N)
-			w0=$(dut_wait_ns)
-			# The profile while the generator sends: perf's sampling
-			# costs the DUT about 1 %.
-			ppid=
-			if [ -n "$pf" ]; then
-				(sleep "$WARMUP" && profile "$DUT_CPU" "$DURATION" "$pf") &
-				ppid=$!
-			fi
-			if ! res=$(run_gen "$kind-$run" "$tab"); then
-				stop_dut
-				echo "generator failed" >"$WORK/fail-$set-$kind"
-				return 1
-			fi
-			[ -z "$ppid" ] || timeout 60 tail --pid="$ppid" -f /dev/null
-			busy=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" -v w0="$w0" -v w1="$(dut_wait_ns)" \
-				-v g="$(field "$res" wait_pct)" \
-				'BEGIN { d = (w1 - w0) / 1e7 / (t1 - t0); if (g > d) d = g; printf "%d", d + 0.5 }')
-			mpps=$(awk -v r="$(field "$res" rx_pps)" 'BEGIN { printf "%.3f", r / 1e6 }')
-			loss=$(field "$res" loss_pct)
-			cyc=$(awk -v m="$mpps" -v f="$TSC_MHZ" 'BEGIN { if (m > 0) printf "%.1f", f / m }')
-		else
-			sleep "$WARMUP"
+		t0=$(date +%s.%N)
+		w0=$(dut_wait_ns)
+		# The profile while the generator sends: perf's sampling costs
+		# the DUT about 1 %.
+		ppid=
+		if [ -n "$pf" ]; then
+			(sleep "$WARMUP" && profile "$DUT_CPU" "$DURATION" "$pf") &
+			ppid=$!
+		fi
+		if ! res=$(run_gen "$kind-$run" "$tab"); then
+			stop_dut
+			echo "generator failed" >"$WORK/fail-$set-$kind"
+			return 1
+		fi
+		[ -z "$ppid" ] || timeout 60 tail --pid="$ppid" -f /dev/null
+		busy=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" -v w0="$w0" -v w1="$(dut_wait_ns)" \
+			-v g="$(field "$res" wait_pct)" \
+			'BEGIN { d = (w1 - w0) / 1e7 / (t1 - t0); if (g > d) d = g; printf "%d", d + 0.5 }')
+		mpps=$(awk -v r="$(field "$res" rx_pps)" 'BEGIN { printf "%.3f", r / 1e6 }')
+		loss=$(field "$res" loss_pct)
+		cyc=$(awk -v m="$mpps" -v f="$TSC_MHZ" 'BEGIN { if (m > 0) printf "%.1f", f / m }')
+		if [ "$kind" = vbrd ]; then
+			python3 "$ROOT/scripts/vbr-telemetry" "$DUT_PREFIX" /vbr/stats \
+				>"$WORK/vbrd-$set-$run.stats" 2>&1
+		fi
+		stop_dut
+		log "${LABEL[$kind]} memif $tab run $run: $res busy_pct=$busy"
+		if [ "$busy" -lt "$QUIET" ] || [ "$try" = "$RETRIES" ] || [ "$WAIT_QUIET" = 0 ]; then
+			break
+		fi
+		log "other tasks held the generator's or the DUT's CPU $busy % of that run: running it again"
+	done
+	bad=$(field "$res" rx_bad)
+	if [ "$kind" != null ] && [ "${bad:-0}" != 0 ]; then
+		log "WARNING: ${LABEL[$kind]} forwarded $bad packets without decrementing TTL or rewriting the MAC"
+	fi
+	check_vbrd_loss "$kind" "$loss" "$WORK/vbrd-$set-$run.stats"
+	echo "$mpps $loss $busy $cyc" >>"$WORK/res-$set-$kind"
+}
+
+check_vbrd_loss() {
+	if [ "$1" = vbrd ] && awk -v l="$2" 'BEGIN { exit !(l > 0.1) }'; then
+		log "vbrd lost $2 %; its counters:"
+		cat "$3" >&2
+	fi
+}
+
+# bench_pcap KIND TABLE Q: the DUT started once (l3fwd's LPM takes minutes
+# to load a million routes), warmed up, then RUNS measured windows, each
+# measured again (at most RETRIES times) when another task held a
+# forwarding CPU more than QUIET % of it; results as bench_memif's.
+bench_pcap() {
+	local kind=$1 tab=$2 q=$3 set="pcap-$2-$3" run try res busy mpps loss cyc
+
+	wait_quiet
+	if ! start_dut "$kind" pcap "$tab" "$q" 1; then
+		stop_dut
+		echo "failed to start" >"$WORK/fail-$set-$kind"
+		return 1
+	fi
+	sleep "$WARMUP"
+	for run in $(seq 1 "$RUNS"); do
+		for try in $(seq 0 "$RETRIES"); do
 			if ! res=$(pcap_measure "$DURATION" "$q"); then
 				stop_dut
 				echo "measurement failed" >"$WORK/fail-$set-$kind"
 				return 1
 			fi
 			busy=$(awk -v w="$(field "$res" wait_pct)" 'BEGIN { printf "%d", w + 0.5 }')
-			mpps=$(awk -v p="$(field "$res" pkts)" -v s="$(field "$res" secs)" \
-				'BEGIN { printf "%.3f", p / s / 1e6 }')
-			# Since the start: the two counters are not read at once.
-			loss=$(awk -v p="$(field "$res" out_total)" -v i="$(field "$res" in_total)" \
-				'BEGIN { printf "%.4f", (i > 0 ? 100 * (i - p) / i : 0) }')
-			cyc=$(awk -v r="$(field "$res" run_ns)" -v p="$(field "$res" pkts)" -v f="$TSC_MHZ" \
-				'BEGIN { if (p > 0) printf "%.1f", r / 1e3 * f / p }')
-			# The profile after the measurement, same process.
-			[ -n "$pf" ] && profile "${FWD_CPUS// /,}" "$((DURATION < 5 ? DURATION : 5))" "$pf"
-		fi
-		if [ "$kind" = vbrd ]; then
-			python3 "$ROOT/scripts/vbr-telemetry" "$DUT_PREFIX" /vbr/stats \
-				>"$WORK/vbrd-$set-$run.stats" 2>&1
-		fi
-		stop_dut
-		log "${LABEL[$kind]} $method $tab ${q} lcore(s) run $run: $res busy_pct=$busy"
-		if [ "$busy" -lt "$QUIET" ] || [ "$try" = "$RETRIES" ] || [ "$WAIT_QUIET" = 0 ]; then
-			break
-		fi
-		# vbrd's main lcore shares a forwarding CPU when the lcores take
-		# them all: its own wake-ups are not another task's.
-		if [ "$kind" = vbrd ] && [ "$method" = pcap ] && [ "$MAIN_CPU" = "${FWD_CPUS%% *}" ]; then
-			break
-		fi
-		log "other tasks held the generator's or the DUT's CPU $busy % of that run: running it again"
+			log "${LABEL[$kind]} pcap $tab $q lcore(s) run $run: $res busy_pct=$busy"
+			[ "$busy" -lt "$QUIET" ] || [ "$try" = "$RETRIES" ] || [ "$WAIT_QUIET" = 0 ] && break
+			# vbrd's main lcore shares a forwarding CPU when the
+			# lcores take them all: its wake-ups are not another task's.
+			[ "$kind" = vbrd ] && [ "$MAIN_CPU" = "${FWD_CPUS%% *}" ] && break
+			log "other tasks held a forwarding CPU $busy % of that run: measuring again"
+		done
+		mpps=$(awk -v p="$(field "$res" pkts)" -v s="$(field "$res" secs)" \
+			'BEGIN { printf "%.3f", p / s / 1e6 }')
+		# Since the start: the two counters are not read at once.
+		loss=$(awk -v p="$(field "$res" out_total)" -v i="$(field "$res" in_total)" \
+			'BEGIN { printf "%.4f", (i > 0 ? 100 * (i - p) / i : 0) }')
+		cyc=$(awk -v r="$(field "$res" run_ns)" -v p="$(field "$res" pkts)" -v f="$TSC_MHZ" \
+			'BEGIN { if (p > 0) printf "%.1f", r / 1e3 * f / p }')
+		echo "$mpps $loss $busy $cyc" >>"$WORK/res-$set-$kind"
 	done
-	if [ "$method" = memif ]; then
-		bad=$(field "$res" rx_bad)
-		if [ "$kind" != null ] && [ "${bad:-0}" != 0 ]; then
-			log "WARNING: ${LABEL[$kind]} forwarded $bad packets without decrementing TTL or rewriting the MAC"
+	# The profile after the measurement, same process.
+	if [ "$PROFILE" = 1 ]; then
+		case $kind in
+		vbrd | l3fwd-lpm | harness)
+			profile "${FWD_CPUS// /,}" "$((DURATION < 5 ? DURATION : 5))" "$set-$kind"
+			;;
+		esac
+	fi
+	if [ "$kind" = vbrd ]; then
+		python3 "$ROOT/scripts/vbr-telemetry" "$DUT_PREFIX" /vbr/stats >"$WORK/vbrd-$set.stats" 2>&1
+	fi
+	stop_dut
+	check_vbrd_loss "$kind" "$loss" "$WORK/vbrd-$set.stats"
+}
+
+# setting_kinds METHOD TABLE: the DUTs of a setting, and the harness's runs.
+setting_kinds() {
+	local k=$DUTS
+
+	if [ "$2" = "$HARNESS_TABLE" ]; then
+		if [ "$1" = memif ] && [ "$CEILING" = 1 ]; then
+			k+=" null l3fwd-lpm-1route"
+		elif [ "$1" = pcap ]; then
+			k+=" harness"
 		fi
 	fi
-	if [ "$kind" = vbrd ] && awk -v l="$loss" 'BEGIN { exit !(l > 0.1) }'; then
-		log "vbrd lost $loss %; its counters:"
-		cat "$WORK/vbrd-$set-$run.stats" >&2
-	fi
-	echo "$mpps $loss $busy $cyc" >>"$WORK/res-$set-$kind"
+	echo "$k"
 }
 
 # --- main ------------------------------------------------------------------
@@ -918,26 +968,28 @@ for m in $METHODS; do
 done
 [ "${#SETTINGS[@]}" -gt 0 ] || die "nothing to run"
 
-# Run by run, every DUT of a setting in turn: a slow spell of the host (a
-# VM's neighbours) then weighs on all of them alike. The harness of pcap
-# does not depend on the table: measured with the first one.
+# memif: run by run, every DUT of a setting in turn, so that a slow spell
+# of the host (a VM's neighbours) weighs on all of them alike; pcap: DUT by
+# DUT, each started once. The harnesses do not depend on the table: they
+# are measured with the first one.
 HARNESS_TABLE=${TABLES%% *}
 for s in "${SETTINGS[@]}"; do
 	read -r m t q <<<"$s"
 	set_cpus "$q"
 	[ "$m" = memif ] && MAIN_CPU=$GEN_CPU FWD_CPUS=$DUT_CPU
-	kinds=$DUTS
-	if [ "$m" = memif ] && [ "$CEILING" = 1 ]; then
-		kinds+=" null l3fwd-lpm-1route"
-	elif [ "$m" = pcap ] && [ "$t" = "$HARNESS_TABLE" ]; then
-		kinds+=" harness"
-	fi
+	kinds=$(setting_kinds "$m" "$t")
 	log "== $m, $t table, $q forwarding lcore(s) on CPU(s) $FWD_CPUS: $kinds"
-	for run in $(seq 1 "$RUNS"); do
-		for k in $kinds; do
-			[ -e "$WORK/fail-$m-$t-$q-$k" ] || bench_run "$k" "$m" "$t" "$q" "$run"
+	if [ "$m" = memif ]; then
+		for run in $(seq 1 "$RUNS"); do
+			for k in $kinds; do
+				[ -e "$WORK/fail-$m-$t-$q-$k" ] || bench_memif "$k" "$t" "$run"
+			done
 		done
-	done
+	else
+		for k in $kinds; do
+			[ -e "$WORK/fail-$m-$t-$q-$k" ] || bench_pcap "$k" "$t" "$q"
+		done
+	fi
 done
 
 # --- report ------------------------------------------------------------------
@@ -961,7 +1013,7 @@ harness() {
 
 	read -r m t q <<<"${1//-/ }"
 	if [ "$m" = memif ]; then
-		res_stat "$1" null 4
+		res_stat "memif-$HARNESS_TABLE-1" null 4
 	else
 		res_stat "pcap-$HARNESS_TABLE-$q" harness 4
 	fi
@@ -1011,9 +1063,7 @@ PLOT_DATA=$WORK/forwarding.dat
 			h=$(harness "$set")
 			ref=$(res_stat "$set" l3fwd-lpm 4)
 			refown=$(awk -v c="$ref" -v h="$h" 'BEGIN { if (c != "" && h != "") printf "%.1f", c - h }')
-			kinds=$DUTS
-			[ "$m" = pcap ] && [ "$t" = "$HARNESS_TABLE" ] && kinds+=" harness"
-			[ "$m" = memif ] && [ "$CEILING" = 1 ] && kinds+=" null l3fwd-lpm-1route"
+			kinds=$(setting_kinds "$m" "$t")
 			for k in $kinds; do
 				if [ -e "$WORK/fail-$set-$k" ]; then
 					echo "| ${LABEL[$k]} | $(table_label "$t") | $q | $(cat "$WORK/fail-$set-$k") | | | | | |"
@@ -1082,6 +1132,8 @@ with open(dst, "w") as f:
                                  " ".join(rows[key].get(d, "-") for d in duts)))
 EOF
 	if command -v gnuplot >/dev/null; then
+		# -R: the plot stays in the work directory.
+		[ "$WRITE_RESULTS" = 1 ] || RESULTS_DIR=$WORK
 		mkdir -p "$RESULTS_DIR"
 		PNG=$RESULTS_DIR/forwarding.png
 		ncol=$(echo "$DUTS" | wc -w)
