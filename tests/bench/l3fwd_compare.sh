@@ -898,16 +898,17 @@ bench_pcap() {
 	check_vbrd_loss "$kind" "$loss" "$WORK/vbrd-$set.stats"
 }
 
-# setting_kinds METHOD TABLE: the DUTs of a setting, and the harness's runs.
+# setting_kinds METHOD TABLE: the DUTs of a setting, and the harness's
+# runs. memif's depend on the table: the generator has a frame in its own
+# mbuf for each destination (up to 65,536), which the DUT's core reads from
+# the shared memory. pcap's replay has FRAMES frames whatever the table.
 setting_kinds() {
 	local k=$DUTS
 
-	if [ "$2" = "$HARNESS_TABLE" ]; then
-		if [ "$1" = memif ] && [ "$CEILING" = 1 ]; then
-			k+=" null l3fwd-lpm-1route"
-		elif [ "$1" = pcap ]; then
-			k+=" harness"
-		fi
+	if [ "$1" = memif ] && [ "$CEILING" = 1 ]; then
+		k+=" null l3fwd-lpm-1route"
+	elif [ "$1" = pcap ] && [ "$2" = "$HARNESS_TABLE" ]; then
+		k+=" harness"
 	fi
 	echo "$k"
 }
@@ -970,8 +971,7 @@ done
 
 # memif: run by run, every DUT of a setting in turn, so that a slow spell
 # of the host (a VM's neighbours) weighs on all of them alike; pcap: DUT by
-# DUT, each started once. The harnesses do not depend on the table: they
-# are measured with the first one.
+# DUT, each started once.
 HARNESS_TABLE=${TABLES%% *}
 for s in "${SETTINGS[@]}"; do
 	read -r m t q <<<"$s"
@@ -1013,7 +1013,7 @@ harness() {
 
 	read -r m t q <<<"${1//-/ }"
 	if [ "$m" = memif ]; then
-		res_stat "memif-$HARNESS_TABLE-1" null 4
+		res_stat "$1" null 4
 	else
 		res_stat "pcap-$HARNESS_TABLE-$q" harness 4
 	fi
@@ -1047,7 +1047,7 @@ PLOT_DATA=$WORK/forwarding.dat
 		if [ "$m" = memif ]; then
 			echo "### memif: build/tests/pktgen on CPU $GEN_CPU, the DUT on CPU $DUT_CPU"
 			echo
-			echo "Harness (own = total minus it): a null DUT, \`pktgen --forward\` (memif in, memif out). One forwarding lcore: the generator needs a core of its own and sends on one queue."
+			echo "Harness (own = total minus it): a null DUT, \`pktgen --forward\` (memif in, memif out), with the same table's traffic: the generator keeps a frame in an mbuf of its own per destination (up to 65,536: about 4,096 with the small table, 65,536 with the large one), which the DUT's core reads from the shared memory, so the harness's cost grows with the table. One forwarding lcore: the generator needs a core of its own and sends on one queue."
 		else
 			echo "### pcap: the DUT alone, net_pcap replay in, net_null out"
 			echo
