@@ -69,7 +69,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 # shellcheck source=tests/bench/results_lib.sh
 . "$HERE/results_lib.sh"
 EXAMPLES=${DPDK_EXAMPLES:-/usr/share/dpdk/examples}
-CMDLINE="tests/bench/l3fwd_compare.sh $*"
+CMDLINE="tests/bench/l3fwd_compare.sh${*:+ $(printf '%q ' "$@")}"
+CMDLINE=${CMDLINE% }
 
 TABLES="small internet"
 SMALL=4096
@@ -1095,17 +1096,7 @@ PLOT_DATA=$WORK/forwarding.dat
 	echo "Mpps: forwarded, median of the runs. own: total cycles minus the harness's (same method and lcores); vbrd's target is own / l3fwd-lpm's <= 0.9. busy: the largest share of a run during which other tasks held the DUT's (or the generator's) CPU."
 	if [ "$PROFILE" = 1 ]; then
 		echo
-		echo "### Profiles (perf record -e cpu-clock on the forwarding CPUs, first run)"
-		for f in "$WORK"/profile-*.txt; do
-			[ -e "$f" ] || continue
-			n=$(basename "$f" .txt)
-			echo
-			echo "${n#profile-}:"
-			echo
-			echo '```'
-			head -10 "$f"
-			echo '```'
-		done
+		echo "Profiles (-P: perf record -e cpu-clock on the forwarding CPUs, first run of each setting; memif: while the generator sends, pcap: after the runs): [forwarding_profiles.txt](results/forwarding_profiles.txt)."
 	fi
 } >"$REPORT"
 
@@ -1138,7 +1129,8 @@ EOF
 		PNG=$RESULTS_DIR/forwarding.png
 		ncol=$(echo "$DUTS" | wc -w)
 		gnuplot <<EOF 2>"$WORK/gnuplot.log" || { log "gnuplot failed: $(head -3 "$WORK/gnuplot.log")"; PNG=; }
-set terminal pngcairo size 900,480 noenhanced font ",10"
+set terminal pngcairo size 900,520 noenhanced font ",10"
+set bmargin 4
 set output "$PNG"
 set title "Forwarding, $FRAME-byte frames ($LINK DPDK): Mpps by method, forwarding lcores, table"
 set style data histograms
@@ -1158,8 +1150,24 @@ if [ -n "$PNG" ]; then
 	printf '\n![Mpps per router, method and table](results/forwarding.png)\n' >>"$REPORT"
 fi
 
+# The profiles: beside the plot, and in the output.
+if [ "$PROFILE" = 1 ]; then
+	for f in "$WORK"/profile-*.txt; do
+		[ -e "$f" ] || continue
+		n=$(basename "$f" .txt)
+		printf '%s (%s DPDK, %s):\n' "${n#profile-}" "$LINK" "$(date -u +%Y-%m-%d)"
+		cat "$f"
+		echo
+	done >"$WORK/profiles.txt"
+	[ "$WRITE_RESULTS" = 1 ] && mkdir -p "$RESULTS_DIR" && cp "$WORK/profiles.txt" "$RESULTS_DIR/forwarding_profiles.txt"
+fi
+
 echo
 cat "$REPORT"
+if [ "$PROFILE" = 1 ]; then
+	echo
+	cat "$WORK/profiles.txt"
+fi
 if [ "$WRITE_RESULTS" = 1 ]; then
 	results_put forwarding "$REPORT" && log "wrote the section \"forwarding\" of $RESULTS_MD"
 fi
