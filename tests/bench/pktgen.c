@@ -22,7 +22,10 @@
  * forward.
  *
  * With --forward it is instead a null DUT: whatever arrives on one port
- * leaves unchanged by the other, to measure the generator's own ceiling.
+ * leaves unchanged by the other, to measure the generator's own ceiling, or
+ * the cost of a harness (net_pcap replay in, net_null out). With --queues N
+ * it forwards queue i of each port to queue i of the other on the i-th of
+ * its N lcores (-l), as testpmd's io forwarding does.
  *
  * The last line is machine-readable:
  *   RESULT tx_pps=N rx_pps=N loss_pct=F tx=N rx=N rx_other=N rx_bad=N secs=F size=N dsts=N
@@ -46,6 +49,7 @@
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -57,6 +61,10 @@
 #define NB_RXD 1024
 #define NB_TXD 1024
 #define POOL_SIZE 16383
+/* --forward: room for a net_pcap replay ring (infinite_rx keeps its frames
+ * in mbufs of the rx queue's pool). */
+#define FWD_POOL_SIZE 65535
+#define MAX_QUEUES 16
 #define POOL_CACHE 512
 #define UDP_SPORT 5001
 #define UDP_DPORT 5002
@@ -77,6 +85,7 @@ struct options {
 	uint64_t seed;
 	bool copy;
 	bool forward;
+	unsigned queues; /* --forward: queues per port, one lcore each */
 	bool no_check;
 	bool quiet;
 };
@@ -105,13 +114,15 @@ usage(const char *prog)
 		"          [--warmup S] [--duration S] [--link-wait S] [--src-ip A.B.C.D]\n"
 		"          [--per-prefix N] [--templates N] [--seed N] [--copy] [--no-check]\n"
 		"          [--quiet]\n"
-		"       %s [EAL args] -- --forward [--duration S (0: forever)] [--link-wait S]\n"
+		"       %s [EAL args] -- --forward [--queues N] [--duration S (0: forever)]\n"
+		"          [--link-wait S]\n"
 		"  port 0 sends toward the DUT, port 1 receives what it forwards\n"
 		"  --size: frame size on the wire with FCS, 64..1518 (default 64)\n"
 		"  --per-prefix: random addresses drawn in each prefix of FILE (default 1)\n"
 		"  --templates: at most this many distinct frames (default 65536)\n"
 		"  --copy: copy templates into fresh mbufs instead of sharing them\n"
-		"  --forward: be a null DUT (port 0 <-> port 1, unchanged)\n",
+		"  --forward: be a null DUT (port 0 <-> port 1, unchanged)\n"
+		"  --queues: with --forward, N queues per port, queue i on the i-th lcore\n",
 		prog, prog);
 }
 
@@ -151,6 +162,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{"seed", required_argument, NULL, 'r'},
 		{"copy", no_argument, NULL, 'c'},
 		{"forward", no_argument, NULL, 'F'},
+		{"queues", required_argument, NULL, 'Q'},
 		{"no-check", no_argument, NULL, 'n'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -213,6 +225,11 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'F':
 			o->forward = true;
+			break;
+		case 'Q':
+			if (parse_uint(optarg, MAX_QUEUES, &v) != 0 || v == 0)
+				return -1;
+			o->queues = (unsigned)v;
 			break;
 		case 'n':
 			o->no_check = true;
@@ -340,7 +357,7 @@ build_frame(uint8_t *buf, unsigned len, const struct rte_ether_addr *src_mac,
 }
 
 static int
-port_init(uint16_t port, struct rte_mempool *pool)
+port_init(uint16_t port, struct rte_mempool *pool, uint16_t nb_q)
 {
 	struct rte_eth_conf conf = {0};
 	struct rte_eth_dev_info info;
@@ -352,14 +369,16 @@ port_init(uint16_t port, struct rte_mempool *pool)
 		return rc;
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
-	rc = rte_eth_dev_configure(port, 1, 1, &conf);
+	rc = rte_eth_dev_configure(port, nb_q, nb_q, &conf);
 	if (rc == 0)
 		rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nb_rxd, &nb_txd);
-	if (rc == 0)
+	for (uint16_t q = 0; rc == 0 && q < nb_q; q++) {
 		rc = rte_eth_rx_queue_setup(
-			port, 0, nb_rxd, rte_eth_dev_socket_id(port), NULL, pool);
-	if (rc == 0)
-		rc = rte_eth_tx_queue_setup(port, 0, nb_txd, rte_eth_dev_socket_id(port), NULL);
+			port, q, nb_rxd, rte_eth_dev_socket_id(port), NULL, pool);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(
+				port, q, nb_txd, rte_eth_dev_socket_id(port), NULL);
+	}
 	if (rc == 0)
 		rc = rte_eth_dev_start(port);
 	return rc;
@@ -450,30 +469,69 @@ progress(const struct options *o, uint64_t *last_tsc, struct counters *last,
 	*last_tsc = now;
 }
 
-/* The null DUT: port 0 <-> port 1, unchanged. */
+/* One lcore of the null DUT: queue q of port 0 <-> queue q of port 1,
+ * unchanged. */
+struct fwd_lcore {
+	const struct options *o;
+	uint16_t q;
+	uint64_t end; /* TSC, 0: until stopped */
+	struct counters c;
+};
+
 static int
-forward_loop(const struct options *o)
+forward_lcore(void *arg)
 {
-	struct counters c = {0}, last = {0};
-	uint64_t t0 = rte_get_tsc_cycles(), last_tsc = t0;
-	uint64_t end = o->duration > 0 ? t0 + (uint64_t)(o->duration * rte_get_tsc_hz()) : 0;
+	struct fwd_lcore *f = arg;
+	struct counters last = {0};
+	uint64_t last_tsc = rte_get_tsc_cycles();
 	struct rte_mbuf *pkts[BURST];
 
-	while (!quit && (end == 0 || rte_get_tsc_cycles() < end)) {
+	while (!quit && (f->end == 0 || rte_get_tsc_cycles() < f->end)) {
 		for (uint16_t in = 0; in < 2; in++) {
-			uint16_t n = rte_eth_rx_burst(in, 0, pkts, BURST), sent;
+			uint16_t n = rte_eth_rx_burst(in, f->q, pkts, BURST), sent;
 
 			if (n == 0)
 				continue;
-			c.rx += n;
-			sent = rte_eth_tx_burst(in ^ 1, 0, pkts, n);
-			c.tx += sent;
+			f->c.rx += n;
+			sent = rte_eth_tx_burst(in ^ 1, f->q, pkts, n);
+			f->c.tx += sent;
 			if (sent < n)
 				rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
 		}
-		progress(o, &last_tsc, &last, &c);
+		if (f->q == 0)
+			progress(f->o, &last_tsc, &last, &f->c);
 	}
-	printf("RESULT forwarded=%" PRIu64 " received=%" PRIu64 " secs=%.3f\n", c.tx, c.rx,
+	return 0;
+}
+
+/* The null DUT: queue i on the i-th lcore, the main one queue 0. */
+static int
+forward_loop(const struct options *o)
+{
+	struct fwd_lcore f[MAX_QUEUES] = {0};
+	uint64_t t0 = rte_get_tsc_cycles(), tx = 0, rx = 0;
+	uint64_t end = o->duration > 0 ? t0 + (uint64_t)(o->duration * rte_get_tsc_hz()) : 0;
+	unsigned lcore, q = 1;
+
+	for (unsigned i = 0; i < o->queues; i++)
+		f[i] = (struct fwd_lcore){.o = o, .q = (uint16_t)i, .end = end};
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (q == o->queues)
+			break;
+		if (rte_eal_remote_launch(forward_lcore, &f[q], lcore) != 0) {
+			fprintf(stderr, "pktgen: cannot launch lcore %u\n", lcore);
+			quit = 1;
+			break;
+		}
+		q++;
+	}
+	forward_lcore(&f[0]);
+	rte_eal_mp_wait_lcore();
+	for (unsigned i = 0; i < o->queues; i++) {
+		tx += f[i].c.tx;
+		rx += f[i].c.rx;
+	}
+	printf("RESULT forwarded=%" PRIu64 " received=%" PRIu64 " secs=%.3f\n", tx, rx,
 		secs(rte_get_tsc_cycles() - t0));
 	return 0;
 }
@@ -490,6 +548,7 @@ main(int argc, char **argv)
 		.max_templates = DEFAULT_MAX_TEMPLATES,
 		.per_prefix = 1,
 		.seed = 1,
+		.queues = 1,
 	};
 	struct rte_ether_addr mac[2];
 	struct rte_mempool *pool, *tpool = NULL;
@@ -520,12 +579,18 @@ main(int argc, char **argv)
 	rte_srand(o.seed);
 	hz = rte_get_tsc_hz();
 
+	if (o.forward && o.queues > rte_lcore_count()) {
+		fprintf(stderr, "pktgen: --queues %u needs as many lcores (-l), have %u\n",
+			o.queues, rte_lcore_count());
+		return 1;
+	}
 	if (rte_eth_dev_count_avail() != 2) {
 		fprintf(stderr, "pktgen: need exactly 2 ports (--vdev), have %u\n",
 			rte_eth_dev_count_avail());
 		return 1;
 	}
-	pool = rte_pktmbuf_pool_create("pktgen_mbufs", POOL_SIZE, POOL_CACHE, 0,
+	pool = rte_pktmbuf_pool_create("pktgen_mbufs", o.forward ? FWD_POOL_SIZE : POOL_SIZE,
+		POOL_CACHE, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 	if (pool == NULL) {
 		fprintf(stderr, "pktgen: mbuf pool: %s\n", rte_strerror(rte_errno));
@@ -534,7 +599,7 @@ main(int argc, char **argv)
 	for (uint16_t p = 0; p < 2; p++) {
 		char buf[RTE_ETHER_ADDR_FMT_SIZE];
 
-		rc = port_init(p, pool);
+		rc = port_init(p, pool, o.forward ? (uint16_t)o.queues : 1);
 		if (rc == 0)
 			rc = rte_eth_macaddr_get(p, &mac[p]);
 		if (rc != 0) {

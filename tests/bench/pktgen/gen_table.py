@@ -1,21 +1,21 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 """Write vbrd's config for the Pktgen-DPDK bench (tests/bench/pktgen/README.md).
+tests/bench/l3fwd_compare.sh imports its make_table and fib_sizes.
 
 Takes vbr-bench.yaml (or --base FILE), fills in the PCI addresses and
 Pktgen's MACs when given, and appends an Internet-like table of N static
-routes via the IDC next hop (Pktgen port 0). The length mix and the random
-seed are tests/bench/l3fwd_compare.sh's (mostly /24, then /22, /23, /21,
-/20, /19, /16, a few shorter and longer), but the prefixes are drawn inside
-one block of the address space (default 11.0.0.0 to 126.255.255.255: no
-martian, no 10/8, no 172/8 where the ports and the VPC live), the block
-that vbr.lua's VPC->IDC destinations sweep. vbr-bench.yaml's default route
-catches the destinations that fall between the table's prefixes; the
-script says how many of vbr.lua's swept destinations hit a table prefix,
-and the length of the longest one they hit. (As in l3fwd_compare.sh, the
-mix asks for more short prefixes than the block has, /8s above all: the
-duplicates are drawn again, so at 1M routes every /8 of the block is in the
-table and every destination hits some prefix.)
+routes via the IDC next hop (Pktgen port 0): the real table's length mix
+(mostly /24, then /22, /23, /21, /20, /19, /16, a few shorter and longer),
+the prefixes drawn inside one block of the address space (default 11.0.0.0
+to 126.255.255.255: no martian, no 10/8, no 172/8 where the ports and the
+VPC live), the block that vbr.lua's VPC->IDC destinations sweep.
+vbr-bench.yaml's default route catches the destinations that fall between
+the table's prefixes; the script says how many of vbr.lua's swept
+destinations hit a table prefix, and the length of the longest one they
+hit. (The mix asks for more short prefixes than the block has, /8s above
+all: the duplicates are drawn again, so at 1M routes every /8 of the block
+is in the table and every destination hits some prefix.)
 
   gen_table.py [-n ROUTES] [-o OUT] [--idc-dev PCI] [--vpc-dev PCI]
                [--idc-mac MAC] [--vpc-mac MAC] [--bird FILE] ...
@@ -32,7 +32,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# Per mille, as tests/bench/l3fwd_compare.sh (write_tables).
+# Prefix lengths of the IPv4 Internet table, roughly, per mille. tests/bench/
+# l3fwd_compare.sh draws its tables here too (make_table).
 MIX = {8: 1, 9: 1, 10: 1, 11: 1, 12: 2, 13: 3, 14: 5, 15: 5, 16: 25, 17: 15, 18: 20, 19: 30,
        20: 40, 21: 50, 22: 90, 23: 80, 24: 622, 25: 2, 26: 2, 27: 1, 28: 1, 29: 1, 30: 1,
        32: 1}
@@ -72,6 +73,15 @@ def make_table(n, first, last, seed):
         seen.add((a, d))
         routes.append((a, d))
     return routes
+
+
+def fib_sizes(routes, n_fib):
+    """vbrd's fib: max_routes and max_tbl8 for a table of n_fib routes:
+    room for them and a config's own routes and adjacencies; one tbl8 group
+    per /24 that holds a longer prefix, twice over (both FIB copies rebuild
+    groups while they change)."""
+    long24 = len({a >> 8 for a, d in routes if d > 24})
+    return max(1048576, n_fib + 4096), max(65536, 2 * long24 + 1024)
 
 
 def sweep_points(lo, hi, points):
@@ -207,12 +217,7 @@ def main():
     text = fill_base(text, args)
 
     routes = make_table(args.routes, first, last, args.seed)
-    # Room for the table and the base's own routes and adjacencies; one tbl8
-    # group per /24 that holds a longer prefix, twice over (both FIB copies
-    # rebuild groups while they change).
-    long24 = len({a >> 8 for a, d in routes if d > 24})
-    n_fib = 0 if args.no_routes_in_config else args.routes
-    text = set_fib(text, max(1048576, n_fib + 4096), max(65536, 2 * long24 + 1024))
+    text = set_fib(text, *fib_sizes(routes, 0 if args.no_routes_in_config else args.routes))
     if not text.endswith("\n"):
         text += "\n"
     with open(args.out, "w") as f:
