@@ -260,13 +260,11 @@ wait_config_routes(struct control *ctl)
 }
 
 /* The main lcore: FIB writer, exception path, ARP housekeeping. It naps
- * when it has had nothing to do for a while: it is not the fast path, but
- * BGP's TCP segments cross it. */
+ * when there is nothing to do: it is not the fast path. */
 static void
 main_loop(uint64_t until_tsc)
 {
 	uint64_t hk_gap = rte_get_tsc_hz() / 1000 * HOUSEKEEPING_MS, next_hk = 0;
-	uint64_t nap_after = rte_get_tsc_hz() / 1000000 * VBR_NAP_AFTER_US, last_busy = 0;
 
 	while (until_tsc ? rte_rdtsc() < until_tsc : !quit) {
 		uint64_t now = rte_rdtsc();
@@ -282,9 +280,7 @@ main_loop(uint64_t until_tsc)
 			punt_housekeeping(&dp);
 			next_hk = now + hk_gap;
 		}
-		if (done != 0)
-			last_busy = now;
-		else if (now - last_busy >= nap_after)
+		if (done == 0)
 			rte_delay_us_sleep(100);
 	}
 }

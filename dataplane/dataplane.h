@@ -20,9 +20,6 @@
 #include "punt.h"
 
 #define VBR_BURST 32
-/* Lcores that nap when idle (--idle-sleep, the main lcore) do so only once
- * idle this long: packets of a burst of traffic meet no nap between them. */
-#define VBR_NAP_AFTER_US 200
 #define VBR_MAX_FWD_LCORES 64
 
 extern int vbr_logtype_dp;

@@ -453,11 +453,6 @@ fwd_lcore_main(void *arg)
 	struct fwd_ctx *ctx = arg;
 	struct dataplane *dp = ctx->dp;
 	struct rte_mbuf *pkts[VBR_BURST];
-	/* Naps only after this long without a packet: a burst of traffic
-	 * (a BGP table arriving on TCP through the exception path) meets no
-	 * nap between its packets, an idle lcore sleeps. */
-	const uint64_t nap_after = rte_get_tsc_hz() / 1000000 * VBR_NAP_AFTER_US;
-	uint64_t last_busy = 0;
 
 	DP_LOG(INFO, "lcore %u forwarding on queue %u", ctx->lcore_id, ctx->queue);
 	while (!__atomic_load_n(&dp->stop, __ATOMIC_RELAXED)) {
@@ -479,12 +474,7 @@ fwd_lcore_main(void *arg)
 				got += fwd_from_kernel(ctx, out);
 		fwd_flush(ctx);
 		fib_reader_quiescent(ctx->fib, ctx->lcore_id);
-		/* Pure polling (no --idle-sleep) does not even read the clock. */
-		if (dp->idle_sleep_us == 0)
-			continue;
-		if (got != 0) {
-			last_busy = rte_rdtsc();
-		} else if (rte_rdtsc() - last_busy >= nap_after) {
+		if (got == 0 && dp->idle_sleep_us) {
 			/* Offline while asleep: no grace period waits for us. */
 			fib_reader_offline(ctx->fib, ctx->lcore_id);
 			rte_delay_us_sleep(dp->idle_sleep_us);
