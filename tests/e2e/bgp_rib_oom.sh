@@ -5,15 +5,16 @@
 # address space is capped at what it uses (prlimit; glibc told to keep one
 # arena, grown with brk, and to take allocations of 64 KiB and more from
 # mmap, so that the RIB's growth needs more address space) and the speaker
-# announces 5,000 more. The
-# RIB cannot grow: vbrd must say so (Cease / Out of Resources, logged,
-# counted) and withdraw all of the speaker's routes, not keep a silent
-# part of them. BIRD's session at 10.0.0.2 is untouched.
+# announces 5,000 more. vbrd's RIB makes room ahead for the largest table
+# its configuration admits (the largest max_prefixes, within
+# fib.max_routes: here 4,096), so those 5,000 need it to grow, and it
+# cannot: vbrd must say so (Cease / Out of Resources, logged, counted) and
+# withdraw all of the speaker's routes, not keep a silent part of them. BIRD's session at 10.0.0.2 is untouched.
 . "$(dirname "$0")/bgp_lib.sh"
 
 hugepages_setup
 {
-	bgp_config_head e2e-oom
+	bgp_config_head e2e-oom | sed 's/^fib: .*/fib: { max_routes: 4096, max_tbl8: 1024 }/'
 	cat <<YAML
 bgp:
   groups:
