@@ -330,6 +330,7 @@ def summary(args):
     res["mem"] = run["mem"]
     res["interval"] = run["interval"]
     res["max_routes"] = run["max_routes"]
+    res["idle_sleep_us"] = run.get("idle_sleep_us", "?")
     # The sampling as it was, per daemon: the mean time between samples,
     # and the longest (a daemon busy with the table answers late).
     for who, series in (("vbrd", (vf, ve)), ("bird", (bf, be))):
@@ -441,12 +442,13 @@ def report(args):
     r0 = next(iter(sums.values()))
     out.append("A BIRD 2 sender announces {:,} Internet-like prefixes (/8 to /24, the mix of "
                "tests/bench/pktgen/gen_table.py) over eBGP to vbrd{} (net_tap; FIB max_routes "
-               "{:,}) and then, alone, to a BIRD 2 receiver ({}; its RIB only, over a veth). "
+               "{:,}; its forwarding lcore naps {} us when a poll finds nothing, as the BIRD "
+               "sender shares its 2 CPUs) and then, alone, to a BIRD 2 receiver ({}; its RIB only, over a veth). "
                "Times from the receiver's own Established, and from the sender's `disable` of "
                "its routes for the withdrawal. Counts sampled every {:.0f} ms; a busy daemon "
                "answers late: samples came {}. Ratios below 1 favour vbrd."
                .format(n, " " + args.vbrd if args.vbrd else "", r0["max_routes"],
-                       args.bird or "BIRD 2", interval * 1000,
+                       r0.get("idle_sleep_us", "?"), args.bird or "BIRD 2", interval * 1000,
                        " and ".join("%.0f ms apart on average from %s (%.0f ms at most)" % (
                            max(x["spacing_" + who][0] for x in sums.values()) * 1000, name,
                            max(x["spacing_" + who][1] for x in sums.values()) * 1000)
