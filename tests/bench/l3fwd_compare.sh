@@ -1067,7 +1067,7 @@ PLOT_DATA=$WORK/forwarding.dat
 			set="$m-$t-$q"
 			h=$(harness "$set")
 			ref=$(res_stat "$set" l3fwd-lpm 4)
-			refown=$(awk -v c="$ref" -v h="$h" 'BEGIN { if (c != "" && h != "") printf "%.1f", c - h }')
+			refown=$(awk -v c="$ref" -v h="$h" 'BEGIN { if (c != "" && h != "" && c > h) printf "%.1f", c - h }')
 			kinds=$(setting_kinds "$m" "$t")
 			for k in $kinds; do
 				if [ -e "$WORK/fail-$set-$k" ]; then
@@ -1080,8 +1080,10 @@ PLOT_DATA=$WORK/forwarding.dat
 				ratio=
 				case $k in
 				vbrd | l3fwd-lpm | l3fwd-fib | l3fwd-lpm-1route)
-					own=$(awk -v c="$cy" -v h="$h" 'BEGIN { if (h != "") printf "%.1f", c - h }')
-					ratio=$(awk -v o="$own" -v r="$refown" 'BEGIN { if (o != "" && r > 0) printf "%.2f", o / r }')
+					# Under the harness's own cost: the DUT did not
+					# bound the rate (a busy generator, in memif).
+					own=$(awk -v c="$cy" -v h="$h" 'BEGIN { if (h != "") printf (c > h ? "%.1f" : "n/a"), c - h }')
+					ratio=$(awk -v o="$own" -v r="$refown" 'BEGIN { if (o + 0 > 0 && r > 0) printf "%.2f", o / r }')
 					;;
 				esac
 				tlabel=$(table_label "$t")
@@ -1097,7 +1099,7 @@ PLOT_DATA=$WORK/forwarding.dat
 		done
 		echo
 	done
-	echo "Mpps: forwarded, median of the runs. own: total cycles minus the harness's (same method and lcores); vbrd's target is own / l3fwd-lpm's <= 0.9. busy: the largest share of a run during which other tasks held the DUT's (or the generator's) CPU."
+	echo "Mpps: forwarded, median of the runs. own: total cycles minus the harness's (same method and lcores; n/a: under it, the DUT did not bound the rate); vbrd's target is own / l3fwd-lpm's <= 0.9. busy: the largest share of a run during which other tasks held the DUT's (or the generator's) CPU; memif's figures are only the DUT's when it is low, as the generator's CPU is shared too."
 	if [ "$PROFILE" = 1 ]; then
 		echo
 		echo "Profiles (-P: perf record -e cpu-clock on the forwarding CPUs, first run of each setting; memif: while the generator sends, pcap: after the runs): [forwarding_profiles.txt](results/forwarding_profiles.txt)."
