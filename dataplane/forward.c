@@ -374,6 +374,8 @@ fwd_chunk(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf **pkts, uint16_t n)
 			continue;
 		}
 		dst[nok] = rte_be_to_cpu_32(ip->dst_addr);
+		/* Its table line's miss overlaps the next packets' checks. */
+		fib_prefetch(ctx->fib, dst[nok]);
 		if (unlikely(martian(rte_be_to_cpu_32(ip->src_addr), dst[nok]))) {
 			drop(ctx, in, CNT_DROP_MARTIAN, m);
 			continue;

@@ -214,6 +214,14 @@ fib_nexthop(const struct fib *f, uint32_t id)
 	return &((const struct fib_reader_view *)f)->nh[id];
 }
 
+/* A reader about to look ip up soon (the same loop iteration): its table
+ * line starts on its way while the reader does other work. */
+static inline void
+fib_prefetch(struct fib *f, uint32_t ip)
+{
+	dir24_prefetch_ip(&((const struct fib_reader_view *)f)->tables, ip);
+}
+
 static inline void
 fib_lookup_bulk(struct fib *f, const uint32_t *ips, uint64_t *nh, unsigned int n)
 {
