@@ -17,6 +17,9 @@
 # table: vbrd as static routes in its YAML (the script waits until its FIB
 # holds them all, /vbr/fib over telemetry), l3fwd as its route file.
 #
+# Both methods send FRAMES (-F, 8,192) distinct frames, to destinations drawn
+# over the whole table.
+#
 # Method memif: the generator (build/tests/pktgen, a zero-copy memif client)
 # sends on CPU 0, the DUT forwards on CPU 1 between two memif links:
 #
@@ -49,17 +52,18 @@
 #
 # Every process runs in a network namespace of its own (vbrd makes kernel
 # taps there); nothing reaches the machine's network. l3fwd's source comes
-# from Debian's dpdk-doc (installed if missing);
-# l3fwd is built, patched (see the output), in a copy under the build
-# directory. With -b static (default when Debian's DPDK ships libdpdk.a)
+# from Debian's dpdk-doc (installed if missing); l3fwd is built, patched
+# (see the output), in a copy under the build directory. With -b static (default when Debian's DPDK ships libdpdk.a)
 # vbrd is built in build-static/ (meson -Ddpdk_static=true) and l3fwd with
 # its Makefile's `make static`.
 #
 # Both CPUs are in use during a run, so the script waits for the machine to
 # be quiet before each run (-Q: not), and runs again a run during which
 # another task held the DUT's (or the generator's) CPU (run-queue wait in
-# schedstat). The DUTs take turns run by run, so a slow spell of the host
-# weighs on all. The section "forwarding" of tests/bench/RESULTS.md gets the
+# schedstat). With memif the DUTs take turns run by run, so a slow spell of
+# the host weighs on all; with pcap each DUT is started once and measured
+# RUNS times (l3fwd's LPM takes a minute or two to load a million routes, a
+# rule at a time). The whole default run takes about half an hour. The section "forwarding" of tests/bench/RESULTS.md gets the
 # results (-R: not), and a plot in tests/bench/results/.
 
 set -u
