@@ -378,31 +378,34 @@ group_get(struct dir24 *t, uint32_t idx, uint32_t fill, uint32_t *g)
 
 /* ---- changes ---- */
 
-/* Entries [lo, hi) of group g whose route is no longer than depth take v. */
+/*
+ * A change of prefix/depth writes only the entries it owns: those whose
+ * route's depth lies in [from, depth]. An add owns from 0 (the shorter
+ * routes it covers, and its own old entries); a delete owns only its own
+ * (from = depth), which go back to its parent.
+ */
+static inline bool
+owned(uint32_t e, uint8_t from, uint8_t depth)
+{
+	return (uint32_t)ENTRY_DEPTH(e) - from <= (uint32_t)(depth - from);
+}
+
+/* Entries [lo, hi) of group g owned by the change take v. */
 static void
-group_fill(struct dir24 *t, uint32_t g, uint32_t lo, uint32_t hi, uint8_t depth, uint32_t v)
+group_set(struct dir24 *t, uint32_t g, uint32_t lo, uint32_t hi, uint8_t from, uint8_t depth,
+	uint32_t v)
 {
 	uint32_t *e = &t->tbl8[(size_t)g * TBL8_GROUP];
 
 	for (uint32_t i = lo; i < hi; i++)
-		if (ENTRY_DEPTH(e[i]) <= depth)
+		if (owned(e[i], from, depth))
 			entry_set(&e[i], v);
 }
 
-/* Entries [lo, hi) of group g that hold routes of depth take v. */
+/* The same over the tbl24 range of prefix/depth (depth <= 24), into the
+ * tbl8 groups it holds. */
 static void
-group_give_back(struct dir24 *t, uint32_t g, uint32_t lo, uint32_t hi, uint8_t depth, uint32_t v)
-{
-	uint32_t *e = &t->tbl8[(size_t)g * TBL8_GROUP];
-
-	for (uint32_t i = lo; i < hi; i++)
-		if (ENTRY_DEPTH(e[i]) == depth)
-			entry_set(&e[i], v);
-}
-
-/* prefix/depth (depth <= 24) now means v, for the entries it owns. */
-static void
-range24_add(struct dir24 *t, uint32_t prefix, uint8_t depth, uint32_t v)
+range24_set(struct dir24 *t, uint32_t prefix, uint8_t from, uint8_t depth, uint32_t v)
 {
 	uint32_t first = prefix >> 8, n = 1u << (24 - depth);
 
@@ -410,23 +413,8 @@ range24_add(struct dir24 *t, uint32_t prefix, uint8_t depth, uint32_t v)
 		uint32_t e = t->tbl24[i];
 
 		if (e & DIR24_EXT)
-			group_fill(t, e & DIR24_NH_MASK, 0, TBL8_GROUP, depth, v);
-		else if (ENTRY_DEPTH(e) <= depth)
-			entry_set(&t->tbl24[i], v);
-	}
-}
-
-static void
-range24_del(struct dir24 *t, uint32_t prefix, uint8_t depth, uint32_t v)
-{
-	uint32_t first = prefix >> 8, n = 1u << (24 - depth);
-
-	for (uint32_t i = first; i < first + n; i++) {
-		uint32_t e = t->tbl24[i];
-
-		if (e & DIR24_EXT)
-			group_give_back(t, e & DIR24_NH_MASK, 0, TBL8_GROUP, depth, v);
-		else if (ENTRY_DEPTH(e) == depth)
+			group_set(t, e & DIR24_NH_MASK, 0, TBL8_GROUP, from, depth, v);
+		else if (owned(e, from, depth))
 			entry_set(&t->tbl24[i], v);
 	}
 }
@@ -472,7 +460,7 @@ dir24_add(struct dir24 *t, uint32_t prefix, uint8_t depth, uint32_t nh, uint32_t
 			return ret;
 	}
 	if (depth <= 24) {
-		range24_add(t, prefix, depth, v);
+		range24_set(t, prefix, 0, depth, v);
 	} else {
 		bool hook = false;
 
@@ -484,7 +472,7 @@ dir24_add(struct dir24 *t, uint32_t prefix, uint8_t depth, uint32_t nh, uint32_t
 				return -ENOSPC;
 			hook = true;
 		}
-		group_fill(t, g, prefix & 0xff, (prefix & 0xff) + (1u << (32 - depth)), depth, v);
+		group_set(t, g, prefix & 0xff, (prefix & 0xff) + (1u << (32 - depth)), 0, depth, v);
 		/* A new group's entries are written before tbl24 points at it. */
 		if (hook)
 			entry_set(&t->tbl24[idx], DIR24_EXT | g);
@@ -520,12 +508,13 @@ dir24_del(struct dir24 *t, uint32_t prefix, uint8_t depth, uint32_t *old)
 	if (dir24_covering(t, prefix, depth, &pprefix, &pdepth, &pnh) == 0)
 		v = ENTRY(pnh, pdepth);
 	if (depth <= 24) {
-		range24_del(t, prefix, depth, v);
+		range24_set(t, prefix, depth, depth, v);
 	} else {
 		idx = prefix >> 8;
 		g = t->tbl24[idx] & DIR24_NH_MASK;
 		RTE_ASSERT(t->tbl24[idx] & DIR24_EXT);
-		group_give_back(t, g, prefix & 0xff, (prefix & 0xff) + (1u << (32 - depth)), depth, v);
+		group_set(t, g, prefix & 0xff, (prefix & 0xff) + (1u << (32 - depth)), depth, depth,
+			v);
 		if (--t->tbl8_long[g] == 0)
 			idle_add(t, g);
 	}
