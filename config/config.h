@@ -108,12 +108,27 @@ struct vbr_bgp_peer {
 	int line; /* where it was defined, for messages at run time */
 };
 
+/* A health check of a static route's next hop, as the cloud's: an ICMP echo
+ * every interval s from our address on the next hop's port; misses
+ * unanswered in a row take the route out of the RIB (another route, BGP's
+ * or a shorter prefix's, takes over), rise answered in a row put it back.
+ * interval 0: not tracked (the key absent). */
+#define VBR_TRACK_DEFAULT_INTERVAL 2u
+#define VBR_TRACK_DEFAULT_MISSES 8u
+#define VBR_TRACK_DEFAULT_RISE 2u
+struct vbr_track {
+	uint16_t interval; /* s, 1..60 */
+	uint16_t misses;   /* 2..100 */
+	uint16_t rise;	   /* 1..100 */
+};
+
 /* port is derived from next_hop (and a neighbour's from its address) by
  * whoever places it: the loader, config_route_add, config_route_set... */
 struct vbr_static_route {
 	struct vbr_prefix prefix;
 	uint32_t next_hop;
 	enum vbr_port_id port; /* the port whose subnet holds next_hop */
+	struct vbr_track track;
 };
 
 struct vbr_neighbor {

@@ -502,11 +502,39 @@ add_route(struct walk *w, const yaml_node_t *node, void *obj, const void *elem)
 	return 0;
 }
 
+static void
+track_defaults(void *obj)
+{
+	struct vbr_track *t = obj;
+
+	t->interval = VBR_TRACK_DEFAULT_INTERVAL;
+	t->misses = VBR_TRACK_DEFAULT_MISSES;
+	t->rise = VBR_TRACK_DEFAULT_RISE;
+}
+
+void
+config_track_init(struct vbr_track *t)
+{
+	track_defaults(t);
+}
+
+#define TRACK(m) WALK_MEMBER(struct vbr_track, m)
+/* clang-format off */
+static const struct field track_fields[] = {
+	{.key = "interval", .type = &value_uint, TRACK(interval), .min = 1, .max = 60},
+	{.key = "misses", .type = &value_uint, TRACK(misses), .min = 2, .max = 100},
+	{.key = "rise", .type = &value_uint, TRACK(rise), .min = 1, .max = 100},
+};
+/* clang-format on */
+const struct schema schema_track = WALK_SCHEMA(track_fields, .init = track_defaults,
+	.size = sizeof(struct vbr_track), .what = "a next hop's track");
+
 #define ROUTE(m) WALK_MEMBER(struct vbr_static_route, m)
 /* clang-format off */
 static const struct field route_fields[] = {
 	{.key = "prefix", .type = &value_prefix, ROUTE(prefix), .required = true},
 	{.key = "next_hop", .type = &value_ipv4, ROUTE(next_hop), .required = true},
+	{.key = "track", .parse = walk_map_field, ROUTE(track), .map = &schema_track},
 };
 /* clang-format on */
 const struct schema schema_route = WALK_SCHEMA(route_fields, .check = check_route,

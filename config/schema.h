@@ -19,6 +19,7 @@ extern const struct schema schema_group;    /* on struct vbr_bgp_group */
 extern const struct schema schema_peer;	    /* on struct vbr_bgp_peer */
 extern const struct schema schema_route;    /* on struct vbr_static_route */
 extern const struct schema schema_neighbor; /* on struct vbr_neighbor */
+extern const struct schema schema_track;    /* on struct vbr_track */
 extern const struct field schema_network;   /* a bgp.networks element: a scalar */
 
 /* Clear cfg (its route table emptied, not freed) and set every default

@@ -14,7 +14,6 @@
 #include "walk.h"
 
 #define KEY_SHOWN 48	   /* of an unknown key, in a path */
-#define WALK_ELEM_MAX 256 /* the largest element of a growing array */
 
 static const char *const node_kinds[] = {
 	[YAML_NO_NODE] = "nothing",

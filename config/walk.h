@@ -31,6 +31,8 @@ typedef int (*walk_parse_fn)(
 /* Rules between values, once an object's keys are all parsed. */
 typedef int (*walk_check_fn)(struct walk *w, const yaml_node_t *node, void *obj);
 
+#define WALK_ELEM_MAX 256 /* the largest element of a growing array, or nested map */
+
 struct schema {
 	const struct field *fields;
 	unsigned int nb_fields;

@@ -140,6 +140,30 @@ differs(const struct schema *s, const void *obj, const void *def, const struct v
 
 /* The keys of obj that are required or not at their default (def); skip
  * is a key left out (the router id when it is the default's value). */
+static void object(struct emit *e, const struct schema *s, const void *obj, const void *def,
+	bool flow, const char *skip);
+
+/* A mapping inside an object (a route's track): written whole, in flow
+ * style, when it differs from its absence (all zeros), with the keys that
+ * differ from the defaults it takes when present. */
+static void
+nested(struct emit *e, const struct field *f, const void *obj)
+{
+	_Alignas(max_align_t) char zero[WALK_ELEM_MAX] = {0}, def[WALK_ELEM_MAX] = {0};
+	const void *sub = (const char *)obj + f->off;
+
+	if (f->map->size > sizeof(def)) {
+		e->failed = true;
+		return;
+	}
+	if (memcmp(sub, zero, f->map->size) == 0)
+		return;
+	if (f->map->init)
+		f->map->init(def);
+	scalar(e, f->key, false);
+	object(e, f->map, sub, def, true, NULL);
+}
+
 static void
 object(struct emit *e, const struct schema *s, const void *obj, const void *def, bool flow,
 	const char *skip)
@@ -150,6 +174,10 @@ object(struct emit *e, const struct schema *s, const void *obj, const void *def,
 	for (unsigned int i = 0; i < s->nb_fields; i++) {
 		const struct field *f = &s->fields[i];
 
+		if (f->type == NULL && f->map != NULL && f->parse == walk_map_field) {
+			nested(e, f, obj);
+			continue;
+		}
 		if (f->type == NULL || (skip && strcmp(f->key, skip) == 0))
 			continue;
 		f->type->format(f, obj, e->cfg, text, sizeof(text));
@@ -478,6 +506,12 @@ same_object(const struct schema *s, const void *a, const void *b, const struct v
 	for (unsigned int i = 0; i < s->nb_fields; i++) {
 		const struct field *f = &s->fields[i];
 
+		if (f->type == NULL && f->map != NULL && f->parse == walk_map_field) {
+			if (!same_object(f->map, (const char *)a + f->off,
+					(const char *)b + f->off, ca, cb))
+				return false;
+			continue;
+		}
 		if (f->type == NULL)
 			continue;
 		f->type->format(f, a, ca, ta, sizeof(ta));
@@ -521,7 +555,8 @@ config_equal(const struct vbr_config *a, const struct vbr_config *b)
 		const struct vbr_static_route *x = &a->routes[i], *y = &b->routes[i];
 
 		if (x->prefix.addr != y->prefix.addr || x->prefix.len != y->prefix.len ||
-			x->next_hop != y->next_hop || x->port != y->port)
+			x->next_hop != y->next_hop || x->port != y->port ||
+			!same_object(&schema_track, &x->track, &y->track, a, b))
 			return false;
 	}
 	for (unsigned int i = 0; i < a->nb_neighbors && i < VBR_MAX_NEIGHBORS; i++) {

@@ -1082,6 +1082,35 @@ START_TEST(write_every_key)
 }
 END_TEST
 
+/* A static route's track: defaults when stated empty, bounds, the writer's
+ * flow mapping, and equality. */
+START_TEST(write_track)
+{
+	load_ok(PORTS "routes:\n"
+		      "  - {prefix: 10.9.0.0/16, next_hop: 10.0.0.2, track: {interval: 1, misses: 3}}\n"
+		      "  - {prefix: 10.8.0.0/16, next_hop: 10.0.0.2, track: {}}\n"
+		      "  - {prefix: 10.7.0.0/16, next_hop: 10.0.0.2}\n");
+	ck_assert_uint_eq(cfg->routes[0].track.interval, 1);
+	ck_assert_uint_eq(cfg->routes[0].track.misses, 3);
+	ck_assert_uint_eq(cfg->routes[0].track.rise, VBR_TRACK_DEFAULT_RISE);
+	ck_assert_uint_eq(cfg->routes[1].track.interval, VBR_TRACK_DEFAULT_INTERVAL);
+	ck_assert_uint_eq(cfg->routes[1].track.misses, VBR_TRACK_DEFAULT_MISSES);
+	ck_assert_uint_eq(cfg->routes[2].track.interval, 0);
+	round_trip("track.yaml");
+	ck_assert_ptr_nonnull(strstr(last_text, "track: {interval: 1, misses: 3}"));
+	ck_assert_ptr_nonnull(strstr(last_text, "track: {}"));
+
+	load_fails(PORTS "routes:\n  - {prefix: 10.9.0.0/16, next_hop: 10.0.0.2, track: {misses: 1}}\n",
+		"t.yaml:5:63: routes[0].track.misses: 1 is out of range (2..100)");
+	load_fails(PORTS "routes:\n  - {prefix: 10.9.0.0/16, next_hop: 10.0.0.2, track: {interval: 61}}\n",
+		"routes[0].track.interval: 61 is out of range (1..60)");
+	load_fails(PORTS "routes:\n  - {prefix: 10.9.0.0/16, next_hop: 10.0.0.2, track: {every: 2}}\n",
+		"routes[0].track.every: unknown key; expected one of: interval, misses, rise");
+	load_fails(PORTS "routes:\n  - {prefix: 10.9.0.0/16, next_hop: 10.0.0.2, track: 2}\n",
+		"routes[0].track: expected a mapping");
+}
+END_TEST
+
 /* 10,000 routes and the rest of a full config. */
 START_TEST(write_many_routes)
 {
@@ -1354,6 +1383,7 @@ config_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, write_examples);
 	tcase_add_test(tc, write_every_key);
+	tcase_add_test(tc, write_track);
 	tcase_add_test(tc, write_many_routes);
 	tcase_add_test(tc, write_fails_cleanly);
 	tcase_add_test(tc, write_through_link);
