@@ -186,6 +186,8 @@ on_tick(struct ev_handler *h, uint32_t events)
 		bgp_tick(c->bgp);
 	if (c->mgmt)
 		mgmt_tick(c->mgmt, ctl_now_ms());
+	if (c->objs)
+		objects_track_tick(c->objs, ctl_now_ms());
 	fib_answers(c);
 	if (rib_fib_pending(c->rib) > 0 && route_sender_flush(c->sender) < BACKLOG_MAX / 2)
 		rib_fib_sync(c->rib);
@@ -483,7 +485,8 @@ control_start(struct vbr_config *cfg, const struct control_params *p, struct fib
 		goto fail;
 	}
 	op = (struct objects_params){ .path = cfg->path, .rib = c->rib, .bgp = c->bgp,
-		.sender = c->sender, .fib = fib, .fib_lock = fib_lock, .hooks = p->hooks };
+		.sender = c->sender, .fib = fib, .fib_lock = fib_lock, .hooks = p->hooks,
+		.epfd = c->epfd };
 	CTL_LOG(INFO, "%u static route(s), %u static neighbour(s), %u BGP peer(s), %u BGP CIDR "
 			"block(s) from %s", cfg->nb_routes, cfg->nb_neighbors, cfg->nb_peers,
 			cfg->nb_networks, cfg->path);

@@ -177,6 +177,27 @@ route_add(struct objects *o, const struct vbr_static_route *r)
 			(uint8_t)r->port, r->next_hop);
 }
 
+/* A route in the RIB only while its next hop answers, if it is tracked: a
+ * new or moved route waits for the first answer; one that was installed
+ * toward the same next hop stays while its check is new (not yet down). */
+static int
+route_put(struct objects *o, const struct vbr_static_route *r, bool installed)
+{
+	enum track_state s = r->track.interval ? objects_track_state(o, r->next_hop) : TRACK_UP;
+	int rc;
+
+	if (s == TRACK_UP || (s == TRACK_INIT && installed))
+		return route_add(o, r);
+	rc = installed ? route_del(o, r) : 0;
+	return rc == -ENOENT ? 0 : rc;
+}
+
+static bool
+same_track(const struct vbr_track *a, const struct vbr_track *b)
+{
+	return a->interval == b->interval && a->misses == b->misses && a->rise == b->rise;
+}
+
 /* The static routes that differ, by a merge of both tables sorted: a
  * change costs O(n log n) whatever the table's size. */
 static int
@@ -201,11 +222,16 @@ apply_routes(struct objects *o, const struct vbr_config *old, const struct vbr_c
 
 		if (c < 0) {
 			r = route_del(o, &a[i++]);
+			if (r == -ENOENT && a[i - 1].track.interval)
+				r = 0; /* its next hop was down */
 		} else if (c > 0) {
-			r = route_add(o, &b[j++]);
+			r = route_put(o, &b[j++], false);
 		} else {
 			if (a[i].next_hop != b[j].next_hop || a[i].port != b[j].port)
-				r = route_add(o, &b[j]);
+				r = route_put(o, &b[j], false);
+			else if (!same_track(&a[i].track, &b[j].track))
+				r = route_put(o, &b[j], objects_track_state(o, a[i].next_hop) !=
+							  TRACK_DOWN || !a[i].track.interval);
 			i++;
 			j++;
 		}
@@ -308,6 +334,9 @@ apply(struct objects *o, const struct vbr_config *old, const struct vbr_config *
 	int rc;
 
 	rib_room(o, new);
+	rc = objects_track_sync(o, new);
+	if (rc != 0)
+		CTL_LOG(ERR, "track: the health checks keep their old next hops: %s", strerror(-rc));
 	rc = apply_neighbors(o, old, new);
 
 	if (rc == 0)
@@ -877,6 +906,7 @@ objects_create(struct vbr_config *cfg, const struct objects_params *p)
 	o->fib = p->fib;
 	o->fib_lock = p->fib_lock;
 	o->hooks = p->hooks;
+	o->epfd = p->epfd;
 	o->live = cfg;
 	if (apply(o, NULL, cfg) != 0) {
 		objects_destroy(o);
@@ -890,6 +920,7 @@ objects_destroy(struct objects *o)
 {
 	if (o == NULL)
 		return;
+	objects_track_close(o);
 	config_free(o->live);
 	free(o);
 }

@@ -41,6 +41,7 @@ struct objects_params {
 	struct fib *fib;
 	pthread_mutex_t *fib_lock;
 	struct control_hooks hooks;
+	int epfd; /* the control thread's epoll (the health checks' socket); -1: none */
 };
 
 /* Takes cfg (freed by objects_destroy) and makes its objects: sessions,
@@ -54,6 +55,9 @@ void objects_request(void *arg, const struct api_request *req, struct mgmt_reply
 /* Re-read the config file and apply what differs (SIGHUP, `vbrctl
  * reload`). 0, or -errno with the reason in err. */
 int objects_reload(struct objects *o, char *err, size_t errlen);
+
+/* The static routes' health checks: probes due, misses counted (each tick). */
+void objects_track_tick(struct objects *o, uint64_t now_ms);
 
 /* Routes, neighbours and peers as configured now (read-only). */
 const struct vbr_config *objects_config(const struct objects *o);

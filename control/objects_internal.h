@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "objects.h"
+#include "track.h"
 
 struct objects {
 	struct vbr_config *live; /* the state last acknowledged */
@@ -20,7 +21,19 @@ struct objects {
 	 * applied), for `show stats`. */
 	uint64_t changes;
 	uint64_t ack_us_last, ack_us_max, ack_us_sum;
+	int epfd; /* the control thread's loop: the health checks' socket joins it */
+	struct objects_track *track; /* NULL until a route is tracked */
 };
+
+/* objects_track.c: the static routes' health checks. */
+/* The checked next hops follow cfg's tracked routes (before its routes are
+ * applied). 0 or -errno. */
+int objects_track_sync(struct objects *o, const struct vbr_config *cfg);
+/* A next hop's state; TRACK_UP when it is not checked. */
+enum track_state objects_track_state(const struct objects *o, uint32_t next_hop);
+/* The table for the views (NULL: nothing tracked), and replies refused. */
+const struct track *objects_track_table(const struct objects *o, uint64_t *recv_bad);
+void objects_track_close(struct objects *o);
 
 /* show.c: the read-only ops. 0, or -errno with the message in out. */
 void show_request(struct objects *o, const struct api_request *req, struct mgmt_reply *out);
