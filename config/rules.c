@@ -531,6 +531,12 @@ config_set(const struct vbr_config *cfg, enum config_kind kind, void *obj, const
 		f = walk_find_field(kinds[kind].schema, key, strlen(key));
 	else if (strcmp(key, schema_network.key) == 0)
 		f = &schema_network;
+	if (f != NULL && f->type == NULL && f->map != NULL) {
+		walk_keys(f->map, keys, sizeof(keys));
+		if (msg && len)
+			snprintf(msg, len, "%s is a mapping: set its keys (%s)", key, keys);
+		return -EINVAL;
+	}
 	if (f == NULL || f->type == NULL) {
 		config_keys(kind, keys, sizeof(keys));
 		if (msg && len)

@@ -682,11 +682,41 @@ do_network(struct vbr_config *c, enum api_op op, const struct api_request *req, 
 	return 0;
 }
 
+/* --track-interval, --track-misses, --track-rise: any of them tracks the
+ * next hop, the others keep their defaults. */
+static int
+route_track_args(const struct api_request *req, struct vbr_static_route *r, char *err, size_t len)
+{
+	static const char *const keys[] = { "track_interval", "track_misses", "track_rise" };
+	static const char *const fields[] = { "interval", "misses", "rise" };
+
+	for (unsigned i = 0; i < RTE_DIM(keys); i++) {
+		json_t *v = json_object_get(req->args, keys[i]);
+		char text[32];
+		int rc;
+
+		if (v == NULL)
+			continue;
+		if (!json_is_integer(v)) {
+			snprintf(err, len, "%s: expected a number", keys[i]);
+			return -EINVAL;
+		}
+		if (r->track.interval == 0)
+			config_track_init(&r->track);
+		snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		rc = config_set(NULL, CONFIG_TRACK, &r->track, fields[i], text, err, len);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int
 do_route(struct vbr_config *c, enum api_op op, const struct api_request *req, char *err,
 		size_t len)
 {
-	static const char *const add_keys[] = { "prefix", "next_hop", NULL };
+	static const char *const add_keys[] = { "prefix", "next_hop", "track_interval",
+		"track_misses", "track_rise", NULL };
 	static const char *const del_keys[] = { "prefix", NULL };
 	struct vbr_static_route r = { 0 };
 	char text[64], p[VBR_PREFIX_STRLEN];
@@ -715,6 +745,9 @@ do_route(struct vbr_config *c, enum api_op op, const struct api_request *req, ch
 			return rc;
 		port = config_port_of(c, r.next_hop);
 		r.port = port < 0 ? VBR_PORT_IDC : (enum vbr_port_id)port;
+		rc = route_track_args(req, &r, err, len);
+		if (rc != 0)
+			return rc;
 		rc = config_route_add(c, &r);
 		if (rc != 0)
 			snprintf(err, len, "route %s: %s", p, strerror(-rc));

@@ -116,9 +116,15 @@ show_config_json(const struct vbr_config *cfg)
 	for (unsigned i = 0; i < cfg->nb_routes; i++) {
 		const struct vbr_static_route *r = &cfg->routes[i];
 
-		json_array_append_new(routes, json_pack("{s:o, s:o}", "prefix",
+		json_t *j = json_pack("{s:o, s:o}", "prefix",
 				prefix_json(r->prefix.addr, r->prefix.len), "next_hop",
-				ip_json(r->next_hop)));
+				ip_json(r->next_hop));
+
+		if (r->track.interval)
+			json_object_set_new(j, "track", json_pack("{s:i, s:i, s:i}", "interval",
+					r->track.interval, "misses", r->track.misses, "rise",
+					r->track.rise));
+		json_array_append_new(routes, j);
 	}
 	for (unsigned i = 0; i < cfg->nb_neighbors; i++)
 		json_array_append_new(neighs, json_pack("{s:o, s:o}", "address",
@@ -392,6 +398,34 @@ show_stats(struct objects *o, struct mgmt_reply *out)
 	mgmt_reply_record(out, rec);
 }
 
+/* The health-checked next hops, and how many static routes each carries. */
+static void
+show_track(struct objects *o, struct mgmt_reply *out)
+{
+	const struct track *t = objects_track_table(o, NULL);
+	const struct vbr_config *c = o->live;
+	uint64_t now = ctl_now_ms();
+	struct track_info ti;
+
+	for (unsigned i = 0; t != NULL && track_get(t, i, &ti) == 0; i++) {
+		unsigned routes = 0;
+
+		for (unsigned k = 0; k < c->nb_routes; k++)
+			routes += c->routes[k].track.interval && c->routes[k].next_hop == ti.addr;
+		mgmt_reply_record(out, json_pack("{s:o, s:s, s:s, s:I, s:i, s:i, s:i, s:i, s:I, s:I,"
+						 " s:I, s:I, s:I, s:i, s:i}",
+				"next_hop", ip_json(ti.addr), "port",
+				config_port_name((enum vbr_port_id)ti.port), "state",
+				track_state_name(ti.state), "since_s",
+				(json_int_t)((now - RTE_MIN(now, ti.since_ms)) / 1000), "interval",
+				ti.params.interval, "misses", ti.params.misses, "rise", ti.params.rise,
+				"missed", ti.missed, "sent", (json_int_t)ti.sent, "answered",
+				(json_int_t)ti.answered, "late", (json_int_t)ti.late, "send_errors",
+				(json_int_t)ti.send_errors, "flaps", (json_int_t)ti.flaps, "rtt_us",
+				ti.rtt_us, "routes", routes));
+	}
+}
+
 void
 show_request(struct objects *o, const struct api_request *req, struct mgmt_reply *out)
 {
@@ -419,6 +453,9 @@ show_request(struct objects *o, const struct api_request *req, struct mgmt_reply
 		break;
 	case API_SHOW_CONFIG:
 		mgmt_reply_record(out, show_config_json(o->live));
+		break;
+	case API_SHOW_TRACK:
+		show_track(o, out);
 		break;
 	default:
 		mgmt_reply_error(out, "%s: not a view", api_op_name(req->op));

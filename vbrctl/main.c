@@ -60,6 +60,9 @@ static const struct opt opts[] = {
 	{"prefix", "prefix", OPT_STRING},
 	{"next-hop", "next_hop", OPT_STRING},
 	{"mac", "mac", OPT_STRING},
+	{"track-interval", "track_interval", OPT_NUMBER},
+	{"track-misses", "track_misses", OPT_NUMBER},
+	{"track-rise", "track_rise", OPT_NUMBER},
 };
 
 #define NB_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -100,7 +103,8 @@ static const struct command commands[] = {
 	CMD("bgp-peer", "enable", API_BGP_PEER_ENABLE, LIST("address"), NONE),
 	CMD("bgp-network", "add", API_BGP_NETWORK_ADD, LIST("cidr"), NONE),
 	CMD("bgp-network", "delete", API_BGP_NETWORK_DELETE, LIST("cidr"), NONE),
-	CMD("route", "add", API_ROUTE_ADD, LIST("prefix", "next-hop"), NONE),
+	CMD("route", "add", API_ROUTE_ADD, LIST("prefix", "next-hop"),
+		LIST("track-interval", "track-misses", "track-rise")),
 	CMD("route", "delete", API_ROUTE_DELETE, LIST("prefix"), NONE),
 	CMD("neighbor", "add", API_NEIGHBOR_ADD, LIST("address", "mac"), NONE),
 	CMD("neighbor", "delete", API_NEIGHBOR_DELETE, LIST("address"), NONE),
@@ -112,6 +116,7 @@ static const struct command commands[] = {
 	CMD("show", "neighbors", API_SHOW_NEIGHBORS, NONE, NONE),
 	CMD("show", "stats", API_SHOW_STATS, NONE, NONE),
 	CMD("show", "config", API_SHOW_CONFIG, NONE, NONE),
+	CMD("show", "track", API_SHOW_TRACK, NONE, NONE),
 	CMD("reload", NULL, API_RELOAD, NONE, NONE),
 };
 
@@ -139,12 +144,14 @@ usage(FILE *f)
 	      "BGP networks (the CIDR blocks vbr announces):\n"
 	      "  bgp-network add|delete --cidr CIDR\n"
 	      "Static routes and neighbours:\n"
-	      "  route add --prefix P --next-hop NH\n"
+	      "  route add --prefix P --next-hop NH [--track-interval S] [--track-misses N]\n"
+	      "    [--track-rise N]   (any --track-*: the next hop is health-checked by ping)\n"
 	      "  route delete --prefix P\n"
 	      "  neighbor add --address IP --mac MAC\n"
 	      "  neighbor delete --address IP\n"
 	      "Looking:\n"
 	      "  show peers|groups|networks|routes [PREFIX]|fib [ADDR]|neighbors|stats|config\n"
+	      "  show track        the health-checked next hops of static routes\n"
 	      "  reload            re-read the config file and apply what changed\n"
 	      "\n"
 	      "  -s, --socket PATH  vbrd's socket (default " VBRCTL_SOCKET "; show falls\n"

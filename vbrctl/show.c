@@ -323,6 +323,22 @@ neighbor_row(struct printer *p, const json_t *rec)
 	return table_add(&p->table, c);
 }
 
+static const char *const track_heads[] = {"Next-hop", "Port", "State", "Since", "Interval",
+	"Misses", "Missed", "Sent", "Answered", "RTT-us", "Flaps", "Routes"};
+static const bool track_right[] = {false, false, false, true, true, true, true, true, true, true,
+	true, true};
+
+static int
+track_row(struct printer *p, const json_t *rec)
+{
+	char *c[] = {member(rec, "next_hop"), member(rec, "port"), member(rec, "state"),
+		member(rec, "since_s"), member(rec, "interval"), member(rec, "misses"),
+		member(rec, "missed"), member(rec, "sent"), member(rec, "answered"),
+		member(rec, "rtt_us"), member(rec, "flaps"), member(rec, "routes")};
+
+	return table_add(&p->table, c);
+}
+
 static const char *const lookup_heads[] = {"Address", "Prefix", "Next-hop", "Port", "Type"};
 
 static int
@@ -632,6 +648,9 @@ printer_new(enum api_op op, bool json, bool lookup)
 	case API_SHOW_NEIGHBORS:
 		*t = (struct table){.ncols = 4, .heads = neighbor_heads};
 		break;
+	case API_SHOW_TRACK:
+		*t = (struct table){.ncols = 12, .heads = track_heads, .right = track_right};
+		break;
 	case API_SHOW_FIB:
 		if (lookup)
 			*t = (struct table){.ncols = 5, .heads = lookup_heads};
@@ -680,6 +699,9 @@ printer_record(json_t *rec, void *arg)
 			break;
 		case API_SHOW_NEIGHBORS:
 			rc = neighbor_row(p, rec);
+			break;
+		case API_SHOW_TRACK:
+			rc = track_row(p, rec);
 			break;
 		case API_SHOW_FIB:
 			rc = lookup_row(p, rec);

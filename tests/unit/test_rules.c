@@ -290,13 +290,24 @@ START_TEST(set_values)
 	FAILS(config_group_set(&g, "description", "caf\xe9", msg, sizeof(msg)),
 		"description: is not valid UTF-8");
 	config_keys(CONFIG_ROUTE, keys, sizeof(keys));
-	ck_assert_str_eq(keys, "prefix, next_hop");
+	ck_assert_str_eq(keys, "prefix, next_hop, track");
+	{
+		struct vbr_static_route r = {0};
+
+		FAILS(config_route_set(NULL, &r, "track", "2", msg, sizeof(msg)),
+			"track is a mapping: set its keys (interval, misses, rise)");
+		config_track_init(&r.track);
+		PASSES(config_set(NULL, CONFIG_TRACK, &r.track, "misses", "3", msg, sizeof(msg)));
+		ck_assert_uint_eq(r.track.misses, 3);
+		FAILS(config_set(NULL, CONFIG_TRACK, &r.track, "interval", "0", msg, sizeof(msg)),
+			"interval: 0 is out of range (1..60)");
+	}
 	config_keys(CONFIG_NETWORK, keys, sizeof(keys));
 	ck_assert_str_eq(keys, "cidr");
 	config_keys(CONFIG_PEER, keys, sizeof(keys));
 	ck_assert_str_eq(keys, "group, address, description, disabled");
 	FAILS(config_set(cfg, CONFIG_ROUTE, &cfg->routes[0], "via", "10.0.0.3", msg, sizeof(msg)),
-		"unknown key \"via\" for a static route; expected one of: prefix, next_hop");
+		"unknown key \"via\" for a static route; expected one of: prefix, next_hop, track");
 }
 END_TEST
 
