@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * MD5 (RFC 1321) and SHA-1 (FIPS 180-4) of a short buffer, for BFD's keyed
- * authentication (RFC 5880 §6.7.3, §6.7.4): pure C, no library, one call
- * per packet. Neither is a safe hash any more; RFC 5880 uses them as keyed
+ * authentication (RFC 5880 §6.7.3, §6.7.4), from GNU Nettle, one call per
+ * packet. Neither is a safe hash any more; RFC 5880 uses them as keyed
  * digests over a packet of at most 52 bytes, which is all they do here.
  */
 #pragma once
