@@ -178,17 +178,18 @@ route_add(struct objects *o, const struct vbr_static_route *r)
 }
 
 /* A route in the RIB only while its next hop answers, if it is tracked: a
- * new or moved route waits for the first answer; one that was installed
- * toward the same next hop stays while its check is new (not yet down). */
+ * new or moved route waits for the first answer; one installed toward the
+ * same next hop stays while its check is new (keep: not yet down). was_in:
+ * the RIB may hold the prefix's old route, which then goes. */
 static int
-route_put(struct objects *o, const struct vbr_static_route *r, bool installed)
+route_put(struct objects *o, const struct vbr_static_route *r, bool keep, bool was_in)
 {
 	enum track_state s = r->track.interval ? objects_track_state(o, r->next_hop) : TRACK_UP;
 	int rc;
 
-	if (s == TRACK_UP || (s == TRACK_INIT && installed))
+	if (s == TRACK_UP || (s == TRACK_INIT && keep))
 		return route_add(o, r);
-	rc = installed ? route_del(o, r) : 0;
+	rc = was_in ? route_del(o, r) : 0;
 	return rc == -ENOENT ? 0 : rc;
 }
 
@@ -225,13 +226,16 @@ apply_routes(struct objects *o, const struct vbr_config *old, const struct vbr_c
 			if (r == -ENOENT && a[i - 1].track.interval)
 				r = 0; /* its next hop was down */
 		} else if (c > 0) {
-			r = route_put(o, &b[j++], false);
+			r = route_put(o, &b[j++], false, false);
 		} else {
 			if (a[i].next_hop != b[j].next_hop || a[i].port != b[j].port)
-				r = route_put(o, &b[j], false);
+				r = route_put(o, &b[j], false, true);
 			else if (!same_track(&a[i].track, &b[j].track))
-				r = route_put(o, &b[j], objects_track_state(o, a[i].next_hop) !=
-							  TRACK_DOWN || !a[i].track.interval);
+				r = route_put(o, &b[j],
+						!a[i].track.interval ||
+							objects_track_state(o, a[i].next_hop) !=
+								TRACK_DOWN,
+						true);
 			i++;
 			j++;
 		}

@@ -119,6 +119,15 @@ on_r2=$(flow_query "sum(1 for f in flows if 'r2' in f['routers'])")
 flaps=$(track_field "$PAIR_ADDR_r1" flaps)
 [ "$flaps" = 1 ] && pass "show track: r1 flapped once" || fail "show track: r1 flaps $flaps"
 
+# A reload that moves the tracked /24 to the dead 10.0.0.5: the old route
+# through r1 goes at once, and the new one never comes.
+sed -i "s|prefix: $PAIR_PREFIX, next_hop: $PAIR_ADDR_r1|prefix: $PAIR_PREFIX, next_hop: 10.0.0.5|" "$WORK/vbr.yaml"
+if ctl reload >"$WORK/ctl.out" 2>&1 && wait_for 10 is_fib_nh "$PAIR_ANYCAST" "$PAIR_ADDR_r2"; then
+	pass "reload: the tracked /24 moved to a dead next hop leaves the FIB ($PAIR_ANYCAST via r2)"
+else
+	fail "reload to a dead next hop: $(cat "$WORK/ctl.out"); FIB $(fib_nh "$PAIR_ANYCAST")"
+fi
+
 # On a running router: the route through r2 tracked by vbrctl; r2 answers.
 if ctl route add --prefix 192.168.102.0/24 --next-hop "$PAIR_ADDR_r2" --track-interval 1 \
 	--track-misses 4 >"$WORK/ctl.out" 2>&1 &&
