@@ -29,6 +29,7 @@ static const char *const nh_type_names[] = {
 	[NH_CONNECTED] = "connected",
 	[NH_LOCAL] = "local",
 	[NH_BLACKHOLE] = "blackhole",
+	[NH_GROUP] = "group",
 };
 
 static json_t *
@@ -281,8 +282,26 @@ show_routes(struct objects *o, const struct api_request *req, struct mgmt_reply 
 		mgmt_reply_error(out, "out of memory");
 }
 
+/* A group's members: [{"next_hop", "mac"}...], in the group's order. */
 static json_t *
-fib_entry_json(uint32_t prefix, uint8_t depth, const struct nexthop *nh)
+group_members_json(const struct fib *f, const struct nexthop *nh)
+{
+	uint32_t ids[FIB_GROUP_MAX];
+	unsigned int n = fib_group_members(f, nh, ids);
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct nexthop *m = fib_nexthop(f, ids[i]);
+		uint64_t ms = __atomic_load_n(&m->mac_state, __ATOMIC_ACQUIRE);
+
+		json_array_append_new(a, json_pack("{s:o, s:o}", "next_hop", ip_json(m->addr), "mac",
+				ms & NH_MAC_VALID ? mac_json((const uint8_t *)&ms) : json_null()));
+	}
+	return a;
+}
+
+static json_t *
+fib_entry_json(const struct fib *f, uint32_t prefix, uint8_t depth, const struct nexthop *nh)
 {
 	json_t *j = json_pack("{s:o, s:s, s:s}", "prefix", prefix_json(prefix, depth), "type",
 			nh->type < RTE_DIM(nh_type_names) ? nh_type_names[nh->type] : "?", "port",
@@ -294,15 +313,24 @@ fib_entry_json(uint32_t prefix, uint8_t depth, const struct nexthop *nh)
 		json_object_set_new(j, "next_hop", ip_json(nh->addr));
 		if (ms & NH_MAC_VALID)
 			json_object_set_new(j, "mac", mac_json((const uint8_t *)&ms));
+	} else if (nh->type == NH_GROUP) {
+		json_object_set_new(j, "next_hops", group_members_json(f, nh));
 	}
 	return j;
 }
 
+struct fib_walk {
+	const struct fib *f;
+	struct mgmt_reply *out;
+};
+
 static int
 fib_one(uint32_t prefix, uint8_t depth, const struct nexthop *nh, uint32_t nh_id, void *arg)
 {
+	struct fib_walk *w = arg;
+
 	(void)nh_id;
-	return mgmt_reply_record(arg, fib_entry_json(prefix, depth, nh));
+	return mgmt_reply_record(w->out, fib_entry_json(w->f, prefix, depth, nh));
 }
 
 static void
@@ -316,7 +344,9 @@ show_fib(struct objects *o, const struct api_request *req, struct mgmt_reply *ou
 		return;
 	pthread_mutex_lock(o->fib_lock);
 	if (rc == 0) {
-		fib_route_walk(o->fib, fib_one, out);
+		struct fib_walk w = {o->fib, out};
+
+		fib_route_walk(o->fib, fib_one, &w);
 	} else {
 		/* The longest prefix the FIB holds for the address. */
 		for (int len = exact ? want.len : 32; len >= 0; len--) {
@@ -325,7 +355,7 @@ show_fib(struct objects *o, const struct api_request *req, struct mgmt_reply *ou
 			if (fib_route_get(o->fib, want.addr & config_prefix_mask((uint8_t)len),
 					    (uint8_t)len, &id) != 0)
 				continue;
-			json_t *j = fib_entry_json(want.addr & config_prefix_mask((uint8_t)len),
+			json_t *j = fib_entry_json(o->fib, want.addr & config_prefix_mask((uint8_t)len),
 					(uint8_t)len, fib_nexthop(o->fib, id));
 
 			json_object_set_new(j, "address", ip_json(want.addr));
@@ -381,6 +411,7 @@ show_stats(struct objects *o, struct mgmt_reply *out)
 			"grace_stalls", (json_int_t)fs.grace_stalls, "tbl8_used",
 			(json_int_t)fs.tbl8_used, "hugepage_bytes", (json_int_t)fs.hugepage_bytes,
 			"heap_bytes", (json_int_t)fs.heap_bytes));
+	json_object_set_new(json_object_get(rec, "fib"), "groups", json_integer((json_int_t)fs.groups));
 	rib_fib_stats(o->rib, ctl_now_ms(), &rs);
 	json_object_set_new(rec, "rib", json_pack("{s:I, s:I, s:I, s:I}", "prefixes",
 			(json_int_t)rib_size(o->rib), "fib_pending", (json_int_t)rs.in_flight,
