@@ -173,8 +173,22 @@ route_del(struct objects *o, const struct vbr_static_route *r)
 static int
 route_add(struct objects *o, const struct vbr_static_route *r)
 {
+	if (r->nb_next_hops > 1)
+		return rib_local_add_group(o->rib, RIB_SRC_STATIC, r->prefix.addr, r->prefix.len,
+				(uint8_t)r->port, r->next_hops, r->nb_next_hops);
 	return rib_local_add(o->rib, RIB_SRC_STATIC, r->prefix.addr, r->prefix.len, NH_GATEWAY,
 			(uint8_t)r->port, r->next_hop);
+}
+
+/* The same gateways (next_hop, or next_hops in the same order). */
+static bool
+route_same_gateways(const struct vbr_static_route *a, const struct vbr_static_route *b)
+{
+	return a->next_hop == b->next_hop && a->port == b->port &&
+			a->nb_next_hops == b->nb_next_hops &&
+			memcmp(a->next_hops, b->next_hops,
+					RTE_MIN(a->nb_next_hops, (unsigned)VBR_MAX_NEXT_HOPS) *
+							sizeof(a->next_hops[0])) == 0;
 }
 
 /* The static routes that differ, by a merge of both tables sorted: a
@@ -204,7 +218,7 @@ apply_routes(struct objects *o, const struct vbr_config *old, const struct vbr_c
 		} else if (c > 0) {
 			r = route_add(o, &b[j++]);
 		} else {
-			if (a[i].next_hop != b[j].next_hop || a[i].port != b[j].port)
+			if (!route_same_gateways(&a[i], &b[j]))
 				r = route_add(o, &b[j]);
 			i++;
 			j++;
@@ -308,6 +322,11 @@ apply(struct objects *o, const struct vbr_config *old, const struct vbr_config *
 	int rc;
 
 	rib_room(o, new);
+	/* bgp.multipath: prefixes with equal paths change their FIB sets. */
+	if (old == NULL || old->bgp_multipath != new->bgp_multipath ||
+			old->bgp_multipath_relax != new->bgp_multipath_relax)
+		rib_set_multipath(o->rib, new->bgp_multipath ? new->bgp_multipath : 1,
+				new->bgp_multipath_relax);
 	rc = apply_neighbors(o, old, new);
 
 	if (rc == 0)
@@ -660,7 +679,7 @@ do_route(struct vbr_config *c, enum api_op op, const struct api_request *req, ch
 	static const char *const add_keys[] = { "prefix", "next_hop", NULL };
 	static const char *const del_keys[] = { "prefix", NULL };
 	struct vbr_static_route r = { 0 };
-	char text[64], p[VBR_PREFIX_STRLEN];
+	char text[192], p[VBR_PREFIX_STRLEN];
 	int rc, k;
 
 	rc = api_args_only(req->args, op, op == API_ROUTE_ADD ? add_keys : del_keys, err, len);
@@ -681,7 +700,12 @@ do_route(struct vbr_config *c, enum api_op op, const struct api_request *req, ch
 		}
 		if (arg(req, "next_hop", true, text, sizeof(text), err, len, &rc) == NULL)
 			return rc;
-		rc = parse_addr("next_hop", text, &r.next_hop, err, len);
+		/* One address, or several separated by commas (ECMP: the
+		 * route's next_hops), as config_set reads them. */
+		if (strchr(text, ',') != NULL)
+			rc = config_route_set(c, &r, "next_hops", text, err, len);
+		else
+			rc = parse_addr("next_hop", text, &r.next_hop, err, len);
 		if (rc != 0)
 			return rc;
 		port = config_port_of(c, r.next_hop);

@@ -41,6 +41,16 @@ ip_json(uint32_t addr)
 }
 
 static json_t *
+ips_json(const uint32_t *addrs, unsigned n)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < n; i++)
+		json_array_append_new(a, ip_json(addrs[i]));
+	return a;
+}
+
+static json_t *
 prefix_json(uint32_t addr, uint8_t len)
 {
 	struct vbr_prefix p = { .addr = addr, .len = len };
@@ -116,17 +126,20 @@ show_config_json(const struct vbr_config *cfg)
 		json_array_append_new(nets, prefix_json(cfg->networks[i].addr, cfg->networks[i].len));
 	for (unsigned i = 0; i < cfg->nb_routes; i++) {
 		const struct vbr_static_route *r = &cfg->routes[i];
+		json_t *j = json_pack("{s:o}", "prefix", prefix_json(r->prefix.addr, r->prefix.len));
 
-		json_array_append_new(routes, json_pack("{s:o, s:o}", "prefix",
-				prefix_json(r->prefix.addr, r->prefix.len), "next_hop",
-				ip_json(r->next_hop)));
+		if (r->nb_next_hops > 1)
+			json_object_set_new(j, "next_hops", ips_json(r->next_hops, r->nb_next_hops));
+		else
+			json_object_set_new(j, "next_hop", ip_json(r->next_hop));
+		json_array_append_new(routes, j);
 	}
 	for (unsigned i = 0; i < cfg->nb_neighbors; i++)
 		json_array_append_new(neighs, json_pack("{s:o, s:o}", "address",
 				ip_json(cfg->neighbors[i].address), "mac",
 				mac_json(cfg->neighbors[i].mac)));
 	return json_pack("{s:{s:s, s:I, s:o, s:I}, s:{s:o, s:o}, s:{s:I, s:I, s:I}, "
-			 "s:{s:o, s:o, s:o}, s:o, s:o}",
+			 "s:{s:o, s:o, s:o, s:I, s:b}, s:o, s:o}",
 			"vbr", "name", cfg->name, "local_asn", (json_int_t)cfg->local_asn,
 			"router_id", ip_json(cfg->router_id), "max_peers", (json_int_t)cfg->max_peers,
 			"ports", "idc", port_json(&cfg->ports[VBR_PORT_IDC]), "vpc",
@@ -135,6 +148,8 @@ show_config_json(const struct vbr_config *cfg)
 			(json_int_t)cfg->fib.max_tbl8, "max_nexthops",
 			(json_int_t)cfg->fib.max_nexthops,
 			"bgp", "groups", groups, "peers", peers, "networks", nets,
+			"multipath", (json_int_t)cfg->bgp_multipath, "multipath_relax",
+			cfg->bgp_multipath_relax,
 			"routes", routes, "neighbors", neighs);
 }
 
@@ -223,6 +238,11 @@ route_one(uint32_t prefix, uint8_t len, const struct rib_path_info *paths, unsig
 
 		if (p->src != RIB_SRC_CONNECTED)
 			json_object_set_new(j, "next_hop", ip_json(p->next_hop));
+		/* ECMP: a static route's next hops; a BGP path in the FIB's set. */
+		if (p->n_gateways > 1)
+			json_object_set_new(j, "next_hops", ips_json(p->gateways, p->n_gateways));
+		if (p->multipath)
+			json_object_set_new(j, "multipath", json_true());
 		if (p->src == RIB_SRC_BGP) {
 			json_object_set_new(j, "peer",
 					ip_json(rib_peer_address(w->o->rib, (unsigned)p->peer)));

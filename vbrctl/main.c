@@ -139,7 +139,7 @@ usage(FILE *f)
 	      "BGP networks (the CIDR blocks vbr announces):\n"
 	      "  bgp-network add|delete --cidr CIDR\n"
 	      "Static routes and neighbours:\n"
-	      "  route add --prefix P --next-hop NH\n"
+	      "  route add --prefix P --next-hop NH[,NH...]   (up to 8: ECMP)\n"
 	      "  route delete --prefix P\n"
 	      "  neighbor add --address IP --mac MAC\n"
 	      "  neighbor delete --address IP\n"

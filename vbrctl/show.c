@@ -396,9 +396,14 @@ route_lines(const json_t *rec)
 		return 0;
 	}
 	json_array_foreach(paths, i, path) {
+		/* '*' the best path, '=' another of its multipath set (as FRR). */
 		char *c[] = {i == 0 ? member(rec, "prefix") : strdup(""),
-			strdup(json_is_true(json_object_get(path, "best")) ? "*" : ""),
-			member(path, "source"), member(path, "next_hop"),
+			strdup(json_is_true(json_object_get(path, "best"))	   ? "*"
+			       : json_is_true(json_object_get(path, "multipath")) ? "="
+										   : ""),
+			member(path, "source"),
+			json_object_get(path, "next_hops") ? member(path, "next_hops")
+							   : member(path, "next_hop"),
 			json_object_get(path, "peer") ? member(path, "peer") : strdup("-"),
 			json_object_get(path, "as_path") ? cell(json_object_get(path, "as_path"), " ")
 							 : strdup("-")};
