@@ -121,14 +121,20 @@ struct vbr_track {
 	uint16_t misses;   /* 2..100 */
 	uint16_t rise;	   /* 1..100 */
 };
+/* The most next hops of one static route (ECMP), as the FIB's groups. */
+#define VBR_MAX_NEXT_HOPS 8
 
 /* port is derived from next_hop (and a neighbour's from its address) by
  * whoever places it: the loader, config_route_add, config_route_set... */
 struct vbr_static_route {
 	struct vbr_prefix prefix;
-	uint32_t next_hop;
+	uint32_t next_hop;     /* with next_hops: the first of them */
 	enum vbr_port_id port; /* the port whose subnet holds next_hop */
 	struct vbr_track track;
+	/* ECMP: next_hops: [a, b, ...], 2..VBR_MAX_NEXT_HOPS distinct gateways
+	 * on one port's subnet, in the file's order; 0: next_hop alone. */
+	unsigned nb_next_hops;
+	uint32_t next_hops[VBR_MAX_NEXT_HOPS];
 };
 
 struct vbr_neighbor {
@@ -169,6 +175,12 @@ struct vbr_config {
 	struct config_route_index *route_index;
 	unsigned nb_neighbors;
 	struct vbr_neighbor neighbors[VBR_MAX_NEIGHBORS];
+
+	/* bgp.multipath: best paths the FIB takes per prefix (ECMP), 1..8;
+	 * default 1, no multipath. bgp.multipath_relax: paths through
+	 * different neighbouring ASes count as equal; default false. */
+	uint8_t bgp_multipath;
+	bool bgp_multipath_relax;
 };
 
 /*

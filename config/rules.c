@@ -245,6 +245,9 @@ rules_network(const struct vbr_config *cfg, const struct vbr_prefix *net, unsign
 
 /* --- routes --- */
 
+static int rules_route_next_hops(const struct vbr_config *cfg, const struct vbr_static_route *r,
+	struct rule_err *e);
+
 int
 rules_route(const struct vbr_config *cfg, const struct vbr_static_route *r, long same,
 	struct rule_err *e)
@@ -257,8 +260,44 @@ rules_route(const struct vbr_config *cfg, const struct vbr_static_route *r, long
 	if (same >= 0)
 		return rule_fail(e, "prefix", "duplicate static route %s (same as routes[%ld])",
 			config_prefix_str(&r->prefix, s, sizeof(s)), same);
+	if (r->nb_next_hops != 0)
+		return rules_route_next_hops(cfg, r, e);
 	port = check_station(cfg, "next_hop", r->next_hop, "next hop", e);
 	return port < 0 ? port : 0;
+}
+
+/* ECMP: 2..VBR_MAX_NEXT_HOPS distinct next hops, each a station of the
+ * same port's subnet (one group in the FIB: one port). */
+static int
+rules_route_next_hops(const struct vbr_config *cfg, const struct vbr_static_route *r,
+	struct rule_err *e)
+{
+	char a[VBR_IP_STRLEN];
+	int port = -1;
+
+	if (r->nb_next_hops < 2 || r->nb_next_hops > VBR_MAX_NEXT_HOPS)
+		return rule_fail(e, "next_hops", "%u next hops: 2 to %u (one: use next_hop)",
+			r->nb_next_hops, VBR_MAX_NEXT_HOPS);
+	if (r->next_hop != r->next_hops[0])
+		return rule_fail(e, "next_hop", "is not the first of next_hops");
+	for (unsigned int i = 0; i < r->nb_next_hops; i++) {
+		int p = check_station(cfg, "next_hops", r->next_hops[i], "next hop", e);
+
+		if (p < 0)
+			return p;
+		if (port >= 0 && p != port)
+			return rule_fail(e, "next_hops",
+				"next hop %s is on port %s, the first on port %s: one port's",
+				config_ip_str(r->next_hops[i], a, sizeof(a)),
+				config_port_name((enum vbr_port_id)p),
+				config_port_name((enum vbr_port_id)port));
+		port = p;
+		for (unsigned int j = 0; j < i; j++)
+			if (r->next_hops[j] == r->next_hops[i])
+				return rule_fail(e, "next_hops", "next hop %s is listed twice",
+					config_ip_str(r->next_hops[i], a, sizeof(a)));
+	}
+	return 0;
 }
 
 /* --- neighbors --- */
@@ -556,8 +595,14 @@ config_set(const struct vbr_config *cfg, enum config_kind kind, void *obj, const
 			snprintf(msg, len, "%s: %s", key, text);
 		return rc;
 	}
+	/* A route has next_hop or next_hops: setting one replaces the other. */
+	if (kind == CONFIG_ROUTE && strcmp(key, "next_hop") == 0)
+		((struct vbr_static_route *)obj)->nb_next_hops = 0;
+	if (kind == CONFIG_ROUTE && strcmp(key, "next_hops") == 0)
+		schema_route_next_hops_done(obj);
 	/* A next hop or a neighbour is placed on the port whose subnet holds it. */
-	if (cfg && kind == CONFIG_ROUTE && strcmp(key, "next_hop") == 0) {
+	if (cfg && kind == CONFIG_ROUTE &&
+		(strcmp(key, "next_hop") == 0 || strcmp(key, "next_hops") == 0)) {
 		struct vbr_static_route *r = obj;
 		int port = config_port_of(cfg, r->next_hop);
 

@@ -40,6 +40,7 @@ schema_defaults(struct vbr_config *cfg)
 	cfg->fib.max_routes = 1048576; /* a full Internet table and room to grow */
 	cfg->fib.max_tbl8 = 65536;
 	cfg->fib.max_nexthops = 65536;
+	cfg->bgp_multipath = 1;
 	/* router_id stays 0 until the IDC address is known: see check_root(). */
 }
 
@@ -472,21 +473,115 @@ static const struct field bgp_fields[] = {
 	{.key = "groups", .parse = walk_seq, VBR(groups), .seq = &groups_seq},
 	{.key = "peers", .parse = walk_seq, VBR(peers), .seq = &peers_seq},
 	{.key = "networks", .parse = walk_seq, VBR(networks), .seq = &networks_seq},
+	/* ECMP over equal BGP paths; 1: the best path alone. */
+	{.key = "multipath", .type = &value_uint, VBR(bgp_multipath), .min = 1,
+		.max = VBR_MAX_NEXT_HOPS},
+	{.key = "multipath_relax", .type = &value_bool, VBR(bgp_multipath_relax)},
 };
 /* clang-format on */
-static const struct schema bgp_schema = WALK_SCHEMA(bgp_fields);
+const struct schema schema_bgp = WALK_SCHEMA(bgp_fields);
 
 /* --- routes --- */
 
 static int
 check_route(struct walk *w, const yaml_node_t *node, void *obj)
 {
-	const struct vbr_static_route *r = obj;
+	struct vbr_static_route *r = obj;
 	struct rule_err e;
 
+	/* One of next_hop and next_hops (the walker read both if given). */
+	if (r->nb_next_hops != 0 && r->next_hop != 0)
+		return walk_error_key(w, node, "next_hops",
+			"next_hop and next_hops: give one of them");
+	if (r->nb_next_hops == 0 && r->next_hop == 0)
+		return walk_error(w, node, "missing required key \"next_hop\" (or \"next_hops\")");
+	schema_route_next_hops_done(r);
 	if (rules_route(w->cfg, r, config_route_find(w->cfg, &r->prefix), &e) < 0)
 		return rule_error(w, node, &e);
 	return 0;
+}
+
+/* next_hops as one text, for config_set and the writer's comparisons:
+ * "10.0.0.2,10.0.0.3" (blanks allowed after commas); "" for none. */
+static int
+parse_next_hops(const struct field *f, const char *s, size_t len, void *obj,
+	const struct value_ctx *c)
+{
+	struct vbr_static_route *r = obj;
+	uint32_t gw[VBR_MAX_NEXT_HOPS];
+	unsigned int n = 0;
+	char q[VALUE_QUOTE_MAX];
+
+	(void)f;
+	for (size_t i = 0; len != 0;) {
+		size_t j, k;
+
+		while (i < len && s[i] == ' ')
+			i++;
+		for (j = i; j < len && s[j] != ','; j++)
+			;
+		for (k = j; k > i && s[k - 1] == ' '; k--)
+			;
+		if (n == VBR_MAX_NEXT_HOPS)
+			return value_error(c, "too many next hops (at most %u)", VBR_MAX_NEXT_HOPS);
+		if (inet_parse_ipv4(s + i, k - i, &gw[n]) != INET_OK)
+			return value_error(c, "%s is not an IPv4 address", value_quote(q, s + i, k - i));
+		n++;
+		if (j == len)
+			break;
+		i = j + 1;
+	}
+	memcpy(r->next_hops, gw, n * sizeof(gw[0]));
+	r->nb_next_hops = n;
+	return 0;
+}
+
+static void
+format_next_hops(const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf,
+	size_t len)
+{
+	const struct vbr_static_route *r = obj;
+	size_t off = 0;
+
+	(void)f;
+	(void)cfg;
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < r->nb_next_hops && i < VBR_MAX_NEXT_HOPS && off < len; i++) {
+		char a[VBR_IP_STRLEN];
+
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "",
+			config_ip_str(r->next_hops[i], a, sizeof(a)));
+	}
+}
+
+static const struct value_type value_next_hops = {
+	.what = "a list of IPv4 addresses",
+	.parse = parse_next_hops,
+	.format = format_next_hops,
+};
+
+static const struct field next_hop_elem = {
+	.key = "next_hop", .type = &value_ipv4, .size = sizeof(uint32_t)};
+static const struct seq next_hops_seq = {
+	.what = "next hops",
+	.elem = &next_hop_elem,
+	.elem_size = sizeof(uint32_t),
+	.count_off = offsetof(struct vbr_static_route, nb_next_hops),
+	.max = VBR_MAX_NEXT_HOPS,
+};
+
+void
+schema_route_next_hops_done(struct vbr_static_route *r)
+{
+	/* A list of one is next_hop; next_hop is the list's first. */
+	if (r->nb_next_hops == 1) {
+		r->next_hop = r->next_hops[0];
+		r->nb_next_hops = 0;
+	}
+	if (r->nb_next_hops > 1)
+		r->next_hop = r->next_hops[0];
+	if (r->nb_next_hops == 0)
+		memset(r->next_hops, 0, sizeof(r->next_hops));
 }
 
 /* No bound but memory: the prefix index keeps the duplicate check O(1). */
@@ -533,7 +628,11 @@ const struct schema schema_track = WALK_SCHEMA(track_fields, .init = track_defau
 /* clang-format off */
 static const struct field route_fields[] = {
 	{.key = "prefix", .type = &value_prefix, ROUTE(prefix), .required = true},
-	{.key = "next_hop", .type = &value_ipv4, ROUTE(next_hop), .required = true},
+	/* One of the two (check_route). */
+	{.key = "next_hop", .type = &value_ipv4, ROUTE(next_hop)},
+	/* A YAML sequence in a file, a comma-separated text in config_set. */
+	{.key = "next_hops", .type = &value_next_hops, .parse = walk_seq, ROUTE(next_hops),
+		.seq = &next_hops_seq},
 	{.key = "track", .parse = walk_map_field, ROUTE(track), .map = &schema_track},
 };
 /* clang-format on */
@@ -601,7 +700,7 @@ static const struct field root_fields[] = {
 	{.key = "vbr", .parse = walk_map_field, .map = &schema_vbr},
 	{.key = "ports", .parse = walk_map_field, .map = &ports_schema, .required = true},
 	{.key = "fib", .parse = walk_map_field, VBR(fib), .map = &schema_fib},
-	{.key = "bgp", .parse = walk_map_field, .map = &bgp_schema},
+	{.key = "bgp", .parse = walk_map_field, .map = &schema_bgp},
 	{.key = "routes", .parse = walk_seq, .seq = &routes_seq},
 	{.key = "neighbors", .parse = walk_seq, VBR(neighbors), .seq = &neighbors_seq},
 };

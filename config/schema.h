@@ -20,12 +20,16 @@ extern const struct schema schema_peer;	    /* on struct vbr_bgp_peer */
 extern const struct schema schema_route;    /* on struct vbr_static_route */
 extern const struct schema schema_neighbor; /* on struct vbr_neighbor */
 extern const struct schema schema_track;    /* on struct vbr_track */
+extern const struct schema schema_bgp;	    /* on struct vbr_config: the bgp section */
 extern const struct field schema_network;   /* a bgp.networks element: a scalar */
 
 /* Clear cfg (its route table emptied, not freed) and set every default
  * that does not depend on other values. */
 void schema_defaults(struct vbr_config *cfg);
 void schema_group_defaults(struct vbr_bgp_group *g);
+/* A route's next_hops as read: a list of one becomes next_hop, next_hop is
+ * the list's first. */
+void schema_route_next_hops_done(struct vbr_static_route *r);
 
 /* Parse and check a document's root into w->cfg (set to its defaults). */
 int schema_walk(struct walk *w, const yaml_node_t *root);

@@ -436,7 +436,10 @@ walk_field(struct walk *w, const yaml_node_t *node, const struct field *f, void 
 	size_t len;
 	int rc;
 
-	if (f->type == NULL)
+	/* A key with both takes a scalar through its type and a sequence or
+	 * mapping through parse (a route's next_hops: a YAML list in a
+	 * file, one text in the API). */
+	if (f->type == NULL || (f->parse != NULL && node != NULL && node->type != YAML_SCALAR_NODE))
 		return f->parse(w, node, f, obj);
 	rc = walk_scalar(w, node, f->type->what, &s, &len);
 	if (rc < 0)

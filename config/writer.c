@@ -226,6 +226,26 @@ section_fib(struct emit *e)
 	object(e, &schema_fib, &e->cfg->fib, &e->defaults->fib, false, NULL);
 }
 
+/* The bgp section's own keys (multipath...) that are not at their default. */
+static void
+bgp_keys(struct emit *e)
+{
+	char text[VALUE_TEXT_MAX], dtext[VALUE_TEXT_MAX];
+
+	for (unsigned int i = 0; i < schema_bgp.nb_fields; i++) {
+		const struct field *f = &schema_bgp.fields[i];
+
+		if (f->type == NULL)
+			continue;
+		f->type->format(f, e->cfg, e->cfg, text, sizeof(text));
+		f->type->format(f, e->defaults, e->cfg, dtext, sizeof(dtext));
+		if (strcmp(text, dtext) == 0)
+			continue;
+		scalar(e, f->key, false);
+		scalar(e, text, f->type->quoted);
+	}
+}
+
 static void
 section_bgp(struct emit *e)
 {
@@ -233,7 +253,8 @@ section_bgp(struct emit *e)
 	struct vbr_bgp_group def;
 	char text[VBR_PREFIX_STRLEN];
 
-	if (cfg->nb_groups + cfg->nb_peers + cfg->nb_networks == 0)
+	if (cfg->nb_groups + cfg->nb_peers + cfg->nb_networks == 0 &&
+		!differs(&schema_bgp, cfg, e->defaults, cfg, NULL))
 		return;
 	schema_group_defaults(&def);
 	scalar(e, "bgp", false);
@@ -261,6 +282,31 @@ section_bgp(struct emit *e)
 			scalar(e, config_prefix_str(&cfg->networks[i], text, sizeof(text)), false);
 		seq_end(e);
 	}
+	bgp_keys(e);
+	map_end(e);
+}
+
+/* { prefix: P, next_hop: A } or { prefix: P, next_hops: [A, B] }. */
+static void
+route_object(struct emit *e, const struct vbr_static_route *r)
+{
+	char text[VBR_PREFIX_STRLEN];
+	yaml_event_t ev;
+
+	if (r->nb_next_hops == 0) {
+		object(e, &schema_route, r, NULL, true, "next_hops");
+		return;
+	}
+	map_start(e, true);
+	scalar(e, "prefix", false);
+	scalar(e, config_prefix_str(&r->prefix, text, sizeof(text)), false);
+	scalar(e, "next_hops", false);
+	emit(e, &ev,
+		yaml_sequence_start_event_initialize(
+			&ev, NULL, NULL, 1, YAML_FLOW_SEQUENCE_STYLE));
+	for (unsigned int i = 0; i < r->nb_next_hops && i < VBR_MAX_NEXT_HOPS; i++)
+		scalar(e, config_ip_str(r->next_hops[i], text, sizeof(text)), false);
+	seq_end(e);
 	map_end(e);
 }
 
@@ -274,7 +320,7 @@ section_routes(struct emit *e)
 	scalar(e, "routes", false);
 	seq_start(e);
 	for (unsigned int i = 0; i < cfg->nb_routes && !e->failed; i++)
-		object(e, &schema_route, &cfg->routes[i], NULL, true, NULL);
+		route_object(e, &cfg->routes[i]);
 	seq_end(e);
 }
 
@@ -497,6 +543,8 @@ fail:
 
 /* --- equality --- */
 
+#define NB_NH(n) ((n) < VBR_MAX_NEXT_HOPS ? (n) : VBR_MAX_NEXT_HOPS)
+
 static bool
 same_object(const struct schema *s, const void *a, const void *b, const struct vbr_config *ca,
 	const struct vbr_config *cb)
@@ -530,7 +578,8 @@ config_equal(const struct vbr_config *a, const struct vbr_config *b)
 	if (a == NULL || b == NULL)
 		return false;
 	if (!same_object(&schema_vbr, a, b, a, b) ||
-		!same_object(&schema_fib, &a->fib, &b->fib, a, b))
+		!same_object(&schema_fib, &a->fib, &b->fib, a, b) ||
+		!same_object(&schema_bgp, a, b, a, b))
 		return false;
 	for (int i = 0; i < VBR_NB_PORTS; i++)
 		if (!same_object(&schema_port, &a->ports[i], &b->ports[i], a, b))
@@ -556,7 +605,10 @@ config_equal(const struct vbr_config *a, const struct vbr_config *b)
 
 		if (x->prefix.addr != y->prefix.addr || x->prefix.len != y->prefix.len ||
 			x->next_hop != y->next_hop || x->port != y->port ||
-			!same_object(&schema_track, &x->track, &y->track, a, b))
+			!same_object(&schema_track, &x->track, &y->track, a, b) ||
+			x->nb_next_hops != y->nb_next_hops ||
+			memcmp(x->next_hops, y->next_hops,
+				NB_NH(x->nb_next_hops) * sizeof(x->next_hops[0])) != 0)
 			return false;
 	}
 	for (unsigned int i = 0; i < a->nb_neighbors && i < VBR_MAX_NEIGHBORS; i++) {

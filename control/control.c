@@ -306,6 +306,7 @@ tel_bgp(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 struct rib_walk_arg {
 	struct rte_tel_data *d;
 	unsigned n;
+	const struct rib *rib;
 };
 
 static int
@@ -326,6 +327,16 @@ tel_rib_one(uint32_t prefix, uint8_t len, enum rib_source src, int best_peer,
 		snprintf(val, sizeof(val), "%s/%u %s%s%s", config_ip_str(prefix, a, sizeof(a)), len,
 				src_names[src], next_hop ? " via " : "",
 				next_hop ? config_ip_str(next_hop, nh, sizeof(nh)) : "");
+	{
+		/* ECMP: " ecmp A B ...", the FIB's set, best first. */
+		uint32_t gw[ROUTE_OP_MAX_GW];
+		unsigned n = rib_best_gateways(w->rib, prefix, len, gw);
+		size_t off = strlen(val);
+
+		for (unsigned i = 0; i < n && off < sizeof(val); i++)
+			off += (size_t)snprintf(val + off, sizeof(val) - off, "%s%s",
+					i ? " " : " ecmp ", config_ip_str(gw[i], nh, sizeof(nh)));
+	}
 	rte_tel_data_add_array_string(w->d, val);
 	w->n++;
 	return 0;
@@ -368,6 +379,7 @@ tel_rib(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 	rte_tel_data_add_dict_u64(d, "fib_retries", fst.retries);
 	rte_tel_data_add_dict_u64(d, "fib_recovered", fst.recovered);
 	rte_tel_data_add_dict_u64(d, "fib_retry_in_ms", fst.retry_in_ms);
+	w.rib = c->rib;
 	rib_walk(c->rib, tel_rib_one, &w);
 	pthread_mutex_unlock(&ctl_lock);
 	rte_tel_data_add_dict_container(d, "routes", e, 0);

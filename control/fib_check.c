@@ -14,17 +14,27 @@
 struct view_walk_arg {
 	int (*cb)(void *, uint32_t, uint8_t, const struct rib_nexthop *, bool);
 	void *cbarg;
+	struct fib *fib;
 };
 
 static int
 view_walk_one(uint32_t prefix, uint8_t depth, const struct nexthop *nh, uint32_t nh_id, void *arg)
 {
 	struct view_walk_arg *w = arg;
-	struct rib_nexthop out = {nh->addr, nh->type, (uint8_t)nh->port};
+	struct rib_nexthop out = {.gateway = nh->addr, .type = nh->type, .port = (uint8_t)nh->port};
 	bool adjacency = depth == 32 && nh->type == NH_GATEWAY && nh->addr == prefix &&
 			 (nh->flags & NH_F_ADJ);
 
 	(void)nh_id;
+	/* A group by its members' addresses (the FIB keeps them sorted). */
+	if (nh->type == NH_GROUP) {
+		uint32_t ids[FIB_GROUP_MAX];
+
+		out.gateway = 0;
+		out.n_members = (uint8_t)fib_group_members(w->fib, nh, ids);
+		for (unsigned int i = 0; i < out.n_members; i++)
+			out.members[i] = fib_nexthop(w->fib, ids[i])->addr;
+	}
 	return w->cb(w->cbarg, prefix, depth, &out, adjacency);
 }
 
@@ -32,7 +42,7 @@ static int
 view_walk(void *arg, int (*cb)(void *, uint32_t, uint8_t, const struct rib_nexthop *, bool),
 	void *cbarg)
 {
-	struct view_walk_arg w = {cb, cbarg};
+	struct view_walk_arg w = {cb, cbarg, arg};
 
 	return fib_route_walk(arg, view_walk_one, &w);
 }
@@ -53,7 +63,15 @@ nh_str(const struct rib_nexthop *nh, char *buf, size_t len)
 	static const char *const types[] = {"none", "via", "connected", "local", "blackhole"};
 	char a[16];
 
-	if (nh->type == NH_GATEWAY)
+	if (nh->type == NH_GROUP) {
+		size_t off = (size_t)snprintf(buf, len, "group");
+
+		for (unsigned int i = 0; i < nh->n_members && i < ROUTE_OP_MAX_GW && off < len; i++)
+			off += (size_t)snprintf(buf + off, len - off, " %s",
+				config_ip_str(nh->members[i], a, sizeof(a)));
+		if (off < len)
+			snprintf(buf + off, len - off, " dev %s", config_port_name(nh->port));
+	} else if (nh->type == NH_GATEWAY)
 		snprintf(buf, len, "via %s dev %s", config_ip_str(nh->gateway, a, sizeof(a)),
 			config_port_name(nh->port));
 	else if (nh->type == NH_CONNECTED)

@@ -170,25 +170,39 @@ route_del(struct objects *o, const struct vbr_static_route *r)
 	return rib_local_del(o->rib, RIB_SRC_STATIC, r->prefix.addr, r->prefix.len);
 }
 
-static int
-route_add(struct objects *o, const struct vbr_static_route *r)
+/* The route's gateways (next_hop, or next_hops) that may carry traffic
+ * now: all of them when it is not tracked; else those that answer, and
+ * with keep those whose check is new (not yet down). */
+static unsigned
+route_live_gateways(const struct objects *o, const struct vbr_static_route *r, bool keep,
+		uint32_t *out)
 {
-	return rib_local_add(o->rib, RIB_SRC_STATIC, r->prefix.addr, r->prefix.len, NH_GATEWAY,
-			(uint8_t)r->port, r->next_hop);
+	const uint32_t *gw = r->nb_next_hops > 1 ? r->next_hops : &r->next_hop;
+	unsigned n = r->nb_next_hops > 1 ? RTE_MIN(r->nb_next_hops, (unsigned)VBR_MAX_NEXT_HOPS) : 1;
+	unsigned m = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		enum track_state s = r->track.interval ? objects_track_state(o, gw[i]) : TRACK_UP;
+
+		if (s == TRACK_UP || (s == TRACK_INIT && keep))
+			out[m++] = gw[i];
+	}
+	return m;
 }
 
-/* A route in the RIB only while its next hop answers, if it is tracked: a
- * new or moved route waits for the first answer; one installed toward the
- * same next hop stays while its check is new (keep: not yet down). was_in:
- * the RIB may hold the prefix's old route, which then goes. */
-static int
-route_put(struct objects *o, const struct vbr_static_route *r, bool keep, bool was_in)
+int
+objects_route_put(struct objects *o, const struct vbr_static_route *r, bool keep, bool was_in)
 {
-	enum track_state s = r->track.interval ? objects_track_state(o, r->next_hop) : TRACK_UP;
+	uint32_t gw[VBR_MAX_NEXT_HOPS];
+	unsigned m = route_live_gateways(o, r, keep, gw);
 	int rc;
 
-	if (s == TRACK_UP || (s == TRACK_INIT && keep))
-		return route_add(o, r);
+	if (m > 1)
+		return rib_local_add_group(o->rib, RIB_SRC_STATIC, r->prefix.addr, r->prefix.len,
+				(uint8_t)r->port, gw, m);
+	if (m == 1)
+		return rib_local_add(o->rib, RIB_SRC_STATIC, r->prefix.addr, r->prefix.len,
+				NH_GATEWAY, (uint8_t)r->port, gw[0]);
 	rc = was_in ? route_del(o, r) : 0;
 	return rc == -ENOENT ? 0 : rc;
 }
@@ -197,6 +211,17 @@ static bool
 same_track(const struct vbr_track *a, const struct vbr_track *b)
 {
 	return a->interval == b->interval && a->misses == b->misses && a->rise == b->rise;
+}
+
+/* The same gateways (next_hop, or next_hops in the same order). */
+static bool
+route_same_gateways(const struct vbr_static_route *a, const struct vbr_static_route *b)
+{
+	return a->next_hop == b->next_hop && a->port == b->port &&
+			a->nb_next_hops == b->nb_next_hops &&
+			memcmp(a->next_hops, b->next_hops,
+					RTE_MIN(a->nb_next_hops, (unsigned)VBR_MAX_NEXT_HOPS) *
+							sizeof(a->next_hops[0])) == 0;
 }
 
 /* The static routes that differ, by a merge of both tables sorted: a
@@ -226,16 +251,14 @@ apply_routes(struct objects *o, const struct vbr_config *old, const struct vbr_c
 			if (r == -ENOENT && a[i - 1].track.interval)
 				r = 0; /* its next hop was down */
 		} else if (c > 0) {
-			r = route_put(o, &b[j++], false, false);
+			r = objects_route_put(o, &b[j++], false, false);
 		} else {
-			if (a[i].next_hop != b[j].next_hop || a[i].port != b[j].port)
-				r = route_put(o, &b[j], false, true);
+			/* A check added to an installed route keeps it while
+			 * its first probes go. */
+			if (!route_same_gateways(&a[i], &b[j]))
+				r = objects_route_put(o, &b[j], false, true);
 			else if (!same_track(&a[i].track, &b[j].track))
-				r = route_put(o, &b[j],
-						!a[i].track.interval ||
-							objects_track_state(o, a[i].next_hop) !=
-								TRACK_DOWN,
-						true);
+				r = objects_route_put(o, &b[j], !a[i].track.interval, true);
 			i++;
 			j++;
 		}
@@ -341,6 +364,11 @@ apply(struct objects *o, const struct vbr_config *old, const struct vbr_config *
 	rc = objects_track_sync(o, new);
 	if (rc != 0)
 		CTL_LOG(ERR, "track: the health checks keep their old next hops: %s", strerror(-rc));
+	/* bgp.multipath: prefixes with equal paths change their FIB sets. */
+	if (old == NULL || old->bgp_multipath != new->bgp_multipath ||
+			old->bgp_multipath_relax != new->bgp_multipath_relax)
+		rib_set_multipath(o->rib, new->bgp_multipath ? new->bgp_multipath : 1,
+				new->bgp_multipath_relax);
 	rc = apply_neighbors(o, old, new);
 
 	if (rc == 0)
@@ -723,7 +751,7 @@ do_route(struct vbr_config *c, enum api_op op, const struct api_request *req, ch
 		"track_misses", "track_rise", NULL };
 	static const char *const del_keys[] = { "prefix", NULL };
 	struct vbr_static_route r = { 0 };
-	char text[64], p[VBR_PREFIX_STRLEN];
+	char text[192], p[VBR_PREFIX_STRLEN];
 	int rc, k;
 
 	rc = api_args_only(req->args, op, op == API_ROUTE_ADD ? add_keys : del_keys, err, len);
@@ -744,7 +772,12 @@ do_route(struct vbr_config *c, enum api_op op, const struct api_request *req, ch
 		}
 		if (arg(req, "next_hop", true, text, sizeof(text), err, len, &rc) == NULL)
 			return rc;
-		rc = parse_addr("next_hop", text, &r.next_hop, err, len);
+		/* One address, or several separated by commas (ECMP: the
+		 * route's next_hops), as config_set reads them. */
+		if (strchr(text, ',') != NULL)
+			rc = config_route_set(c, &r, "next_hops", text, err, len);
+		else
+			rc = parse_addr("next_hop", text, &r.next_hop, err, len);
 		if (rc != 0)
 			return rc;
 		port = config_port_of(c, r.next_hop);

@@ -25,6 +25,24 @@ struct objects {
 	struct objects_track *track; /* NULL until a route is tracked */
 };
 
+/* Whether addr is a gateway of r (its next_hop, or one of its next_hops). */
+static inline bool
+objects_route_via(const struct vbr_static_route *r, uint32_t addr)
+{
+	if (r->nb_next_hops <= 1)
+		return r->next_hop == addr;
+	for (unsigned i = 0; i < r->nb_next_hops && i < VBR_MAX_NEXT_HOPS; i++)
+		if (r->next_hops[i] == addr)
+			return true;
+	return false;
+}
+
+/* A static route into the RIB through the gateways that may carry traffic
+ * (objects.c; all of them unless it is tracked, see track.h), or out of it
+ * when none may (was_in: it may be there). keep: a gateway whose check is
+ * new counts as live (the route was installed before it was tracked). */
+int objects_route_put(struct objects *o, const struct vbr_static_route *r, bool keep, bool was_in);
+
 /* objects_track.c: the static routes' health checks. */
 /* The checked next hops follow cfg's tracked routes (before its routes are
  * applied). 0 or -errno. */

@@ -47,7 +47,9 @@ probe_send(void *arg, uint32_t addr, uint16_t id, uint16_t seq)
 	return ot->fd < 0 ? -EBADF : track_probe_send(ot->fd, addr, id, seq);
 }
 
-/* Every tracked route through addr follows it. */
+/* Every tracked route through addr follows it: out of the RIB when none of
+ * its gateways is up, else through those that are (an ECMP route loses or
+ * takes back one member, and only that member's flows move). */
 static void
 next_hop_changed(void *arg, uint32_t addr, bool up)
 {
@@ -61,14 +63,10 @@ next_hop_changed(void *arg, uint32_t addr, bool up)
 		const struct vbr_static_route *r = &cfg->routes[i];
 		int rc;
 
-		if (r->track.interval == 0 || r->next_hop != addr)
+		if (r->track.interval == 0 || !objects_route_via(r, addr))
 			continue;
-		if (up)
-			rc = rib_local_add(o->rib, RIB_SRC_STATIC, r->prefix.addr, r->prefix.len,
-					NH_GATEWAY, (uint8_t)r->port, r->next_hop);
-		else
-			rc = rib_local_del(o->rib, RIB_SRC_STATIC, r->prefix.addr, r->prefix.len);
-		if (rc != 0 && rc != -ENOENT)
+		rc = objects_route_put(o, r, false, true);
+		if (rc != 0)
 			CTL_LOG(ERR, "static route through %s: %s", config_ip_str(addr, a, sizeof(a)),
 					strerror(-rc));
 		n++;
@@ -147,7 +145,8 @@ objects_track_sync(struct objects *o, const struct vbr_config *cfg)
 	int rc;
 
 	for (unsigned i = 0; i < cfg->nb_routes; i++)
-		n += cfg->routes[i].track.interval != 0;
+		if (cfg->routes[i].track.interval != 0)
+			n += cfg->routes[i].nb_next_hops > 1 ? cfg->routes[i].nb_next_hops : 1;
 	if (n == 0 && o->track == NULL)
 		return 0;
 	ot = track_get_or_open(o);
@@ -159,10 +158,12 @@ objects_track_sync(struct objects *o, const struct vbr_config *cfg)
 	n = 0;
 	for (unsigned i = 0; i < cfg->nb_routes; i++) {
 		const struct vbr_static_route *r = &cfg->routes[i];
+		const uint32_t *gw = r->nb_next_hops > 1 ? r->next_hops : &r->next_hop;
+		unsigned k = r->nb_next_hops > 1 ? r->nb_next_hops : 1;
 
-		if (r->track.interval != 0)
-			tg[n++] = (struct track_target){ .addr = r->next_hop,
-				.port = (uint8_t)r->port, .params = r->track };
+		for (unsigned g = 0; r->track.interval != 0 && g < k && g < VBR_MAX_NEXT_HOPS; g++)
+			tg[n++] = (struct track_target){ .addr = gw[g], .port = (uint8_t)r->port,
+				.params = r->track };
 	}
 	rc = track_set(ot->t, tg, n, ctl_now_ms());
 	free(tg);

@@ -46,11 +46,24 @@
 #define E_REFUSED 0x40	/* the FIB refused the best route: fib_* is what it kept */
 #define E_RETRIED 0x80	/* refused, and sent again: the answer is awaited */
 
-/* A next hop as a route op carries it; type NH_NONE: no route. */
+/* A next hop as a route op carries it; type NH_NONE: no route. For
+ * NH_GROUP, gateway is the member set's route_group_digest() (what the FIB
+ * answers), except in an entry's local[], where it is the index of its
+ * group in the RIB's table of static groups (struct rib_lgroup). */
 struct rib_nh {
 	uint32_t gateway;
 	uint8_t type;
 	uint8_t port;
+};
+
+/* A static route's gateways (next_hops): interned, refcounted by the
+ * entries whose local[] points at it. Few: one per distinct set. */
+struct rib_lgroup {
+	uint32_t refcnt; /* 0: a free slot */
+	uint32_t digest; /* of the sorted set, on port */
+	uint8_t n;
+	uint8_t port;
+	uint32_t gw[ROUTE_OP_MAX_GW]; /* in the order given */
 };
 
 struct rib_entry {
@@ -119,6 +132,13 @@ struct rib {
 	struct rib_peer peers[RIB_MAX_PEERS];
 	/* Apart, as the decision process reads them by slot. */
 	struct rib_peer_info peer_info[RIB_MAX_PEERS];
+
+	/* ECMP: BGP paths per prefix in the FIB (1: the best alone), and
+	 * whether different neighbouring ASes may share a prefix's set. */
+	uint8_t multipath;
+	bool multipath_relax;
+	struct rib_lgroup *lgroups;
+	uint32_t n_lgroups, cap_lgroups;
 };
 
 #define NO_ENTRY UINT32_MAX
@@ -472,13 +492,59 @@ best_of(const struct rib *r, const struct rib_entry *e, const struct rib_path **
 	return RIB_SRC_BGP;
 }
 
+/* The gateways the FIB should hold for e when they are more than one: the
+ * static group's, or the BGP multipath set (best first). How many, or 0
+ * when the best route is not a group. */
+static unsigned
+wanted_group(const struct rib *r, const struct rib_entry *e, uint32_t *gw, uint8_t *port)
+{
+	if (e->best_src == RIB_SRC_CONNECTED || e->best_src == RIB_SRC_STATIC) {
+		const struct rib_nh *l = &e->local[e->best_src];
+		const struct rib_lgroup *g;
+
+		if (l->type != NH_GROUP)
+			return 0;
+		g = &r->lgroups[l->gateway];
+		memcpy(gw, g->gw, g->n * sizeof(gw[0]));
+		*port = g->port;
+		return g->n;
+	}
+	if (e->best_src == RIB_SRC_BGP && r->multipath > 1 && e->n_paths > 1) {
+		const struct rib_path *p = cpaths_of(e);
+		unsigned idx[ROUTE_OP_MAX_GW], k;
+
+		k = rib_decide_multi(p, e->n_paths, r->peer_info, r->multipath, r->multipath_relax,
+			idx);
+		for (unsigned i = 0; i < k; i++)
+			gw[i] = p[idx[i]].attrs->next_hop;
+		*port = r->bgp_port;
+		return k > 1 ? k : 0;
+	}
+	return 0;
+}
+
+static uint32_t
+group_digest(uint8_t port, const uint32_t *gw, unsigned n)
+{
+	uint32_t sorted[ROUTE_OP_MAX_GW];
+
+	memcpy(sorted, gw, n * sizeof(gw[0]));
+	n = route_group_sort(sorted, n);
+	return route_group_digest(port, sorted, n);
+}
+
 /* What the FIB should hold for e, from its recorded best. */
 static struct rib_nh
 wanted_nh(const struct rib *r, const struct rib_entry *e)
 {
 	struct rib_nh nh = {0, NH_NONE, 0};
+	uint32_t gw[ROUTE_OP_MAX_GW];
+	unsigned n = wanted_group(r, e, gw, &nh.port);
 
-	if (e->best_src == RIB_SRC_CONNECTED || e->best_src == RIB_SRC_STATIC) {
+	if (n > 1) {
+		nh.type = NH_GROUP;
+		nh.gateway = group_digest(nh.port, gw, n);
+	} else if (e->best_src == RIB_SRC_CONNECTED || e->best_src == RIB_SRC_STATIC) {
 		nh = e->local[e->best_src];
 	} else if (e->best_src == RIB_SRC_BGP) {
 		const struct rib_path *p = cpaths_of(e);
@@ -493,12 +559,14 @@ wanted_nh(const struct rib *r, const struct rib_entry *e)
 	return nh;
 }
 
-/* The same next hop, as the FIB keys them: the gateway only for gateways. */
+/* The same next hop, as the FIB keys them: the gateway only for gateways,
+ * the member set's digest for groups. */
 static inline bool
 nh_same(uint8_t type, uint8_t port, uint32_t gw, uint8_t type2, uint8_t port2, uint32_t gw2)
 {
 	return type == type2 &&
-	       (type == NH_NONE || (port == port2 && (type != NH_GATEWAY || gw == gw2)));
+	       (type == NH_NONE ||
+		       (port == port2 && ((type != NH_GATEWAY && type != NH_GROUP) || gw == gw2)));
 }
 
 static inline bool
@@ -521,6 +589,12 @@ fib_emit(struct rib *r, struct rib_entry *e, const struct rib_nh *nh)
 		op.nh_type = nh->type;
 		op.port = nh->port;
 		op.gateway = nh->gateway;
+		/* A group: its members, in the decision's (or the config's)
+		 * order; the FIB keys it by the set. */
+		if (nh->type == NH_GROUP) {
+			op.gateway = 0;
+			op.n_gateways = (uint8_t)wanted_group(r, e, op.gateways, &op.port);
+		}
 	}
 	if (r->track)
 		op.flags = ROUTE_OP_F_RESULT;
@@ -627,6 +701,7 @@ rib_create(uint32_t local_asn, rib_emit_fn emit, void *emit_arg)
 	r->cap_entries = MIN_ENTRIES;
 	r->retry_gap_ms = RIB_RETRY_MIN_MS;
 	r->retry_chunk = RETRY_CHUNK_MIN;
+	r->multipath = 1;
 	return r;
 }
 
@@ -647,30 +722,114 @@ rib_destroy(struct rib *r)
 	free(r->entries);
 	free(r->slots);
 	free(r->retry);
+	free(r->lgroups);
 	free(r);
+}
+
+/* ---------------------------------------------------- static groups */
+
+/* The static group of gw[0..n) on port, one reference more: its index, or
+ * -ENOMEM. */
+static long
+lgroup_get(struct rib *r, uint8_t port, const uint32_t *gw, unsigned n)
+{
+	uint32_t digest = group_digest(port, gw, n), free_slot = UINT32_MAX;
+	struct rib_lgroup *g;
+
+	for (uint32_t i = 0; i < r->n_lgroups; i++) {
+		g = &r->lgroups[i];
+		if (g->refcnt == 0) {
+			if (free_slot == UINT32_MAX)
+				free_slot = i;
+			continue;
+		}
+		if (g->digest == digest && g->port == port && g->n == n &&
+			memcmp(g->gw, gw, n * sizeof(gw[0])) == 0) {
+			g->refcnt++;
+			return (long)i;
+		}
+	}
+	if (free_slot == UINT32_MAX) {
+		if (r->n_lgroups == r->cap_lgroups) {
+			uint32_t cap = r->cap_lgroups ? r->cap_lgroups * 2 : 8;
+			struct rib_lgroup *ng = realloc(r->lgroups, cap * sizeof(*ng));
+
+			if (ng == NULL)
+				return -ENOMEM;
+			r->lgroups = ng;
+			r->cap_lgroups = cap;
+		}
+		free_slot = r->n_lgroups++;
+	}
+	g = &r->lgroups[free_slot];
+	*g = (struct rib_lgroup){.refcnt = 1, .digest = digest, .n = (uint8_t)n, .port = port};
+	memcpy(g->gw, gw, n * sizeof(gw[0]));
+	return (long)free_slot;
+}
+
+/* local[src] of e lets go of its static group, if it has one. */
+static void
+lgroup_put(struct rib *r, const struct rib_nh *l)
+{
+	if (l->type == NH_GROUP && l->gateway < r->n_lgroups && r->lgroups[l->gateway].refcnt > 0)
+		r->lgroups[l->gateway].refcnt--;
+}
+
+static int
+local_set(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len,
+	const struct rib_nh *nh)
+{
+	uint32_t idx;
+	struct rib_entry *e;
+	int rc;
+
+	idx = entry_find(r, prefix, len);
+	if (idx == NO_ENTRY) {
+		rc = entry_insert(r, prefix, len, &idx);
+		if (rc < 0) {
+			lgroup_put(r, nh);
+			return rc;
+		}
+	}
+	e = &r->entries[idx];
+	if (e->flags & (1u << src))
+		lgroup_put(r, &e->local[src]);
+	e->flags |= (uint8_t)(1u << src);
+	e->local[src] = *nh;
+	return entry_update(r, idx);
 }
 
 int
 rib_local_add(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len, uint8_t nh_type,
 	uint8_t port, uint32_t gateway)
 {
-	uint32_t idx;
-	struct rib_entry *e;
-	int rc;
-
 	if (r == NULL || (src != RIB_SRC_CONNECTED && src != RIB_SRC_STATIC) ||
 		!prefix_ok(prefix, len) || nh_type == NH_NONE || nh_type > NH_BLACKHOLE)
 		return -EINVAL;
-	idx = entry_find(r, prefix, len);
-	if (idx == NO_ENTRY) {
-		rc = entry_insert(r, prefix, len, &idx);
-		if (rc < 0)
-			return rc;
-	}
-	e = &r->entries[idx];
-	e->flags |= (uint8_t)(1u << src);
-	e->local[src] = (struct rib_nh){.gateway = gateway, .type = nh_type, .port = port};
-	return entry_update(r, idx);
+	return local_set(r, src, prefix, len,
+		&(struct rib_nh){.gateway = gateway, .type = nh_type, .port = port});
+}
+
+int
+rib_local_add_group(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len, uint8_t port,
+	const uint32_t *gw, unsigned n)
+{
+	uint32_t sorted[ROUTE_OP_MAX_GW];
+	long g;
+
+	if (r == NULL || (src != RIB_SRC_CONNECTED && src != RIB_SRC_STATIC) ||
+		!prefix_ok(prefix, len) || gw == NULL || n < 1 || n > ROUTE_OP_MAX_GW)
+		return -EINVAL;
+	memcpy(sorted, gw, n * sizeof(gw[0]));
+	if (route_group_sort(sorted, n) != n || sorted[0] == 0)
+		return -EINVAL; /* repeats, or 0.0.0.0 */
+	if (n == 1)
+		return rib_local_add(r, src, prefix, len, NH_GATEWAY, port, gw[0]);
+	g = lgroup_get(r, port, gw, n);
+	if (g < 0)
+		return (int)g;
+	return local_set(r, src, prefix, len,
+		&(struct rib_nh){.gateway = (uint32_t)g, .type = NH_GROUP, .port = port});
 }
 
 int
@@ -687,8 +846,26 @@ rib_local_del(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len)
 		return -ENOENT;
 	e = &r->entries[idx];
 	e->flags &= (uint8_t) ~(1u << src);
+	lgroup_put(r, &e->local[src]);
 	memset(&e->local[src], 0, sizeof(e->local[src]));
 	return entry_update(r, idx);
+}
+
+int
+rib_set_multipath(struct rib *r, unsigned n, bool relax)
+{
+	if (r == NULL || n < 1 || n > ROUTE_OP_MAX_GW)
+		return -EINVAL;
+	if (r->multipath == n && r->multipath_relax == relax)
+		return 0;
+	r->multipath = (uint8_t)n;
+	r->multipath_relax = relax;
+	/* Prefixes with a choice may want another set now; failures leave
+	 * the entries dirty for rib_fib_sync(). */
+	for (uint32_t i = 0; i < r->n_entries; i++)
+		if (r->entries[i].best_src == RIB_SRC_BGP && r->entries[i].n_paths > 1)
+			fib_sync_entry(r, &r->entries[i]);
+	return 0;
 }
 
 /* Re-decide every prefix where peer has a path among others: its
@@ -952,14 +1129,24 @@ mark_refused(struct rib *r, struct rib_entry *e, uint64_t now_ms)
 		r->retry_at_ms = now_ms + r->retry_gap_ms;
 }
 
-/* The next hop the FIB kept is still one of e's routes (a path not best). */
+/* The next hop the FIB kept is still one of e's routes (a path not best).
+ * A group kept (its members the RIB knows only by their digest) counts as
+ * long as the prefix still goes through gateways of its port: traffic keeps
+ * flowing over it, not into nothing, while the new set waits for room. */
 static bool
 held_valid(const struct rib *r, const struct rib_entry *e)
 {
 	const struct rib_path *p = cpaths_of(e);
 
+	if (e->fib_type == NH_GROUP) {
+		struct rib_nh want = wanted_nh(r, e);
+
+		return (want.type == NH_GATEWAY || want.type == NH_GROUP) &&
+		       want.port == e->fib_port;
+	}
 	for (unsigned src = RIB_SRC_CONNECTED; src <= RIB_SRC_STATIC; src++)
-		if ((e->flags & (1u << src)) && fib_holds(e, &e->local[src]))
+		if ((e->flags & (1u << src)) && e->local[src].type != NH_GROUP &&
+			fib_holds(e, &e->local[src]))
 			return true;
 	for (unsigned i = 0; i < e->n_paths; i++)
 		if (nh_same(NH_GATEWAY, r->bgp_port, p[i].attrs->next_hop, e->fib_type, e->fib_port,
@@ -1001,7 +1188,7 @@ rib_fib_result(struct rib *r, const struct route_result *res, uint64_t now_ms)
 	/* From now on fib_* is what the FIB holds, not what was asked. */
 	e->fib_type = res->nh_type;
 	e->fib_port = res->nh_type == NH_NONE ? 0 : res->port;
-	e->fib_gw = res->nh_type == NH_GATEWAY ? res->gateway : 0;
+	e->fib_gw = res->nh_type == NH_GATEWAY || res->nh_type == NH_GROUP ? res->gateway : 0;
 	nh = wanted_nh(r, e);
 	if (fib_holds(e, &nh)) {
 		if (retried || (e->flags & E_REFUSED))
@@ -1134,14 +1321,43 @@ struct check_ctx {
 	uint64_t *seen; /* a bit per entry: the FIB has a route for it */
 };
 
+/* What e wants (nh = wanted_nh()), as the check compares it: a group by its
+ * members, sorted. */
 static struct rib_nexthop
-pub_nh(const struct rib_nh *nh)
+pub_nh(const struct rib *r, const struct rib_entry *e, const struct rib_nh *nh)
 {
-	return (struct rib_nexthop){
+	struct rib_nexthop out = {
 		.gateway = nh->type == NH_GATEWAY ? nh->gateway : 0,
 		.type = nh->type,
 		.port = nh->type == NH_NONE ? 0 : nh->port,
 	};
+
+	if (nh->type == NH_GROUP) {
+		uint8_t port;
+		unsigned n = wanted_group(r, e, out.members, &port);
+
+		out.n_members = (uint8_t)route_group_sort(out.members, n);
+	}
+	return out;
+}
+
+static bool
+pub_same(const struct rib_nexthop *a, const struct rib_nexthop *b)
+{
+	if (!nh_same(a->type, a->port, a->gateway, b->type, b->port, b->gateway))
+		return false;
+	return a->type != NH_GROUP ||
+	       (a->n_members == b->n_members && a->n_members <= ROUTE_OP_MAX_GW &&
+		       memcmp(a->members, b->members, a->n_members * sizeof(a->members[0])) == 0);
+}
+
+/* The FIB's next hop as the RIB records it (a group: its digest). */
+static uint32_t
+view_gw(const struct rib_nexthop *f)
+{
+	if (f->type == NH_GROUP && f->n_members <= ROUTE_OP_MAX_GW)
+		return route_group_digest(f->port, f->members, f->n_members);
+	return f->gateway;
 }
 
 static void
@@ -1160,10 +1376,10 @@ check_entry(const struct rib *r, const struct rib_entry *e, const struct rib_nex
 	struct rib_check_report *rep)
 {
 	struct rib_nh want = wanted_nh(r, e);
-	struct rib_nexthop w = pub_nh(&want);
+	struct rib_nexthop w = pub_nh(r, e, &want);
 
 	rep->checked++;
-	if (nh_same(w.type, w.port, w.gateway, f->type, f->port, f->gateway))
+	if (pub_same(&w, f))
 		return;
 	if (e->flags & E_INFLIGHT) {
 		rep->in_flight++;
@@ -1171,7 +1387,7 @@ check_entry(const struct rib *r, const struct rib_entry *e, const struct rib_nex
 	}
 	/* A lag the RIB knows of: the FIB holds what the RIB says it does. */
 	if ((e->flags & (E_REFUSED | E_DIRTY)) &&
-		nh_same(e->fib_type, e->fib_port, e->fib_gw, f->type, f->port, f->gateway)) {
+		nh_same(e->fib_type, e->fib_port, e->fib_gw, f->type, f->port, view_gw(f))) {
 		rep->not_in_fib++;
 		return;
 	}
@@ -1185,7 +1401,7 @@ check_fib_route(
 	void *arg, uint32_t prefix, uint8_t len, const struct rib_nexthop *nh, bool adjacency)
 {
 	struct check_ctx *c = arg;
-	const struct rib_nexthop none = {0, NH_NONE, 0};
+	const struct rib_nexthop none = {.type = NH_NONE};
 	uint32_t idx = entry_find(c->r, prefix, len);
 
 	if (idx != NO_ENTRY) {
@@ -1206,7 +1422,7 @@ check_fib_route(
 int
 rib_fib_check(const struct rib *r, const struct rib_fib_view *fib, struct rib_check_report *rep)
 {
-	const struct rib_nexthop none = {0, NH_NONE, 0};
+	const struct rib_nexthop none = {.type = NH_NONE};
 	struct check_ctx c = {.r = r, .rep = rep};
 	int rc;
 
@@ -1256,6 +1472,8 @@ rib_walk(const struct rib *r, rib_walk_fn cb, void *arg)
 			attrs = p[j].attrs;
 			best_peer = e->best_peer;
 			next_hop = attrs->next_hop;
+		} else if (e->local[e->best_src].type == NH_GROUP) {
+			next_hop = r->lgroups[e->local[e->best_src].gateway].gw[0];
 		} else {
 			next_hop = e->local[e->best_src].gateway;
 		}
@@ -1265,6 +1483,20 @@ rib_walk(const struct rib *r, rib_walk_fn cb, void *arg)
 			return rc;
 	}
 	return 0;
+}
+
+unsigned
+rib_best_gateways(const struct rib *r, uint32_t prefix, uint8_t len, uint32_t gw[ROUTE_OP_MAX_GW])
+{
+	uint32_t idx;
+	uint8_t port;
+
+	if (r == NULL || !prefix_ok(prefix, len))
+		return 0;
+	idx = entry_find(r, prefix, len);
+	if (idx == NO_ENTRY)
+		return 0;
+	return wanted_group(r, &r->entries[idx], gw, &port);
 }
 
 uint32_t
@@ -1288,16 +1520,38 @@ rib_walk_paths(const struct rib *r, rib_paths_fn cb, void *arg)
 
 		if (e->best_src == SRC_NONE)
 			continue;
+		uint64_t multi = 0;
+
 		for (unsigned src = RIB_SRC_CONNECTED; src <= RIB_SRC_STATIC; src++) {
+			const struct rib_nh *l = &e->local[src];
+
 			if (!(e->flags & (1u << src)))
 				continue;
-			info[n++] = (struct rib_path_info){ .src = (enum rib_source)src, .peer = -1,
-				.next_hop = e->local[src].gateway, .best = e->best_src == src };
+			info[n] = (struct rib_path_info){ .src = (enum rib_source)src, .peer = -1,
+				.next_hop = l->gateway, .best = e->best_src == src };
+			if (l->type == NH_GROUP) {
+				const struct rib_lgroup *g = &r->lgroups[l->gateway];
+
+				info[n].next_hop = g->gw[0];
+				info[n].n_gateways = g->n;
+				memcpy(info[n].gateways, g->gw, g->n * sizeof(g->gw[0]));
+			}
+			n++;
+		}
+		/* The multipath set besides the best. */
+		if (e->best_src == RIB_SRC_BGP && r->multipath > 1 && e->n_paths > 1) {
+			unsigned idx[ROUTE_OP_MAX_GW];
+			unsigned k = rib_decide_multi(p, e->n_paths, r->peer_info, r->multipath,
+				r->multipath_relax, idx);
+
+			for (unsigned j = 1; j < k; j++)
+				multi |= 1ull << idx[j];
 		}
 		for (unsigned j = 0; j < e->n_paths; j++)
 			info[n++] = (struct rib_path_info){ .src = RIB_SRC_BGP, .peer = p[j].peer,
 				.next_hop = p[j].attrs->next_hop, .attrs = p[j].attrs,
-				.best = e->best_src == RIB_SRC_BGP && e->best_peer == p[j].peer };
+				.best = e->best_src == RIB_SRC_BGP && e->best_peer == p[j].peer,
+				.multipath = (multi >> j) & 1 };
 		rc = cb(e->prefix, e->len, info, n, arg);
 		if (rc != 0)
 			return rc;

@@ -106,6 +106,12 @@ int rib_reserve(struct rib *r, uint32_t n);
  * bits set past len); rib_local_del: -ENOENT when there is no such route. */
 int rib_local_add(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len,
 		uint8_t nh_type, uint8_t port, uint32_t gateway);
+/* The same through several gateways on port (a static route's next_hops:
+ * ECMP): gw[0..n), 1 <= n <= ROUTE_OP_MAX_GW, distinct and not 0 (else
+ * -EINVAL); n == 1 is rib_local_add(NH_GATEWAY). -ENOMEM, or the emit
+ * callback's error. */
+int rib_local_add_group(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len,
+		uint8_t port, const uint32_t *gw, unsigned n);
 int rib_local_del(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len);
 
 /* Peers are slots 0..RIB_MAX_PEERS-1; a slot takes announcements once set.
@@ -125,6 +131,23 @@ void rib_peer_clear(struct rib *r, unsigned peer);
 
 /* Port through which BGP next hops resolve (the IDC port). */
 void rib_set_bgp_port(struct rib *r, uint8_t port);
+
+/*
+ * BGP multipath (ECMP): each prefix's FIB entry is its best path and up to
+ * n - 1 more (1 <= n <= ROUTE_OP_MAX_GW; 1, the default: the best alone)
+ * that the RFC 4271 §9.1.2.2 steps before the tie-breaks do not tell from
+ * it (LOCAL_PREF, AS_PATH length, ORIGIN, MED as compared there), from the
+ * same neighbouring AS unless relax, with distinct next hops, ranked by the
+ * tie-breaks. A set of two or more goes to the FIB as a next-hop group.
+ * -EINVAL for n out of range.
+ */
+int rib_set_multipath(struct rib *r, unsigned n, bool relax);
+
+/* The gateways the FIB is to hold for prefix/len when its best route is a
+ * group (the multipath set, best first, or a static route's next_hops);
+ * how many (0: not a group, or no such prefix). */
+unsigned rib_best_gateways(const struct rib *r, uint32_t prefix, uint8_t len,
+		uint32_t gw[ROUTE_OP_MAX_GW]);
 
 /* The shared attributes of an UPDATE: a new reference to the interned
  * copy (NULL with errno ENOMEM or EINVAL). next_hop is NEXT_HOP's, or
@@ -183,9 +206,14 @@ int rib_walk(const struct rib *r, rib_walk_fn cb, void *arg);
 struct rib_path_info {
 	enum rib_source src;
 	int peer;			/* BGP: the peer's slot; else -1 */
-	uint32_t next_hop;		/* BGP: attrs' NEXT_HOP; static: the gateway */
+	uint32_t next_hop;		/* BGP: attrs' NEXT_HOP; static: the gateway (the first) */
 	const struct rib_attrs *attrs;	/* BGP; else NULL */
 	bool best;
+	/* BGP: one of the multipath set in the FIB besides the best. */
+	bool multipath;
+	/* Static: its next_hops (ECMP), in the config's order; 0: next_hop alone. */
+	uint8_t n_gateways;
+	uint32_t gateways[ROUTE_OP_MAX_GW];
 };
 typedef int (*rib_paths_fn)(uint32_t prefix, uint8_t len, const struct rib_path_info *paths,
 		unsigned n, void *arg);
@@ -266,6 +294,8 @@ struct rib_nexthop {
 	uint32_t gateway; /* NH_GATEWAY only */
 	uint8_t type;	  /* enum nh_type; NH_NONE: no route */
 	uint8_t port;
+	uint8_t n_members; /* NH_GROUP: members[0..n), sorted */
+	uint32_t members[ROUTE_OP_MAX_GW];
 };
 
 /* The FIB as the check reads it (the caller keeps it still meanwhile). */

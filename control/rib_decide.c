@@ -4,6 +4,7 @@
  * vbr speaks eBGP only, so the eBGP-over-iBGP and IGP-cost steps have
  * nothing to choose between and are left out.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "rib_internal.h"
@@ -35,18 +36,17 @@ med_of(const struct rib_attrs *a)
 }
 
 /*
- * RFC 4271 §9.1.2.2 over paths[0..n): each step removes candidates, so that
- * the non-transitive MED rule is applied to the whole set at once and the
+ * RFC 4271 §9.1.2.2 over paths[0..n) up to the tie-breaks: the paths left
+ * equal (a bit each). Each step removes candidates, so that the
+ * non-transitive MED rule is applied to the whole set at once and the
  * result does not depend on the order the paths came in.
  */
-unsigned
-rib_decide(const struct rib_path *paths, unsigned n, const struct rib_peer_info *peers)
+static uint64_t
+decide_equal(const struct rib_path *paths, unsigned n)
 {
 	uint64_t cand = n >= 64 ? UINT64_MAX : (1ull << n) - 1;
 	uint64_t keep;
 
-	if (n == 1)
-		return 0;
 	/* Degree of preference (§9.1.2.1): our LOCAL_PREF, highest wins. */
 	KEEP_LOWEST(paths, cand, ~(uint64_t)p->attrs->local_pref);
 	/* a) shortest AS_PATH. */
@@ -67,12 +67,61 @@ rib_decide(const struct rib_path *paths, unsigned n, const struct rib_peer_info 
 			}
 		}
 	}
-	cand = keep;
 	/* d) eBGP over iBGP, e) IGP cost: vbr speaks eBGP only. */
-	/* f) lowest BGP Identifier, g) lowest peer address; then the slot, so
-	 * that two peers with equal keys still give one answer. */
+	return keep;
+}
+
+/* f) lowest BGP Identifier, g) lowest peer address; then the slot, so that
+ * two peers with equal keys still give one answer: the first of cand. */
+static unsigned
+tie_break(const struct rib_path *paths, uint64_t cand, const struct rib_peer_info *peers)
+{
 	KEEP_LOWEST(paths, cand, peers[p->peer].bgp_id);
 	KEEP_LOWEST(paths, cand, peers[p->peer].address);
 	KEEP_LOWEST(paths, cand, p->peer);
 	return (unsigned)__builtin_ctzll(cand);
+}
+
+unsigned
+rib_decide(const struct rib_path *paths, unsigned n, const struct rib_peer_info *peers)
+{
+	if (n == 1)
+		return 0;
+	return tie_break(paths, decide_equal(paths, n), peers);
+}
+
+/*
+ * BGP multipath, as Juniper's "multipath" and Cisco's "maximum-paths" do
+ * it: the best path, then the paths that the decision process could not
+ * tell from it before its tie-breaks (LOCAL_PREF, AS_PATH length, ORIGIN,
+ * MED as compared above, eBGP), from the same neighbouring AS unless
+ * relax, one per next hop, in the order the tie-breaks rank them; at most
+ * max. Their indices in out[] (out[0] the best); returns how many.
+ */
+unsigned
+rib_decide_multi(const struct rib_path *paths, unsigned n, const struct rib_peer_info *peers,
+	unsigned max, bool relax, unsigned *out)
+{
+	uint64_t cand = n == 1 ? 1 : decide_equal(paths, n);
+	unsigned best = n == 1 ? 0 : tie_break(paths, cand, peers), k = 1;
+
+	out[0] = best;
+	cand &= ~(1ull << best);
+	if (!relax)
+		for (uint64_t c = cand; c != 0; c &= c - 1) {
+			unsigned i = (unsigned)__builtin_ctzll(c);
+
+			if (paths[i].attrs->neighbor_as != paths[best].attrs->neighbor_as)
+				cand &= ~(1ull << i);
+		}
+	while (cand != 0 && k < max) {
+		unsigned i = tie_break(paths, cand, peers), j;
+
+		cand &= ~(1ull << i);
+		for (j = 0; j < k && paths[out[j]].attrs->next_hop != paths[i].attrs->next_hop; j++)
+			;
+		if (j == k)
+			out[k++] = i;
+	}
+	return k;
 }

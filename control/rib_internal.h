@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "rib.h"
@@ -20,3 +21,9 @@ struct rib_path {
  * one. peers[] is indexed by slot (BGP Identifier and address break ties).
  */
 unsigned rib_decide(const struct rib_path *paths, unsigned n, const struct rib_peer_info *peers);
+
+/* Multipath (ECMP): the best path and up to max - 1 equal to it (rib_decide.c
+ * says which), one per next hop, their indices in out[] best first; returns
+ * how many (1..max). */
+unsigned rib_decide_multi(const struct rib_path *paths, unsigned n,
+	const struct rib_peer_info *peers, unsigned max, bool relax, unsigned *out);

@@ -29,6 +29,7 @@ static const char *const nh_type_names[] = {
 	[NH_CONNECTED] = "connected",
 	[NH_LOCAL] = "local",
 	[NH_BLACKHOLE] = "blackhole",
+	[NH_GROUP] = "group",
 };
 
 static json_t *
@@ -37,6 +38,16 @@ ip_json(uint32_t addr)
 	char a[VBR_IP_STRLEN];
 
 	return json_string(config_ip_str(addr, a, sizeof(a)));
+}
+
+static json_t *
+ips_json(const uint32_t *addrs, unsigned n)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < n; i++)
+		json_array_append_new(a, ip_json(addrs[i]));
+	return a;
 }
 
 static json_t *
@@ -115,11 +126,12 @@ show_config_json(const struct vbr_config *cfg)
 		json_array_append_new(nets, prefix_json(cfg->networks[i].addr, cfg->networks[i].len));
 	for (unsigned i = 0; i < cfg->nb_routes; i++) {
 		const struct vbr_static_route *r = &cfg->routes[i];
+		json_t *j = json_pack("{s:o}", "prefix", prefix_json(r->prefix.addr, r->prefix.len));
 
-		json_t *j = json_pack("{s:o, s:o}", "prefix",
-				prefix_json(r->prefix.addr, r->prefix.len), "next_hop",
-				ip_json(r->next_hop));
-
+		if (r->nb_next_hops > 1)
+			json_object_set_new(j, "next_hops", ips_json(r->next_hops, r->nb_next_hops));
+		else
+			json_object_set_new(j, "next_hop", ip_json(r->next_hop));
 		if (r->track.interval)
 			json_object_set_new(j, "track", json_pack("{s:i, s:i, s:i}", "interval",
 					r->track.interval, "misses", r->track.misses, "rise",
@@ -131,7 +143,7 @@ show_config_json(const struct vbr_config *cfg)
 				ip_json(cfg->neighbors[i].address), "mac",
 				mac_json(cfg->neighbors[i].mac)));
 	return json_pack("{s:{s:s, s:I, s:o, s:I}, s:{s:o, s:o}, s:{s:I, s:I, s:I}, "
-			 "s:{s:o, s:o, s:o}, s:o, s:o}",
+			 "s:{s:o, s:o, s:o, s:I, s:b}, s:o, s:o}",
 			"vbr", "name", cfg->name, "local_asn", (json_int_t)cfg->local_asn,
 			"router_id", ip_json(cfg->router_id), "max_peers", (json_int_t)cfg->max_peers,
 			"ports", "idc", port_json(&cfg->ports[VBR_PORT_IDC]), "vpc",
@@ -140,6 +152,8 @@ show_config_json(const struct vbr_config *cfg)
 			(json_int_t)cfg->fib.max_tbl8, "max_nexthops",
 			(json_int_t)cfg->fib.max_nexthops,
 			"bgp", "groups", groups, "peers", peers, "networks", nets,
+			"multipath", (json_int_t)cfg->bgp_multipath, "multipath_relax",
+			cfg->bgp_multipath_relax,
 			"routes", routes, "neighbors", neighs);
 }
 
@@ -228,6 +242,11 @@ route_one(uint32_t prefix, uint8_t len, const struct rib_path_info *paths, unsig
 
 		if (p->src != RIB_SRC_CONNECTED)
 			json_object_set_new(j, "next_hop", ip_json(p->next_hop));
+		/* ECMP: a static route's next hops; a BGP path in the FIB's set. */
+		if (p->n_gateways > 1)
+			json_object_set_new(j, "next_hops", ips_json(p->gateways, p->n_gateways));
+		if (p->multipath)
+			json_object_set_new(j, "multipath", json_true());
 		if (p->src == RIB_SRC_BGP) {
 			json_object_set_new(j, "peer",
 					ip_json(rib_peer_address(w->o->rib, (unsigned)p->peer)));
@@ -287,8 +306,26 @@ show_routes(struct objects *o, const struct api_request *req, struct mgmt_reply 
 		mgmt_reply_error(out, "out of memory");
 }
 
+/* A group's members: [{"next_hop", "mac"}...], in the group's order. */
 static json_t *
-fib_entry_json(uint32_t prefix, uint8_t depth, const struct nexthop *nh)
+group_members_json(const struct fib *f, const struct nexthop *nh)
+{
+	uint32_t ids[FIB_GROUP_MAX];
+	unsigned int n = fib_group_members(f, nh, ids);
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct nexthop *m = fib_nexthop(f, ids[i]);
+		uint64_t ms = __atomic_load_n(&m->mac_state, __ATOMIC_ACQUIRE);
+
+		json_array_append_new(a, json_pack("{s:o, s:o}", "next_hop", ip_json(m->addr), "mac",
+				ms & NH_MAC_VALID ? mac_json((const uint8_t *)&ms) : json_null()));
+	}
+	return a;
+}
+
+static json_t *
+fib_entry_json(const struct fib *f, uint32_t prefix, uint8_t depth, const struct nexthop *nh)
 {
 	json_t *j = json_pack("{s:o, s:s, s:s}", "prefix", prefix_json(prefix, depth), "type",
 			nh->type < RTE_DIM(nh_type_names) ? nh_type_names[nh->type] : "?", "port",
@@ -300,15 +337,24 @@ fib_entry_json(uint32_t prefix, uint8_t depth, const struct nexthop *nh)
 		json_object_set_new(j, "next_hop", ip_json(nh->addr));
 		if (ms & NH_MAC_VALID)
 			json_object_set_new(j, "mac", mac_json((const uint8_t *)&ms));
+	} else if (nh->type == NH_GROUP) {
+		json_object_set_new(j, "next_hops", group_members_json(f, nh));
 	}
 	return j;
 }
 
+struct fib_walk {
+	const struct fib *f;
+	struct mgmt_reply *out;
+};
+
 static int
 fib_one(uint32_t prefix, uint8_t depth, const struct nexthop *nh, uint32_t nh_id, void *arg)
 {
+	struct fib_walk *w = arg;
+
 	(void)nh_id;
-	return mgmt_reply_record(arg, fib_entry_json(prefix, depth, nh));
+	return mgmt_reply_record(w->out, fib_entry_json(w->f, prefix, depth, nh));
 }
 
 static void
@@ -322,7 +368,9 @@ show_fib(struct objects *o, const struct api_request *req, struct mgmt_reply *ou
 		return;
 	pthread_mutex_lock(o->fib_lock);
 	if (rc == 0) {
-		fib_route_walk(o->fib, fib_one, out);
+		struct fib_walk w = {o->fib, out};
+
+		fib_route_walk(o->fib, fib_one, &w);
 	} else {
 		/* The longest prefix the FIB holds for the address. */
 		for (int len = exact ? want.len : 32; len >= 0; len--) {
@@ -331,7 +379,7 @@ show_fib(struct objects *o, const struct api_request *req, struct mgmt_reply *ou
 			if (fib_route_get(o->fib, want.addr & config_prefix_mask((uint8_t)len),
 					    (uint8_t)len, &id) != 0)
 				continue;
-			json_t *j = fib_entry_json(want.addr & config_prefix_mask((uint8_t)len),
+			json_t *j = fib_entry_json(o->fib, want.addr & config_prefix_mask((uint8_t)len),
 					(uint8_t)len, fib_nexthop(o->fib, id));
 
 			json_object_set_new(j, "address", ip_json(want.addr));
@@ -387,6 +435,7 @@ show_stats(struct objects *o, struct mgmt_reply *out)
 			"grace_stalls", (json_int_t)fs.grace_stalls, "tbl8_used",
 			(json_int_t)fs.tbl8_used, "hugepage_bytes", (json_int_t)fs.hugepage_bytes,
 			"heap_bytes", (json_int_t)fs.heap_bytes));
+	json_object_set_new(json_object_get(rec, "fib"), "groups", json_integer((json_int_t)fs.groups));
 	rib_fib_stats(o->rib, ctl_now_ms(), &rs);
 	json_object_set_new(rec, "rib", json_pack("{s:I, s:I, s:I, s:I}", "prefixes",
 			(json_int_t)rib_size(o->rib), "fib_pending", (json_int_t)rs.in_flight,
@@ -411,7 +460,7 @@ show_track(struct objects *o, struct mgmt_reply *out)
 		unsigned routes = 0;
 
 		for (unsigned k = 0; k < c->nb_routes; k++)
-			routes += c->routes[k].track.interval && c->routes[k].next_hop == ti.addr;
+			routes += c->routes[k].track.interval && objects_route_via(&c->routes[k], ti.addr);
 		mgmt_reply_record(out, json_pack("{s:o, s:s, s:s, s:I, s:i, s:i, s:i, s:i, s:I, s:I,"
 						 " s:I, s:I, s:I, s:i, s:i}",
 				"next_hop", ip_json(ti.addr), "port",

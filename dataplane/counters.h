@@ -25,6 +25,8 @@
 	X(NEIGH_REFUSED, "neigh_refused", "neighbours not kept: the port has max_neighbors learned ones, or no next-hop id is free") \
 	X(ICMP_ERRORS, "icmp_errors", "ICMP errors sent (TTL exceeded, fragmentation needed)") \
 	X(FRAGMENTED, "fragmented", "packets over the outgoing MTU sent as fragments (no DF)") \
+	X(ECMP_ROUTED, "ecmp_routed", "packets routed through a next-hop group (ECMP), counted on its port") \
+	X(ECMP_FALLBACK, "ecmp_fallback", "of ecmp_routed, sent to another member: their own member's MAC was not known") \
 	X(DROP_RUNT, "drop_runt", "frame shorter than its headers")            \
 	X(DROP_OTHER_HOST, "drop_other_host", "unicast frame to another MAC") \
 	X(DROP_L2_MULTICAST, "drop_l2_multicast", "IPv4 to route that came as a link-layer broadcast") \

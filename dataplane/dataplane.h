@@ -10,7 +10,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <netinet/in.h>
+#include <string.h>
+
 #include <rte_ether.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
@@ -133,6 +137,31 @@ int dp_peers_set(struct dataplane *dp, const uint32_t *addrs, unsigned n);
 void dp_peers_reclaim(struct dataplane *dp);
 /* At exit, every reader stopped. */
 void dp_peers_free(struct dataplane *dp);
+
+/*
+ * ECMP's flow hash of an IPv4 packet (fib_flow_hash): addresses, protocol,
+ * and TCP/UDP ports when the packet is no fragment (a first fragment too:
+ * all of a datagram's fragments take one path) and holds them. The same on
+ * every lcore and every run: a flow keeps its group member.
+ */
+static inline uint32_t
+dp_flow_hash(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
+{
+	uint32_t hlen = (ip->version_ihl & 0xf) * 4u, ports = 0;
+
+	if ((ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP) &&
+			!(ip->fragment_offset &
+					RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) &&
+			rte_be_to_cpu_16(ip->total_length) >= hlen + 4 &&
+			rte_pktmbuf_data_len(m) >= sizeof(struct rte_ether_hdr) + hlen + 4) {
+		uint32_t w;
+
+		memcpy(&w, (const uint8_t *)ip + hlen, sizeof(w));
+		ports = rte_be_to_cpu_32(w);
+	}
+	return fib_flow_hash(rte_be_to_cpu_32(ip->src_addr), rte_be_to_cpu_32(ip->dst_addr),
+			ip->next_proto_id, ports);
+}
 
 /* forward.c: the forwarding step. Classifies n packets received on in_port:
  * routed ones go to ctx->tx[out], punted ones to the punt ring, the rest are

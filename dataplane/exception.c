@@ -207,6 +207,12 @@ route_from_kernel(struct dataplane *dp, unsigned in, struct rte_mbuf *m)
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	fib_lookup_bulk(dp->fib, &dst, &nh_id, 1);
 	nh = fib_nexthop(dp->fib, (uint32_t)nh_id);
+	if (nh->type == NH_GROUP) {
+		/* As the forwarding lcores choose: the flow's member. */
+		const struct nexthop *want;
+
+		nh = fib_group_pick(dp->fib, nh, dp_flow_hash(m, ip), &want);
+	}
 	mac = __atomic_load_n(&nh->mac_state, __ATOMIC_ACQUIRE);
 	if (nh->type != NH_GATEWAY || !(mac & NH_MAC_VALID)) {
 		enum vbr_counter why = CNT_DROP_NEIGH_UNRESOLVED;

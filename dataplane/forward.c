@@ -244,6 +244,24 @@ fragment(struct fwd_ctx *ctx, unsigned in, unsigned out, struct rte_mbuf *m)
 		tx_queue(ctx, out, frags[i]);
 }
 
+/* ECMP: the member of group nh that carries m's flow. When the flow's own
+ * member has no known MAC, the next one that has takes the flow meanwhile,
+ * and ARP is asked for the missing one. */
+static inline const struct nexthop *
+group_member(struct fwd_ctx *ctx, const struct nexthop *nh, const struct rte_mbuf *m,
+		const struct rte_ipv4_hdr *ip)
+{
+	const struct nexthop *want, *pick;
+
+	pick = fib_group_pick(ctx->fib, nh, dp_flow_hash(m, ip), &want);
+	ctx->cnt[nh->port].c[CNT_ECMP_ROUTED]++;
+	if (unlikely(pick != want)) {
+		ctx->cnt[nh->port].c[CNT_ECMP_FALLBACK]++;
+		ask_arp(ctx, want->port, want->addr);
+	}
+	return pick;
+}
+
 /* Route one checked IPv4 packet to the next hop the lookup gave. */
 static inline void
 route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id, bool l2_multicast)
@@ -291,6 +309,14 @@ route(struct fwd_ctx *ctx, unsigned in, struct rte_mbuf *m, uint64_t nh_id, bool
 		drop(ctx, in, CNT_DROP_BLACKHOLE, m);
 		return;
 	default:
+		/* ECMP here, not as a case of its own: the switch over the
+		 * other types stays the compare chain it was (a sixth case
+		 * makes it a jump table), and only packets to groups pay for
+		 * the flow hash. */
+		if (nh->type == NH_GROUP) {
+			nh = group_member(ctx, nh, m, ip);
+			break;
+		}
 		/* RFC 1812 5.2.7.1: Network Unreachable. */
 		drop_icmp(ctx, in, CNT_DROP_NO_ROUTE, m, ICMP_REQ(VBR_ICMP_DEST_UNREACH, 0, 0));
 		return;

@@ -169,6 +169,21 @@ format_nh(const struct nexthop *nh, char *buf, size_t len)
 	case NH_BLACKHOLE:
 		snprintf(buf, len, "blackhole");
 		break;
+	case NH_GROUP: {
+		/* "group A B ... dev PORT": the members in the group's order
+		 * (their MACs in /vbr/neigh). */
+		uint32_t ids[FIB_GROUP_MAX];
+		unsigned n = fib_group_members(tel_dp->fib, nh, ids);
+		size_t off = (size_t)snprintf(buf, len, "group");
+
+		for (unsigned i = 0; i < n && off < len; i++)
+			off += (size_t)snprintf(buf + off, len - off, " %s",
+					config_ip_str(fib_nexthop(tel_dp->fib, ids[i])->addr, a,
+						sizeof(a)));
+		if (off < len)
+			snprintf(buf + off, len - off, " dev %s", config_port_name(nh->port));
+		break;
+	}
 	default:
 		snprintf(buf, len, "none");
 	}
@@ -212,6 +227,7 @@ tel_fib(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d
 	fib_get_stats(tel_dp->fib, &st);
 	rte_tel_data_add_dict_u64(d, "routes", st.routes);
 	rte_tel_data_add_dict_u64(d, "nexthops", st.nexthops);
+	rte_tel_data_add_dict_u64(d, "groups", st.groups);
 	rte_tel_data_add_dict_u64(d, "ops_applied", st.ops_applied);
 	rte_tel_data_add_dict_u64(d, "ops_failed", st.ops_failed);
 	rte_tel_data_add_dict_u64(d, "refused_nexthops", st.refused_nexthops);

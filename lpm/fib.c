@@ -26,13 +26,15 @@ struct fib *
 fib_create(const struct fib_params *p)
 {
 	char name[RTE_RING_NAMESIZE];
+	uint32_t max_groups;
 	struct fib *f;
 	size_t sz;
 
 	if (p == NULL || p->name == NULL || strlen(p->name) > FIB_NAME_MAX || p->max_routes == 0 ||
 		p->max_routes > INT32_MAX / 2 || p->max_tbl8 == 0 || p->max_tbl8 > DIR24_NH_MAX ||
 		p->max_nexthops < 2 ||
-		p->max_nexthops > FIB_NH_LIMIT || !rte_is_power_of_2(p->ring_size)) {
+		p->max_nexthops > FIB_NH_LIMIT || !rte_is_power_of_2(p->ring_size) ||
+		p->max_groups > FIB_NH_LIMIT) {
 		FIB_LOG(ERR,
 			"bad parameters: name of at most %d characters, routes, 1 to %u tbl8 "
 			"groups, 2 to %u next hops, ring size a power of two",
@@ -98,7 +100,19 @@ fib_create(const struct fib_params *p)
 	}
 	f->view.tables = *dir24_tables(f->tbl);
 
-	if (fib_nh_init(f) < 0 || fib_writer_init(f) < 0) {
+	/* Readers index groups from a next hop: hugepage memory as the
+	 * next-hop table. */
+	max_groups = p->max_groups != 0 ? p->max_groups : FIB_GROUPS_DEFAULT;
+	f->groups = rte_zmalloc_socket("fib_groups", sizeof(struct fib_group) * max_groups,
+		RTE_CACHE_LINE_SIZE, p->socket_id);
+	if (f->groups == NULL) {
+		FIB_LOG(ERR, "no memory for %u next-hop groups", max_groups);
+		rte_errno = ENOMEM;
+		goto fail;
+	}
+	f->view.groups = f->groups;
+
+	if (fib_nh_init(f) < 0 || fib_group_init(f, max_groups) < 0 || fib_writer_init(f) < 0) {
 		FIB_LOG(ERR, "no memory for the writer of %s", p->name);
 		rte_errno = ENOMEM;
 		goto fail;
@@ -115,12 +129,14 @@ fib_destroy(struct fib *f)
 	if (f == NULL)
 		return;
 	fib_writer_fini(f);
+	fib_group_fini(f);
 	fib_nh_fini(f);
 	dir24_free(f->tbl);
 	rte_ring_free(f->ring);
 	rte_ring_free(f->results);
 	rte_free(f->qsbr);
 	rte_free(f->nh);
+	rte_free(f->groups);
 	rte_free(f);
 }
 
@@ -216,6 +232,8 @@ fib_get_stats(struct fib *f, struct fib_stats *st)
 	st->grace_wait_ms = fib_grace_wait(f, rte_get_timer_cycles()) * 1000 / rte_get_timer_hz();
 	st->tbl8_used = ds.tbl8_used;
 	st->tbl8_retiring = ds.tbl8_retiring;
-	st->hugepage_bytes = ds.hugepage_bytes + sizeof(struct nexthop) * (uint64_t)f->max_nh;
-	st->heap_bytes = ds.heap_bytes + fib_nh_heap_bytes(f) + fib_writer_heap_bytes(f);
+	st->hugepage_bytes = ds.hugepage_bytes + sizeof(struct nexthop) * (uint64_t)f->max_nh +
+			     sizeof(struct fib_group) * (uint64_t)f->max_groups;
+	st->heap_bytes = ds.heap_bytes + fib_nh_heap_bytes(f) + fib_group_heap_bytes(f) +
+			 fib_writer_heap_bytes(f);
 }

@@ -22,6 +22,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dir24.h"
+#include "fib_group.h"
 #include "route_op.h"
 
 #define FIB_NH_NONE 0u /* id returned for "no route" */
@@ -58,6 +59,19 @@ struct nexthop {
  * cap (fib_neigh_set_max) and goes with fib_neigh_forget(). */
 #define NH_F_LEARNED 0x04
 
+/*
+ * A next-hop group (NH_GROUP; its next hop's addr is the group's index):
+ * ECMP over 2..FIB_GROUP_MAX gateways of one port, each an ordinary
+ * NH_GATEWAY next hop that the group holds a reference to. Written once,
+ * before any route points at it, by the writer only; reused only after a
+ * grace period once no route uses it.
+ */
+struct fib_group {
+	uint32_t member[FIB_GROUP_MAX]; /* next-hop ids, in the order of their addresses */
+	uint8_t n;			/* members */
+	uint8_t bucket[FIB_GROUP_BUCKETS]; /* flow hash -> index into member[] */
+} __rte_cache_aligned;
+
 struct fib_params {
 	const char *name;	/* unique memzone prefix */
 	int socket_id;
@@ -66,7 +80,12 @@ struct fib_params {
 	uint32_t max_nexthops;	/* next-hop table size (ids 1..max-1) */
 	uint32_t ring_size;	/* route ring, power of two */
 	uint32_t grace_stall_ms; /* a longer grace period is a stall (0: FIB_GRACE_STALL_MS) */
+	uint32_t max_groups;	/* next-hop groups (0: FIB_GROUPS_DEFAULT) */
 };
+
+/* Distinct member sets of 8 peers' next hops are at most 247; static routes
+ * add theirs. */
+#define FIB_GROUPS_DEFAULT 1024
 
 struct fib_stats {
 	uint64_t routes;	 /* prefixes installed */
@@ -83,6 +102,7 @@ struct fib_stats {
 	uint64_t tbl8_retiring;	 /* tbl8 groups waiting for a grace period */
 	uint64_t hugepage_bytes; /* the tables readers walk and the next-hop table */
 	uint64_t heap_bytes;	 /* the writer's own: route hash, next-hop interning, queues */
+	uint64_t groups;	 /* next-hop groups in use (their ids count in nexthops too) */
 };
 
 struct fib;
@@ -157,6 +177,12 @@ int fib_neigh_forget(struct fib *f, uint16_t port, uint32_t addr);
 void fib_neigh_set_max(struct fib *f, uint16_t port, uint32_t max);
 uint32_t fib_neigh_count(const struct fib *f, uint16_t port);
 
+/* The members of a group next hop (NH_GROUP): their ids in ids[], in the
+ * order of their addresses; returns how many (0 for another type). Writer
+ * thread, or under the lock that keeps the writer still. */
+unsigned int fib_group_members(const struct fib *f, const struct nexthop *nh,
+		uint32_t ids[FIB_GROUP_MAX]);
+
 /* Writer-side exact lookup: the route for prefix/depth, or -ENOENT. */
 int fib_route_get(struct fib *f, uint32_t prefix, uint8_t depth, uint32_t *nh_id);
 
@@ -177,6 +203,7 @@ struct fib_reader_view {
 	struct dir24_tables tables;
 	struct rte_rcu_qsbr *qsbr;
 	const struct nexthop *nh;
+	const struct fib_group *groups;
 };
 /* The first member of struct fib is this view: the fast path needs no call. */
 
@@ -212,6 +239,41 @@ static inline const struct nexthop *
 fib_nexthop(const struct fib *f, uint32_t id)
 {
 	return &((const struct fib_reader_view *)f)->nh[id];
+}
+
+static inline bool
+fib_nh_resolved(const struct nexthop *nh)
+{
+	return __atomic_load_n(&nh->mac_state, __ATOMIC_ACQUIRE) & NH_MAC_VALID;
+}
+
+/*
+ * The member of group next hop nh (NH_GROUP) that carries the flow whose
+ * fib_flow_hash() is hash: its bucket's member (*want), or, when that
+ * one's MAC is not known, the next member in the group's order that has
+ * one, so that the flows of the other members stay where they are. When no
+ * member's MAC is known: *want itself.
+ */
+static inline const struct nexthop *
+fib_group_pick(const struct fib *f, const struct nexthop *nh, uint32_t hash,
+		const struct nexthop **want)
+{
+	const struct fib_reader_view *v = (const struct fib_reader_view *)f;
+	const struct fib_group *g = &v->groups[nh->addr];
+	unsigned int n = g->n, i = g->bucket[hash & (FIB_GROUP_BUCKETS - 1)];
+	const struct nexthop *m = &v->nh[g->member[i]];
+
+	*want = m;
+	if (likely(fib_nh_resolved(m)))
+		return m;
+	for (unsigned int k = 1; k < n; k++) {
+		unsigned int j = i + k < n ? i + k : i + k - n;
+		const struct nexthop *o = &v->nh[g->member[j]];
+
+		if (fib_nh_resolved(o))
+			return o;
+	}
+	return m;
 }
 
 /* A reader about to look ip up soon (the same loop iteration): its table

@@ -57,6 +57,15 @@ struct fib_idlist {
 	uint32_t n;
 };
 
+/* The writer's copy of a group's key (its members' addresses, sorted). */
+struct fib_group_key {
+	uint32_t gw[FIB_GROUP_MAX];
+	uint32_t digest; /* route_group_digest() */
+	uint32_t nh_id;	 /* the group's next-hop id; 0: slot free */
+	uint8_t n;
+	uint8_t port;
+};
+
 struct fib {
 	/* Read by every forwarding lcore: keep first and together. */
 	struct fib_reader_view view;
@@ -95,6 +104,17 @@ struct fib {
 	uint64_t pend_token;
 	uint64_t pend_since; /* when pend's grace period started (timer cycles) */
 
+	/* Next-hop groups: the readers' table, the writer's keys, an index by
+	 * digest (open addressing, slot = group index + 1), free groups. A
+	 * group's index is reused only when its next-hop id is: after a
+	 * grace period. */
+	struct fib_group *groups; /* == view.groups, writable */
+	struct fib_group_key *gkeys;
+	uint32_t *g_slots;
+	uint32_t g_mask;
+	uint32_t max_groups;
+	struct fib_idlist free_groups;
+
 	/* Learned neighbours (NH_F_LEARNED) per port, and their cap. */
 	uint32_t neigh_n[FIB_PORTS];
 	uint32_t neigh_max[FIB_PORTS];
@@ -112,6 +132,7 @@ int fib_nh_init(struct fib *f);
 void fib_nh_fini(struct fib *f);
 int fib_nh_find(const struct fib *f, uint8_t type, uint16_t port, uint32_t addr, uint32_t *id);
 int fib_nh_intern(struct fib *f, uint8_t type, uint16_t port, uint32_t addr, uint32_t *id);
+int fib_nh_new(struct fib *f, uint8_t type, uint16_t port, uint32_t addr, uint32_t *id);
 void fib_nh_ref(struct fib *f, uint32_t id);
 void fib_nh_unref(struct fib *f, uint32_t id);
 void fib_nh_hold(struct fib *f, uint32_t id);
@@ -120,6 +141,16 @@ void fib_nh_set_mac(struct nexthop *nh, const uint8_t mac[6]);
 void fib_nh_batch_done(struct fib *f);
 void fib_nh_recycle(struct fib *f);
 uint64_t fib_nh_heap_bytes(const struct fib *f);
+
+/* fib_group.c: next-hop groups. */
+int fib_group_init(struct fib *f, uint32_t max_groups);
+void fib_group_fini(struct fib *f);
+int fib_group_intern(struct fib *f, uint16_t port, const uint32_t *gw, unsigned int n,
+	uint32_t *id);
+void fib_group_unlink(struct fib *f, uint32_t id);
+void fib_group_release(struct fib *f, uint32_t id);
+uint32_t fib_group_digest_of(const struct fib *f, uint32_t id, uint8_t *n);
+uint64_t fib_group_heap_bytes(const struct fib *f);
 
 /* fib_writer.c */
 int fib_writer_init(struct fib *f);

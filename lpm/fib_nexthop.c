@@ -2,7 +2,8 @@
 /*
  * The next-hop table's writer side: one id per distinct (type, port,
  * gateway), counted by the routes that use it, and recycled only when no
- * reader can still hold it.
+ * reader can still hold it. Groups (fib_group.c) take ids from here too,
+ * indexed apart.
  *
  * An id whose routes and holds are all gone becomes a candidate. At the end
  * of the batch a candidate still unused leaves the hash; it becomes free
@@ -158,7 +159,6 @@ fib_nh_find(const struct fib *f, uint8_t type, uint16_t port, uint32_t addr, uin
 int
 fib_nh_intern(struct fib *f, uint8_t type, uint16_t port, uint32_t addr, uint32_t *id)
 {
-	struct nexthop *nh;
 	uint64_t key;
 	uint32_t i, cur;
 
@@ -169,6 +169,21 @@ fib_nh_intern(struct fib *f, uint8_t type, uint16_t port, uint32_t addr, uint32_
 		*id = f->nh_slots[i];
 		return 0;
 	}
+	if (fib_nh_new(f, type, port, (uint32_t)key, &cur) < 0)
+		return -ENOSPC;
+	f->nh_slots[i] = cur;
+	*id = cur;
+	return 0;
+}
+
+/* A free id made a next hop of its own, in no index (the caller files it:
+ * the hash above, or the groups' index). */
+int
+fib_nh_new(struct fib *f, uint8_t type, uint16_t port, uint32_t addr, uint32_t *id)
+{
+	struct nexthop *nh;
+	uint32_t cur;
+
 	if (f->free_ids.n == 0)
 		return -ENOSPC;
 	cur = f->free_ids.ids[--f->free_ids.n];
@@ -176,7 +191,7 @@ fib_nh_intern(struct fib *f, uint8_t type, uint16_t port, uint32_t addr, uint32_
 	/* No reader holds cur (it went through a grace period after its last
 	 * use), and no copy will point at it before this batch is published. */
 	__atomic_store_n(&nh->mac_state, 0, __ATOMIC_RELAXED);
-	nh->addr = (uint32_t)key;
+	nh->addr = addr;
 	nh->port = (uint8_t)port;
 	nh->probes = 0;
 	nh->type = type;
@@ -184,7 +199,6 @@ fib_nh_intern(struct fib *f, uint8_t type, uint16_t port, uint32_t addr, uint32_
 	nh->refcnt = 0;
 	nh->last_request = 0;
 	f->nh_holds[cur] = 0;
-	f->nh_slots[i] = cur;
 	f->nh_live++;
 	f->stats.nexthops = f->nh_live;
 	/* Unused until a route or a hold takes it: collect it if none does. */
@@ -258,7 +272,10 @@ fib_nh_batch_done(struct fib *f)
 		nh->flags &= ~NH_F_CANDIDATE;
 		if (nh->refcnt != 0 || f->nh_holds[id] != 0)
 			continue;
-		nh_hash_del(f, id);
+		if (nh->type == NH_GROUP)
+			fib_group_unlink(f, id);
+		else
+			nh_hash_del(f, id);
 		f->nh_live--;
 		f->next.ids[f->next.n++] = id;
 	}
@@ -274,6 +291,11 @@ fib_nh_recycle(struct fib *f)
 	if (f->pend.n != 0) {
 		if (rte_rcu_qsbr_check(f->qsbr, f->pend_token, false) != 1)
 			return;
+		/* A group no reader holds: its members and index go back
+		 * (a member unused now waits a grace period of its own). */
+		for (uint32_t k = 0; k < f->pend.n; k++)
+			if (f->nh[f->pend.ids[k]].type == NH_GROUP)
+				fib_group_release(f, f->pend.ids[k]);
 		memcpy(&f->free_ids.ids[f->free_ids.n], f->pend.ids, f->pend.n * sizeof(uint32_t));
 		f->free_ids.n += f->pend.n;
 		f->pend.n = 0;

@@ -135,6 +135,9 @@ op_refused(struct fib *f, const struct route_op *op, uint8_t status)
 {
 	uint64_t now = rte_get_timer_cycles();
 	const char *what = "op on";
+	uint32_t gw = op->gateway;
+	const char *why = status_text(status);
+	char more[24] = "";
 
 	if (op->kind == ROUTE_OP_ADD)
 		what = "route";
@@ -151,11 +154,38 @@ op_refused(struct fib *f, const struct route_op *op, uint8_t status)
 		return;
 	}
 	f->warned++;
-	FIB_LOG(WARNING, "%s %u.%u.%u.%u/%u via %u.%u.%u.%u refused: %s%s", what, op->prefix >> 24,
-		(op->prefix >> 16) & 0xff, (op->prefix >> 8) & 0xff, op->prefix & 0xff, op->depth,
-		op->gateway >> 24, (op->gateway >> 16) & 0xff, (op->gateway >> 8) & 0xff,
-		op->gateway & 0xff, status_text(status),
+	if (op->kind == ROUTE_OP_ADD && op->nh_type == NH_GROUP) {
+		gw = op->n_gateways != 0 ? op->gateways[0] : 0;
+		snprintf(more, sizeof(more), " (a group of %u)", op->n_gateways);
+		if (status == ROUTE_REFUSED_NEXTHOPS && f->free_groups.n == 0)
+			why = "no next-hop group left (in use, or waiting for readers)";
+	}
+	FIB_LOG(WARNING, "%s %u.%u.%u.%u/%u via %u.%u.%u.%u%s refused: %s%s", what,
+		op->prefix >> 24, (op->prefix >> 16) & 0xff, (op->prefix >> 8) & 0xff,
+		op->prefix & 0xff, op->depth, gw >> 24, (gw >> 16) & 0xff, (gw >> 8) & 0xff,
+		gw & 0xff, more, why,
 		f->warned == FIB_WARN_MAX ? " (more in this window only counted)" : "");
+}
+
+/* The next-hop id an add points its prefix at: interned, or a group's. */
+static int
+add_nexthop(struct fib *f, const struct route_op *op, uint32_t *id)
+{
+	uint32_t gw[ROUTE_OP_MAX_GW];
+	unsigned int n;
+
+	if (op->nh_type != NH_GROUP)
+		return fib_nh_intern(f, op->nh_type, op->port, op->gateway, id);
+	if (op->n_gateways < 1 || op->n_gateways > ROUTE_OP_MAX_GW)
+		return -EINVAL;
+	memcpy(gw, op->gateways, op->n_gateways * sizeof(gw[0]));
+	n = route_group_sort(gw, op->n_gateways);
+	/* One gateway left (a repeated one): an ordinary next hop. */
+	if (n == 1)
+		return fib_nh_intern(f, NH_GATEWAY, op->port, gw[0], id);
+	if (gw[0] == 0)
+		return -EINVAL;
+	return fib_group_intern(f, op->port, gw, n, id);
 }
 
 static int
@@ -164,7 +194,7 @@ apply_add(struct fib *f, const struct route_op *op, uint32_t prefix, uint8_t *st
 	uint32_t id, old = FIB_NH_NONE;
 	int ret;
 
-	ret = fib_nh_intern(f, op->nh_type, op->port, op->gateway, &id);
+	ret = add_nexthop(f, op, &id);
 	if (ret < 0) {
 		*status = ret == -ENOSPC ? ROUTE_REFUSED_NEXTHOPS : ROUTE_REFUSED_INVALID;
 		return ret;
@@ -280,6 +310,8 @@ result_add(struct fib *f, const struct route_op *op, uint8_t status)
 		r->nh_type = f->nh[id].type;
 		r->port = (uint8_t)f->nh[id].port;
 		r->gateway = f->nh[id].addr;
+		if (r->nh_type == NH_GROUP)
+			r->gateway = fib_group_digest_of(f, id, &r->n_members);
 	}
 }
 
@@ -459,6 +491,10 @@ fib_writer_poll(struct fib *f)
 		f->stats.batches++;
 		fib_nh_batch_done(f);
 		dir24_reclaim(f->tbl);
+	} else if (f->cand.n != 0) {
+		/* Members a released group left unused, or ids a refused
+		 * neighbour took: collected without waiting for a batch. */
+		fib_nh_batch_done(f);
 	}
 	grace_watch(f);
 	return n;

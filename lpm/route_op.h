@@ -21,7 +21,11 @@ enum nh_type {
 	NH_CONNECTED = 2,  /* a port's own subnet: resolve the destination itself */
 	NH_LOCAL = 3,	   /* one of our addresses: punt to the kernel tap */
 	NH_BLACKHOLE = 4,  /* drop silently (counted) */
+	NH_GROUP = 5,	   /* ECMP: one of 2..ROUTE_OP_MAX_GW gateways on port, per flow */
 };
+
+/* The most gateways of one route (a next-hop group). */
+#define ROUTE_OP_MAX_GW 8
 
 struct route_op {
 	uint8_t kind;	 /* enum route_op_kind */
@@ -32,7 +36,10 @@ struct route_op {
 	uint32_t gateway; /* NH_GATEWAY: next-hop address; NEIGH: neighbour address */
 	uint8_t mac[6];	  /* NEIGH */
 	uint8_t flags;	  /* ROUTE_OP_F_* */
-	uint8_t reserved;
+	uint8_t n_gateways; /* NH_GROUP: how many of gateways[] (2..ROUTE_OP_MAX_GW); else 0 */
+	/* NH_GROUP: the members, all on port, distinct, in any order (the FIB
+	 * keys a group by its set); gateway is unused. */
+	uint32_t gateways[ROUTE_OP_MAX_GW];
 };
 
 _Static_assert(sizeof(struct route_op) % 4 == 0, "rte_ring elements are multiples of 4 bytes");
@@ -57,13 +64,59 @@ enum route_status {
  */
 struct route_result {
 	uint32_t prefix;  /* the op's */
-	uint32_t gateway; /* the next hop the FIB holds now (NH_GATEWAY) */
+	uint32_t gateway; /* the next hop the FIB holds now (NH_GATEWAY); NH_GROUP: its
+			     members' route_group_digest() */
 	uint8_t depth;	  /* the op's */
 	uint8_t kind;	  /* the op's */
 	uint8_t nh_type;  /* what the FIB holds now; NH_NONE: no route */
 	uint8_t port;
 	uint8_t status; /* enum route_status */
-	uint8_t reserved[3];
+	uint8_t n_members; /* NH_GROUP: its members */
+	uint8_t reserved[2];
 };
 
 _Static_assert(sizeof(struct route_result) % 4 == 0, "rte_ring elements are multiples of 4 bytes");
+
+/* Sorts a group's gateways and drops repeats: the set a group is keyed by.
+ * Returns how many are left. */
+static inline unsigned int
+route_group_sort(uint32_t *gw, unsigned int n)
+{
+	unsigned int i, j, k = 0;
+
+	for (i = 1; i < n; i++) {
+		uint32_t v = gw[i];
+
+		for (j = i; j > 0 && gw[j - 1] > v; j--)
+			gw[j] = gw[j - 1];
+		gw[j] = v;
+	}
+	for (i = 0; i < n; i++)
+		if (k == 0 || gw[k - 1] != gw[i])
+			gw[k++] = gw[i];
+	return k;
+}
+
+/*
+ * What the FIB answers for a group and the RIB compares (route_result): a
+ * 32-bit digest of the sorted member set and its port. Fixed, so that both
+ * sides compute the same; a collision could only hide a difference between
+ * two groups of the same prefix from the RIB's bookkeeping (fib_check
+ * compares the members themselves).
+ */
+static inline uint32_t
+route_group_digest(uint8_t port, const uint32_t *sorted_gw, unsigned int n)
+{
+	uint64_t h = 0x6a09e667f3bcc909ull ^ ((uint64_t)port << 8 | n);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		h ^= sorted_gw[i];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 33;
+	}
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	/* Never 0: the RIB's "no gateway". */
+	return (uint32_t)(h >> 32) | 1u;
+}

@@ -341,10 +341,30 @@ track_row(struct printer *p, const json_t *rec)
 
 static const char *const lookup_heads[] = {"Address", "Prefix", "Next-hop", "Port", "Type"};
 
+/* A group's members' addresses (show fib: "next_hops"), joined by sep. */
+static char *
+group_next_hops(const json_t *rec, const char *sep)
+{
+	const json_t *members = json_object_get(rec, "next_hops");
+	json_t *addrs = json_array(), *m;
+	char *s;
+	size_t i;
+
+	if (addrs == NULL)
+		return NULL;
+	json_array_foreach(members, i, m)
+		json_array_append(addrs, json_object_get(m, "next_hop"));
+	s = cell(addrs, sep);
+	json_decref(addrs);
+	return s;
+}
+
 static int
 lookup_row(struct printer *p, const json_t *rec)
 {
-	char *c[] = {member(rec, "address"), member(rec, "prefix"), member(rec, "next_hop"),
+	char *c[] = {member(rec, "address"), member(rec, "prefix"),
+		json_object_get(rec, "next_hops") ? group_next_hops(rec, ",")
+						  : member(rec, "next_hop"),
 		member(rec, "port"), member(rec, "type")};
 
 	return table_add(&p->table, c);
@@ -392,9 +412,14 @@ route_lines(const json_t *rec)
 		return 0;
 	}
 	json_array_foreach(paths, i, path) {
+		/* '*' the best path, '=' another of its multipath set (as FRR). */
 		char *c[] = {i == 0 ? member(rec, "prefix") : strdup(""),
-			strdup(json_is_true(json_object_get(path, "best")) ? "*" : ""),
-			member(path, "source"), member(path, "next_hop"),
+			strdup(json_is_true(json_object_get(path, "best"))	   ? "*"
+			       : json_is_true(json_object_get(path, "multipath")) ? "="
+										   : ""),
+			member(path, "source"),
+			json_object_get(path, "next_hops") ? member(path, "next_hops")
+							   : member(path, "next_hop"),
 			json_object_get(path, "peer") ? member(path, "peer") : strdup("-"),
 			json_object_get(path, "as_path") ? cell(json_object_get(path, "as_path"), " ")
 							 : strdup("-")};
@@ -410,11 +435,15 @@ route_lines(const json_t *rec)
 	return 0;
 }
 
+/* One line; a group's members one per line, the first on the prefix's. */
 static int
 fib_line(const json_t *rec)
 {
-	char *c[] = {member(rec, "prefix"), member(rec, "next_hop"), member(rec, "port"),
-		member(rec, "type")};
+	const json_t *members = json_object_get(rec, "next_hops");
+	size_t n = json_array_size(members);
+	char *c[] = {member(rec, "prefix"),
+		n ? member(json_array_get(members, 0), "next_hop") : member(rec, "next_hop"),
+		member(rec, "port"), member(rec, "type")};
 	int rc = 0;
 
 	for (unsigned int k = 0; k < 4; k++)
@@ -423,6 +452,15 @@ fib_line(const json_t *rec)
 	if (rc == 0)
 		print_line(4, c, fib_widths, NULL);
 	free_cells(c, 4);
+	for (size_t i = 1; rc == 0 && i < n; i++) {
+		char *m[] = {strdup(""), member(json_array_get(members, i), "next_hop")};
+
+		if (m[0] == NULL || m[1] == NULL)
+			rc = -ENOMEM;
+		else
+			print_line(2, m, fib_widths, NULL);
+		free_cells(m, 2);
+	}
 	return rc;
 }
 

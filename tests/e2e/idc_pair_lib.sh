@@ -195,6 +195,13 @@ pair_flows_start() {
 	PIDS+=($!)
 }
 
+# clock_at [SECONDS [FROM]]: FROM (default now) plus SECONDS, in seconds
+# since the epoch to the ms: the "since" of pair_flows_check and
+# pair_flows_report (awk's print would round it to 6 digits).
+clock_at() {
+	awk -v d="${1:-0}" -v t="${2:-$(date +%s.%N)}" 'BEGIN { printf "%.3f\n", t + d }'
+}
+
 flow_recv_args() {
 	local r
 	for r in $PAIR_ROUTERS; do printf -- '--recv %s=%s ' "$r" "$FLOW_DIR/$r.json"; done

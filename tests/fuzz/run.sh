@@ -70,7 +70,7 @@ config)
 forward)
 	srcs=""
 	for f in dataplane/forward.c dataplane/punt.c dataplane/peer_set.c dataplane/ip_frag.c dataplane/ip_options.c dataplane/icmp.c dataplane/arp.c \
-		dataplane/counters.c lpm/dir24.c lpm/fib.c lpm/fib_writer.c lpm/fib_neigh.c lpm/fib_nexthop.c \
+		dataplane/counters.c lpm/dir24.c lpm/fib.c lpm/fib_writer.c lpm/fib_neigh.c lpm/fib_nexthop.c lpm/fib_group.c \
 		lpm/route_sender.c config/config.c config/walk.c config/schema.c config/inet.c \
 		config/value.c config/rules.c config/writer.c; do
 		srcs="$srcs $root/$f"

@@ -1344,6 +1344,92 @@ START_TEST(helpers)
 }
 END_TEST
 
+/* --- ECMP: bgp.multipath, a static route's next_hops --- */
+
+#define WIDE                                                                                       \
+	"ports:\n"                                                                                 \
+	"  idc: {device: net_tap0, address: 10.0.0.1/29}\n"                                        \
+	"  vpc: {device: net_tap1, address: 172.16.0.1/24}\n"
+
+START_TEST(write_ecmp)
+{
+	load_ok(WIDE "bgp:\n  multipath: 4\n  multipath_relax: true\n"
+		     "routes:\n"
+		     "  - {prefix: 10.9.0.0/16, next_hops: [10.0.0.3, 10.0.0.2, 10.0.0.6]}\n"
+		     "  - {prefix: 10.8.0.0/16, next_hops: [172.16.0.9]}\n"
+		     "  - prefix: 10.7.0.0/16\n"
+		     "    next_hops:\n"
+		     "      - 172.16.0.2\n"
+		     "      - 172.16.0.3\n");
+	ck_assert_uint_eq(cfg->bgp_multipath, 4);
+	ck_assert(cfg->bgp_multipath_relax);
+	ck_assert_uint_eq(cfg->routes[0].nb_next_hops, 3);
+	/* The file's order; next_hop is the first. */
+	ck_assert_uint_eq(cfg->routes[0].next_hops[0], IP(10, 0, 0, 3));
+	ck_assert_uint_eq(cfg->routes[0].next_hops[2], IP(10, 0, 0, 6));
+	ck_assert_uint_eq(cfg->routes[0].next_hop, IP(10, 0, 0, 3));
+	ck_assert_int_eq(cfg->routes[0].port, VBR_PORT_IDC);
+	/* A list of one is next_hop. */
+	ck_assert_uint_eq(cfg->routes[1].nb_next_hops, 0);
+	ck_assert_uint_eq(cfg->routes[1].next_hop, IP(172, 16, 0, 9));
+	ck_assert_int_eq(cfg->routes[2].port, VBR_PORT_VPC);
+	round_trip("ecmp.yaml");
+	ck_assert_ptr_nonnull(strstr(slurp_free(),
+		"{prefix: 10.9.0.0/16, next_hops: [10.0.0.3, 10.0.0.2, 10.0.0.6]}"));
+	ck_assert_ptr_nonnull(strstr(slurp_free(), "{prefix: 10.8.0.0/16, next_hop: 172.16.0.9}"));
+	ck_assert_ptr_nonnull(strstr(slurp_free(), "  multipath: 4\n  multipath_relax: true\n"));
+
+	/* Defaults are not written; another value is not equal. */
+	load_ok(WIDE "bgp: {multipath: 1, multipath_relax: false}\n");
+	ck_assert_uint_eq(cfg->bgp_multipath, 1);
+	round_trip("ecmp-default.yaml");
+	ck_assert_ptr_null(strstr(slurp_free(), "multipath"));
+	ck_assert_ptr_null(strstr(slurp_free(), "bgp"));
+	{
+		struct vbr_config *other = config_clone(cfg);
+
+		ck_assert_ptr_nonnull(other);
+		other->bgp_multipath = 2;
+		ck_assert(!config_equal(cfg, other));
+		config_free(other);
+	}
+}
+END_TEST
+
+START_TEST(ecmp_errors)
+{
+	load_fails(WIDE "bgp: {multipath: 9}\n",
+		"t.yaml:4:18: bgp.multipath: 9 is out of range (1..8)");
+	load_fails(WIDE "bgp: {multipath: 0}\n", "bgp.multipath: 0 is out of range (1..8)");
+	load_fails(WIDE "bgp: {multipath_relax: maybe}\n", "t.yaml:4:24: bgp.multipath_relax:");
+	load_fails(WIDE "routes:\n  - {prefix: 10.9.0.0/16, next_hop: 10.0.0.2, next_hops: "
+			"[10.0.0.3, 10.0.0.4]}\n",
+		"t.yaml:5:58: routes[0].next_hops: next_hop and next_hops: give one of them");
+	load_fails(WIDE "routes:\n  - {prefix: 10.9.0.0/16}\n",
+		"t.yaml:5:5: routes[0]: missing required key \"next_hop\" (or \"next_hops\")");
+	load_fails(WIDE "routes:\n  - {prefix: 10.9.0.0/16, next_hops: []}\n",
+		"routes[0]: missing required key \"next_hop\"");
+	load_fails(WIDE "routes:\n  - {prefix: 10.9.0.0/16, next_hops: [10.0.0.2, 10.0.0.x]}\n",
+		"t.yaml:5:49: routes[0].next_hops[1]: \"10.0.0.x\" is not an IPv4 address");
+	load_fails(WIDE "routes:\n  - {prefix: 10.9.0.0/16, next_hops: [10.0.0.2, 10.0.0.3, "
+			"10.0.0.4, 10.0.0.5, 10.0.0.6, 172.16.0.2, 172.16.0.3, 172.16.0.4, "
+			"172.16.0.5]}\n",
+		"routes[0].next_hops[8]: too many next hops (at most 8)");
+	load_fails(WIDE "routes:\n  - {prefix: 10.9.0.0/16, next_hops: [10.0.0.2, 10.0.0.2]}\n",
+		"t.yaml:5:38: routes[0].next_hops: next hop 10.0.0.2 is listed twice");
+	load_fails(WIDE "routes:\n  - {prefix: 10.9.0.0/16, next_hops: [10.0.0.2, 172.16.0.2]}\n",
+		"routes[0].next_hops: next hop 172.16.0.2 is on port vpc, the first on port idc: "
+		"one port's");
+	load_fails(WIDE "routes:\n  - {prefix: 10.9.0.0/16, next_hops: [10.0.0.2, 10.0.0.1]}\n",
+		"routes[0].next_hops: next hop 10.0.0.1 is ");
+	/* A scalar is the API's text form: addresses separated by commas. */
+	load_ok(WIDE "routes:\n  - {prefix: 10.9.0.0/16, next_hops: \"10.0.0.2, 10.0.0.3\"}\n");
+	ck_assert_uint_eq(cfg->routes[0].nb_next_hops, 2);
+	load_fails(WIDE "routes:\n  - {prefix: 10.9.0.0/16, next_hops: \"10.0.0.2,\"}\n",
+		"routes[0].next_hops: \"\" is not an IPv4 address");
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -1387,6 +1473,8 @@ config_suite(void)
 	tcase_add_test(tc, write_many_routes);
 	tcase_add_test(tc, write_fails_cleanly);
 	tcase_add_test(tc, write_through_link);
+	tcase_add_test(tc, write_ecmp);
+	tcase_add_test(tc, ecmp_errors);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("robustness");

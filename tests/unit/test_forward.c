@@ -1270,6 +1270,162 @@ START_TEST(garp_only_refreshes)
 }
 END_TEST
 
+/* --- ECMP: next-hop groups --- */
+
+static const struct rte_ether_addr m1_mac = { { 0x02, 0, 0, 0, 0x1d, 0x11 } };
+static const struct rte_ether_addr m2_mac = { { 0x02, 0, 0, 0, 0x1d, 0x12 } };
+
+static void
+static_neigh(uint32_t addr, const struct rte_ether_addr *mac)
+{
+	struct route_op op = { .kind = ROUTE_OP_NEIGH, .port = VBR_PORT_IDC, .gateway = addr };
+
+	if (mac != NULL)
+		memcpy(op.mac, mac, 6);
+	send_op(&op);
+}
+
+/* 192.168.100.0/24 through the group {10.9.0.2, 10.9.0.3} on the IDC port. */
+static void
+group_setup(void)
+{
+	struct route_op op = { .kind = ROUTE_OP_ADD, .prefix = IP(192, 168, 100, 0), .depth = 24,
+		.nh_type = NH_GROUP, .port = VBR_PORT_IDC, .n_gateways = 2,
+		.gateways = { IP(10, 9, 0, 3), IP(10, 9, 0, 2) } };
+
+	static_neigh(IP(10, 9, 0, 2), &m1_mac);
+	static_neigh(IP(10, 9, 0, 3), &m2_mac);
+	send_op(&op);
+}
+
+/* A UDP (or other protocol's) packet from the VPC to the group's prefix, with
+ * source port sport; frag: the IPv4 fragment field (host order). */
+static struct rte_mbuf *
+flow_pkt(uint16_t sport, uint8_t proto, uint16_t frag)
+{
+	struct rte_mbuf *m = mk_ipv4(&vpc_mac, IP(172, 16, 0, 10), IP(192, 168, 100, 1), 64, 8);
+	struct rte_ipv4_hdr *ip = ip_of(m);
+	uint16_t ports[2] = { rte_cpu_to_be_16(sport), RTE_BE16(5001) };
+
+	memcpy(ip + 1, ports, sizeof(ports));
+	ip->next_proto_id = proto;
+	ip->fragment_offset = rte_cpu_to_be_16(frag);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return m;
+}
+
+/* The member (0: 10.9.0.2, 1: 10.9.0.3) a packet went to; -1: not sent. */
+static int
+sent_to(void)
+{
+	struct tx_buf *b = &ctx.tx[VBR_PORT_IDC];
+	const struct rte_ether_hdr *eth;
+	int who;
+
+	if (b->n != 1)
+		return -1;
+	eth = rte_pktmbuf_mtod(b->pkts[0], const struct rte_ether_hdr *);
+	who = rte_is_same_ether_addr(&eth->dst_addr, &m1_mac) ? 0
+	    : rte_is_same_ether_addr(&eth->dst_addr, &m2_mac) ? 1 : -1;
+	rte_pktmbuf_free(b->pkts[0]);
+	b->n = 0;
+	return who;
+}
+
+static int
+route_flow(uint16_t sport, uint8_t proto, uint16_t frag)
+{
+	run1(VBR_PORT_VPC, flow_pkt(sport, proto, frag));
+	return sent_to();
+}
+
+/* Each flow goes to the member the bucket table says, the same every time;
+ * flows spread over both; fragments follow addresses and protocol only. */
+START_TEST(ecmp_flow_keeps_its_member)
+{
+	const uint32_t gw[2] = { IP(10, 9, 0, 2), IP(10, 9, 0, 3) };
+	uint8_t bucket[FIB_GROUP_BUCKETS];
+	unsigned on[2] = { 0 };
+	int first, who;
+
+	group_setup();
+	fib_group_buckets(gw, 2, bucket);
+	for (uint16_t sport = 20000; sport < 20064; sport++) {
+		uint32_t h = fib_flow_hash(IP(172, 16, 0, 10), IP(192, 168, 100, 1), IPPROTO_UDP,
+				(uint32_t)sport << 16 | 5001);
+
+		who = route_flow(sport, IPPROTO_UDP, 0);
+		ck_assert_int_ge(who, 0);
+		ck_assert_int_eq(who, bucket[h & (FIB_GROUP_BUCKETS - 1)]);
+		ck_assert_int_eq(route_flow(sport, IPPROTO_UDP, 0), who);
+		on[who]++;
+	}
+	ck_assert_uint_gt(on[0], 8);
+	ck_assert_uint_gt(on[1], 8);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_ECMP_ROUTED), 128);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_ECMP_FALLBACK), 0);
+	ck_assert_uint_eq(cnt(VBR_PORT_VPC, CNT_DROP_NEIGH_UNRESOLVED), 0);
+
+	/* Fragments, first or not, whatever their "ports": one path, the
+	 * addresses' and protocol's. */
+	first = route_flow(1, IPPROTO_UDP, RTE_IPV4_HDR_MF_FLAG);
+	ck_assert_int_ge(first, 0);
+	for (uint16_t sport = 2; sport < 40; sport++) {
+		ck_assert_int_eq(route_flow(sport, IPPROTO_UDP, RTE_IPV4_HDR_MF_FLAG), first);
+		/* offset sport x 8 bytes */
+		ck_assert_int_eq(route_flow(sport, IPPROTO_UDP, sport), first);
+	}
+	/* Other protocols: no ports either. */
+	who = route_flow(7, IPPROTO_ICMP, 0);
+	for (uint16_t sport = 8; sport < 40; sport++)
+		ck_assert_int_eq(route_flow(sport, IPPROTO_ICMP, 0), who);
+}
+END_TEST
+
+/* A member whose MAC is not known: its flows go to the next member that has
+ * one (and ARP is asked for it); the other member's flows do not move. When
+ * it answers, its flows come back. */
+START_TEST(ecmp_unresolved_member_falls_back)
+{
+	int before[64];
+	unsigned moved = 0, stayed = 0;
+	struct arp_req req;
+
+	group_setup();
+	for (unsigned i = 0; i < 64; i++)
+		before[i] = route_flow((uint16_t)(20000 + i), IPPROTO_UDP, 0);
+	static_neigh(IP(10, 9, 0, 2), NULL); /* 10.9.0.2's MAC gone */
+	for (unsigned i = 0; i < 64; i++) {
+		int now = route_flow((uint16_t)(20000 + i), IPPROTO_UDP, 0);
+
+		ck_assert_int_eq(now, 1);
+		if (before[i] == 0)
+			moved++;
+		else
+			stayed++;
+	}
+	ck_assert_uint_gt(moved, 0);
+	ck_assert_uint_gt(stayed, 0);
+	ck_assert_uint_eq(cnt(VBR_PORT_IDC, CNT_ECMP_FALLBACK), moved);
+	ck_assert_int_eq(rte_ring_dequeue_elem(dp.arp_ring, &req, sizeof(req)), 0);
+	ck_assert_uint_eq(req.addr, IP(10, 9, 0, 2));
+	ck_assert_uint_eq(req.port, VBR_PORT_IDC);
+
+	/* Both gone: unresolved, dropped, ARP asked. */
+	static_neigh(IP(10, 9, 0, 3), NULL);
+	run1(VBR_PORT_VPC, flow_pkt(20000, IPPROTO_UDP, 0));
+	ck_assert_int_eq(sent_to(), -1);
+	ck_assert_uint_eq(cnt(VBR_PORT_VPC, CNT_DROP_NEIGH_UNRESOLVED), 1);
+
+	/* Back: every flow on its own member again. */
+	static_neigh(IP(10, 9, 0, 2), &m1_mac);
+	static_neigh(IP(10, 9, 0, 3), &m2_mac);
+	for (unsigned i = 0; i < 64; i++)
+		ck_assert_int_eq(route_flow((uint16_t)(20000 + i), IPPROTO_UDP, 0), before[i]);
+}
+END_TEST
+
 static Suite *
 forward_suite(void)
 {
@@ -1319,6 +1475,8 @@ forward_suite(void)
 	tcase_add_test(tc, peer_rst_and_idle_end_the_session);
 	tcase_add_test(tc, punt_ring_keeps_room_for_bgp);
 	tcase_add_test(tc, garp_only_refreshes);
+	tcase_add_test(tc, ecmp_flow_keeps_its_member);
+	tcase_add_test(tc, ecmp_unresolved_member_falls_back);
 	suite_add_tcase(s, tc);
 	return s;
 }

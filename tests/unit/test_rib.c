@@ -51,8 +51,10 @@ struct rec_route {
 	uint8_t len;
 	uint8_t type;
 	uint8_t port;
-	uint32_t gw;
+	uint32_t gw; /* NH_GROUP: the members' route_group_digest(), as the FIB answers */
 	bool adjacency; /* put there behind the RIB's back, as the FIB does for neighbours */
+	uint8_t n_members; /* NH_GROUP: members[], sorted */
+	uint32_t members[ROUTE_OP_MAX_GW];
 };
 
 /* The recorder's next hops, counted by the routes using them. */
@@ -81,6 +83,7 @@ struct rec {
 	struct route_result *ans;
 	size_t n_ans, cap_ans;
 	uint64_t refused;
+	uint64_t n_group_ops; /* adds of groups */
 };
 
 static int
@@ -154,7 +157,28 @@ rec_answer(struct rec *rc, const struct route_op *op, uint8_t status, const stru
 		r->nh_type = now->type;
 		r->port = now->port;
 		r->gateway = now->gw;
+		r->n_members = now->n_members;
 	}
+}
+
+/* The gateway an op's next hop is keyed by: a group's digest. Checks the
+ * group as the FIB would take it. */
+static uint32_t
+op_gw(const struct route_op *op, uint32_t *members, uint8_t *n)
+{
+	uint32_t m[ROUTE_OP_MAX_GW];
+
+	*n = 0;
+	if (op->nh_type != NH_GROUP)
+		return op->gateway;
+	CHECK(op->n_gateways >= 2 && op->n_gateways <= ROUTE_OP_MAX_GW);
+	memcpy(m, op->gateways, op->n_gateways * sizeof(m[0]));
+	/* The RIB sends distinct members. */
+	CHECK(route_group_sort(m, op->n_gateways) == op->n_gateways);
+	if (members != NULL)
+		memcpy(members, m, sizeof(m));
+	*n = op->n_gateways;
+	return route_group_digest(op->port, m, op->n_gateways);
 }
 
 /* What a FIB with limits would refuse of op, given what it holds (cur). */
@@ -163,7 +187,9 @@ rec_refusal(struct rec *rc, const struct route_op *op, const struct rec_route *c
 {
 	if (op->kind != ROUTE_OP_ADD)
 		return ROUTE_OK;
-	if (rc->cap_nh != 0 && rec_nh_find(rc, op->nh_type, op->port, op->gateway, false) == NULL &&
+	uint8_t n;
+
+	if (rc->cap_nh != 0 && rec_nh_find(rc, op->nh_type, op->port, op_gw(op, NULL, &n), false) == NULL &&
 		rec_nh_count(rc) >= rc->cap_nh)
 		return ROUTE_REFUSED_NEXTHOPS;
 	if (rc->cap_routes != 0 && cur == NULL && rc->count >= rc->cap_routes)
@@ -176,8 +202,9 @@ rec_emit(const struct route_op *op, void *arg)
 {
 	struct rec *rc = arg;
 	struct rec_route key = {.prefix = op->prefix, .len = op->depth};
+	uint32_t members[ROUTE_OP_MAX_GW] = {0}, gw;
 	struct rec_route *cur;
-	uint8_t status;
+	uint8_t status, n_members;
 	void *n;
 
 	if (rc->fail_next > 0) {
@@ -224,9 +251,10 @@ rec_emit(const struct route_op *op, void *arg)
 			rec_answer(rc, op, ROUTE_OK, NULL);
 		return 0;
 	}
-	CHECK(op->nh_type >= NH_GATEWAY && op->nh_type <= NH_BLACKHOLE);
+	CHECK(op->nh_type >= NH_GATEWAY && op->nh_type <= NH_GROUP);
+	gw = op_gw(op, members, &n_members);
 	if (cur != NULL) {
-		if (cur->type == op->nh_type && cur->port == op->port && cur->gw == op->gateway)
+		if (cur->type == op->nh_type && cur->port == op->port && cur->gw == gw)
 			rc->redundant++;
 		if (!cur->adjacency)
 			rec_nh_find(rc, cur->type, cur->port, cur->gw, false)->refs--;
@@ -240,7 +268,10 @@ rec_emit(const struct route_op *op, void *arg)
 	}
 	cur->type = op->nh_type;
 	cur->port = op->port;
-	cur->gw = op->gateway;
+	cur->gw = gw;
+	cur->n_members = n_members;
+	memcpy(cur->members, members, sizeof(members));
+	rc->n_group_ops += op->nh_type == NH_GROUP;
 	rec_nh_find(rc, cur->type, cur->port, cur->gw, true)->refs++;
 	if (rc->answer)
 		rec_answer(rc, op, ROUTE_OK, cur);
@@ -272,12 +303,21 @@ walk_check_cb(uint32_t prefix, uint8_t len, enum rib_source src, int best_peer,
 
 	w->n++;
 	CHECK_MSG(fr != NULL, "best route %08x/%u not in the FIB", prefix, len);
-	CHECK(fr->gw == next_hop);
+	if (fr->type == NH_GROUP) {
+		/* ECMP: the best path's next hop is one of the group's. */
+		unsigned i = 0;
+
+		while (i < fr->n_members && fr->members[i] != next_hop)
+			i++;
+		CHECK(i < fr->n_members);
+	} else {
+		CHECK(fr->gw == next_hop);
+	}
 	if (src == RIB_SRC_BGP) {
 		CHECK(best_peer >= 0);
 		CHECK(attrs != NULL);
 		CHECK(attrs->next_hop == next_hop);
-		CHECK(fr->type == NH_GATEWAY);
+		CHECK(fr->type == NH_GATEWAY || fr->type == NH_GROUP);
 		CHECK(fr->port == w->rc->bgp_port);
 	} else {
 		CHECK(src == RIB_SRC_CONNECTED || src == RIB_SRC_STATIC);
@@ -1543,7 +1583,10 @@ static void
 view_walk_one(const void *node, VISIT which, int depth)
 {
 	const struct rec_route *f = *(struct rec_route *const *)node;
-	struct rib_nexthop nh = {f->type == NH_GATEWAY ? f->gw : 0, f->type, f->port};
+	struct rib_nexthop nh = {.gateway = f->type == NH_GATEWAY ? f->gw : 0, .type = f->type,
+		.port = f->port, .n_members = f->n_members};
+
+	memcpy(nh.members, f->members, sizeof(nh.members));
 
 	(void)depth;
 	if (which == postorder || which == leaf)
@@ -1788,7 +1831,8 @@ START_TEST(fib_check_differences)
 
 	/* A neighbour's /32 the FIB made itself: an adjacency, no difference. */
 	x = calloc(1, sizeof(*x));
-	*x = (struct rec_route){IP(10, 0, 0, 9), 32, NH_GATEWAY, 0, IP(10, 0, 0, 9), true};
+	*x = (struct rec_route){.prefix = IP(10, 0, 0, 9), .len = 32, .type = NH_GATEWAY,
+		.gw = IP(10, 0, 0, 9), .adjacency = true};
 	CHECK(tsearch(x, &rc.root, rec_cmp) != NULL);
 	rc.count++;
 	rep = check_now();
@@ -1803,7 +1847,8 @@ START_TEST(fib_check_differences)
 	x = (struct rec_route *)rec_find(&rc, IP(50, 4, 0, 0), 16);
 	x->gw = IP(10, 0, 0, 7);
 	x = calloc(1, sizeof(*x));
-	*x = (struct rec_route){IP(70, 0, 0, 0), 8, NH_GATEWAY, 0, IP(10, 0, 0, 1), false};
+	*x = (struct rec_route){.prefix = IP(70, 0, 0, 0), .len = 8, .type = NH_GATEWAY,
+		.gw = IP(10, 0, 0, 1)};
 	CHECK(tsearch(x, &rc.root, rec_cmp) != NULL);
 	rc.count++;
 	rep = check_now();
@@ -1934,6 +1979,246 @@ END_TEST
 
 /* SipHash's reference vector (key 00..0f, message 00..07, SipHash-2-4)
  * checks the rounds that SipHash-1-3 repeats fewer times. */
+/* ------------------------------------------------------------ multipath */
+
+/* The group the recorder's FIB holds for prefix/len is exactly gw[0..n)
+ * (any order), on port 0. */
+static void
+assert_fib_group(uint32_t prefix, uint8_t len, const uint32_t *gw, unsigned n)
+{
+	const struct rec_route *f = fib(prefix, len);
+	uint32_t want[ROUTE_OP_MAX_GW];
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->type, NH_GROUP);
+	ck_assert_uint_eq(f->port, 0);
+	memcpy(want, gw, n * sizeof(gw[0]));
+	ck_assert_uint_eq(route_group_sort(want, n), n);
+	ck_assert_uint_eq(f->n_members, n);
+	ck_assert_mem_eq(f->members, want, n * sizeof(want[0]));
+}
+
+static struct rib_attrs *
+mk_path(uint32_t nh, uint32_t first_as, unsigned path_len, int64_t med)
+{
+	struct pa p = {.nh = nh, .med = med, .lp = -1, .path_len = path_len, .first_as = first_as};
+
+	return mk(&p);
+}
+
+#define MP_P IP(192, 168, 100, 0)
+#define GW(i) IP(10, 0, 0, 2 + (i))
+
+/* Peers 0..n-1 at 10.0.0.2.., their BGP identifiers descending: the
+ * tie-breaks rank peer n-1 first. */
+static void
+mp_peers(unsigned n)
+{
+	rib_set_bgp_port(rib, 0);
+	for (unsigned i = 0; i < n; i++)
+		peer(rib, i, GW(i), 100 - i, 100);
+}
+
+/* Equal paths from the same neighbouring AS: with multipath 1 (the default)
+ * the best alone, as ever; with N, the best N as one group, in one op per
+ * change of the set; a withdrawal or a session down shrinks it, down to a
+ * plain next hop. */
+START_TEST(multipath_equal_paths)
+{
+	mp_peers(4);
+	ck_assert_int_eq(announce(rib, 0, MP_P, 24, mk_nh(GW(0), 65001)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 1, MP_P, 24, mk_nh(GW(1), 65001)), RIB_ACCEPTED);
+	assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, GW(1)); /* the lower identifier */
+	ck_assert_uint_eq(rc.n_ops, 2);
+	ck_assert_uint_eq(rib_best_gateways(rib, MP_P, 24, (uint32_t[8]){0}), 0);
+
+	ck_assert_int_eq(rib_set_multipath(rib, 2, false), 0);
+	ck_assert_uint_eq(rc.n_ops, 3);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(1)}, 2);
+	check_fib(rib, &rc);
+	/* The same again: nothing to send. */
+	ck_assert_int_eq(rib_set_multipath(rib, 2, false), 0);
+	ck_assert_uint_eq(rc.n_ops, 3);
+
+	/* A third equal path, better ranked: the limit keeps the best two. */
+	ck_assert_int_eq(announce(rib, 2, MP_P, 24, mk_nh(GW(2), 65001)), RIB_ACCEPTED);
+	ck_assert_uint_eq(rc.n_ops, 4);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(1), GW(2)}, 2);
+	{
+		uint32_t gw[ROUTE_OP_MAX_GW];
+
+		/* Best first, then the tie-breaks' order. */
+		ck_assert_uint_eq(rib_best_gateways(rib, MP_P, 24, gw), 2);
+		ck_assert_uint_eq(gw[0], GW(2));
+		ck_assert_uint_eq(gw[1], GW(1));
+	}
+	ck_assert_int_eq(rib_set_multipath(rib, 8, false), 0);
+	ck_assert_int_eq(announce(rib, 3, MP_P, 24, mk_nh(GW(3), 65001)), RIB_ACCEPTED);
+	ck_assert_uint_eq(rc.n_ops, 6);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(1), GW(2), GW(3)}, 4);
+
+	/* Shrinking: one op each. */
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 1, MP_P, 24), 0);
+	ck_assert_uint_eq(rc.n_ops, 7);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(2), GW(3)}, 3);
+	rib_peer_down(rib, 3);
+	ck_assert_uint_eq(rc.n_ops, 8);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(2)}, 2);
+	rib_peer_down(rib, 2);
+	ck_assert_uint_eq(rc.n_ops, 9);
+	assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, GW(0));
+	/* Back to 1 with two paths: the best alone. */
+	ck_assert_int_eq(announce(rib, 1, MP_P, 24, mk_nh(GW(1), 65001)), RIB_ACCEPTED);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(1)}, 2);
+	ck_assert_int_eq(rib_set_multipath(rib, 1, false), 0);
+	assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, GW(1));
+	ck_assert_int_eq(rib_set_multipath(rib, 0, false), -EINVAL);
+	ck_assert_int_eq(rib_set_multipath(rib, 9, false), -EINVAL);
+	check_fib(rib, &rc);
+}
+END_TEST
+
+/* Paths that the decision process tells apart before its tie-breaks are
+ * not multipath: a longer AS_PATH, a worse ORIGIN, a higher MED from the
+ * same neighbouring AS. */
+START_TEST(multipath_unequal_paths)
+{
+	struct pa worse_origin = {.nh = GW(1), .origin = BGP_ORIGIN_EGP, .med = -1, .lp = -1,
+		.path_len = 1, .first_as = 65001};
+
+	mp_peers(2);
+	ck_assert_int_eq(rib_set_multipath(rib, 8, false), 0);
+	ck_assert_int_eq(announce(rib, 0, MP_P, 24, mk_path(GW(0), 65001, 1, -1)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 1, MP_P, 24, mk_path(GW(1), 65001, 2, -1)), RIB_ACCEPTED);
+	assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, GW(0));
+	/* Equal length now: ECMP. */
+	ck_assert_int_eq(announce(rib, 1, MP_P, 24, mk_path(GW(1), 65001, 1, -1)), RIB_ACCEPTED);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(1)}, 2);
+	ck_assert_int_eq(announce(rib, 1, MP_P, 24, mk(&worse_origin)), RIB_ACCEPTED);
+	assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, GW(0));
+	/* MED: from the same AS, the lower alone; equal MEDs share. */
+	ck_assert_int_eq(announce(rib, 0, MP_P, 24, mk_path(GW(0), 65001, 1, 20)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 1, MP_P, 24, mk_path(GW(1), 65001, 1, 10)), RIB_ACCEPTED);
+	assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, GW(1));
+	ck_assert_int_eq(announce(rib, 0, MP_P, 24, mk_path(GW(0), 65001, 1, 10)), RIB_ACCEPTED);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(1)}, 2);
+	check_fib(rib, &rc);
+}
+END_TEST
+
+/* Different neighbouring ASes: not multipath, unless multipath_relax; then
+ * MED, compared only within an AS, does not split them. */
+START_TEST(multipath_neighbor_as)
+{
+	mp_peers(3);
+	ck_assert_int_eq(rib_set_multipath(rib, 4, false), 0);
+	ck_assert_int_eq(announce(rib, 0, MP_P, 24, mk_path(GW(0), 65001, 2, 5)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 1, MP_P, 24, mk_path(GW(1), 65002, 2, 50)), RIB_ACCEPTED);
+	assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, GW(1)); /* tie-break: the lower identifier */
+	ck_assert_int_eq(rib_set_multipath(rib, 4, true), 0);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(1)}, 2);
+	/* Within the best's AS as ever, and the relaxed ones beside. */
+	ck_assert_int_eq(announce(rib, 2, MP_P, 24, mk_path(GW(2), 65002, 2, 40)), RIB_ACCEPTED);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(2)}, 2);
+	ck_assert_int_eq(rib_set_multipath(rib, 4, false), 0);
+	assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, GW(2));
+	check_fib(rib, &rc);
+}
+END_TEST
+
+/* One member per next hop: two sessions announcing the same third-party
+ * next hop are one member. */
+START_TEST(multipath_distinct_next_hops)
+{
+	mp_peers(3);
+	ck_assert_int_eq(rib_set_multipath(rib, 8, false), 0);
+	ck_assert_int_eq(announce(rib, 0, MP_P, 24, mk_nh(GW(5), 65001)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 1, MP_P, 24, mk_nh(GW(5), 65001)), RIB_ACCEPTED);
+	assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, GW(5));
+	ck_assert_int_eq(announce(rib, 2, MP_P, 24, mk_nh(GW(2), 65001)), RIB_ACCEPTED);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(5), GW(2)}, 2);
+	check_fib(rib, &rc);
+}
+END_TEST
+
+/* A static route through several next hops: one group, beating BGP's; the
+ * same set on two prefixes is one group of the RIB's; repeats refused. */
+START_TEST(static_next_hops)
+{
+	const uint32_t two[2] = {IP(172, 16, 0, 3), IP(172, 16, 0, 2)};
+	uint32_t gw[ROUTE_OP_MAX_GW];
+
+	mp_peers(2);
+	ck_assert_int_eq(rib_set_multipath(rib, 2, false), 0);
+	ck_assert_int_eq(announce(rib, 0, MP_P, 24, mk_nh(GW(0), 65001)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 1, MP_P, 24, mk_nh(GW(1), 65001)), RIB_ACCEPTED);
+	ck_assert_int_eq(rib_local_add_group(rib, RIB_SRC_STATIC, MP_P, 24, 0, two, 2), 0);
+	assert_fib_group(MP_P, 24, two, 2);
+	ck_assert_uint_eq(rib_best_gateways(rib, MP_P, 24, gw), 2);
+	ck_assert_uint_eq(gw[0], two[0]); /* the config's order */
+	ck_assert_int_eq(rib_local_add_group(rib, RIB_SRC_STATIC, IP(10, 9, 0, 0), 16, 0, two, 2), 0);
+	assert_fib_group(IP(10, 9, 0, 0), 16, two, 2);
+	check_fib(rib, &rc);
+	/* Replaced by one gateway, then gone: BGP's group is back. */
+	ck_assert_int_eq(
+		rib_local_add_group(rib, RIB_SRC_STATIC, MP_P, 24, 0, (uint32_t[]){GW(7)}, 1), 0);
+	assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, GW(7));
+	ck_assert_int_eq(rib_local_del(rib, RIB_SRC_STATIC, MP_P, 24), 0);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(1)}, 2);
+	ck_assert_int_eq(rib_local_del(rib, RIB_SRC_STATIC, IP(10, 9, 0, 0), 16), 0);
+	ck_assert_ptr_null(fib(IP(10, 9, 0, 0), 16));
+	ck_assert_int_eq(rib_local_add_group(rib, RIB_SRC_STATIC, MP_P, 24, 0,
+				 (uint32_t[]){GW(1), GW(1)}, 2),
+		-EINVAL);
+	ck_assert_int_eq(rib_local_add_group(rib, RIB_SRC_STATIC, MP_P, 24, 0, two, 9), -EINVAL);
+	check_fib(rib, &rc);
+}
+END_TEST
+
+/* With the FIB's answers: a group is answered by its digest, the check
+ * compares members, and a change while one op is on its way coalesces. */
+START_TEST(multipath_tracked)
+{
+	struct rib_check_report rep;
+
+	track(0, 0);
+	mp_peers(3);
+	ck_assert_int_eq(rib_set_multipath(rib, 3, false), 0);
+	ck_assert_int_eq(announce(rib, 0, MP_P, 24, mk_nh(GW(0), 65001)), RIB_ACCEPTED);
+	deliver(0);
+	ck_assert_int_eq(announce(rib, 1, MP_P, 24, mk_nh(GW(1), 65001)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 2, MP_P, 24, mk_nh(GW(2), 65001)), RIB_ACCEPTED);
+	ck_assert_uint_eq(rc.n_ops, 2); /* one on its way */
+	rep = check_now();
+	ck_assert_uint_eq(rep.in_flight, 1);
+	deliver(0);
+	ck_assert_uint_eq(rc.n_ops, 3);
+	deliver(0);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(1), GW(2)}, 3);
+	rep = check_now();
+	ck_assert_uint_eq(rep.differences, 0);
+	ck_assert_uint_eq(rep.in_flight, 0);
+	ck_assert_uint_eq(fstats(0).not_in_fib, 0);
+
+	/* The check sees a FIB group that differs from the RIB's. */
+	{
+		struct rec_route *x = (struct rec_route *)fib(MP_P, 24);
+
+		x->members[2] = GW(6);
+		rep = check_now();
+		ck_assert_uint_eq(rep.differences, 1);
+		ck_assert_uint_eq(rep.diffs[0].kind, RIB_DIFF_NEXT_HOP);
+		ck_assert_uint_eq(rep.diffs[0].rib.n_members, 3);
+		ck_assert_uint_eq(rep.diffs[0].fib.members[2], GW(6));
+		x->members[2] = GW(2);
+	}
+	rib_peer_down(rib, 1);
+	deliver(0);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(2)}, 2);
+	ck_assert_uint_eq(check_now().differences, 0);
+}
+END_TEST
+
 START_TEST(siphash_vector)
 {
 	const uint64_t key[2] = {0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull};
@@ -2071,6 +2356,12 @@ rib_suite(void)
 	tcase_add_test(tc, fib_refused_nexthop);
 	tcase_add_test(tc, fib_one_op_in_flight);
 	tcase_add_test(tc, fib_check_differences);
+	tcase_add_test(tc, multipath_equal_paths);
+	tcase_add_test(tc, multipath_unequal_paths);
+	tcase_add_test(tc, multipath_neighbor_as);
+	tcase_add_test(tc, multipath_distinct_next_hops);
+	tcase_add_test(tc, static_next_hops);
+	tcase_add_test(tc, multipath_tracked);
 	tcase_add_test(tc, siphash_vector);
 	tcase_add_test(tc, hash_collisions);
 	suite_add_tcase(s, tc);

@@ -290,7 +290,7 @@ START_TEST(set_values)
 	FAILS(config_group_set(&g, "description", "caf\xe9", msg, sizeof(msg)),
 		"description: is not valid UTF-8");
 	config_keys(CONFIG_ROUTE, keys, sizeof(keys));
-	ck_assert_str_eq(keys, "prefix, next_hop, track");
+	ck_assert_str_eq(keys, "prefix, next_hop, next_hops, track");
 	{
 		struct vbr_static_route r = {0};
 
@@ -307,7 +307,8 @@ START_TEST(set_values)
 	config_keys(CONFIG_PEER, keys, sizeof(keys));
 	ck_assert_str_eq(keys, "group, address, description, disabled");
 	FAILS(config_set(cfg, CONFIG_ROUTE, &cfg->routes[0], "via", "10.0.0.3", msg, sizeof(msg)),
-		"unknown key \"via\" for a static route; expected one of: prefix, next_hop, track");
+		"unknown key \"via\" for a static route; expected one of: prefix, next_hop, next_hops, "
+		"track");
 }
 END_TEST
 
@@ -550,6 +551,55 @@ START_TEST(route_values)
 }
 END_TEST
 
+/* ECMP: next_hops through config_set (the API's text form) and the rules,
+ * with the loader's messages. */
+START_TEST(route_next_hops)
+{
+	struct vbr_static_route r = {0};
+
+	PASSES(config_route_set(cfg, &r, "prefix", "10.9.0.0/16", msg, sizeof(msg)));
+	PASSES(config_route_set(cfg, &r, "next_hops", "172.16.0.9, 172.16.0.8", msg, sizeof(msg)));
+	ck_assert_uint_eq(r.nb_next_hops, 2);
+	ck_assert_uint_eq(r.next_hop, IP(172, 16, 0, 9));
+	ck_assert_int_eq(r.port, VBR_PORT_VPC);
+	PASSES(rule_route(cfg, &r, msg, sizeof(msg)));
+	/* next_hop replaces the list; a list of one is next_hop. */
+	PASSES(config_route_set(cfg, &r, "next_hop", "10.0.0.9", msg, sizeof(msg)));
+	ck_assert_uint_eq(r.nb_next_hops, 0);
+	ck_assert_int_eq(r.port, VBR_PORT_IDC);
+	PASSES(config_route_set(cfg, &r, "next_hops", "172.16.0.7", msg, sizeof(msg)));
+	ck_assert_uint_eq(r.nb_next_hops, 0);
+	ck_assert_uint_eq(r.next_hop, IP(172, 16, 0, 7));
+	FAILS(config_route_set(cfg, &r, "next_hops", "10.0.0.2,x", msg, sizeof(msg)),
+		"next_hops: \"x\" is not an IPv4 address");
+	ck_assert_uint_eq(r.next_hop, IP(172, 16, 0, 7)); /* unchanged */
+	FAILS(config_route_set(cfg, &r, "next_hops",
+		      "10.0.0.2,10.0.0.3,10.0.0.4,10.0.0.5,10.0.0.6,10.0.0.7,10.0.0.8,10.0.0.9,"
+		      "10.0.0.10",
+		      msg, sizeof(msg)),
+		"next_hops: too many next hops (at most 8)");
+	PASSES(config_route_set(cfg, &r, "next_hops", "10.0.0.2,10.0.0.3,10.0.0.2", msg,
+		sizeof(msg)));
+	FAILS(rule_route(cfg, &r, msg, sizeof(msg)), "next_hops: next hop 10.0.0.2 is listed twice");
+	PASSES(config_route_set(cfg, &r, "next_hops", "10.0.0.2,8.8.8.8", msg, sizeof(msg)));
+	FAILS(rule_route(cfg, &r, msg, sizeof(msg)),
+		"next_hops: next hop 8.8.8.8 is on neither port's subnet (idc 10.0.0.0/24, vpc 172.16.0.0/24)");
+	same_as_loader("ports:\n"
+		       "  idc: {device: net_tap0, address: 10.0.0.1/24}\n"
+		       "  vpc: {device: net_tap1, address: 172.16.0.1/24}\n"
+		       "routes: [{prefix: 10.9.0.0/16, next_hops: [10.0.0.2, 8.8.8.8]}]\n",
+		"routes[0].", "next_hops: next hop 8.8.8.8 is on neither port's subnet (idc 10.0.0.0/24, vpc 172.16.0.0/24)");
+	/* Built by hand: one in the list, or next_hop not its first. */
+	r = (struct vbr_static_route){.prefix = {IP(10, 9, 0, 0), 16}, .next_hop = IP(10, 0, 0, 2),
+		.nb_next_hops = 1, .next_hops = {IP(10, 0, 0, 2)}};
+	FAILS(rule_route(cfg, &r, msg, sizeof(msg)), "next_hops: 1 next hops: 2 to 8 (one: use next_hop)");
+	r.nb_next_hops = 2;
+	r.next_hops[1] = IP(10, 0, 0, 3);
+	r.next_hop = IP(10, 0, 0, 3);
+	FAILS(rule_route(cfg, &r, msg, sizeof(msg)), "next_hop: is not the first of next_hops");
+}
+END_TEST
+
 /* --- neighbours --- */
 
 START_TEST(neighbor_rules)
@@ -786,6 +836,7 @@ rules_suite(void)
 	tcase_add_test(tc, network_rules);
 	tcase_add_loop_test(tc, route_rules, 0, sizeof(route_cases) / sizeof(route_cases[0]));
 	tcase_add_test(tc, route_values);
+	tcase_add_test(tc, route_next_hops);
 	tcase_add_test(tc, neighbor_rules);
 	tcase_add_test(tc, port_rules);
 	tcase_add_test(tc, validate);
