@@ -153,4 +153,44 @@ if wait_for 10 is_track "$PAIR_ADDR_r2" -; then
 else
 	fail "r2 still checked after its tracked route went"
 fi
+
+# ECMP with tracked members: the /24 through both routers, each checked;
+# r2 dies: only r2's flows move (to r1), r1's lose nothing.
+sed -i "s|prefix: $PAIR_PREFIX, next_hop: 10.0.0.5|prefix: $PAIR_PREFIX, next_hops: [$PAIR_ADDR_r1, $PAIR_ADDR_r2]|" "$WORK/vbr.yaml"
+fib_group() { fib_lookup "$1" | grep -q "^group $2 dev idc"; }
+if ctl reload >"$WORK/ctl.out" 2>&1 && wait_for 10 is_track "$PAIR_ADDR_r2" up &&
+	wait_for 10 fib_group "$PAIR_ANYCAST" "$PAIR_ADDR_r1 $PAIR_ADDR_r2"; then
+	pass "reload: $PAIR_PREFIX through both routers, both checked and up"
+else
+	fail "ECMP tracked route: $(cat "$WORK/ctl.out"); $(fib_lookup "$PAIR_ANYCAST")"
+fi
+pair_flows_start 16 100 || fail "flows did not start"
+t0=$(date +%s.%N)
+wait_for 20 pair_flows_check flowing --since "$t0" && wait_for 10 pair_flows_check spread ||
+	fail "16 flows not spread over both routers"
+t_cut=$(date +%s.%N)
+pair_cut r2 block
+if wait_for $((INTERVAL * (MISSES + 2) + 10)) is_fib_nh "$PAIR_ANYCAST" "$PAIR_ADDR_r1"; then
+	pass "r2 cut: the group shrank to r1"
+else
+	fail "r2 cut: $(fib_lookup "$PAIR_ANYCAST")"
+fi
+t1=$(date +%s.%N)
+wait_for 20 pair_flows_check flowing --since "$t1" || fail "flows do not all arrive after r2's cut"
+pair_flows_stop
+pair_flows_report --since "$t0" >"$WORK/report2.txt"
+cat "$WORK/report2.txt"
+on_r1=$(flow_query "sum(1 for f in flows if f['first_router'] == 'r1')")
+lost_r1=$(flow_query "sum(f['lost'] for f in flows if f['first_router'] == 'r1')")
+moved=$(flow_query "sum(1 for f in flows if f['first_router'] == 'r2' and f['last_router'] == 'r1')")
+on_r2=$(flow_query "sum(1 for f in flows if f['first_router'] == 'r2')")
+gap_r2=$(flow_query "max([f['max_gap_ms'] for f in flows if f['first_router'] == 'r2'] or [0])")
+log "measured: ECMP, r2 cut: $on_r1 flows on r1 lost $lost_r1 packets; $moved of $on_r2 flows of r2 moved to r1, longest gap ${gap_r2} ms"
+if [ "$on_r1" -gt 0 ] && [ "$lost_r1" -eq 0 ]; then
+	pass "the $on_r1 flows on r1 lost nothing while r2 failed"
+else
+	fail "flows on r1: $on_r1, lost $lost_r1"
+fi
+[ "$on_r2" -gt 0 ] && [ "$moved" -eq "$on_r2" ] && pass "the $on_r2 flows of r2 moved to r1" ||
+	fail "r2's flows: $on_r2, moved $moved"
 finish
