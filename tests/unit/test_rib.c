@@ -2219,6 +2219,123 @@ START_TEST(multipath_tracked)
 }
 END_TEST
 
+/* Multipath against its definition, on random paths: the set is the
+ * paths of the best LOCAL_PREF, then shortest AS_PATH, then lowest ORIGIN,
+ * less those with a higher MED than another from their neighbouring AS;
+ * the best first (lowest identifier, address, slot), then those of the
+ * best's AS (any AS with relax) in that order, one per next hop, at most
+ * N. Written apart from rib_decide.c: sorting, not bit masks. */
+#define MPR_PEERS 6
+
+struct mpr_path {
+	bool on;
+	uint32_t nh, nas, med;
+	bool has_med;
+	unsigned len, origin;
+};
+
+static int
+mpr_rank_cmp(const void *a, const void *b)
+{
+	const unsigned *x = a, *y = b;
+
+	/* Identifiers 50 - slot: the higher slot ranks first. */
+	return (int)*y - (int)*x;
+}
+
+static unsigned
+mpr_expect(const struct mpr_path *ps, unsigned n_max, bool relax, uint32_t *gw)
+{
+	unsigned cand[MPR_PEERS], nc = 0, minlen = ~0u, minorig = ~0u, k = 0, best;
+	unsigned keep[MPR_PEERS], nk = 0;
+
+	for (unsigned i = 0; i < MPR_PEERS; i++)
+		if (ps[i].on && ps[i].len < minlen)
+			minlen = ps[i].len;
+	for (unsigned i = 0; i < MPR_PEERS; i++)
+		if (ps[i].on && ps[i].len == minlen && ps[i].origin < minorig)
+			minorig = ps[i].origin;
+	for (unsigned i = 0; i < MPR_PEERS; i++)
+		if (ps[i].on && ps[i].len == minlen && ps[i].origin == minorig)
+			cand[nc++] = i;
+	for (unsigned a = 0; a < nc; a++) {
+		bool beaten = false;
+
+		for (unsigned b = 0; b < nc; b++)
+			beaten |= ps[cand[b]].nas == ps[cand[a]].nas &&
+				  (ps[cand[b]].has_med ? ps[cand[b]].med : 0) <
+					  (ps[cand[a]].has_med ? ps[cand[a]].med : 0);
+		if (!beaten)
+			keep[nk++] = cand[a];
+	}
+	if (nk == 0)
+		return 0;
+	qsort(keep, nk, sizeof(keep[0]), mpr_rank_cmp);
+	best = keep[0];
+	for (unsigned a = 0; a < nk && k < n_max; a++) {
+		const struct mpr_path *q = &ps[keep[a]];
+		bool dup = false;
+
+		if (!relax && q->nas != ps[best].nas)
+			continue;
+		for (unsigned j = 0; j < k; j++)
+			dup |= gw[j] == q->nh;
+		if (!dup)
+			gw[k++] = q->nh;
+	}
+	return k;
+}
+
+START_TEST(multipath_randomized)
+{
+	struct mpr_path ps[MPR_PEERS] = {0};
+	unsigned steps = 3000, groups = 0;
+
+	rng_state = 0x9e3779b97f4a7c15ull;
+	rib_set_bgp_port(rib, 0);
+	for (unsigned i = 0; i < MPR_PEERS; i++)
+		peer(rib, i, GW(i), 50 - i, 100);
+	for (unsigned step = 0; step < steps; step++) {
+		unsigned i = rnd_below(MPR_PEERS), n_max = 1 + rnd_below(4);
+		bool relax = rnd_below(2);
+		uint32_t want[ROUTE_OP_MAX_GW], got[ROUTE_OP_MAX_GW];
+		unsigned nw, ng;
+
+		if (rnd_below(4) == 0) {
+			ps[i].on = false;
+			ck_assert_int_eq(rib_bgp_withdraw(rib, i, MP_P, 24), 0);
+		} else {
+			struct pa a = {.nh = GW(rnd_below(4)), .origin = (uint8_t)rnd_below(2),
+				.med = rnd_below(3) == 0 ? -1 : 10 * (int64_t)rnd_below(2), .lp = -1,
+				.path_len = 1 + rnd_below(2), .first_as = 65001 + rnd_below(2)};
+
+			ps[i] = (struct mpr_path){.on = true, .nh = a.nh, .nas = a.first_as,
+				.med = a.med < 0 ? 0 : (uint32_t)a.med, .has_med = a.med >= 0,
+				.len = a.path_len, .origin = a.origin};
+			ck_assert_int_eq(announce(rib, i, MP_P, 24, mk(&a)), RIB_ACCEPTED);
+		}
+		ck_assert_int_eq(rib_set_multipath(rib, n_max, relax), 0);
+		nw = mpr_expect(ps, n_max, relax, want);
+		ng = rib_best_gateways(rib, MP_P, 24, got);
+		if (nw > 1) {
+			ck_assert_msg(ng == nw, "step %u: %u gateways, want %u", step, ng, nw);
+			ck_assert_mem_eq(got, want, nw * sizeof(want[0]));
+			assert_fib_group(MP_P, 24, want, nw);
+			groups++;
+		} else {
+			ck_assert_uint_eq(ng, 0);
+			if (nw == 1)
+				assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, want[0]);
+			else
+				ck_assert_ptr_null(fib(MP_P, 24));
+		}
+	}
+	printf("rib multipath randomized: %u steps, %u with a group\n", steps, groups);
+	ck_assert_uint_gt(groups, steps / 10);
+	check_fib(rib, &rc);
+}
+END_TEST
+
 START_TEST(siphash_vector)
 {
 	const uint64_t key[2] = {0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull};
@@ -2362,6 +2479,7 @@ rib_suite(void)
 	tcase_add_test(tc, multipath_distinct_next_hops);
 	tcase_add_test(tc, static_next_hops);
 	tcase_add_test(tc, multipath_tracked);
+	tcase_add_test(tc, multipath_randomized);
 	tcase_add_test(tc, siphash_vector);
 	tcase_add_test(tc, hash_collisions);
 	suite_add_tcase(s, tc);
