@@ -877,6 +877,7 @@ objects_create(struct vbr_config *cfg, const struct objects_params *p)
 	o->fib = p->fib;
 	o->fib_lock = p->fib_lock;
 	o->hooks = p->hooks;
+	o->bfd = p->bfd;
 	o->live = cfg;
 	if (apply(o, NULL, cfg) != 0) {
 		objects_destroy(o);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "api.h"
+#include "bfd.h"
 #include "bgp.h"
 #include "config.h"
 #include "fib.h"
@@ -41,6 +42,7 @@ struct objects_params {
 	struct fib *fib;
 	pthread_mutex_t *fib_lock;
 	struct control_hooks hooks;
+	struct bfd *bfd; /* NULL: no BFD (it could not start) */
 };
 
 /* Takes cfg (freed by objects_destroy) and makes its objects: sessions,

@@ -20,6 +20,7 @@ struct objects {
 	 * applied), for `show stats`. */
 	uint64_t changes;
 	uint64_t ack_us_last, ack_us_max, ack_us_sum;
+	struct bfd *bfd; /* the BFD sessions of the peers (NULL: no BFD) */
 };
 
 /* show.c: the read-only ops. 0, or -errno with the message in out. */
