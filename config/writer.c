@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,28 @@ differs(const struct schema *s, const void *obj, const void *def, const struct v
 	return false;
 }
 
+static void object(struct emit *e, const struct schema *s, const void *obj, const void *def,
+	bool flow, const char *skip);
+
+/* An optional sub-map that is there (a group's bfd), in flow style, its
+ * keys compared with the defaults it gets when it appears. */
+static void
+sub_object(struct emit *e, const struct field *f, const void *obj)
+{
+	const void *sub = (const char *)obj + f->off;
+	_Alignas(max_align_t) char def[256];
+
+	if (f->map == NULL || f->map->present == NULL || !f->map->present(sub))
+		return;
+	if (f->map->size > sizeof(def) || f->map->init == NULL) {
+		e->failed = true;
+		return;
+	}
+	f->map->init(def);
+	scalar(e, f->key, false);
+	object(e, f->map, sub, def, true, NULL);
+}
+
 /* The keys of obj that are required or not at their default (def); skip
  * is a key left out (the router id when it is the default's value). */
 static void
@@ -150,6 +173,10 @@ object(struct emit *e, const struct schema *s, const void *obj, const void *def,
 	for (unsigned int i = 0; i < s->nb_fields; i++) {
 		const struct field *f = &s->fields[i];
 
+		if (f->type == NULL && f->map && f->map->present) {
+			sub_object(e, f, obj);
+			continue;
+		}
 		if (f->type == NULL || (skip && strcmp(f->key, skip) == 0))
 			continue;
 		f->type->format(f, obj, e->cfg, text, sizeof(text));
@@ -478,6 +505,14 @@ same_object(const struct schema *s, const void *a, const void *b, const struct v
 	for (unsigned int i = 0; i < s->nb_fields; i++) {
 		const struct field *f = &s->fields[i];
 
+		if (f->type == NULL && f->map && f->map->present) {
+			const void *sa = (const char *)a + f->off, *sb = (const char *)b + f->off;
+
+			if (f->map->present(sa) != f->map->present(sb) ||
+				(f->map->present(sa) && !same_object(f->map, sa, sb, ca, cb)))
+				return false;
+			continue;
+		}
 		if (f->type == NULL)
 			continue;
 		f->type->format(f, a, ca, ta, sizeof(ta));

@@ -64,8 +64,41 @@ static const char *const maxpfx_names[] = {
 	[VBR_MAXPFX_TEARDOWN] = "teardown",
 };
 
+static json_t *group_json_base(const struct vbr_bgp_group *g);
+
+static const char *const bfd_auth_names[] = {
+	[VBR_BFD_AUTH_SHA1] = "sha1",
+	[VBR_BFD_AUTH_METICULOUS_SHA1] = "meticulous-sha1",
+	[VBR_BFD_AUTH_MD5] = "md5",
+	[VBR_BFD_AUTH_METICULOUS_MD5] = "meticulous-md5",
+};
+
+/* A group's bfd (the group has the key only when it has BFD, as in the
+ * file); its authentication key is never shown. */
+static json_t *
+bfd_json(const struct vbr_bfd *b)
+{
+	json_t *j = json_pack("{s:I, s:I, s:I}", "min_rx", (json_int_t)b->min_rx, "min_tx",
+			(json_int_t)b->min_tx, "multiplier", (json_int_t)b->multiplier);
+	if (j != NULL && b->auth.enabled && (unsigned)b->auth.type < RTE_DIM(bfd_auth_names))
+		json_object_set_new(j, "auth", json_pack("{s:s, s:I, s:b}", "type",
+				bfd_auth_names[b->auth.type], "key_id", (json_int_t)b->auth.key_id,
+				"key_set", b->auth.key[0] != '\0'));
+	return j;
+}
+
 static json_t *
 group_json(const struct vbr_bgp_group *g)
+{
+	json_t *j = group_json_base(g);
+
+	if (j != NULL && g->bfd.enabled)
+		json_object_set_new(j, "bfd", bfd_json(&g->bfd));
+	return j;
+}
+
+static json_t *
+group_json_base(const struct vbr_bgp_group *g)
 {
 	return json_pack("{s:s, s:I, s:s, s:b, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
 			 "s:b, s:b, s:b, s:I, s:I}",
