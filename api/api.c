@@ -39,6 +39,7 @@ static const struct {
 	[API_SHOW_NEIGHBORS] = {"show.neighbors", true},
 	[API_SHOW_STATS] = {"show.stats", true},
 	[API_SHOW_CONFIG] = {"show.config", true},
+	[API_SHOW_BFD] = {"show.bfd", true},
 };
 
 const char *

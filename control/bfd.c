@@ -54,6 +54,7 @@ struct bfd_sess {
 	struct bfd_auth_state auth;
 	uint64_t created_us, since_us, last_rx_us, linger_until;
 	bool ever_up, quiet_logged;
+	uint64_t logged_intervals; /* tx, rx (ms) last logged while Up */
 	/* The report latch: in the queue at most once. */
 	bool queued, went_down;
 	uint8_t down_diag;
@@ -273,11 +274,38 @@ send_packet(struct bfd *b, struct bfd_sess *s, bool final, bool state_changed)
 	(void)b;
 }
 
+/* tx ms << 32 | rx ms: what the log last said is negotiated. */
+static uint64_t
+intervals_of(const struct bfd_fsm *f)
+{
+	return (uint64_t)(bfd_fsm_tx_interval(f) / 1000) << 32 | bfd_fsm_rx_interval(f) / 1000;
+}
+
+/* While Up, each new pair of intervals (a Poll Sequence of either side
+ * ended) is said once. */
+static void
+log_intervals(struct bfd_sess *s)
+{
+	const struct bfd_fsm *f = &s->fsm;
+	uint64_t now = intervals_of(f);
+
+	if (f->state != BFD_UP || now == s->logged_intervals)
+		return;
+	s->logged_intervals = now;
+	BFD_LOG(INFO,
+		"peer %s: now tx %" PRIu32 " ms, rx %" PRIu32 " ms, detect %" PRIu64
+		" ms (%u x %" PRIu32 " ms)",
+		s->addr, bfd_fsm_tx_interval(f) / 1000, bfd_fsm_rx_interval(f) / 1000,
+		bfd_fsm_detect_time(f) / 1000, f->remote_detect_mult,
+		bfd_fsm_rx_interval(f) / 1000);
+}
+
 static void
 log_up(struct bfd_sess *s)
 {
 	const struct bfd_fsm *f = &s->fsm;
 
+	s->logged_intervals = intervals_of(f);
 	BFD_LOG(NOTICE,
 		"peer %s: session Up (tx %" PRIu32 " ms, rx %" PRIu32 " ms, detect %" PRIu64
 		" ms = %u x %" PRIu32 " ms, remote discriminator %" PRIu32 ")",
@@ -407,6 +435,7 @@ rx_one(struct bfd *b, const uint8_t *buf, size_t len, uint32_t src, int ttl, uin
 	s->rx++;
 	s->last_rx_us = now;
 	sess_event(b, s, &(struct bfd_fsm_input){.ev = BFD_EV_RX, .pkt = &p}, now);
+	log_intervals(s);
 }
 
 /* The TTL the packet came with (IP_RECVTTL), or -1. */

@@ -126,6 +126,7 @@ static const struct command commands[] = {
 	CMD("show", "neighbors", API_SHOW_NEIGHBORS, NONE, NONE),
 	CMD("show", "stats", API_SHOW_STATS, NONE, NONE),
 	CMD("show", "config", API_SHOW_CONFIG, NONE, NONE),
+	CMD("show", "bfd", API_SHOW_BFD, NONE, NONE),
 	CMD("reload", NULL, API_RELOAD, NONE, NONE),
 };
 
@@ -162,6 +163,7 @@ usage(FILE *f)
 	      "  neighbor delete --address IP\n"
 	      "Looking:\n"
 	      "  show peers|groups|networks|routes [PREFIX]|fib [ADDR]|neighbors|stats|config\n"
+	      "  show bfd          BFD sessions: state, intervals, discriminators, diagnostics\n"
 	      "  reload            re-read the config file and apply what changed\n"
 	      "\n"
 	      "  -s, --socket PATH  vbrd's socket (default " VBRCTL_SOCKET "; show falls\n"
