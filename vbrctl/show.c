@@ -376,14 +376,18 @@ bfd_pair(const json_t *rec, const char *a, const char *b, const char *c)
 		       int_of(rec, b)) < 0 ? NULL : s;
 }
 
-/* Why it went Down last, ours then the remote's; "removing" while it tells
- * the remote AdminDown. */
+/* Why it went Down last, ours then the remote's (for a session Up that
+ * never flapped, nothing: what the remote said while coming up is no
+ * news); "removing" while it tells the remote AdminDown. */
 static char *
 bfd_diag(const json_t *rec)
 {
 	const char *l = json_string_value(json_object_get(rec, "local_diag"));
 	const char *r = json_string_value(json_object_get(rec, "remote_diag"));
-	bool lset = l && strcmp(l, "No Diagnostic") != 0, rset = r && strcmp(r, "No Diagnostic") != 0;
+	const char *st = json_string_value(json_object_get(rec, "state"));
+	bool quiet = st && strcmp(st, "Up") == 0 && int_of(rec, "flaps") == 0;
+	bool lset = !quiet && l && strcmp(l, "No Diagnostic") != 0;
+	bool rset = !quiet && r && strcmp(r, "No Diagnostic") != 0;
 	char *s = NULL;
 	size_t len;
 	FILE *f = open_memstream(&s, &len);
