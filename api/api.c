@@ -40,6 +40,7 @@ static const struct {
 	[API_SHOW_STATS] = {"show.stats", true},
 	[API_SHOW_CONFIG] = {"show.config", true},
 	[API_SHOW_TRACK] = {"show.track", true},
+	[API_SHOW_BFD] = {"show.bfd", true},
 };
 
 const char *

@@ -63,6 +63,38 @@ struct vbr_port_config {
 
 enum vbr_max_prefix_action { VBR_MAXPFX_DROP = 0, VBR_MAXPFX_TEARDOWN };
 
+/* BFD (RFC 5880/5881) on a group's peers: the cloud's ranges. */
+#define VBR_BFD_INTERVAL_MIN 200u /* ms */
+#define VBR_BFD_INTERVAL_MAX 1000u
+#define VBR_BFD_INTERVAL_DEFAULT 300u
+#define VBR_BFD_MULT_MIN 3u
+#define VBR_BFD_MULT_MAX 10u
+#define VBR_BFD_MULT_DEFAULT 3u
+#define VBR_BFD_KEY_MAX 20 /* SHA1's; MD5 takes 16 */
+
+/* RFC 5880 6.7: keyed SHA1 and MD5, each plain or meticulous. */
+enum vbr_bfd_auth_type {
+	VBR_BFD_AUTH_SHA1 = 0,
+	VBR_BFD_AUTH_METICULOUS_SHA1,
+	VBR_BFD_AUTH_MD5,
+	VBR_BFD_AUTH_METICULOUS_MD5,
+};
+
+struct vbr_bfd_auth {
+	bool enabled;		   /* the auth map is there */
+	enum vbr_bfd_auth_type type; /* required */
+	uint8_t key_id;		   /* default 1 */
+	char key[VBR_BFD_KEY_MAX + 1]; /* required; at most 16 characters for MD5 */
+};
+
+struct vbr_bfd {
+	bool enabled;	    /* the bfd map is there: BFD on each peer of the group */
+	uint16_t min_rx;    /* ms we ask the peer to send at, at least; default 300 */
+	uint16_t min_tx;    /* ms we would send at, at least; default 300 */
+	uint8_t multiplier; /* packets missed before Down; default 3 */
+	struct vbr_bfd_auth auth;
+};
+
 struct vbr_bgp_group {
 	char name[VBR_NAME_MAX];
 	uint32_t peer_asn;
@@ -98,6 +130,9 @@ struct vbr_bgp_group {
 	/* ASNs an AS_PATH may hold (each of an AS_SET counts): past it the
 	 * UPDATE is treated as withdraw; default 64. */
 	uint16_t max_as_path_len;
+	/* BFD for its peers; absent (enabled false) by default. A change
+	 * applies to the running sessions (a Poll Sequence), BGP untouched. */
+	struct vbr_bfd bfd;
 };
 
 struct vbr_bgp_peer {

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "inet.h"
@@ -161,6 +162,32 @@ rules_hold_time(unsigned int v, struct rule_err *e)
 	return 0;
 }
 
+/* RFC 5880 6.7.3: an MD5 key is at most 16 bytes; SHA1's 20 (the field). */
+int
+rules_bfd_auth(const struct vbr_bfd_auth *a, struct rule_err *e)
+{
+	size_t len = strnlen(a->key, sizeof(a->key));
+	bool md5 = a->type == VBR_BFD_AUTH_MD5 || a->type == VBR_BFD_AUTH_METICULOUS_MD5;
+
+	if (len == 0)
+		return rule_fail(e, "key", "BFD authentication needs a key");
+	if (md5 && len > 16)
+		return rule_fail(e, "key", "at most 16 characters for %s (RFC 5880 6.7.3)",
+			a->type == VBR_BFD_AUTH_MD5 ? "md5" : "meticulous-md5");
+	return 0;
+}
+
+/* The group's bfd.auth rule, its key named from the group ("bfd.auth.key"). */
+static int
+rules_group_bfd(const struct vbr_bgp_group *g, struct rule_err *e)
+{
+	if (!g->bfd.enabled || !g->bfd.auth.enabled || rules_bfd_auth(&g->bfd.auth, e) == 0)
+		return 0;
+	snprintf(e->key_buf, sizeof(e->key_buf), "bfd.auth.%s", e->key ? e->key : "");
+	e->key = e->key_buf;
+	return -EINVAL;
+}
+
 int
 rules_group(const struct vbr_config *cfg, const struct vbr_bgp_group *g, unsigned int n,
 	unsigned int skip, struct rule_err *e)
@@ -184,6 +211,8 @@ rules_group(const struct vbr_config *cfg, const struct vbr_bgp_group *g, unsigne
 	if (g->error_wait_max < g->error_wait_min)
 		return rule_fail(e, "error_wait_max", "%u is below error_wait_min (%u)",
 			g->error_wait_max, g->error_wait_min);
+	if (rules_group_bfd(g, e) < 0)
+		return -EINVAL;
 	if (g->peer_asn == cfg->local_asn)
 		return rule_fail(e, "peer_asn",
 			"%u is our own ASN (vbr.local_asn): vbr speaks eBGP only", g->peer_asn);
@@ -551,56 +580,67 @@ config_keys(enum config_kind kind, char *buf, size_t len)
 		walk_keys(kinds[kind].schema, buf, len);
 }
 
-int
-config_set(const struct vbr_config *cfg, enum config_kind kind, void *obj, const char *key,
-	const char *value, char *msg, size_t len)
+/* A sub-map's key ("bfd.min_rx"): down to the schema and the object that
+ * hold its last part, each map on the way made present (with its defaults)
+ * if it was not. NULL (with msg) if a part names no map. */
+static const char *
+descend(const struct schema **s, void **obj, const char *key, const char *what, char *msg,
+	size_t len)
 {
-	char text[VALUE_MSG_MAX], keys[256], q[VALUE_QUOTE_MAX];
-	struct value_ctx c = {.cfg = cfg, .msg = text, .len = sizeof(text)};
-	const struct field *f = NULL;
-	int rc;
+	const char *dot;
 
-	clear(msg, len);
-	if ((size_t)kind >= sizeof(kinds) / sizeof(kinds[0]) || obj == NULL || key == NULL) {
-		if (msg && len)
-			snprintf(msg, len, "no such object");
-		return -EINVAL;
+	while ((dot = strchr(key, '.')) != NULL) {
+		const struct field *f = walk_find_field(*s, key, (size_t)(dot - key));
+		char q[VALUE_QUOTE_MAX];
+
+		if (f == NULL || f->map == NULL || f->map->present == NULL) {
+			if (msg && len)
+				snprintf(msg, len, "unknown key %s for %s",
+					value_quote(q, key, strlen(key)), what);
+			return NULL;
+		}
+		*obj = (char *)*obj + f->off;
+		if (!f->map->present(*obj))
+			f->map->init(*obj);
+		*s = f->map;
+		key = dot + 1;
 	}
-	if (kinds[kind].schema)
-		f = walk_find_field(kinds[kind].schema, key, strlen(key));
-	else if (strcmp(key, schema_network.key) == 0)
-		f = &schema_network;
-	if (f != NULL && f->type == NULL && f->map != NULL) {
-		walk_keys(f->map, keys, sizeof(keys));
-		if (msg && len)
-			snprintf(msg, len, "%s is a mapping: set its keys (%s)", key, keys);
-		return -EINVAL;
-	}
-	if (f == NULL || f->type == NULL) {
-		config_keys(kind, keys, sizeof(keys));
-		if (msg && len)
-			snprintf(msg, len, "unknown key %s for %s; expected one of: %s",
-				value_quote(q, key, strlen(key)), kinds[kind].what, keys);
-		return -EINVAL;
-	}
-	if (value == NULL) {
-		if (msg && len)
-			snprintf(msg, len, "%s: no value", key);
-		return -EINVAL;
-	}
-	text[0] = '\0';
-	rc = f->type->parse(f, value, strlen(value), obj, &c);
-	if (rc < 0) {
+	return key;
+}
+
+/* A sub-map itself ("bfd"): true makes it present (its defaults), false
+ * takes it away. */
+static int
+set_presence(const struct field *f, void *obj, const char *key, const char *value, char *msg,
+	size_t len)
+{
+	const struct field b = {.key = key, .type = &value_bool, .off = 0, .size = sizeof(bool)};
+	char text[VALUE_MSG_MAX];
+	struct value_ctx c = {.msg = text, .len = sizeof(text)};
+	void *sub = (char *)obj + f->off;
+	bool on;
+
+	if (value_bool.parse(&b, value, strlen(value), &on, &c) < 0) {
 		if (msg && len)
 			snprintf(msg, len, "%s: %s", key, text);
-		return rc;
+		return -EINVAL;
 	}
+	if (!on)
+		memset(sub, 0, f->map->size);
+	else if (!f->map->present(sub))
+		f->map->init(sub);
+	return 0;
+}
+
+/* Where a next hop or a neighbour lies picks its port. */
+static void
+place(const struct vbr_config *cfg, enum config_kind kind, void *obj, const char *key)
+{
 	/* A route has next_hop or next_hops: setting one replaces the other. */
 	if (kind == CONFIG_ROUTE && strcmp(key, "next_hop") == 0)
 		((struct vbr_static_route *)obj)->nb_next_hops = 0;
 	if (kind == CONFIG_ROUTE && strcmp(key, "next_hops") == 0)
 		schema_route_next_hops_done(obj);
-	/* A next hop or a neighbour is placed on the port whose subnet holds it. */
 	if (cfg && kind == CONFIG_ROUTE &&
 		(strcmp(key, "next_hop") == 0 || strcmp(key, "next_hops") == 0)) {
 		struct vbr_static_route *r = obj;
@@ -615,7 +655,90 @@ config_set(const struct vbr_config *cfg, enum config_kind kind, void *obj, const
 		if (port >= 0)
 			n->port = (enum vbr_port_id)port;
 	}
+}
+
+/* One key of obj (of schema s, or a network) from its text. */
+static int
+set_key(const struct vbr_config *cfg, enum config_kind kind, void *obj, const char *key,
+	const char *value, char *msg, size_t len)
+{
+	char text[VALUE_MSG_MAX], keys[512], q[VALUE_QUOTE_MAX];
+	struct value_ctx c = {.cfg = cfg, .msg = text, .len = sizeof(text)};
+	const struct schema *s = kinds[kind].schema;
+	const char *last = key, *what = kinds[kind].what;
+	const struct field *f = NULL;
+	void *at = obj;
+	int rc;
+
+	if (s) {
+		last = descend(&s, &at, key, what, msg, len);
+		if (last == NULL)
+			return -EINVAL;
+		if (last != key)
+			what = s->what;
+		f = walk_find_field(s, last, strlen(last));
+	} else if (strcmp(key, schema_network.key) == 0) {
+		f = &schema_network;
+	}
+	if (f && f->type == NULL && f->map && f->map->present && value)
+		return set_presence(f, at, key, value, msg, len);
+	if (f == NULL || f->type == NULL) {
+		if (s)
+			walk_keys(s, keys, sizeof(keys));
+		else
+			config_keys(kind, keys, sizeof(keys));
+		if (msg && len)
+			snprintf(msg, len, "unknown key %s for %s; expected one of: %s",
+				value_quote(q, key, strlen(key)), what, keys);
+		return -EINVAL;
+	}
+	if (value == NULL) {
+		if (msg && len)
+			snprintf(msg, len, "%s: no value", key);
+		return -EINVAL;
+	}
+	text[0] = '\0';
+	rc = f->type->parse(f, value, strlen(value), at, &c);
+	if (rc < 0) {
+		if (msg && len)
+			snprintf(msg, len, "%s: %s", key, text);
+		return rc;
+	}
+	place(cfg, kind, obj, key);
 	return 0;
+}
+
+int
+config_set(const struct vbr_config *cfg, enum config_kind kind, void *obj, const char *key,
+	const char *value, char *msg, size_t len)
+{
+	const struct schema *s;
+	void *saved = NULL;
+	int rc;
+
+	clear(msg, len);
+	if ((size_t)kind >= sizeof(kinds) / sizeof(kinds[0]) || obj == NULL || key == NULL) {
+		if (msg && len)
+			snprintf(msg, len, "no such object");
+		return -EINVAL;
+	}
+	/* A nested key may make its maps present on the way: all undone if
+	 * the value is refused. */
+	s = kinds[kind].schema;
+	if (s && strchr(key, '.')) {
+		saved = malloc(s->size);
+		if (saved == NULL) {
+			if (msg && len)
+				snprintf(msg, len, "out of memory");
+			return -ENOMEM;
+		}
+		memcpy(saved, obj, s->size);
+	}
+	rc = set_key(cfg, kind, obj, key, value, msg, len);
+	if (rc < 0 && saved)
+		memcpy(obj, saved, s->size);
+	free(saved);
+	return rc;
 }
 
 int

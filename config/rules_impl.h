@@ -19,6 +19,7 @@ struct rule_err {
 	const char *key; /* the key blamed, or NULL: the object as a whole */
 	int port;	 /* rules_ports: the port blamed */
 	char text[VALUE_MSG_MAX];
+	char key_buf[64]; /* a nested key ("bfd.min_rx"), when key points here */
 };
 
 int rule_fail(struct rule_err *e, const char *key, const char *fmt, ...)
@@ -30,6 +31,8 @@ int rule_fail(struct rule_err *e, const char *key, const char *fmt, ...)
  * (n if skip is one of them) against vbr.max_peers.
  */
 int rules_hold_time(unsigned int v, struct rule_err *e);
+/* A group's BFD authentication: a key, no longer than its type takes. */
+int rules_bfd_auth(const struct vbr_bfd_auth *a, struct rule_err *e);
 int rules_group(const struct vbr_config *cfg, const struct vbr_bgp_group *g, unsigned int n,
 	unsigned int skip, struct rule_err *e);
 int rules_peer(const struct vbr_config *cfg, const struct vbr_bgp_peer *p, unsigned int n,

@@ -321,6 +321,89 @@ check_group(struct walk *w, const yaml_node_t *node, void *obj)
 	return 0;
 }
 
+/* --- bgp.groups[].bfd --- */
+
+static const char *const bfd_auth_types[] = {
+	[VBR_BFD_AUTH_SHA1] = "sha1",
+	[VBR_BFD_AUTH_METICULOUS_SHA1] = "meticulous-sha1",
+	[VBR_BFD_AUTH_MD5] = "md5",
+	[VBR_BFD_AUTH_METICULOUS_MD5] = "meticulous-md5",
+	NULL,
+};
+
+/* The loader calls init only for a map the file has: that is its presence. */
+static void
+bfd_auth_init(void *obj)
+{
+	struct vbr_bfd_auth *a = obj;
+
+	memset(a, 0, sizeof(*a));
+	a->enabled = true;
+	a->key_id = 1;
+}
+
+static bool
+bfd_auth_present(const void *obj)
+{
+	return ((const struct vbr_bfd_auth *)obj)->enabled;
+}
+
+static int
+check_bfd_auth(struct walk *w, const yaml_node_t *node, void *obj)
+{
+	struct rule_err e;
+
+	if (rules_bfd_auth(obj, &e) < 0)
+		return rule_error(w, node, &e);
+	return 0;
+}
+
+#define BFD_AUTH(m) WALK_MEMBER(struct vbr_bfd_auth, m)
+/* clang-format off */
+static const struct field bfd_auth_fields[] = {
+	{.key = "type", .type = &value_enum, BFD_AUTH(type), .names = bfd_auth_types,
+		.required = true},
+	{.key = "key_id", .type = &value_uint, BFD_AUTH(key_id), .min = 0, .max = 255},
+	{.key = "key", .type = &value_string, BFD_AUTH(key), .min = 1, .required = true},
+};
+/* clang-format on */
+static const struct schema schema_bfd_auth = WALK_SCHEMA(bfd_auth_fields, .init = bfd_auth_init,
+	.check = check_bfd_auth, .size = sizeof(struct vbr_bfd_auth), .present = bfd_auth_present,
+	.what = "BFD authentication");
+
+static void
+bfd_init(void *obj)
+{
+	struct vbr_bfd *b = obj;
+
+	memset(b, 0, sizeof(*b));
+	b->enabled = true;
+	b->min_rx = VBR_BFD_INTERVAL_DEFAULT;
+	b->min_tx = VBR_BFD_INTERVAL_DEFAULT;
+	b->multiplier = VBR_BFD_MULT_DEFAULT;
+}
+
+static bool
+bfd_present(const void *obj)
+{
+	return ((const struct vbr_bfd *)obj)->enabled;
+}
+
+#define BFD(m) WALK_MEMBER(struct vbr_bfd, m)
+/* clang-format off */
+static const struct field bfd_fields[] = {
+	{.key = "min_rx", .type = &value_uint, BFD(min_rx), .min = VBR_BFD_INTERVAL_MIN,
+		.max = VBR_BFD_INTERVAL_MAX},
+	{.key = "min_tx", .type = &value_uint, BFD(min_tx), .min = VBR_BFD_INTERVAL_MIN,
+		.max = VBR_BFD_INTERVAL_MAX},
+	{.key = "multiplier", .type = &value_uint, BFD(multiplier), .min = VBR_BFD_MULT_MIN,
+		.max = VBR_BFD_MULT_MAX},
+	{.key = "auth", .parse = walk_map_field, BFD(auth), .map = &schema_bfd_auth},
+};
+/* clang-format on */
+static const struct schema schema_bfd = WALK_SCHEMA(bfd_fields, .init = bfd_init,
+	.size = sizeof(struct vbr_bfd), .present = bfd_present, .what = "BFD");
+
 #define GROUP(m) WALK_MEMBER(struct vbr_bgp_group, m)
 /* clang-format off */
 static const struct field group_fields[] = {
@@ -355,6 +438,7 @@ static const struct field group_fields[] = {
 		.max = 32},
 	{.key = "max_as_path_len", .type = &value_uint, GROUP(max_as_path_len), .min = 1,
 		.max = VBR_MAX_AS_PATH_LEN},
+	{.key = "bfd", .parse = walk_map_field, GROUP(bfd), .map = &schema_bfd},
 };
 /* clang-format on */
 const struct schema schema_group = WALK_SCHEMA(group_fields, .init = group_defaults,
@@ -621,8 +705,15 @@ static const struct field track_fields[] = {
 	{.key = "rise", .type = &value_uint, TRACK(rise), .min = 1, .max = 100},
 };
 /* clang-format on */
+static bool
+track_present(const void *obj)
+{
+	return ((const struct vbr_track *)obj)->interval != 0;
+}
+
 const struct schema schema_track = WALK_SCHEMA(track_fields, .init = track_defaults,
-	.size = sizeof(struct vbr_track), .what = "a next hop's track");
+	.present = track_present, .size = sizeof(struct vbr_track),
+	.what = "a next hop's track");
 
 #define ROUTE(m) WALK_MEMBER(struct vbr_static_route, m)
 /* clang-format off */
@@ -713,6 +804,33 @@ schema_walk(struct walk *w, const yaml_node_t *root)
 	return walk_map(w, root, &root_schema, w->cfg);
 }
 
+/* e's key under f's: "bfd" and "min_rx" make "bfd.min_rx". */
+static void
+key_under(const struct field *f, struct rule_err *e)
+{
+	char key[sizeof(e->key_buf)];
+
+	snprintf(key, sizeof(key), "%s%s%s", f->key, e->key ? "." : "", e->key ? e->key : "");
+	memcpy(e->key_buf, key, sizeof(key));
+	e->key = e->key_buf;
+}
+
+/* An optional sub-map that is there, checked as its own object. */
+static int
+recheck_sub(const struct field *f, const void *obj, const struct vbr_config *cfg,
+	struct rule_err *e)
+{
+	const void *sub = (const char *)obj + f->off;
+	int rc;
+
+	if (f->map == NULL || f->map->present == NULL || !f->map->present(sub))
+		return 0;
+	rc = schema_recheck(f->map, sub, cfg, e);
+	if (rc < 0)
+		key_under(f, e);
+	return rc;
+}
+
 int
 schema_recheck(
 	const struct schema *s, const void *obj, const struct vbr_config *cfg, struct rule_err *e)
@@ -730,8 +848,10 @@ schema_recheck(
 	for (unsigned int i = 0; i < s->nb_fields && rc == 0; i++) {
 		const struct field *f = &s->fields[i];
 
-		if (f->type == NULL)
+		if (f->type == NULL) {
+			rc = recheck_sub(f, obj, cfg, e);
 			continue;
+		}
 		f->type->format(f, obj, cfg, text, sizeof(text));
 		rc = f->type->parse(f, text, strlen(text), scratch, &c);
 		if (rc < 0)

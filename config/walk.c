@@ -267,7 +267,7 @@ walk_keys(const struct schema *s, char *buf, size_t len)
 static int
 unknown_key(struct walk *w, const struct schema *s, const yaml_node_t *key)
 {
-	char keys[256];
+	char keys[512];
 	size_t old;
 	int rc;
 

@@ -40,6 +40,11 @@ struct schema {
 	void (*init)(void *obj); /* defaults of an object that is a sequence element */
 	walk_check_fn check;
 	const char *what; /* "a BGP group", as in "unknown key \"x\" for a BGP group" */
+	/* An optional sub-map (a group's bfd): is it there? init marks it so
+	 * (the loader calls init only for a map the file has); absent, the
+	 * object is all zeros. The writer, config_equal, config_set and the
+	 * rules then follow it; without present a map field is not theirs. */
+	bool (*present)(const void *obj);
 };
 
 struct seq {

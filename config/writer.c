@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,32 +139,30 @@ differs(const struct schema *s, const void *obj, const void *def, const struct v
 	return false;
 }
 
-/* The keys of obj that are required or not at their default (def); skip
- * is a key left out (the router id when it is the default's value). */
 static void object(struct emit *e, const struct schema *s, const void *obj, const void *def,
 	bool flow, const char *skip);
 
-/* A mapping inside an object (a route's track): written whole, in flow
- * style, when it differs from its absence (all zeros), with the keys that
- * differ from the defaults it takes when present. */
+/* An optional sub-map that is there (a group's bfd), in flow style, its
+ * keys compared with the defaults it gets when it appears. */
 static void
-nested(struct emit *e, const struct field *f, const void *obj)
+sub_object(struct emit *e, const struct field *f, const void *obj)
 {
-	_Alignas(max_align_t) char zero[WALK_ELEM_MAX] = {0}, def[WALK_ELEM_MAX] = {0};
 	const void *sub = (const char *)obj + f->off;
+	_Alignas(max_align_t) char def[256];
 
-	if (f->map->size > sizeof(def)) {
+	if (f->map == NULL || f->map->present == NULL || !f->map->present(sub))
+		return;
+	if (f->map->size > sizeof(def) || f->map->init == NULL) {
 		e->failed = true;
 		return;
 	}
-	if (memcmp(sub, zero, f->map->size) == 0)
-		return;
-	if (f->map->init)
-		f->map->init(def);
+	f->map->init(def);
 	scalar(e, f->key, false);
 	object(e, f->map, sub, def, true, NULL);
 }
 
+/* The keys of obj that are required or not at their default (def); skip
+ * is a key left out (the router id when it is the default's value). */
 static void
 object(struct emit *e, const struct schema *s, const void *obj, const void *def, bool flow,
 	const char *skip)
@@ -174,8 +173,8 @@ object(struct emit *e, const struct schema *s, const void *obj, const void *def,
 	for (unsigned int i = 0; i < s->nb_fields; i++) {
 		const struct field *f = &s->fields[i];
 
-		if (f->type == NULL && f->map != NULL && f->parse == walk_map_field) {
-			nested(e, f, obj);
+		if (f->type == NULL && f->map && f->map->present) {
+			sub_object(e, f, obj);
 			continue;
 		}
 		if (f->type == NULL || (skip && strcmp(f->key, skip) == 0))
@@ -554,9 +553,11 @@ same_object(const struct schema *s, const void *a, const void *b, const struct v
 	for (unsigned int i = 0; i < s->nb_fields; i++) {
 		const struct field *f = &s->fields[i];
 
-		if (f->type == NULL && f->map != NULL && f->parse == walk_map_field) {
-			if (!same_object(f->map, (const char *)a + f->off,
-					(const char *)b + f->off, ca, cb))
+		if (f->type == NULL && f->map && f->map->present) {
+			const void *sa = (const char *)a + f->off, *sb = (const char *)b + f->off;
+
+			if (f->map->present(sa) != f->map->present(sb) ||
+				(f->map->present(sa) && !same_object(f->map, sa, sb, ca, cb)))
 				return false;
 			continue;
 		}

@@ -1722,6 +1722,22 @@ bgp_peer_set_enabled(struct bgp *b, uint32_t addr, bool enabled, const char *msg
 	return 0;
 }
 
+int
+bgp_peer_bfd_down(struct bgp *b, uint32_t addr, const char *why)
+{
+	struct bgp_peer *p = peer_by_addr(b, addr);
+	char text[160];
+
+	if (p == NULL)
+		return -ENOENT;
+	snprintf(text, sizeof(text), "BFD down (%s)", why);
+	BGP_LOG(NOTICE, "peer %s: BFD session down (%s): %s", p->addr_str, why,
+			p->fsm.state >= BGP_OPENSENT ? "session ends with Cease / BFD Down"
+						     : "no session to end");
+	peer_event(p, &(struct bgp_fsm_input){ .ev = BGP_EV_BFD_DOWN, .why = text });
+	return 0;
+}
+
 /* What makes the session itself different: only a new session takes it. */
 static bool
 session_changed(const struct bgp_peer *p, const struct vbr_bgp_group *g)

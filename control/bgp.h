@@ -98,6 +98,12 @@ int bgp_peer_set_enabled(struct bgp *b, uint32_t addr, bool enabled, const char 
  */
 int bgp_peer_update(struct bgp *b, const struct vbr_bgp_peer *peer, const struct vbr_bgp_group *grp);
 
+/* The peer's BFD session went from Up to Down (not by the peer's AdminDown):
+ * its session ends at once with Cease / BFD Down (RFC 9384), its routes
+ * leave, and it goes through Idle with its error wait. why: the BFD
+ * diagnostic, for the log. 0 or -ENOENT. */
+int bgp_peer_bfd_down(struct bgp *b, uint32_t addr, const char *why);
+
 /* Our BGP CIDR blocks, the whole list: each Established peer gets an UPDATE
  * for the added ones and a withdrawal for the removed ones (no reset). The
  * route filter follows: routes inside an added block leave the RIB; the

@@ -51,6 +51,7 @@ static const char *const event_names[BGP_EV_COUNT] = {
 	[BGP_EV_OPEN_COLLISION_DUMP] = "connection collision",
 	[BGP_EV_PREFIX_LIMIT] = "maximum number of prefixes reached",
 	[BGP_EV_OUT_OF_RESOURCES] = "out of resources",
+	[BGP_EV_BFD_DOWN] = "BFD down",
 };
 
 const char *
@@ -490,6 +491,22 @@ admin_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, const char *why, 
 	}
 }
 
+/* RFC 9384: the path is gone. A session (or one on its way) ends with
+ * Cease / BFD Down, as an error: the peer goes through Idle and its error
+ * wait; an attempt still in its TCP handshake is given up. */
+static void
+bfd_down(struct bgp_fsm *f, const char *why, uint64_t now, struct bgp_fsm_actions *act)
+{
+	for (int k = 0; k < 2; k++) {
+		enum bgp_conn_id id = (enum bgp_conn_id)k;
+
+		if (f->conn[k].state >= BGP_OPENSENT)
+			fail(f, id, BGP_ERR_CEASE, BGP_ERR_CEASE_BFD_DOWN, NULL, why, now, act);
+		else if (f->conn[k].state == BGP_CONNECT)
+			conn_down(f, id, false, false, why, now, act);
+	}
+}
+
 static void
 conn_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, const char *why, uint64_t now,
 	struct bgp_fsm_actions *act)
@@ -598,6 +615,9 @@ bgp_fsm_event(struct bgp_fsm *f, const struct bgp_fsm_input *in, uint64_t now_ms
 	case BGP_EV_SEND_HOLD_EXPIRES:
 		if ((unsigned)in->conn < 2 && f->conn[in->conn].state != BGP_IDLE)
 			timer_event(f, in, why, now_ms, act);
+		break;
+	case BGP_EV_BFD_DOWN:
+		bfd_down(f, why, now_ms, act);
 		break;
 	default:
 		if ((unsigned)in->conn < 2 && in->ev > BGP_EV_NONE && in->ev < BGP_EV_COUNT)

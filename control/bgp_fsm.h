@@ -82,6 +82,9 @@ enum bgp_fsm_event {
 	/* Local decisions about an established session */
 	BGP_EV_PREFIX_LIMIT,	 /* conn: Cease/1 (notify), then the hold-down */
 	BGP_EV_OUT_OF_RESOURCES, /* conn: Cease/8 (notify) */
+	/* BFD saw the path to the peer fail (Up -> Down): every connection
+	 * past its handshake ends with Cease/10 (RFC 9384), as an error. */
+	BGP_EV_BFD_DOWN,
 	BGP_EV_COUNT
 };
 

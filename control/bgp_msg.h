@@ -106,7 +106,7 @@ enum bgp_err_fsm {
 	BGP_ERR_FSM_UNEXPECTED_ESTABLISHED = 3,
 };
 
-/* Cease subcodes (RFC 4486, 8203/9003 for 2 and 4). */
+/* Cease subcodes (RFC 4486, 8203/9003 for 2 and 4, 9384 for 10). */
 enum bgp_err_cease {
 	BGP_ERR_CEASE_MAX_PREFIXES = 1,
 	BGP_ERR_CEASE_ADMIN_SHUTDOWN = 2,
@@ -117,6 +117,7 @@ enum bgp_err_cease {
 	BGP_ERR_CEASE_COLLISION = 7,
 	BGP_ERR_CEASE_OUT_OF_RESOURCES = 8,
 	BGP_ERR_CEASE_HARD_RESET = 9,
+	BGP_ERR_CEASE_BFD_DOWN = 10,
 };
 
 /* ROUTE-REFRESH Message Error subcodes (RFC 7313). */

@@ -27,6 +27,7 @@
 #include <rte_telemetry.h>
 #include <rte_thread.h>
 
+#include "bfd.h"
 #include "bgp.h"
 #include "control.h"
 #include "ctl_log.h"
@@ -70,6 +71,8 @@ struct control {
 	size_t backlog;
 	uint64_t refused_logged;    /* prefixes refused at the last log line */
 	uint64_t refused_log_ms;    /* when it was written */
+	struct bfd *bfd;	    /* its own thread; NULL if it could not start */
+	struct ev_handler bfd_ev;   /* its reports */
 };
 
 /* The control thread's state, and what the telemetry callbacks show: one
@@ -123,6 +126,42 @@ on_reload(struct ev_handler *h, uint32_t events)
 	drain_fd(c->reloadfd);
 	if (objects_reload(c->objs, err, sizeof(err)) != 0)
 		CTL_LOG(ERR, "SIGHUP: the config file was not applied: %s", err);
+}
+
+/* The BFD thread's reports: a peer whose BFD session failed (Up -> Down,
+ * not the peer's AdminDown) loses its BGP session at once. */
+static void
+on_bfd(struct ev_handler *h, uint32_t events)
+{
+	struct control *c = container_of(h, struct control, bfd_ev);
+	struct bfd_report r[16];
+	unsigned n;
+
+	(void)events;
+	do {
+		n = bfd_reports(c->bfd, r, RTE_DIM(r));
+		for (unsigned i = 0; i < n; i++)
+			if (r[i].went_down && c->bgp != NULL)
+				bgp_peer_bfd_down(c->bgp, r[i].peer, bfd_diag_name(r[i].down_diag));
+	} while (n == RTE_DIM(r));
+}
+
+static int add_fd(int epfd, int fd, struct ev_handler *h);
+
+/* BFD's thread, listening on the IDC address; without it (logged) BGP runs
+ * on its hold timers alone. */
+static void
+bfd_start(struct control *c, uint32_t idc_addr)
+{
+	c->bfd_ev.fn = on_bfd;
+	c->bfd = bfd_create(idc_addr);
+	if (c->bfd == NULL) {
+		CTL_LOG(ERR, "BFD could not start: BGP peers go without it");
+		return;
+	}
+	if (add_fd(c->epfd, bfd_notify_fd(c->bfd), &c->bfd_ev) != 0)
+		CTL_LOG(ERR, "cannot watch BFD's reports: %s", strerror(errno));
+	bfd_tel_attach(c->bfd);
 }
 
 /* The FIB writer's answers to the RIB's route ops, in order. */
@@ -426,6 +465,8 @@ tel_fib_check(const char *cmd __rte_unused, const char *params __rte_unused,
 static void
 control_free(struct control *c)
 {
+	bfd_tel_attach(NULL);
+	bfd_destroy(c->bfd);
 	mgmt_destroy(c->mgmt);
 	objects_destroy(c->objs);
 	bgp_destroy(c->bgp);
@@ -496,9 +537,10 @@ control_start(struct vbr_config *cfg, const struct control_params *p, struct fib
 		config_free(cfg);
 		goto fail;
 	}
+	bfd_start(c, cfg->ports[VBR_PORT_IDC].address);
 	op = (struct objects_params){ .path = cfg->path, .rib = c->rib, .bgp = c->bgp,
 		.sender = c->sender, .fib = fib, .fib_lock = fib_lock, .hooks = p->hooks,
-		.epfd = c->epfd };
+		.epfd = c->epfd, .bfd = c->bfd };
 	CTL_LOG(INFO, "%u static route(s), %u static neighbour(s), %u BGP peer(s), %u BGP CIDR "
 			"block(s) from %s", cfg->nb_routes, cfg->nb_neighbors, cfg->nb_peers,
 			cfg->nb_networks, cfg->path);

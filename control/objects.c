@@ -335,6 +335,70 @@ apply_vpc_filter(struct objects *o, const struct vbr_config *old, const struct v
 	free(pfx);
 }
 
+/* A group's bfd as the BFD runtime takes it (us, RFC 5880's types). */
+static void
+bfd_conf_of(const struct vbr_bfd *c, struct bfd_session_conf *out)
+{
+	static const enum bfd_auth_type types[] = {
+		[VBR_BFD_AUTH_SHA1] = BFD_AUTH_KEYED_SHA1,
+		[VBR_BFD_AUTH_METICULOUS_SHA1] = BFD_AUTH_METICULOUS_SHA1,
+		[VBR_BFD_AUTH_MD5] = BFD_AUTH_KEYED_MD5,
+		[VBR_BFD_AUTH_METICULOUS_MD5] = BFD_AUTH_METICULOUS_MD5,
+	};
+
+	memset(out, 0, sizeof(*out));
+	out->timers.desired_min_tx = c->min_tx * 1000u;
+	out->timers.required_min_rx = c->min_rx * 1000u;
+	out->timers.detect_mult = c->multiplier;
+	if (!c->auth.enabled || (unsigned)c->auth.type >= RTE_DIM(types))
+		return;
+	out->auth.type = types[c->auth.type];
+	out->auth.key_id = c->auth.key_id;
+	out->auth.key_len = (uint8_t)strnlen(c->auth.key, sizeof(out->auth.key));
+	memcpy(out->auth.key, c->auth.key, out->auth.key_len);
+}
+
+/* A BFD session for each enabled peer of a group with bfd. */
+static bool
+wants_bfd(const struct vbr_config *cfg, const struct vbr_bgp_peer *p)
+{
+	return !p->disabled && p->group < cfg->nb_groups && cfg->groups[p->group].bfd.enabled;
+}
+
+/* The BFD sessions follow the peers and their groups: a change of
+ * intervals or authentication reaches the running session (a Poll
+ * Sequence, no flap), BGP untouched. */
+static void
+apply_bfd(struct objects *o, const struct vbr_config *old, const struct vbr_config *new)
+{
+	char a[VBR_IP_STRLEN];
+
+	for (unsigned i = 0; old != NULL && i < old->nb_peers; i++) {
+		const struct vbr_bgp_peer *p = &old->peers[i];
+		int k = peer_find(new, p->address);
+
+		if (o->bfd && wants_bfd(old, p) && (k < 0 || !wants_bfd(new, &new->peers[k])))
+			bfd_session_delete(o->bfd, p->address);
+	}
+	for (unsigned i = 0; i < new->nb_peers; i++) {
+		const struct vbr_bgp_peer *p = &new->peers[i];
+		struct bfd_session_conf c;
+		int rc;
+
+		if (!wants_bfd(new, p))
+			continue;
+		config_ip_str(p->address, a, sizeof(a));
+		if (o->bfd == NULL) {
+			CTL_LOG(ERR, "bgp peer %s: BFD is not running: the peer goes without it", a);
+			continue;
+		}
+		bfd_conf_of(&new->groups[p->group].bfd, &c);
+		rc = bfd_session_set(o->bfd, p->address, &c);
+		if (rc != 0)
+			CTL_LOG(ERR, "bgp peer %s: no BFD session: %s", a, strerror(-rc));
+	}
+}
+
 /* The RIB sized for the largest table the configuration admits (the
  * largest per-peer limit, the static routes), within the FIB's: a full
  * table then arrives without the RIB's index growing under it. */
@@ -378,6 +442,7 @@ apply(struct objects *o, const struct vbr_config *old, const struct vbr_config *
 	apply_vpc_filter(o, old, new);
 	apply_networks(o, old, new);
 	apply_peers(o, old, new);
+	apply_bfd(o, old, new);
 	return rc;
 }
 
@@ -977,6 +1042,7 @@ objects_create(struct vbr_config *cfg, const struct objects_params *p)
 	o->fib_lock = p->fib_lock;
 	o->hooks = p->hooks;
 	o->epfd = p->epfd;
+	o->bfd = p->bfd;
 	o->live = cfg;
 	if (apply(o, NULL, cfg) != 0) {
 		objects_destroy(o);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "api.h"
+#include "bfd.h"
 #include "bgp.h"
 #include "config.h"
 #include "fib.h"
@@ -42,6 +43,7 @@ struct objects_params {
 	pthread_mutex_t *fib_lock;
 	struct control_hooks hooks;
 	int epfd; /* the control thread's epoll (the health checks' socket); -1: none */
+	struct bfd *bfd; /* NULL: no BFD (it could not start) */
 };
 
 /* Takes cfg (freed by objects_destroy) and makes its objects: sessions,

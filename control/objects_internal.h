@@ -23,6 +23,7 @@ struct objects {
 	uint64_t ack_us_last, ack_us_max, ack_us_sum;
 	int epfd; /* the control thread's loop: the health checks' socket joins it */
 	struct objects_track *track; /* NULL until a route is tracked */
+	struct bfd *bfd; /* the BFD sessions of the peers (NULL: no BFD) */
 };
 
 /* Whether addr is a gateway of r (its next_hop, or one of its next_hops). */

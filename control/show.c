@@ -75,8 +75,41 @@ static const char *const maxpfx_names[] = {
 	[VBR_MAXPFX_TEARDOWN] = "teardown",
 };
 
+static json_t *group_json_base(const struct vbr_bgp_group *g);
+
+static const char *const bfd_auth_names[] = {
+	[VBR_BFD_AUTH_SHA1] = "sha1",
+	[VBR_BFD_AUTH_METICULOUS_SHA1] = "meticulous-sha1",
+	[VBR_BFD_AUTH_MD5] = "md5",
+	[VBR_BFD_AUTH_METICULOUS_MD5] = "meticulous-md5",
+};
+
+/* A group's bfd (the group has the key only when it has BFD, as in the
+ * file); its authentication key is never shown. */
+static json_t *
+bfd_json(const struct vbr_bfd *b)
+{
+	json_t *j = json_pack("{s:I, s:I, s:I}", "min_rx", (json_int_t)b->min_rx, "min_tx",
+			(json_int_t)b->min_tx, "multiplier", (json_int_t)b->multiplier);
+	if (j != NULL && b->auth.enabled && (unsigned)b->auth.type < RTE_DIM(bfd_auth_names))
+		json_object_set_new(j, "auth", json_pack("{s:s, s:I, s:b}", "type",
+				bfd_auth_names[b->auth.type], "key_id", (json_int_t)b->auth.key_id,
+				"key_set", b->auth.key[0] != '\0'));
+	return j;
+}
+
 static json_t *
 group_json(const struct vbr_bgp_group *g)
+{
+	json_t *j = group_json_base(g);
+
+	if (j != NULL && g->bfd.enabled)
+		json_object_set_new(j, "bfd", bfd_json(&g->bfd));
+	return j;
+}
+
+static json_t *
+group_json_base(const struct vbr_bgp_group *g)
 {
 	return json_pack("{s:s, s:I, s:s, s:b, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
 			 "s:b, s:b, s:b, s:I, s:I}",
@@ -475,6 +508,74 @@ show_track(struct objects *o, struct mgmt_reply *out)
 	}
 }
 
+/* ------------------------------------------------------------ bfd */
+
+static const char *const auth_type_names[] = {
+	[BFD_AUTH_NONE] = "none",
+	[BFD_AUTH_SIMPLE] = "simple",
+	[BFD_AUTH_KEYED_MD5] = "md5",
+	[BFD_AUTH_METICULOUS_MD5] = "meticulous-md5",
+	[BFD_AUTH_KEYED_SHA1] = "sha1",
+	[BFD_AUTH_METICULOUS_SHA1] = "meticulous-sha1",
+};
+
+/* The drops by reason, the non-zero ones. */
+static json_t *
+bfd_drops_json(const uint64_t *drop)
+{
+	json_t *j = json_object();
+
+	for (unsigned d = 1; d < BFD_DROP_COUNT; d++)
+		if (drop[d])
+			json_object_set_new(j, bfd_drop_name(d), json_integer((json_int_t)drop[d]));
+	return j;
+}
+
+static json_t *
+bfd_session_json(const struct vbr_config *c, const struct bfd_session_status *s)
+{
+	int k = config_peer_find(c, s->peer);
+
+	return json_pack("{s:o, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			 "s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+			"peer", ip_json(s->peer),
+			"group", k >= 0 ? c->groups[c->peers[k].group].name : "",
+			"state", bfd_state_name(s->state),
+			"remote_state", bfd_state_name(s->remote_state),
+			"local_discriminator", (json_int_t)s->local_disc,
+			"remote_discriminator", (json_int_t)s->remote_disc,
+			"source_port", (json_int_t)s->src_port,
+			"tx_interval_ms", (json_int_t)(s->tx_interval / 1000),
+			"rx_interval_ms", (json_int_t)(s->rx_interval / 1000),
+			"detect_time_ms", (json_int_t)(s->detect_time / 1000),
+			"multiplier", (json_int_t)s->detect_mult,
+			"remote_multiplier", (json_int_t)s->remote_detect_mult,
+			"remote_min_rx_ms", (json_int_t)(s->remote_min_rx / 1000),
+			"remote_min_tx_ms", (json_int_t)(s->remote_min_tx / 1000),
+			"local_diag", bfd_diag_name(s->local_diag),
+			"remote_diag", bfd_diag_name(s->remote_diag),
+			"authentication", (unsigned)s->auth < RTE_DIM(auth_type_names)
+					? auth_type_names[s->auth] : "?",
+			"poll", s->poll, "removing", s->lingering,
+			"state_ms", (json_int_t)(s->state_us / 1000),
+			"flaps", (json_int_t)s->flaps,
+			"rx_packets", (json_int_t)s->rx_packets,
+			"tx_packets", (json_int_t)s->tx_packets,
+			"tx_errors", (json_int_t)s->tx_errors,
+			"dropped", (json_int_t)s->drops,
+			"drops", bfd_drops_json(s->drop));
+}
+
+static void
+show_bfd(struct objects *o, struct mgmt_reply *out)
+{
+	static struct bfd_session_status st[BFD_MAX_SESSIONS];
+	unsigned n = bfd_sessions(o->bfd, st, RTE_DIM(st));
+
+	for (unsigned i = 0; i < n; i++)
+		mgmt_reply_record(out, bfd_session_json(o->live, &st[i]));
+}
+
 void
 show_request(struct objects *o, const struct api_request *req, struct mgmt_reply *out)
 {
@@ -505,6 +606,9 @@ show_request(struct objects *o, const struct api_request *req, struct mgmt_reply
 		break;
 	case API_SHOW_TRACK:
 		show_track(o, out);
+		break;
+	case API_SHOW_BFD:
+		show_bfd(o, out);
 		break;
 	default:
 		mgmt_reply_error(out, "%s: not a view", api_op_name(req->op));

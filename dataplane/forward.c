@@ -54,9 +54,9 @@ punt_allowed(struct punt_bucket *b)
 }
 
 /* A frame for the exception path: classified (punt.h), policed by its
- * class's bucket, and queued; the bgp class alone may use the last quarter
- * of the punt ring, so that floods of the others cannot fill it. The main
- * lcore reads the class from hash.usr. */
+ * class's bucket, and queued; the bgp and bfd classes alone may use the
+ * last quarter of the punt ring, so that floods of the others cannot fill
+ * it. The main lcore reads the class from hash.usr. */
 static inline void
 punt(struct fwd_ctx *ctx, unsigned port, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 {
@@ -74,7 +74,8 @@ punt(struct fwd_ctx *ctx, unsigned port, struct rte_mbuf *m, const struct rte_ip
 		return;
 	}
 	m->hash.usr = c;
-	if ((c != PUNT_BGP && rte_ring_count(r) >= rte_ring_get_capacity(r) / 4 * 3) ||
+	if ((c != PUNT_BGP && c != PUNT_BFD &&
+			    rte_ring_count(r) >= rte_ring_get_capacity(r) / 4 * 3) ||
 			rte_ring_mp_enqueue(r, m) != 0) {
 		ctx->pstat[port].full[c]++;
 		drop(ctx, port, CNT_DROP_PUNT_FULL, m);

@@ -10,10 +10,12 @@
 #include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_tcp.h>
+#include <rte_udp.h>
 
 #include "dataplane.h"
 
 #define BGP_PORT 179
+#define BFD_PORT 3784 /* RFC 5881 4: single-hop BFD control */
 /* A closed session's 4-tuple is not made live again by the ACKs that follow
  * its FIN (TCP's TIME-WAIT lasts 2 MSL). */
 #define CLOSED_S 120
@@ -24,6 +26,7 @@ const char *const punt_class_names[PUNT_CLASSES] = {
 	[PUNT_ARP] = "arp",
 	[PUNT_GARP] = "garp",
 	[PUNT_OTHER] = "other",
+	[PUNT_BFD] = "bfd",
 };
 
 uint64_t
@@ -47,6 +50,10 @@ punt_class_rate(enum punt_class c, uint64_t rate, unsigned nb_fwd)
 		break;
 	case PUNT_GARP:
 		r = rate / 100;
+		break;
+	case PUNT_BFD:
+		/* A session's packets keep one source port: one queue. */
+		r = RTE_MAX(rate / 10, (uint64_t)PUNT_BFD_MIN_RATE);
 		break;
 	default:
 		r = rate / nb_fwd;
@@ -182,6 +189,28 @@ tcp_of(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 	return (const struct rte_tcp_hdr *)((const uint8_t *)ip + hlen);
 }
 
+/* BFD control from a configured peer: UDP to port 3784, not a fragment,
+ * its header in the frame, and while the peer's BGP session is live, from
+ * the MAC it pinned (a flood from the peer's address and another MAC must
+ * not spend the class's budget). */
+static bool
+is_bfd(const struct dataplane *dp, unsigned port, const struct rte_mbuf *m,
+		const struct rte_ipv4_hdr *ip)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	uint32_t hlen = (ip->version_ihl & 0xf) * 4u, src = rte_be_to_cpu_32(ip->src_addr);
+	const struct rte_udp_hdr *udp;
+
+	if (ip->next_proto_id != IPPROTO_UDP || hlen < sizeof(*ip) ||
+			(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK |
+							 RTE_IPV4_HDR_MF_FLAG)) != 0 ||
+			rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr) + hlen + sizeof(*udp))
+		return false;
+	udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + hlen);
+	return udp->dst_port == RTE_BE16(BFD_PORT) && is_bgp_peer(dp, src) &&
+	       !peer_mac_conflict(&dp->punt[port], src, &eth->src_addr);
+}
+
 static inline uint64_t
 session_key(uint32_t peer, uint16_t peer_port, uint16_t our_port)
 {
@@ -200,6 +229,8 @@ punt_classify(const struct dataplane *dp, unsigned port, const struct rte_mbuf *
 
 	if (ip == NULL)
 		return classify_arp(dp, port, m, why);
+	if (is_bfd(dp, port, m, ip))
+		return PUNT_BFD;
 	tcp = tcp_of(m, ip);
 	if (tcp == NULL)
 		return PUNT_OTHER;

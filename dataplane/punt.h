@@ -14,9 +14,14 @@
  *            replies: they may refresh a neighbour, never
  *            create one                                        punt_rate/100
  *   other    everything else to our addresses (pings, ...)     punt_rate
+ *   bfd      UDP to port 3784 (BFD control, RFC 5881) from a
+ *            configured peer's address (and while its BGP
+ *            session is live, from the MAC it pinned)         punt_rate/10,
+ *                                                              at least 200
  *
  * ARP for others is not punted at all. The last quarter of the punt ring is
- * kept for the bgp class, so that floods of the others cannot fill it.
+ * kept for the bgp and bfd classes, so that floods of the others cannot fill
+ * it: a BFD session that misses three packets takes BGP down with it.
  *
  * The tables below are written by the main lcore only (it sees every frame
  * the kernel sends and every frame punted to it) and read by the
@@ -37,11 +42,16 @@ enum punt_class {
 	PUNT_ARP,
 	PUNT_GARP,
 	PUNT_OTHER,
+	PUNT_BFD,
 	PUNT_CLASSES,
 	PUNT_DROP = PUNT_CLASSES, /* not punted: *why says why */
 };
 
 extern const char *const punt_class_names[PUNT_CLASSES];
+
+/* BFD's floor: 8 peers at 200 ms are 40 packets/s, their Polls and Finals
+ * a few more; ample room whatever punt_rate says. */
+#define PUNT_BFD_MIN_RATE 200
 
 /* Live BGP sessions per port: a peer's 8 sessions and a collision's second
  * connection each. */

@@ -53,6 +53,15 @@ static const struct opt opts[] = {
 	{"accept-default", "accept_default", OPT_FLAG},
 	{"max-prefix-len", "max_prefix_len", OPT_NUMBER},
 	{"max-as-path-len", "max_as_path_len", OPT_NUMBER},
+	/* The group's bfd map: its keys are "bfd.KEY" in the request. */
+	{"bfd", "bfd", OPT_FLAG},
+	{"bfd-min-rx", "bfd.min_rx", OPT_NUMBER},
+	{"bfd-min-tx", "bfd.min_tx", OPT_NUMBER},
+	{"bfd-multiplier", "bfd.multiplier", OPT_NUMBER},
+	{"bfd-auth", "bfd.auth", OPT_FLAG},
+	{"bfd-auth-type", "bfd.auth.type", OPT_STRING},
+	{"bfd-auth-key-id", "bfd.auth.key_id", OPT_NUMBER},
+	{"bfd-auth-key", "bfd.auth.key", OPT_STRING},
 	{"group", "group", OPT_STRING},
 	{"address", "address", OPT_STRING},
 	{"message", "message", OPT_STRING},
@@ -72,7 +81,12 @@ static const struct opt opts[] = {
 	"key", "description", "max-prefixes", "max-prefixes-action", "max-prefixes-restart",      \
 		"hold-time", "min-hold-time", "send-hold-time", "connect-retry", "error-wait-min", \
 		"error-wait-max", "multihop", "passive", "gtsm", "accept-default",                \
-		"max-prefix-len", "max-as-path-len"
+		"max-prefix-len", "max-as-path-len", BFD_SETTINGS
+
+/* BFD for the group's peers (RFC 5880/5881). */
+#define BFD_SETTINGS                                                                               \
+	"bfd", "bfd-min-rx", "bfd-min-tx", "bfd-multiplier", "bfd-auth", "bfd-auth-type",         \
+		"bfd-auth-key-id", "bfd-auth-key"
 
 struct command {
 	const char *object;
@@ -117,6 +131,7 @@ static const struct command commands[] = {
 	CMD("show", "stats", API_SHOW_STATS, NONE, NONE),
 	CMD("show", "config", API_SHOW_CONFIG, NONE, NONE),
 	CMD("show", "track", API_SHOW_TRACK, NONE, NONE),
+	CMD("show", "bfd", API_SHOW_BFD, NONE, NONE),
 	CMD("reload", NULL, API_RELOAD, NONE, NONE),
 };
 
@@ -137,6 +152,9 @@ usage(FILE *f)
 	      "    --error-wait-min S  --error-wait-max S  --multihop TTL  --[no-]passive\n"
 	      "    --[no-]gtsm  --[no-]accept-default  --max-prefix-len LEN\n"
 	      "    --max-as-path-len N\n"
+	      "    --[no-]bfd  --bfd-min-rx MS  --bfd-min-tx MS  --bfd-multiplier N\n"
+	      "    --bfd-auth-type sha1|meticulous-sha1|md5|meticulous-md5\n"
+	      "    --bfd-auth-key-id N  --bfd-auth-key K  --no-bfd-auth\n"
 	      "BGP peers:\n"
 	      "  bgp-peer create --group N --address IP [--description D]\n"
 	      "  bgp-peer delete|enable --address IP\n"
@@ -153,6 +171,7 @@ usage(FILE *f)
 	      "Looking:\n"
 	      "  show peers|groups|networks|routes [PREFIX]|fib [ADDR]|neighbors|stats|config\n"
 	      "  show track        the health-checked next hops of static routes\n"
+	      "  show bfd          BFD sessions: state, intervals, discriminators, diagnostics\n"
 	      "  reload            re-read the config file and apply what changed\n"
 	      "\n"
 	      "  -s, --socket PATH  vbrd's socket (default " VBRCTL_SOCKET "; show falls\n"

@@ -370,6 +370,94 @@ lookup_row(struct printer *p, const json_t *rec)
 	return table_add(&p->table, c);
 }
 
+/* --- show bfd: one line per session, as `show bfd neighbors` reads --- */
+
+static const char *const bfd_heads[] = {"Peer", "State", "Since", "Tx-ms", "Rx-ms", "Detect-ms",
+	"Mult", "LD/RD", "Flaps", "In/Out/Drop", "Diag"};
+static const bool bfd_right[] = {false, false, true, true, true, true, true, false, true, true,
+	false};
+
+static json_int_t
+int_of(const json_t *rec, const char *key)
+{
+	return json_integer_value(json_object_get(rec, key));
+}
+
+/* Time in the state, as the peers' uptime. */
+static char *
+bfd_since(const json_t *rec)
+{
+	json_int_t s = int_of(rec, "state_ms") / 1000;
+	char buf[64];
+
+	if (s >= 86400)
+		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT "d%02d:%02d:%02d", s / 86400,
+			(int)(s % 86400 / 3600), (int)(s % 3600 / 60), (int)(s % 60));
+	else
+		snprintf(buf, sizeof(buf), "%02d:%02d:%02d", (int)(s / 3600), (int)(s % 3600 / 60),
+			(int)(s % 60));
+	return strdup(buf);
+}
+
+static char *
+bfd_pair(const json_t *rec, const char *a, const char *b, const char *c)
+{
+	char *s = NULL;
+
+	if (c)
+		return asprintf(&s, "%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT
+				   "/%" JSON_INTEGER_FORMAT, int_of(rec, a), int_of(rec, b),
+			       int_of(rec, c)) < 0 ? NULL : s;
+	return asprintf(&s, "%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT, int_of(rec, a),
+		       int_of(rec, b)) < 0 ? NULL : s;
+}
+
+/* Why it went Down last, ours then the remote's (for a session Up that
+ * never flapped, nothing: what the remote said while coming up is no
+ * news); "removing" while it tells the remote AdminDown. */
+static char *
+bfd_diag(const json_t *rec)
+{
+	const char *l = json_string_value(json_object_get(rec, "local_diag"));
+	const char *r = json_string_value(json_object_get(rec, "remote_diag"));
+	const char *st = json_string_value(json_object_get(rec, "state"));
+	bool quiet = st && strcmp(st, "Up") == 0 && int_of(rec, "flaps") == 0;
+	bool lset = !quiet && l && strcmp(l, "No Diagnostic") != 0;
+	bool rset = !quiet && r && strcmp(r, "No Diagnostic") != 0;
+	char *s = NULL;
+	size_t len;
+	FILE *f = open_memstream(&s, &len);
+
+	if (f == NULL)
+		return NULL;
+	if (json_is_true(json_object_get(rec, "removing")))
+		fputs("removing; ", f);
+	if (lset)
+		put_sanitized(f, l);
+	if (rset) {
+		fputs(lset ? "; remote: " : "remote: ", f);
+		put_sanitized(f, r);
+	}
+	if (fclose(f) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int
+bfd_row(struct printer *p, const json_t *rec)
+{
+	char *c[] = {member(rec, "peer"), member(rec, "state"), bfd_since(rec),
+		member(rec, "tx_interval_ms"), member(rec, "rx_interval_ms"),
+		member(rec, "detect_time_ms"), member(rec, "remote_multiplier"),
+		bfd_pair(rec, "local_discriminator", "remote_discriminator", NULL),
+		member(rec, "flaps"), bfd_pair(rec, "rx_packets", "tx_packets", "dropped"),
+		bfd_diag(rec)};
+
+	return table_add(&p->table, c);
+}
+
 /* The streamed shows: fixed columns wide enough for IPv4 (a prefix is at
  * most 18 characters, an address 15). */
 static const char *const route_heads[] = {"Prefix", " ", "Source", "Next-hop", "Peer",
@@ -689,6 +777,9 @@ printer_new(enum api_op op, bool json, bool lookup)
 	case API_SHOW_TRACK:
 		*t = (struct table){.ncols = 12, .heads = track_heads, .right = track_right};
 		break;
+	case API_SHOW_BFD:
+		*t = (struct table){.ncols = 11, .heads = bfd_heads, .right = bfd_right};
+		break;
 	case API_SHOW_FIB:
 		if (lookup)
 			*t = (struct table){.ncols = 5, .heads = lookup_heads};
@@ -740,6 +831,9 @@ printer_record(json_t *rec, void *arg)
 			break;
 		case API_SHOW_TRACK:
 			rc = track_row(p, rec);
+			break;
+		case API_SHOW_BFD:
+			rc = bfd_row(p, rec);
 			break;
 		case API_SHOW_FIB:
 			rc = lookup_row(p, rec);

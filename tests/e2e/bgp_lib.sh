@@ -18,6 +18,7 @@ fib: { max_routes: 65536, max_tbl8: 1024 }
 YAML
 }
 
+# BGP_GROUP_EXTRA: more keys for the group (", bfd: {...}").
 # bgp_config FILE PEER_ASN KEY [ACTION] [MAX]: vbrd's config with one BGP
 # group and peers 10.0.0.2, .3 and .4 on a /29 IDC subnet (.5 is a host that
 # is no peer); 172.20.0.0/16
@@ -31,7 +32,7 @@ bgp:
   groups:
     - { name: idc-core, peer_asn: $asn, key: "$key", description: "e2e IDC routers",
         max_prefixes: $max, max_prefixes_action: $action, max_prefixes_restart: 5,
-        hold_time: 9, connect_retry: 2, error_wait_min: 1, error_wait_max: 2 }
+        hold_time: 9, connect_retry: 2, error_wait_min: 1, error_wait_max: 2${BGP_GROUP_EXTRA:-} }
   peers:
 $(for a in ${BGP_PEERS:-10.0.0.2 10.0.0.3 10.0.0.4}; do echo "    - { group: idc-core, address: $a }"; done)
   networks: [ 172.20.0.0/16 ]
@@ -55,7 +56,8 @@ bgp_topology() {
 # start_bird NAME LOCAL_ADDR ASN KEY STATIC_ROUTES...: routes are
 # "prefix" lines (announced from protocol static st1); an empty key: no MD5.
 # BIRD_EXPORT: the export clause (default: the static routes, as they are);
-# BIRD_BGP_EXTRA: more lines for its protocol bgp.
+# BIRD_BGP_EXTRA: more lines for its protocol bgp; BIRD_EXTRA: more
+# top-level lines (another protocol).
 start_bird() {
 	local name=$1 addr=$2 asn=$3 key=$4
 	shift 4
@@ -70,6 +72,7 @@ start_bird() {
 		for r in "$@"; do echo "  route $r blackhole;"; done
 		echo "}"
 		echo "protocol static st2 { disabled; ipv4; route 192.168.2.0/24 blackhole; }"
+		echo "${BIRD_EXTRA:-}"
 		cat <<CONF
 protocol bgp vbr {
   local $addr as $asn;

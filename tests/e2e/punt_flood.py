@@ -15,6 +15,9 @@ a host 10.0.0.5, no hosts at .3, .4, .6):
   tcp179          TCP to 10.0.0.1:179 from the peer's address and MAC, and
                   from its port 179, random other ports and flags
   ping            ICMP echo requests to 10.0.0.1 from 10.0.0.5
+  bfd_spoof       BFD control packets to 10.0.0.1:3784 from the peer's
+                  address, from random MACs (not the peer's)
+  udp3784         BFD control packets to 10.0.0.1:3784 from 10.0.0.5
 
 Prints one JSON line: {"mode", "sent", "seconds"}.
 """
@@ -75,6 +78,17 @@ def tcp(src, dst, sport, dport, flags, seq):
     return h[:16] + struct.pack("!H", csum(pseudo + h)) + h[18:]
 
 
+def udp(sport, dport, payload):
+    # Checksum 0: none, as IPv4 allows.
+    return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+
+
+def bfd(rng):
+    # Version 1, state Up, detect mult 3, length 24, random discriminators.
+    return struct.pack("!BBBBIIIII", 0x20, 0xC0, 3, 24, rng.randrange(1, 1 << 32),
+                       rng.randrange(1, 1 << 32), 300000, 300000, 0)
+
+
 def frames(mode, vbr_mac, peer_mac, host_mac, rng, n=512):
     bcast = b"\xff" * 6
     zero = b"\0" * 6
@@ -114,6 +128,10 @@ def frames(mode, vbr_mac, peer_mac, host_mac, rng, n=512):
             body = struct.pack("!BBHHH", 8, 0, 0, 0x7777, i) + b"punt-battery" * 4
             body = body[:2] + struct.pack("!H", csum(body)) + body[4:]
             f = eth(vbr_mac, host_mac, 0x0800, ipv4(HOST_IP, VBR_IP, 1, body, i))
+        elif mode in ("bfd_spoof", "udp3784"):
+            src, smac = (PEER_IP, rand_mac(rng)) if mode == "bfd_spoof" else (HOST_IP, host_mac)
+            d = udp(rng.randrange(49152, 65536), 3784, bfd(rng))
+            f = eth(vbr_mac, smac, 0x0800, ipv4(src, VBR_IP, 17, d, i))
         else:
             raise SystemExit("unknown mode " + mode)
         out.append(f)

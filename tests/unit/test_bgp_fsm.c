@@ -549,6 +549,41 @@ START_TEST(send_hold_expires)
 }
 END_TEST
 
+/* RFC 9384: BFD saw the path fail: Cease / BFD Down, the routes out, and
+ * the peer through Idle with its error wait. */
+START_TEST(bfd_down)
+{
+	enum bgp_conn_id k;
+
+	reach(BGP_ESTABLISHED);
+	ck_assert_int_eq(ev(BGP_EV_BFD_DOWN, OUT, T0 + 70000), BGP_IDLE);
+	expect(BGP_ACT_SEND_NOTIFICATION, OUT, BGP_ACT_SESSION_DOWN, OUT, BGP_ACT_CLOSE, OUT, 0);
+	assert_notify(OUT, BGP_ERR_CEASE, BGP_ERR_CEASE_BFD_DOWN);
+	ck_assert(close_of(OUT)->error);
+	ck_assert_ptr_eq(find(BGP_ACT_SEND_NOTIFICATION, OUT)->notify, NULL);
+	/* error_wait_min (1 s), then a new session. */
+	ck_assert_uint_eq(f.idle_until, T0 + 70000 + 1000);
+	ck_assert_int_eq(bgp_fsm_timer_due(&f, T0 + 70999, &k), BGP_EV_NONE);
+	ck_assert_int_eq(ev(BGP_EV_IDLE_HOLD_EXPIRES, OUT, T0 + 71000), BGP_CONNECT);
+	/* On the way up (OpenSent) too; a connection still in its handshake
+	 * is only dropped. */
+	ck_assert_int_eq(ev(BGP_EV_TCP_CONFIRMED, OUT, T0 + 71001), BGP_OPENSENT);
+	ck_assert_int_eq(ev(BGP_EV_TCP_VALID, IN, T0 + 71002), BGP_OPENSENT);
+	ck_assert_int_eq(ev(BGP_EV_BFD_DOWN, OUT, T0 + 71003), BGP_IDLE);
+	expect(BGP_ACT_SEND_NOTIFICATION, OUT, BGP_ACT_CLOSE, OUT, BGP_ACT_SEND_NOTIFICATION, IN,
+		BGP_ACT_CLOSE, IN, 0);
+	assert_notify(IN, BGP_ERR_CEASE, BGP_ERR_CEASE_BFD_DOWN);
+	setup();
+	reach(BGP_CONNECT);
+	ck_assert_int_eq(ev(BGP_EV_BFD_DOWN, OUT, T0 + 1), BGP_ACTIVE);
+	expect(BGP_ACT_CLOSE, OUT, 0);
+	ck_assert(!close_of(OUT)->error);
+	/* Nothing to end: nothing. */
+	ck_assert_int_eq(ev(BGP_EV_BFD_DOWN, OUT, T0 + 2), BGP_ACTIVE);
+	expect(0);
+}
+END_TEST
+
 /* RFC 4271 §6.8 with both connections past OPEN: the higher BGP Identifier
  * keeps the connection it opened. */
 START_TEST(collision_higher_remote_id)
@@ -734,6 +769,7 @@ main(void)
 	tcase_add_test(tc, message_errors);
 	tcase_add_test(tc, prefix_limit);
 	tcase_add_test(tc, send_hold_expires);
+	tcase_add_test(tc, bfd_down);
 	tcase_add_test(tc, collision_higher_remote_id);
 	tcase_add_test(tc, collision_lower_remote_id);
 	tcase_add_test(tc, collision_equal_ids);

@@ -406,6 +406,31 @@ static const struct bad {
 	{PORTS "bgp:\n  <<: {}\n", "t.yaml:5:3: bgp.<<: YAML merge keys are not supported"},
 	{"? [a]\n: b\n", "t.yaml:1:3: expected a key, got a sequence"},
 
+	/* A group's bfd. */
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, bfd: {min_rx: 100}}\n",
+		"t.yaml:6:51: bgp.groups[0].bfd.min_rx: 100 is out of range (200..1000)"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, bfd: {min_tx: 1001}}\n",
+		"t.yaml:6:51: bgp.groups[0].bfd.min_tx: 1001 is out of range (200..1000)"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, bfd: {multiplier: 2}}\n",
+		"t.yaml:6:55: bgp.groups[0].bfd.multiplier: 2 is out of range (3..10)"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, bfd: {echo: 1}}\n",
+		"t.yaml:6:43: bgp.groups[0].bfd.echo: unknown key; expected one of: min_rx, min_tx, "
+		"multiplier, auth"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, bfd: 300}\n",
+		"t.yaml:6:42: bgp.groups[0].bfd: expected a mapping, got a scalar"},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, bfd: {auth: {key: x}}}\n",
+		"t.yaml:6:49: bgp.groups[0].bfd.auth: missing required key \"type\""},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001, bfd: {auth: {type: sha1}}}\n",
+		"t.yaml:6:49: bgp.groups[0].bfd.auth: missing required key \"key\""},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001,\n"
+	       "       bfd: {auth: {type: simple, key: x}}}\n",
+		"t.yaml:7:27: bgp.groups[0].bfd.auth.type: expected sha1, meticulous-sha1, md5 or "
+		"meticulous-md5, got \"simple\""},
+	{PORTS "bgp:\n  groups:\n    - {name: core, peer_asn: 65001,\n"
+	       "       bfd: {auth: {type: meticulous-md5, key: 0123456789abcdefg}}}\n",
+		"t.yaml:7:48: bgp.groups[0].bfd.auth.key: at most 16 characters for meticulous-md5 "
+		"(RFC 5880 6.7.3)"},
+
 	/* Wrong types. */
 	{"vbr: {local_asn: abc}\n" PORTS,
 		"t.yaml:1:18: vbr.local_asn: expected an AS number, got \"abc\""},
@@ -1111,6 +1136,58 @@ START_TEST(write_track)
 }
 END_TEST
 
+/* A group's bfd: absent, present with its defaults, every key; each
+ * written back in flow style and loaded back equal. */
+START_TEST(write_bfd)
+{
+	load_ok(PORTS "bgp:\n  groups:\n"
+		      "    - {name: a, peer_asn: 65001}\n"
+		      "    - {name: b, peer_asn: 65001, bfd: {}}\n"
+		      "    - name: c\n"
+		      "      peer_asn: 65001\n"
+		      "      bfd:\n"
+		      "        min_rx: 200\n"
+		      "        min_tx: 1000\n"
+		      "        multiplier: 10\n"
+		      "        auth: {type: meticulous-sha1, key_id: 0, key: \"s3cret: #1\"}\n"
+		      "    - {name: d, peer_asn: 65001, bfd: {auth: {type: md5, key: k}}}\n");
+	ck_assert(!cfg->groups[0].bfd.enabled);
+	ck_assert(cfg->groups[1].bfd.enabled);
+	ck_assert_uint_eq(cfg->groups[1].bfd.min_rx, 300);
+	ck_assert_uint_eq(cfg->groups[1].bfd.min_tx, 300);
+	ck_assert_uint_eq(cfg->groups[1].bfd.multiplier, 3);
+	ck_assert(!cfg->groups[1].bfd.auth.enabled);
+	ck_assert_uint_eq(cfg->groups[2].bfd.min_rx, 200);
+	ck_assert_uint_eq(cfg->groups[2].bfd.min_tx, 1000);
+	ck_assert_uint_eq(cfg->groups[2].bfd.multiplier, 10);
+	ck_assert(cfg->groups[2].bfd.auth.enabled);
+	ck_assert_int_eq(cfg->groups[2].bfd.auth.type, VBR_BFD_AUTH_METICULOUS_SHA1);
+	ck_assert_uint_eq(cfg->groups[2].bfd.auth.key_id, 0);
+	ck_assert_str_eq(cfg->groups[2].bfd.auth.key, "s3cret: #1");
+	ck_assert_uint_eq(cfg->groups[3].bfd.auth.key_id, 1);
+	round_trip("bfd.yaml");
+	ck_assert_ptr_nonnull(strstr(slurp_free(), "bfd: {}"));
+	ck_assert_ptr_nonnull(strstr(slurp_free(),
+		"bfd: {min_rx: 200, min_tx: 1000, multiplier: 10, auth: {type: meticulous-sha1, "
+		"key_id: 0, key: \"s3cret: #1\"}}"));
+	ck_assert_ptr_nonnull(strstr(slurp_free(), "bfd: {auth: {type: md5, key: \"k\"}}"));
+	/* Equality sees each of them. */
+	struct vbr_config *other = config_clone(cfg);
+
+	ck_assert_ptr_nonnull(other);
+	ck_assert(config_equal(cfg, other));
+	other->groups[2].bfd.auth.key[0] = 'S';
+	ck_assert(!config_equal(cfg, other));
+	other->groups[2].bfd.auth.key[0] = 's';
+	other->groups[1].bfd.multiplier = 4;
+	ck_assert(!config_equal(cfg, other));
+	other->groups[1].bfd.multiplier = 3;
+	other->groups[0].bfd.enabled = true;
+	ck_assert(!config_equal(cfg, other));
+	config_free(other);
+}
+END_TEST
+
 /* 10,000 routes and the rest of a full config. */
 START_TEST(write_many_routes)
 {
@@ -1470,6 +1547,7 @@ config_suite(void)
 	tcase_add_test(tc, write_examples);
 	tcase_add_test(tc, write_every_key);
 	tcase_add_test(tc, write_track);
+	tcase_add_test(tc, write_bfd);
 	tcase_add_test(tc, write_many_routes);
 	tcase_add_test(tc, write_fails_cleanly);
 	tcase_add_test(tc, write_through_link);

@@ -18,6 +18,7 @@
 #include <rte_mbuf.h>
 #include <rte_random.h>
 #include <rte_tcp.h>
+#include <rte_udp.h>
 
 #include "dataplane.h"
 #include "punt.h"
@@ -1235,6 +1236,73 @@ START_TEST(punt_ring_keeps_room_for_bgp)
 }
 END_TEST
 
+/* A UDP datagram src:sport -> dst:dport, from the peer's MAC to ours. */
+static struct rte_mbuf *
+mk_udp(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, src, dst, 255, 8 + 24);
+	struct rte_ipv4_hdr *ip = ip_of(m);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+
+	udp->src_port = rte_cpu_to_be_16(sport);
+	udp->dst_port = rte_cpu_to_be_16(dport);
+	udp->dgram_len = rte_cpu_to_be_16(8 + 24);
+	return m;
+}
+
+/* BFD control from a configured peer is the bfd class; the same from
+ * another address, to another port, or in fragments, is not. */
+START_TEST(bfd_class)
+{
+	struct rte_mbuf *m;
+
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_udp(IP(10, 0, 0, 2), 49152,
+			IP(10, 0, 0, 1), 3784)), PUNT_BFD);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_udp(IP(10, 0, 0, 3), 49152,
+			IP(10, 0, 0, 1), 3784)), PUNT_OTHER);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_udp(IP(10, 0, 0, 2), 49152,
+			IP(10, 0, 0, 1), 3785)), PUNT_OTHER);
+	m = mk_udp(IP(10, 0, 0, 2), 49152, IP(10, 0, 0, 1), 3784);
+	ip_of(m)->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG);
+	ip_of(m)->hdr_checksum = 0;
+	ip_of(m)->hdr_checksum = rte_ipv4_cksum(ip_of(m));
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, m), PUNT_OTHER);
+	ck_assert_str_eq(punt_class_names[PUNT_BFD], "bfd");
+	/* While the peer's BGP session is live, from its pinned MAC only. */
+	kernel_sends(RTE_TCP_ACK_FLAG);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_udp(IP(10, 0, 0, 2), 49152,
+			IP(10, 0, 0, 1), 3784)), PUNT_BFD);
+	m = mk_udp(IP(10, 0, 0, 2), 49152, IP(10, 0, 0, 1), 3784);
+	rte_ether_addr_copy(&gw_mac, &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, m), PUNT_OTHER);
+	/* Its own rate: a tenth of punt_rate, never under the floor. */
+	ck_assert_uint_eq(punt_class_rate(PUNT_BFD, 10000, 2), 1000);
+	ck_assert_uint_eq(punt_class_rate(PUNT_BFD, 100, 1), PUNT_BFD_MIN_RATE);
+}
+END_TEST
+
+/* A flood of pings fills the punt ring to its share and exhausts the other
+ * class's bucket; BFD from the peer still passes, in its own class. */
+START_TEST(bfd_survives_flood)
+{
+	unsigned cap = rte_ring_get_capacity(dp.punt_ring), share = cap / 4 * 3, bfd_ok = 0;
+
+	for (unsigned i = 0; i < share + 50; i++)
+		run1(VBR_PORT_IDC, mk_ipv4(&idc_mac, IP(10, 0, 0, 9), IP(10, 0, 0, 1), 64, 8));
+	ck_assert_uint_eq(rte_ring_count(dp.punt_ring), share);
+	for (unsigned i = 0; i < 8; i++)
+		run1(VBR_PORT_IDC, mk_udp(IP(10, 0, 0, 2), 49152, IP(10, 0, 0, 1), 3784));
+	ck_assert_uint_eq(rte_ring_count(dp.punt_ring), share + 8);
+	bfd_ok = ctx.pstat[VBR_PORT_IDC].passed[PUNT_BFD];
+	ck_assert_uint_eq(bfd_ok, 8);
+	ck_assert_uint_eq(ctx.pstat[VBR_PORT_IDC].policed[PUNT_BFD], 0);
+	ck_assert_uint_eq(ctx.pstat[VBR_PORT_IDC].full[PUNT_BFD], 0);
+	ck_assert_uint_gt(ctx.pstat[VBR_PORT_IDC].full[PUNT_OTHER] +
+			ctx.pstat[VBR_PORT_IDC].policed[PUNT_OTHER], 0);
+	drain_punted();
+}
+END_TEST
+
 /* The main lcore learns a new neighbour from the arp class only; a
  * gratuitous ARP refreshes one it has (finding 10). */
 START_TEST(garp_only_refreshes)
@@ -1474,6 +1542,8 @@ forward_suite(void)
 	tcase_add_test(tc, peer_mac_pinned_while_session_live);
 	tcase_add_test(tc, peer_rst_and_idle_end_the_session);
 	tcase_add_test(tc, punt_ring_keeps_room_for_bgp);
+	tcase_add_test(tc, bfd_class);
+	tcase_add_test(tc, bfd_survives_flood);
 	tcase_add_test(tc, garp_only_refreshes);
 	tcase_add_test(tc, ecmp_flow_keeps_its_member);
 	tcase_add_test(tc, ecmp_unresolved_member_falls_back);

@@ -283,7 +283,7 @@ START_TEST(set_values)
 		"unknown key \"password\" for a BGP group; expected one of: name, peer_asn, key, "
 		"description, max_prefixes, max_prefixes_action, max_prefixes_restart, hold_time, "
 		"min_hold_time, send_hold_time, connect_retry, error_wait_min, error_wait_max, "
-		"multihop, passive, gtsm, accept_default, max_prefix_len, max_as_path_len");
+		"multihop, passive, gtsm, accept_default, max_prefix_len, max_as_path_len, bfd");
 	FAILS(config_group_set(&g, "hold_time", NULL, msg, sizeof(msg)), "hold_time: no value");
 	/* A description is any text; it must stay loadable. */
 	PASSES(config_group_set(&g, "description", "caf\xc3\xa9 \"quoted\"\n", msg, sizeof(msg)));
@@ -295,7 +295,13 @@ START_TEST(set_values)
 		struct vbr_static_route r = {0};
 
 		FAILS(config_route_set(NULL, &r, "track", "2", msg, sizeof(msg)),
-			"track is a mapping: set its keys (interval, misses, rise)");
+			"track: expected true or false, got \"2\"");
+		/* A nested key makes the track present with its defaults. */
+		PASSES(config_route_set(NULL, &r, "track.misses", "3", msg, sizeof(msg)));
+		ck_assert_uint_eq(r.track.misses, 3);
+		ck_assert_uint_eq(r.track.interval, VBR_TRACK_DEFAULT_INTERVAL);
+		PASSES(config_route_set(NULL, &r, "track", "false", msg, sizeof(msg)));
+		ck_assert_uint_eq(r.track.interval, 0);
 		config_track_init(&r.track);
 		PASSES(config_set(NULL, CONFIG_TRACK, &r.track, "misses", "3", msg, sizeof(msg)));
 		ck_assert_uint_eq(r.track.misses, 3);
@@ -309,6 +315,78 @@ START_TEST(set_values)
 	FAILS(config_set(cfg, CONFIG_ROUTE, &cfg->routes[0], "via", "10.0.0.3", msg, sizeof(msg)),
 		"unknown key \"via\" for a static route; expected one of: prefix, next_hop, next_hops, "
 		"track");
+}
+END_TEST
+
+/* --- a group's bfd: nested keys ("bfd.min_rx") --- */
+
+START_TEST(bfd_set)
+{
+	struct vbr_bgp_group g, before;
+	char yaml[1024];
+
+	make_group(&g, "name", "edge", "peer_asn", "65002", NULL);
+	ck_assert(!g.bfd.enabled);
+	/* A refused nested value leaves the group as it was: no bfd. */
+	before = g;
+	FAILS(config_group_set(&g, "bfd.min_rx", "100", msg, sizeof(msg)),
+		"bfd.min_rx: 100 is out of range (200..1000)");
+	ck_assert_mem_eq(&g, &before, sizeof(g));
+	FAILS(config_group_set(&g, "bfd.foo", "1", msg, sizeof(msg)),
+		"unknown key \"bfd.foo\" for BFD; expected one of: min_rx, min_tx, multiplier, auth");
+	ck_assert_mem_eq(&g, &before, sizeof(g));
+	FAILS(config_group_set(&g, "hold_time.x", "1", msg, sizeof(msg)),
+		"unknown key \"hold_time.x\" for a BGP group");
+	/* A key of it turns it on, with the defaults for the rest. */
+	PASSES(config_group_set(&g, "bfd.min_rx", "200", msg, sizeof(msg)));
+	ck_assert(g.bfd.enabled);
+	ck_assert_uint_eq(g.bfd.min_rx, 200);
+	ck_assert_uint_eq(g.bfd.min_tx, 300);
+	ck_assert_uint_eq(g.bfd.multiplier, 3);
+	ck_assert(!g.bfd.auth.enabled);
+	FAILS(config_group_set(&g, "bfd.multiplier", "11", msg, sizeof(msg)),
+		"bfd.multiplier: 11 is out of range (3..10)");
+	PASSES(config_group_set(&g, "bfd.multiplier", "10", msg, sizeof(msg)));
+	PASSES(rule_group(cfg, &g, msg, sizeof(msg)));
+	/* Off, on (defaults). */
+	PASSES(config_group_set(&g, "bfd", "false", msg, sizeof(msg)));
+	ck_assert(!g.bfd.enabled);
+	ck_assert_uint_eq(g.bfd.min_rx, 0);
+	PASSES(config_group_set(&g, "bfd", "true", msg, sizeof(msg)));
+	ck_assert(g.bfd.enabled);
+	ck_assert_uint_eq(g.bfd.min_rx, 300);
+	FAILS(config_group_set(&g, "bfd", "maybe", msg, sizeof(msg)),
+		"bfd: expected true or false, got \"maybe\"");
+	/* Authentication: a key, no longer than its type takes. */
+	PASSES(config_group_set(&g, "bfd.auth.type", "md5", msg, sizeof(msg)));
+	ck_assert(g.bfd.auth.enabled);
+	ck_assert_uint_eq(g.bfd.auth.key_id, 1);
+	FAILS(rule_group(cfg, &g, msg, sizeof(msg)), "bfd.auth.key: must not be empty");
+	PASSES(config_group_set(&g, "bfd.auth.key", "0123456789abcdefX", msg, sizeof(msg)));
+	FAILS(rule_group(cfg, &g, msg, sizeof(msg)),
+		"bfd.auth.key: at most 16 characters for md5 (RFC 5880 6.7.3)");
+	snprintf(yaml, sizeof(yaml),
+		BASE "    - {name: edge, peer_asn: 65002, bfd: {auth: {type: md5, key: "
+		     "0123456789abcdefX}}}\n");
+	same_as_loader(yaml, "bgp.groups[1].", "bfd.auth.key: at most 16 characters for md5 (RFC 5880 6.7.3)");
+	PASSES(config_group_set(&g, "bfd.auth.type", "meticulous-sha1", msg, sizeof(msg)));
+	PASSES(rule_group(cfg, &g, msg, sizeof(msg)));
+	FAILS(config_group_set(&g, "bfd.auth.type", "sha256", msg, sizeof(msg)),
+		"bfd.auth.type: expected sha1, meticulous-sha1, md5 or meticulous-md5, got "
+		"\"sha256\"");
+	FAILS(config_group_set(&g, "bfd.auth.key_id", "256", msg, sizeof(msg)),
+		"bfd.auth.key_id: 256 is out of range (0..255)");
+	FAILS(config_group_set(&g, "bfd.auth.key", "012345678901234567890", msg, sizeof(msg)),
+		"bfd.auth.key: longer than 20 characters");
+	PASSES(config_group_set(&g, "bfd.auth", "false", msg, sizeof(msg)));
+	ck_assert(!g.bfd.auth.enabled);
+	ck_assert(g.bfd.enabled);
+	/* A value out of range written by hand: the rule says it as the
+	 * loader would. */
+	g.bfd.min_tx = 50;
+	FAILS(rule_group(cfg, &g, msg, sizeof(msg)), "bfd.min_tx: 50 is out of range (200..1000)");
+	snprintf(yaml, sizeof(yaml), BASE "    - {name: edge, peer_asn: 65002, bfd: {min_tx: 50}}\n");
+	same_as_loader(yaml, "bgp.groups[1].", "bfd.min_tx: 50 is out of range (200..1000)");
 }
 END_TEST
 
@@ -830,6 +908,7 @@ rules_suite(void)
 	tcase_add_test(tc, group_in_place);
 	tcase_add_loop_test(tc, set_same_as_loader, 0, sizeof(set_cases) / sizeof(set_cases[0]));
 	tcase_add_test(tc, set_values);
+	tcase_add_test(tc, bfd_set);
 	tcase_add_test(tc, peer_rules);
 	tcase_add_loop_test(tc, peer_same_as_loader, 0, sizeof(peer_cases) / sizeof(peer_cases[0]));
 	tcase_add_test(tc, max_peers_same_as_loader);
