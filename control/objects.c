@@ -61,16 +61,18 @@ peer_same(const struct vbr_bgp_peer *a, const struct vbr_bgp_peer *b)
 	return a->address == b->address && strcmp(a->description, b->description) == 0;
 }
 
-static int
-publish_peers(struct objects *o, const struct vbr_config *cfg)
+int
+objects_publish_sources(struct objects *o, const struct vbr_config *cfg)
 {
-	uint32_t addrs[VBR_MAX_PEERS];
+	uint32_t addrs[VBR_MAX_PEERS], tracked[64];
+	unsigned m;
 
 	if (o->hooks.peers_changed == NULL)
 		return 0;
 	for (unsigned i = 0; i < cfg->nb_peers; i++)
 		addrs[i] = cfg->peers[i].address;
-	return o->hooks.peers_changed(o->hooks.arg, addrs, cfg->nb_peers);
+	m = objects_track_addrs(o, tracked, RTE_DIM(tracked));
+	return o->hooks.peers_changed(o->hooks.arg, addrs, cfg->nb_peers, tracked, m);
 }
 
 static void
@@ -92,7 +94,7 @@ apply_peers(struct objects *o, const struct vbr_config *old, const struct vbr_co
 	for (unsigned i = 0; i < new->nb_peers; i++)
 		changed |= old == NULL || peer_find(old, new->peers[i].address) < 0;
 	/* The dataplane learns the new set before their first segment. */
-	if (changed && publish_peers(o, new) != 0)
+	if (changed && objects_publish_sources(o, new) != 0)
 		CTL_LOG(ERR, "the dataplane did not take the new BGP peer set");
 	for (unsigned i = 0; i < new->nb_peers; i++) {
 		const struct vbr_bgp_peer *p = &new->peers[i];

@@ -25,8 +25,11 @@
 /* What the daemon lends the control thread: the dataplane lives in a room
  * that control/ does not include. */
 struct control_hooks {
-	/* The BGP peers' addresses, after every change (and once at start). */
-	int (*peers_changed)(void *arg, const uint32_t *addrs, unsigned n);
+	/* The BGP peers' addresses and the tracked next hops (whose echo
+	 * replies the exception path protects), after every change of either
+	 * (and once at start). */
+	int (*peers_changed)(void *arg, const uint32_t *addrs, unsigned n, const uint32_t *tracked,
+			unsigned m);
 	/* The dataplane's counters for `show stats`: a new JSON object. */
 	json_t *(*stats)(void *arg);
 	void *arg;

@@ -53,6 +53,11 @@ enum track_state objects_track_state(const struct objects *o, uint32_t next_hop)
 /* The table for the views (NULL: nothing tracked), and replies refused. */
 const struct track *objects_track_table(const struct objects *o, uint64_t *recv_bad);
 void objects_track_close(struct objects *o);
+/* The checked next hops' addresses (at most max), for the punt class. */
+unsigned objects_track_addrs(const struct objects *o, uint32_t *out, unsigned max);
+/* The BGP peers and the tracked next hops to the exception path's policer
+ * (objects.c). 0 or -errno. */
+int objects_publish_sources(struct objects *o, const struct vbr_config *cfg);
 
 /* show.c: the read-only ops. 0, or -errno with the message in out. */
 void show_request(struct objects *o, const struct api_request *req, struct mgmt_reply *out);

@@ -167,7 +167,22 @@ objects_track_sync(struct objects *o, const struct vbr_config *cfg)
 	}
 	rc = track_set(ot->t, tg, n, ctl_now_ms());
 	free(tg);
+	/* Their echo replies get the exception path's track class. */
+	if (rc == 0 && objects_publish_sources(o, cfg) != 0)
+		CTL_LOG(WARNING, "track: the exception path does not protect the health checks' "
+				 "replies");
 	return rc;
+}
+
+unsigned
+objects_track_addrs(const struct objects *o, uint32_t *out, unsigned max)
+{
+	struct track_info ti;
+	unsigned n = 0;
+
+	for (unsigned i = 0; o->track != NULL && n < max && track_get(o->track->t, i, &ti) == 0; i++)
+		out[n++] = ti.addr;
+	return n;
 }
 
 enum track_state

@@ -10,9 +10,9 @@
 #include "daemon.h"
 
 static int
-peers_changed(void *arg, const uint32_t *addrs, unsigned n)
+peers_changed(void *arg, const uint32_t *addrs, unsigned n, const uint32_t *tracked, unsigned m)
 {
-	return dp_peers_set(arg, addrs, n);
+	return dp_punt_sources_set(arg, addrs, n, tracked, m);
 }
 
 static json_t *

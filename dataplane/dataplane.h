@@ -71,6 +71,10 @@ struct punt_bucket {
 struct dp_peer_set {
 	unsigned n;
 	rte_be32_t addr[VBR_MAX_PEERS];
+	/* Next hops that static routes track: their echo replies are the
+	 * track class (the first PUNT_TRACK_MAX; the rest are other). */
+	unsigned n_track;
+	rte_be32_t track[PUNT_TRACK_MAX];
 };
 
 /* Per-lcore forwarding context: owned by one lcore, read by telemetry. */
@@ -133,6 +137,10 @@ dp_peers_get(const struct dataplane *dp)
 /* Any thread: the new set (host order); the old one is freed by
  * dp_peers_reclaim() once no lcore can hold it. 0 or -ENOMEM / -E2BIG. */
 int dp_peers_set(struct dataplane *dp, const uint32_t *addrs, unsigned n);
+/* The same with the tracked next hops (m of them; past PUNT_TRACK_MAX they
+ * are left out). */
+int dp_punt_sources_set(struct dataplane *dp, const uint32_t *addrs, unsigned n,
+		const uint32_t *tracked, unsigned m);
 /* The main lcore, between its reads: free the sets no reader holds. */
 void dp_peers_reclaim(struct dataplane *dp);
 /* At exit, every reader stopped. */

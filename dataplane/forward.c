@@ -74,7 +74,7 @@ punt(struct fwd_ctx *ctx, unsigned port, struct rte_mbuf *m, const struct rte_ip
 		return;
 	}
 	m->hash.usr = c;
-	if ((c != PUNT_BGP && c != PUNT_BFD &&
+	if ((c != PUNT_BGP && c != PUNT_BFD && c != PUNT_TRACK &&
 			    rte_ring_count(r) >= rte_ring_get_capacity(r) / 4 * 3) ||
 			rte_ring_mp_enqueue(r, m) != 0) {
 		ctx->pstat[port].full[c]++;

@@ -26,6 +26,13 @@ struct dp_peer_retired {
 int
 dp_peers_set(struct dataplane *dp, const uint32_t *addrs, unsigned n)
 {
+	return dp_punt_sources_set(dp, addrs, n, NULL, 0);
+}
+
+int
+dp_punt_sources_set(struct dataplane *dp, const uint32_t *addrs, unsigned n,
+		const uint32_t *tracked, unsigned m)
+{
 	struct dp_peer_set *set, *old;
 	struct dp_peer_retired *r = NULL;
 
@@ -37,6 +44,8 @@ dp_peers_set(struct dataplane *dp, const uint32_t *addrs, unsigned n)
 	for (unsigned i = 0; i < n; i++)
 		set->addr[i] = rte_cpu_to_be_32(addrs[i]);
 	set->n = n;
+	for (unsigned i = 0; i < m && i < PUNT_TRACK_MAX; i++)
+		set->track[set->n_track++] = rte_cpu_to_be_32(tracked[i]);
 	pthread_mutex_lock(&dp->peers_lock);
 	old = dp->bgp_peers;
 	if (old != NULL) {

@@ -9,6 +9,7 @@
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_ether.h>
+#include <rte_icmp.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
@@ -27,6 +28,7 @@ const char *const punt_class_names[PUNT_CLASSES] = {
 	[PUNT_GARP] = "garp",
 	[PUNT_OTHER] = "other",
 	[PUNT_BFD] = "bfd",
+	[PUNT_TRACK] = "track",
 };
 
 uint64_t
@@ -54,6 +56,9 @@ punt_class_rate(enum punt_class c, uint64_t rate, unsigned nb_fwd)
 	case PUNT_BFD:
 		/* A session's packets keep one source port: one queue. */
 		r = RTE_MAX(rate / 10, (uint64_t)PUNT_BFD_MIN_RATE);
+		break;
+	case PUNT_TRACK:
+		r = RTE_MAX(rate / 100, (uint64_t)PUNT_TRACK_MIN_RATE);
 		break;
 	default:
 		r = rate / nb_fwd;
@@ -211,6 +216,33 @@ is_bfd(const struct dataplane *dp, unsigned port, const struct rte_mbuf *m,
 	       !peer_mac_conflict(&dp->punt[port], src, &eth->src_addr);
 }
 
+/* An echo reply to our address from a tracked next hop: the answer to a
+ * health check, which a ping flood of the other class must not starve.
+ * Whole ICMP header in the frame, not a fragment. */
+static bool
+is_track_reply(const struct dataplane *dp, unsigned port, const struct rte_mbuf *m,
+		const struct rte_ipv4_hdr *ip)
+{
+	const struct dp_peer_set *set = dp_peers_get(dp);
+	uint32_t hlen = (ip->version_ihl & 0xf) * 4u;
+	const struct rte_icmp_hdr *icmp;
+
+	if (set == NULL || set->n_track == 0 || ip->next_proto_id != IPPROTO_ICMP ||
+			hlen < sizeof(*ip) ||
+			(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK |
+							 RTE_IPV4_HDR_MF_FLAG)) != 0 ||
+			rte_be_to_cpu_32(ip->dst_addr) != dp->port[port].addr ||
+			rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr) + hlen + sizeof(*icmp))
+		return false;
+	icmp = (const struct rte_icmp_hdr *)((const uint8_t *)ip + hlen);
+	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REPLY || icmp->icmp_code != 0)
+		return false;
+	for (unsigned i = 0; i < set->n_track; i++)
+		if (set->track[i] == ip->src_addr)
+			return true;
+	return false;
+}
+
 static inline uint64_t
 session_key(uint32_t peer, uint16_t peer_port, uint16_t our_port)
 {
@@ -231,6 +263,8 @@ punt_classify(const struct dataplane *dp, unsigned port, const struct rte_mbuf *
 		return classify_arp(dp, port, m, why);
 	if (is_bfd(dp, port, m, ip))
 		return PUNT_BFD;
+	if (is_track_reply(dp, port, m, ip))
+		return PUNT_TRACK;
 	tcp = tcp_of(m, ip);
 	if (tcp == NULL)
 		return PUNT_OTHER;

@@ -18,10 +18,14 @@
  *            configured peer's address (and while its BGP
  *            session is live, from the MAC it pinned)         punt_rate/10,
  *                                                              at least 200
+ *   track    ICMP echo replies to our address from a next hop
+ *            that static routes track (their health checks)    punt_rate/100,
+ *                                                              at least 100
  *
  * ARP for others is not punted at all. The last quarter of the punt ring is
- * kept for the bgp and bfd classes, so that floods of the others cannot fill
- * it: a BFD session that misses three packets takes BGP down with it.
+ * kept for the bgp, bfd and track classes, so that floods of the others
+ * cannot fill it: a BFD session that misses three packets takes BGP down
+ * with it, and a next hop whose echo replies are lost takes its routes out.
  *
  * The tables below are written by the main lcore only (it sees every frame
  * the kernel sends and every frame punted to it) and read by the
@@ -43,6 +47,7 @@ enum punt_class {
 	PUNT_GARP,
 	PUNT_OTHER,
 	PUNT_BFD,
+	PUNT_TRACK,
 	PUNT_CLASSES,
 	PUNT_DROP = PUNT_CLASSES, /* not punted: *why says why */
 };
@@ -52,6 +57,10 @@ extern const char *const punt_class_names[PUNT_CLASSES];
 /* BFD's floor: 8 peers at 200 ms are 40 packets/s, their Polls and Finals
  * a few more; ample room whatever punt_rate says. */
 #define PUNT_BFD_MIN_RATE 200
+/* The health checks' floor: a probe per second or two per tracked next
+ * hop (at most PUNT_TRACK_MAX of them protected). */
+#define PUNT_TRACK_MIN_RATE 100
+#define PUNT_TRACK_MAX 64
 
 /* Live BGP sessions per port: a peer's 8 sessions and a collision's second
  * connection each. */

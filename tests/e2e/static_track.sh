@@ -116,6 +116,11 @@ on_r2=$(flow_query "sum(1 for f in flows if 'r2' in f['routers'])")
 [ "$on_r2" -eq 4 ] && pass "all 4 flows moved to r2 while r1 was down" ||
 	fail "flows through r2: $on_r2 of 4"
 
+# The replies came in the exception path's track class, not with pings.
+track_passed=$(counter idc track_passed)
+[ "$track_passed" -gt 0 ] && pass "punt class track passed $track_passed echo replies" ||
+	fail "punt class track passed $track_passed"
+
 flaps=$(track_field "$PAIR_ADDR_r1" flaps)
 [ "$flaps" = 1 ] && pass "show track: r1 flapped once" || fail "show track: r1 flaps $flaps"
 

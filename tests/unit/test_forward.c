@@ -1303,6 +1303,62 @@ START_TEST(bfd_survives_flood)
 }
 END_TEST
 
+/* An ICMP message of type to our IDC address from src (to, when set). */
+static struct rte_mbuf *
+mk_icmp(uint32_t src, uint32_t to, uint8_t type)
+{
+	struct rte_mbuf *m = mk_ipv4(&idc_mac, src, to ? to : IP(10, 0, 0, 1), 64, 32);
+	struct rte_ipv4_hdr *ip = ip_of(m);
+
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	((struct rte_icmp_hdr *)(ip + 1))->icmp_type = type;
+	return m;
+}
+
+/* Echo replies from a tracked next hop are the track class, and pass
+ * through a ping flood that fills the ring's share and the other class's
+ * bucket; echo requests from it, replies from others, to another address,
+ * or with the next hop no longer tracked, are other. */
+START_TEST(track_class)
+{
+	unsigned cap = rte_ring_get_capacity(dp.punt_ring), share = cap / 4 * 3;
+	uint32_t tracked = IP(10, 0, 0, 3);
+	uint64_t passed;
+
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_icmp(tracked, 0, 0)), PUNT_OTHER);
+	ck_assert_int_eq(dp_punt_sources_set(&dp, (uint32_t[]){ IP(10, 0, 0, 2) }, 1, &tracked, 1),
+			0);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_icmp(tracked, 0, 0)), PUNT_TRACK);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_icmp(tracked, 0, 8)), PUNT_OTHER);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_icmp(IP(10, 0, 0, 4), 0, 0)), PUNT_OTHER);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_icmp(tracked, IP(172, 16, 0, 1), 0)),
+			PUNT_OTHER);
+	/* The peers stay what they were. */
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_udp(IP(10, 0, 0, 2), 49152,
+			IP(10, 0, 0, 1), 3784)), PUNT_BFD);
+	ck_assert_str_eq(punt_class_names[PUNT_TRACK], "track");
+	ck_assert_uint_eq(punt_class_rate(PUNT_TRACK, 100000, 2), 1000);
+	ck_assert_uint_eq(punt_class_rate(PUNT_TRACK, 1000, 1), PUNT_TRACK_MIN_RATE);
+
+	drain_punted();
+	passed = ctx.pstat[VBR_PORT_IDC].passed[PUNT_TRACK];
+	for (unsigned i = 0; i < share + 50; i++)
+		run1(VBR_PORT_IDC, mk_icmp(IP(10, 0, 0, 9), 0, 8));
+	ck_assert_uint_eq(rte_ring_count(dp.punt_ring), share);
+	for (unsigned i = 0; i < 8; i++)
+		run1(VBR_PORT_IDC, mk_icmp(tracked, 0, 0));
+	ck_assert_uint_eq(rte_ring_count(dp.punt_ring), share + 8);
+	ck_assert_uint_eq(ctx.pstat[VBR_PORT_IDC].passed[PUNT_TRACK] - passed, 8);
+	ck_assert_uint_eq(ctx.pstat[VBR_PORT_IDC].policed[PUNT_TRACK], 0);
+	drain_punted();
+
+	ck_assert_int_eq(dp_peers_set(&dp, (uint32_t[]){ IP(10, 0, 0, 2) }, 1), 0);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_icmp(tracked, 0, 0)), PUNT_OTHER);
+}
+END_TEST
+
 /* The main lcore learns a new neighbour from the arp class only; a
  * gratuitous ARP refreshes one it has (finding 10). */
 START_TEST(garp_only_refreshes)
@@ -1544,6 +1600,7 @@ forward_suite(void)
 	tcase_add_test(tc, punt_ring_keeps_room_for_bgp);
 	tcase_add_test(tc, bfd_class);
 	tcase_add_test(tc, bfd_survives_flood);
+	tcase_add_test(tc, track_class);
 	tcase_add_test(tc, garp_only_refreshes);
 	tcase_add_test(tc, ecmp_flow_keeps_its_member);
 	tcase_add_test(tc, ecmp_unresolved_member_falls_back);
