@@ -274,8 +274,8 @@ rules_network(const struct vbr_config *cfg, const struct vbr_prefix *net, unsign
 
 /* --- routes --- */
 
-static int rules_route_next_hops(const struct vbr_config *cfg, const struct vbr_static_route *r,
-	struct rule_err *e);
+static int rules_route_next_hops(
+	const struct vbr_config *cfg, const struct vbr_static_route *r, struct rule_err *e);
 
 int
 rules_route(const struct vbr_config *cfg, const struct vbr_static_route *r, long same,
@@ -298,8 +298,8 @@ rules_route(const struct vbr_config *cfg, const struct vbr_static_route *r, long
 /* ECMP: 2..VBR_MAX_NEXT_HOPS distinct next hops, each a station of the
  * same port's subnet (one group in the FIB: one port). */
 static int
-rules_route_next_hops(const struct vbr_config *cfg, const struct vbr_static_route *r,
-	struct rule_err *e)
+rules_route_next_hops(
+	const struct vbr_config *cfg, const struct vbr_static_route *r, struct rule_err *e)
 {
 	char a[VBR_IP_STRLEN];
 	int port = -1;

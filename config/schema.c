@@ -575,8 +575,8 @@ check_route(struct walk *w, const yaml_node_t *node, void *obj)
 
 	/* One of next_hop and next_hops (the walker read both if given). */
 	if (r->nb_next_hops != 0 && r->next_hop != 0)
-		return walk_error_key(w, node, "next_hops",
-			"next_hop and next_hops: give one of them");
+		return walk_error_key(
+			w, node, "next_hops", "next_hop and next_hops: give one of them");
 	if (r->nb_next_hops == 0 && r->next_hop == 0)
 		return walk_error(w, node, "missing required key \"next_hop\" (or \"next_hops\")");
 	schema_route_next_hops_done(r);
@@ -588,8 +588,8 @@ check_route(struct walk *w, const yaml_node_t *node, void *obj)
 /* next_hops as one text, for config_set and the writer's comparisons:
  * "10.0.0.2,10.0.0.3" (blanks allowed after commas); "" for none. */
 static int
-parse_next_hops(const struct field *f, const char *s, size_t len, void *obj,
-	const struct value_ctx *c)
+parse_next_hops(
+	const struct field *f, const char *s, size_t len, void *obj, const struct value_ctx *c)
 {
 	struct vbr_static_route *r = obj;
 	uint32_t gw[VBR_MAX_NEXT_HOPS];
@@ -609,7 +609,8 @@ parse_next_hops(const struct field *f, const char *s, size_t len, void *obj,
 		if (n == VBR_MAX_NEXT_HOPS)
 			return value_error(c, "too many next hops (at most %u)", VBR_MAX_NEXT_HOPS);
 		if (inet_parse_ipv4(s + i, k - i, &gw[n]) != INET_OK)
-			return value_error(c, "%s is not an IPv4 address", value_quote(q, s + i, k - i));
+			return value_error(
+				c, "%s is not an IPv4 address", value_quote(q, s + i, k - i));
 		n++;
 		if (j == len)
 			break;
@@ -621,8 +622,8 @@ parse_next_hops(const struct field *f, const char *s, size_t len, void *obj,
 }
 
 static void
-format_next_hops(const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf,
-	size_t len)
+format_next_hops(
+	const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf, size_t len)
 {
 	const struct vbr_static_route *r = obj;
 	size_t off = 0;

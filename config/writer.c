@@ -301,8 +301,7 @@ route_object(struct emit *e, const struct vbr_static_route *r)
 	scalar(e, config_prefix_str(&r->prefix, text, sizeof(text)), false);
 	scalar(e, "next_hops", false);
 	emit(e, &ev,
-		yaml_sequence_start_event_initialize(
-			&ev, NULL, NULL, 1, YAML_FLOW_SEQUENCE_STYLE));
+		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_FLOW_SEQUENCE_STYLE));
 	for (unsigned int i = 0; i < r->nb_next_hops && i < VBR_MAX_NEXT_HOPS; i++)
 		scalar(e, config_ip_str(r->next_hops[i], text, sizeof(text)), false);
 	seq_end(e);

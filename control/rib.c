@@ -513,8 +513,8 @@ wanted_group(const struct rib *r, const struct rib_entry *e, uint32_t *gw, uint8
 		const struct rib_path *p = cpaths_of(e);
 		unsigned idx[ROUTE_OP_MAX_GW], k;
 
-		k = rib_decide_multi(p, e->n_paths, r->peer_info, r->multipath, r->multipath_relax,
-			idx);
+		k = rib_decide_multi(
+			p, e->n_paths, r->peer_info, r->multipath, r->multipath_relax, idx);
 		for (unsigned i = 0; i < k; i++)
 			gw[i] = p[idx[i]].attrs->next_hop;
 		*port = r->bgp_port;
@@ -776,8 +776,7 @@ lgroup_put(struct rib *r, const struct rib_nh *l)
 }
 
 static int
-local_set(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len,
-	const struct rib_nh *nh)
+local_set(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len, const struct rib_nh *nh)
 {
 	uint32_t idx;
 	struct rib_entry *e;
@@ -1527,8 +1526,10 @@ rib_walk_paths(const struct rib *r, rib_paths_fn cb, void *arg)
 
 			if (!(e->flags & (1u << src)))
 				continue;
-			info[n] = (struct rib_path_info){ .src = (enum rib_source)src, .peer = -1,
-				.next_hop = l->gateway, .best = e->best_src == src };
+			info[n] = (struct rib_path_info){.src = (enum rib_source)src,
+				.peer = -1,
+				.next_hop = l->gateway,
+				.best = e->best_src == src};
 			if (l->type == NH_GROUP) {
 				const struct rib_lgroup *g = &r->lgroups[l->gateway];
 
@@ -1541,17 +1542,19 @@ rib_walk_paths(const struct rib *r, rib_paths_fn cb, void *arg)
 		/* The multipath set besides the best. */
 		if (e->best_src == RIB_SRC_BGP && r->multipath > 1 && e->n_paths > 1) {
 			unsigned idx[ROUTE_OP_MAX_GW];
-			unsigned k = rib_decide_multi(p, e->n_paths, r->peer_info, r->multipath,
-				r->multipath_relax, idx);
+			unsigned k = rib_decide_multi(
+				p, e->n_paths, r->peer_info, r->multipath, r->multipath_relax, idx);
 
 			for (unsigned j = 1; j < k; j++)
 				multi |= 1ull << idx[j];
 		}
 		for (unsigned j = 0; j < e->n_paths; j++)
-			info[n++] = (struct rib_path_info){ .src = RIB_SRC_BGP, .peer = p[j].peer,
-				.next_hop = p[j].attrs->next_hop, .attrs = p[j].attrs,
+			info[n++] = (struct rib_path_info){.src = RIB_SRC_BGP,
+				.peer = p[j].peer,
+				.next_hop = p[j].attrs->next_hop,
+				.attrs = p[j].attrs,
 				.best = e->best_src == RIB_SRC_BGP && e->best_peer == p[j].peer,
-				.multipath = (multi >> j) & 1 };
+				.multipath = (multi >> j) & 1};
 		rc = cb(e->prefix, e->len, info, n, arg);
 		if (rc != 0)
 			return rc;

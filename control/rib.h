@@ -111,7 +111,7 @@ int rib_local_add(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t l
  * -EINVAL); n == 1 is rib_local_add(NH_GATEWAY). -ENOMEM, or the emit
  * callback's error. */
 int rib_local_add_group(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len,
-		uint8_t port, const uint32_t *gw, unsigned n);
+	uint8_t port, const uint32_t *gw, unsigned n);
 int rib_local_del(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len);
 
 /* Peers are slots 0..RIB_MAX_PEERS-1; a slot takes announcements once set.
@@ -146,8 +146,8 @@ int rib_set_multipath(struct rib *r, unsigned n, bool relax);
 /* The gateways the FIB is to hold for prefix/len when its best route is a
  * group (the multipath set, best first, or a static route's next_hops);
  * how many (0: not a group, or no such prefix). */
-unsigned rib_best_gateways(const struct rib *r, uint32_t prefix, uint8_t len,
-		uint32_t gw[ROUTE_OP_MAX_GW]);
+unsigned rib_best_gateways(
+	const struct rib *r, uint32_t prefix, uint8_t len, uint32_t gw[ROUTE_OP_MAX_GW]);
 
 /* The shared attributes of an UPDATE: a new reference to the interned
  * copy (NULL with errno ENOMEM or EINVAL). next_hop is NEXT_HOP's, or

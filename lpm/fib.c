@@ -32,9 +32,8 @@ fib_create(const struct fib_params *p)
 
 	if (p == NULL || p->name == NULL || strlen(p->name) > FIB_NAME_MAX || p->max_routes == 0 ||
 		p->max_routes > INT32_MAX / 2 || p->max_tbl8 == 0 || p->max_tbl8 > DIR24_NH_MAX ||
-		p->max_nexthops < 2 ||
-		p->max_nexthops > FIB_NH_LIMIT || !rte_is_power_of_2(p->ring_size) ||
-		p->max_groups > FIB_NH_LIMIT) {
+		p->max_nexthops < 2 || p->max_nexthops > FIB_NH_LIMIT ||
+		!rte_is_power_of_2(p->ring_size) || p->max_groups > FIB_NH_LIMIT) {
 		FIB_LOG(ERR,
 			"bad parameters: name of at most %d characters, routes, 1 to %u tbl8 "
 			"groups, 2 to %u next hops, ring size a power of two",

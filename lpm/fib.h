@@ -67,8 +67,8 @@ struct nexthop {
  * grace period once no route uses it.
  */
 struct fib_group {
-	uint32_t member[FIB_GROUP_MAX]; /* next-hop ids, in the order of their addresses */
-	uint8_t n;			/* members */
+	uint32_t member[FIB_GROUP_MAX];	   /* next-hop ids, in the order of their addresses */
+	uint8_t n;			   /* members */
 	uint8_t bucket[FIB_GROUP_BUCKETS]; /* flow hash -> index into member[] */
 } __rte_cache_aligned;
 
@@ -80,7 +80,7 @@ struct fib_params {
 	uint32_t max_nexthops;	/* next-hop table size (ids 1..max-1) */
 	uint32_t ring_size;	/* route ring, power of two */
 	uint32_t grace_stall_ms; /* a longer grace period is a stall (0: FIB_GRACE_STALL_MS) */
-	uint32_t max_groups;	/* next-hop groups (0: FIB_GROUPS_DEFAULT) */
+	uint32_t max_groups;	 /* next-hop groups (0: FIB_GROUPS_DEFAULT) */
 };
 
 /* Distinct member sets of 8 peers' next hops are at most 247; static routes
@@ -180,8 +180,8 @@ uint32_t fib_neigh_count(const struct fib *f, uint16_t port);
 /* The members of a group next hop (NH_GROUP): their ids in ids[], in the
  * order of their addresses; returns how many (0 for another type). Writer
  * thread, or under the lock that keeps the writer still. */
-unsigned int fib_group_members(const struct fib *f, const struct nexthop *nh,
-		uint32_t ids[FIB_GROUP_MAX]);
+unsigned int fib_group_members(
+	const struct fib *f, const struct nexthop *nh, uint32_t ids[FIB_GROUP_MAX]);
 
 /* Writer-side exact lookup: the route for prefix/depth, or -ENOENT. */
 int fib_route_get(struct fib *f, uint32_t prefix, uint8_t depth, uint32_t *nh_id);
@@ -255,8 +255,8 @@ fib_nh_resolved(const struct nexthop *nh)
  * member's MAC is known: *want itself.
  */
 static inline const struct nexthop *
-fib_group_pick(const struct fib *f, const struct nexthop *nh, uint32_t hash,
-		const struct nexthop **want)
+fib_group_pick(
+	const struct fib *f, const struct nexthop *nh, uint32_t hash, const struct nexthop **want)
 {
 	const struct fib_reader_view *v = (const struct fib_reader_view *)f;
 	const struct fib_group *g = &v->groups[nh->addr];

@@ -145,8 +145,8 @@ uint64_t fib_nh_heap_bytes(const struct fib *f);
 /* fib_group.c: next-hop groups. */
 int fib_group_init(struct fib *f, uint32_t max_groups);
 void fib_group_fini(struct fib *f);
-int fib_group_intern(struct fib *f, uint16_t port, const uint32_t *gw, unsigned int n,
-	uint32_t *id);
+int fib_group_intern(
+	struct fib *f, uint16_t port, const uint32_t *gw, unsigned int n, uint32_t *id);
 void fib_group_unlink(struct fib *f, uint32_t id);
 void fib_group_release(struct fib *f, uint32_t id);
 uint32_t fib_group_digest_of(const struct fib *f, uint32_t id, uint8_t *n);

@@ -16,12 +16,12 @@ enum route_op_kind {
 };
 
 enum nh_type {
-	NH_NONE = 0,	   /* no route: the FIB's default */
-	NH_GATEWAY = 1,	   /* forward to gateway on port; needs its MAC */
-	NH_CONNECTED = 2,  /* a port's own subnet: resolve the destination itself */
-	NH_LOCAL = 3,	   /* one of our addresses: punt to the kernel tap */
-	NH_BLACKHOLE = 4,  /* drop silently (counted) */
-	NH_GROUP = 5,	   /* ECMP: one of 2..ROUTE_OP_MAX_GW gateways on port, per flow */
+	NH_NONE = 0,	  /* no route: the FIB's default */
+	NH_GATEWAY = 1,	  /* forward to gateway on port; needs its MAC */
+	NH_CONNECTED = 2, /* a port's own subnet: resolve the destination itself */
+	NH_LOCAL = 3,	  /* one of our addresses: punt to the kernel tap */
+	NH_BLACKHOLE = 4, /* drop silently (counted) */
+	NH_GROUP = 5,	  /* ECMP: one of 2..ROUTE_OP_MAX_GW gateways on port, per flow */
 };
 
 /* The most gateways of one route (a next-hop group). */

@@ -126,6 +126,11 @@ setup(void)
 	route(IP(192, 168, 0, 0), 16, NH_GATEWAY, VBR_PORT_IDC, IP(10, 0, 0, 2));
 	route(IP(198, 51, 100, 0), 24, NH_BLACKHOLE, VBR_PORT_IDC, 0);
 	route(IP(0, 0, 0, 0), 0, NH_GATEWAY, VBR_PORT_IDC, IP(10, 0, 0, 3));
+	/* ECMP: the flow hash reads the ports of hostile packets; one member
+	 * known, one not (the fallback). */
+	add((struct route_op){ .kind = ROUTE_OP_ADD, .prefix = IP(192, 168, 100, 0), .depth = 24,
+		.nh_type = NH_GROUP, .port = VBR_PORT_IDC, .n_gateways = 2,
+		.gateways = { IP(10, 0, 0, 2), IP(10, 0, 0, 6) } });
 	fwd_ctx_init(&ctx, &dp, rte_lcore_id(), 0);
 	dp.fwd[0] = &ctx;
 }

@@ -1451,8 +1451,8 @@ START_TEST(write_ecmp)
 	ck_assert_uint_eq(cfg->routes[1].next_hop, IP(172, 16, 0, 9));
 	ck_assert_int_eq(cfg->routes[2].port, VBR_PORT_VPC);
 	round_trip("ecmp.yaml");
-	ck_assert_ptr_nonnull(strstr(slurp_free(),
-		"{prefix: 10.9.0.0/16, next_hops: [10.0.0.3, 10.0.0.2, 10.0.0.6]}"));
+	ck_assert_ptr_nonnull(strstr(
+		slurp_free(), "{prefix: 10.9.0.0/16, next_hops: [10.0.0.3, 10.0.0.2, 10.0.0.6]}"));
 	ck_assert_ptr_nonnull(strstr(slurp_free(), "{prefix: 10.8.0.0/16, next_hop: 172.16.0.9}"));
 	ck_assert_ptr_nonnull(strstr(slurp_free(), "  multipath: 4\n  multipath_relax: true\n"));
 

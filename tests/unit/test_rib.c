@@ -51,7 +51,7 @@ struct rec_route {
 	uint8_t len;
 	uint8_t type;
 	uint8_t port;
-	uint32_t gw; /* NH_GROUP: the members' route_group_digest(), as the FIB answers */
+	uint32_t gw;	/* NH_GROUP: the members' route_group_digest(), as the FIB answers */
 	bool adjacency; /* put there behind the RIB's back, as the FIB does for neighbours */
 	uint8_t n_members; /* NH_GROUP: members[], sorted */
 	uint32_t members[ROUTE_OP_MAX_GW];
@@ -185,11 +185,12 @@ op_gw(const struct route_op *op, uint32_t *members, uint8_t *n)
 static uint8_t
 rec_refusal(struct rec *rc, const struct route_op *op, const struct rec_route *cur)
 {
-	if (op->kind != ROUTE_OP_ADD)
-		return ROUTE_OK;
 	uint8_t n;
 
-	if (rc->cap_nh != 0 && rec_nh_find(rc, op->nh_type, op->port, op_gw(op, NULL, &n), false) == NULL &&
+	if (op->kind != ROUTE_OP_ADD)
+		return ROUTE_OK;
+	if (rc->cap_nh != 0 &&
+		rec_nh_find(rc, op->nh_type, op->port, op_gw(op, NULL, &n), false) == NULL &&
 		rec_nh_count(rc) >= rc->cap_nh)
 		return ROUTE_REFUSED_NEXTHOPS;
 	if (rc->cap_routes != 0 && cur == NULL && rc->count >= rc->cap_routes)
@@ -1583,8 +1584,10 @@ static void
 view_walk_one(const void *node, VISIT which, int depth)
 {
 	const struct rec_route *f = *(struct rec_route *const *)node;
-	struct rib_nexthop nh = {.gateway = f->type == NH_GATEWAY ? f->gw : 0, .type = f->type,
-		.port = f->port, .n_members = f->n_members};
+	struct rib_nexthop nh = {.gateway = f->type == NH_GATEWAY ? f->gw : 0,
+		.type = f->type,
+		.port = f->port,
+		.n_members = f->n_members};
 
 	memcpy(nh.members, f->members, sizeof(nh.members));
 
@@ -1831,8 +1834,11 @@ START_TEST(fib_check_differences)
 
 	/* A neighbour's /32 the FIB made itself: an adjacency, no difference. */
 	x = calloc(1, sizeof(*x));
-	*x = (struct rec_route){.prefix = IP(10, 0, 0, 9), .len = 32, .type = NH_GATEWAY,
-		.gw = IP(10, 0, 0, 9), .adjacency = true};
+	*x = (struct rec_route){.prefix = IP(10, 0, 0, 9),
+		.len = 32,
+		.type = NH_GATEWAY,
+		.gw = IP(10, 0, 0, 9),
+		.adjacency = true};
 	CHECK(tsearch(x, &rc.root, rec_cmp) != NULL);
 	rc.count++;
 	rep = check_now();
@@ -1847,8 +1853,8 @@ START_TEST(fib_check_differences)
 	x = (struct rec_route *)rec_find(&rc, IP(50, 4, 0, 0), 16);
 	x->gw = IP(10, 0, 0, 7);
 	x = calloc(1, sizeof(*x));
-	*x = (struct rec_route){.prefix = IP(70, 0, 0, 0), .len = 8, .type = NH_GATEWAY,
-		.gw = IP(10, 0, 0, 1)};
+	*x = (struct rec_route){
+		.prefix = IP(70, 0, 0, 0), .len = 8, .type = NH_GATEWAY, .gw = IP(10, 0, 0, 1)};
 	CHECK(tsearch(x, &rc.root, rec_cmp) != NULL);
 	rc.count++;
 	rep = check_now();
@@ -2083,8 +2089,12 @@ END_TEST
  * same neighbouring AS. */
 START_TEST(multipath_unequal_paths)
 {
-	struct pa worse_origin = {.nh = GW(1), .origin = BGP_ORIGIN_EGP, .med = -1, .lp = -1,
-		.path_len = 1, .first_as = 65001};
+	struct pa worse_origin = {.nh = GW(1),
+		.origin = BGP_ORIGIN_EGP,
+		.med = -1,
+		.lp = -1,
+		.path_len = 1,
+		.first_as = 65001};
 
 	mp_peers(2);
 	ck_assert_int_eq(rib_set_multipath(rib, 8, false), 0);
@@ -2156,7 +2166,8 @@ START_TEST(static_next_hops)
 	assert_fib_group(MP_P, 24, two, 2);
 	ck_assert_uint_eq(rib_best_gateways(rib, MP_P, 24, gw), 2);
 	ck_assert_uint_eq(gw[0], two[0]); /* the config's order */
-	ck_assert_int_eq(rib_local_add_group(rib, RIB_SRC_STATIC, IP(10, 9, 0, 0), 16, 0, two, 2), 0);
+	ck_assert_int_eq(
+		rib_local_add_group(rib, RIB_SRC_STATIC, IP(10, 9, 0, 0), 16, 0, two, 2), 0);
 	assert_fib_group(IP(10, 9, 0, 0), 16, two, 2);
 	check_fib(rib, &rc);
 	/* Replaced by one gateway, then gone: BGP's group is back. */
@@ -2167,8 +2178,8 @@ START_TEST(static_next_hops)
 	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(1)}, 2);
 	ck_assert_int_eq(rib_local_del(rib, RIB_SRC_STATIC, IP(10, 9, 0, 0), 16), 0);
 	ck_assert_ptr_null(fib(IP(10, 9, 0, 0), 16));
-	ck_assert_int_eq(rib_local_add_group(rib, RIB_SRC_STATIC, MP_P, 24, 0,
-				 (uint32_t[]){GW(1), GW(1)}, 2),
+	ck_assert_int_eq(rib_local_add_group(
+				 rib, RIB_SRC_STATIC, MP_P, 24, 0, (uint32_t[]){GW(1), GW(1)}, 2),
 		-EINVAL);
 	ck_assert_int_eq(rib_local_add_group(rib, RIB_SRC_STATIC, MP_P, 24, 0, two, 9), -EINVAL);
 	check_fib(rib, &rc);
@@ -2305,13 +2316,20 @@ START_TEST(multipath_randomized)
 			ps[i].on = false;
 			ck_assert_int_eq(rib_bgp_withdraw(rib, i, MP_P, 24), 0);
 		} else {
-			struct pa a = {.nh = GW(rnd_below(4)), .origin = (uint8_t)rnd_below(2),
-				.med = rnd_below(3) == 0 ? -1 : 10 * (int64_t)rnd_below(2), .lp = -1,
-				.path_len = 1 + rnd_below(2), .first_as = 65001 + rnd_below(2)};
+			struct pa a = {.nh = GW(rnd_below(4)),
+				.origin = (uint8_t)rnd_below(2),
+				.med = rnd_below(3) == 0 ? -1 : 10 * (int64_t)rnd_below(2),
+				.lp = -1,
+				.path_len = 1 + rnd_below(2),
+				.first_as = 65001 + rnd_below(2)};
 
-			ps[i] = (struct mpr_path){.on = true, .nh = a.nh, .nas = a.first_as,
-				.med = a.med < 0 ? 0 : (uint32_t)a.med, .has_med = a.med >= 0,
-				.len = a.path_len, .origin = a.origin};
+			ps[i] = (struct mpr_path){.on = true,
+				.nh = a.nh,
+				.nas = a.first_as,
+				.med = a.med < 0 ? 0 : (uint32_t)a.med,
+				.has_med = a.med >= 0,
+				.len = a.path_len,
+				.origin = a.origin};
 			ck_assert_int_eq(announce(rib, i, MP_P, 24, mk(&a)), RIB_ACCEPTED);
 		}
 		ck_assert_int_eq(rib_set_multipath(rib, n_max, relax), 0);

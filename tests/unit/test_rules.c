@@ -656,21 +656,28 @@ START_TEST(route_next_hops)
 		      "10.0.0.10",
 		      msg, sizeof(msg)),
 		"next_hops: too many next hops (at most 8)");
-	PASSES(config_route_set(cfg, &r, "next_hops", "10.0.0.2,10.0.0.3,10.0.0.2", msg,
-		sizeof(msg)));
-	FAILS(rule_route(cfg, &r, msg, sizeof(msg)), "next_hops: next hop 10.0.0.2 is listed twice");
+	PASSES(config_route_set(
+		cfg, &r, "next_hops", "10.0.0.2,10.0.0.3,10.0.0.2", msg, sizeof(msg)));
+	FAILS(rule_route(cfg, &r, msg, sizeof(msg)),
+		"next_hops: next hop 10.0.0.2 is listed twice");
 	PASSES(config_route_set(cfg, &r, "next_hops", "10.0.0.2,8.8.8.8", msg, sizeof(msg)));
 	FAILS(rule_route(cfg, &r, msg, sizeof(msg)),
-		"next_hops: next hop 8.8.8.8 is on neither port's subnet (idc 10.0.0.0/24, vpc 172.16.0.0/24)");
+		"next_hops: next hop 8.8.8.8 is on neither port's subnet (idc 10.0.0.0/24, vpc "
+		"172.16.0.0/24)");
 	same_as_loader("ports:\n"
 		       "  idc: {device: net_tap0, address: 10.0.0.1/24}\n"
 		       "  vpc: {device: net_tap1, address: 172.16.0.1/24}\n"
 		       "routes: [{prefix: 10.9.0.0/16, next_hops: [10.0.0.2, 8.8.8.8]}]\n",
-		"routes[0].", "next_hops: next hop 8.8.8.8 is on neither port's subnet (idc 10.0.0.0/24, vpc 172.16.0.0/24)");
+		"routes[0].",
+		"next_hops: next hop 8.8.8.8 is on neither port's subnet (idc 10.0.0.0/24, vpc "
+		"172.16.0.0/24)");
 	/* Built by hand: one in the list, or next_hop not its first. */
-	r = (struct vbr_static_route){.prefix = {IP(10, 9, 0, 0), 16}, .next_hop = IP(10, 0, 0, 2),
-		.nb_next_hops = 1, .next_hops = {IP(10, 0, 0, 2)}};
-	FAILS(rule_route(cfg, &r, msg, sizeof(msg)), "next_hops: 1 next hops: 2 to 8 (one: use next_hop)");
+	r = (struct vbr_static_route){.prefix = {IP(10, 9, 0, 0), 16},
+		.next_hop = IP(10, 0, 0, 2),
+		.nb_next_hops = 1,
+		.next_hops = {IP(10, 0, 0, 2)}};
+	FAILS(rule_route(cfg, &r, msg, sizeof(msg)),
+		"next_hops: 1 next hops: 2 to 8 (one: use next_hop)");
 	r.nb_next_hops = 2;
 	r.next_hops[1] = IP(10, 0, 0, 3);
 	r.next_hop = IP(10, 0, 0, 3);
