@@ -67,13 +67,13 @@ next_hop_changed(void *arg, uint32_t addr, bool up)
 			continue;
 		rc = objects_route_put(o, r, false, true);
 		if (rc != 0)
-			CTL_LOG(ERR, "static route through %s: %s", config_ip_str(addr, a, sizeof(a)),
-					strerror(-rc));
+			CTL_LOG(ERR, "static route through %s: %s",
+				config_ip_str(addr, a, sizeof(a)), strerror(-rc));
 		n++;
 	}
 	CTL_LOG(NOTICE, "track: next hop %s is %s: %u static route(s) %s",
-			config_ip_str(addr, a, sizeof(a)), up ? "up" : "down", n,
-			up ? "back in the RIB" : "out of the RIB");
+		config_ip_str(addr, a, sizeof(a)), up ? "up" : "down", n,
+		up ? "back in the RIB" : "out of the RIB");
 }
 
 static void
@@ -102,8 +102,8 @@ static struct objects_track *
 track_get_or_open(struct objects *o)
 {
 	struct objects_track *ot = o->track;
-	struct track_ops ops = { .send = probe_send, .changed = next_hop_changed };
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct track_ops ops = {.send = probe_send, .changed = next_hop_changed};
+	struct epoll_event ev = {.events = EPOLLIN};
 
 	if (ot != NULL)
 		return ot;
@@ -118,7 +118,7 @@ track_get_or_open(struct objects *o)
 	ot->fd = track_probe_open();
 	if (ot->t == NULL || ot->fd < 0) {
 		CTL_LOG(ERR, "track: cannot open the ICMP socket of the health checks: %s",
-				ot->fd < 0 ? strerror(-ot->fd) : "out of memory");
+			ot->fd < 0 ? strerror(-ot->fd) : "out of memory");
 		goto fail;
 	}
 	ev.data.ptr = &ot->ev;
@@ -162,8 +162,8 @@ objects_track_sync(struct objects *o, const struct vbr_config *cfg)
 		unsigned k = r->nb_next_hops > 1 ? r->nb_next_hops : 1;
 
 		for (unsigned g = 0; r->track.interval != 0 && g < k && g < VBR_MAX_NEXT_HOPS; g++)
-			tg[n++] = (struct track_target){ .addr = gw[g], .port = (uint8_t)r->port,
-				.params = r->track };
+			tg[n++] = (struct track_target){
+				.addr = gw[g], .port = (uint8_t)r->port, .params = r->track};
 	}
 	rc = track_set(ot->t, tg, n, ctl_now_ms());
 	free(tg);
@@ -180,7 +180,8 @@ objects_track_addrs(const struct objects *o, uint32_t *out, unsigned max)
 	struct track_info ti;
 	unsigned n = 0;
 
-	for (unsigned i = 0; o->track != NULL && n < max && track_get(o->track->t, i, &ti) == 0; i++)
+	for (unsigned i = 0; o->track != NULL && n < max && track_get(o->track->t, i, &ti) == 0;
+		i++)
 		out[n++] = ti.addr;
 	return n;
 }

@@ -13,11 +13,11 @@
 
 struct entry {
 	struct track_info info;
-	uint64_t next_ms;   /* the next probe */
-	uint64_t sent_ms;   /* the outstanding probe's */
-	uint16_t seq;	    /* the outstanding probe's */
-	bool outstanding;   /* a probe waits for its answer */
-	uint32_t in_a_row;  /* answered in a row */
+	uint64_t next_ms;  /* the next probe */
+	uint64_t sent_ms;  /* the outstanding probe's */
+	uint16_t seq;	   /* the outstanding probe's */
+	bool outstanding;  /* a probe waits for its answer */
+	uint32_t in_a_row; /* answered in a row */
 };
 
 struct track {
@@ -210,7 +210,7 @@ track_answer(struct track *t, uint32_t addr, uint16_t id, uint16_t seq, uint64_t
 	sent_us = x->sent_ms * 1000;
 	x->info.rtt_us = now_us > sent_us ? (uint32_t)(now_us - sent_us) : 0;
 	if (x->info.state == TRACK_INIT ||
-			(x->info.state == TRACK_DOWN && x->in_a_row >= x->info.params.rise))
+		(x->info.state == TRACK_DOWN && x->in_a_row >= x->info.params.rise))
 		set_state(t, x, TRACK_UP, now_us / 1000);
 }
 

@@ -39,14 +39,14 @@ struct track_info {
 	uint8_t port;
 	struct vbr_track params;
 	enum track_state state;
-	uint64_t since_ms;   /* in this state since */
-	uint64_t sent;	     /* probes sent */
-	uint64_t answered;   /* answers matched to a probe in time */
-	uint64_t late;	     /* answers to an older probe, or repeated */
+	uint64_t since_ms;    /* in this state since */
+	uint64_t sent;	      /* probes sent */
+	uint64_t answered;    /* answers matched to a probe in time */
+	uint64_t late;	      /* answers to an older probe, or repeated */
 	uint64_t send_errors; /* probes the socket refused */
-	uint64_t flaps;	     /* up -> down */
-	uint32_t missed;     /* unanswered in a row now */
-	uint32_t rtt_us;     /* of the last answer */
+	uint64_t flaps;	      /* up -> down */
+	uint32_t missed;      /* unanswered in a row now */
+	uint32_t rtt_us;      /* of the last answer */
 };
 
 struct track_ops {

@@ -72,7 +72,7 @@ track_echo_parse(const uint8_t *pkt, size_t len, uint32_t *from, uint16_t *id, u
 	if (icmp[0] != ICMP_ECHOREPLY || icmp[1] != 0 || csum(icmp, tot - ihl) != 0)
 		return -EINVAL;
 	if (memcmp(icmp + 8, magic, sizeof(magic)) != 0 || get16(icmp + 16) != get16(icmp + 4) ||
-			get16(icmp + 18) != get16(icmp + 6))
+		get16(icmp + 18) != get16(icmp + 6))
 		return -EINVAL;
 	*from = (uint32_t)pkt[12] << 24 | (uint32_t)pkt[13] << 16 | (uint32_t)pkt[14] << 8 |
 		pkt[15];
@@ -84,7 +84,7 @@ track_echo_parse(const uint8_t *pkt, size_t len, uint32_t *from, uint16_t *id, u
 int
 track_probe_open(void)
 {
-	struct icmp_filter filt = { .data = ~(1u << ICMP_ECHOREPLY) };
+	struct icmp_filter filt = {.data = ~(1u << ICMP_ECHOREPLY)};
 	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
 
 	if (fd < 0)
@@ -101,7 +101,7 @@ track_probe_open(void)
 int
 track_probe_send(int fd, uint32_t addr, uint16_t id, uint16_t seq)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(addr) };
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(addr)};
 	uint8_t buf[TRACK_ECHO_LEN];
 
 	track_echo_build(buf, id, seq);

@@ -18,8 +18,7 @@ void track_echo_build(uint8_t *buf, uint16_t id, uint16_t seq);
 /* An IPv4 datagram as a raw socket gives it: 0 and *from, *id, *seq when it
  * is an echo reply to one of ours (checksum right, our payload), -EINVAL
  * otherwise. Reads nothing past len. */
-int track_echo_parse(const uint8_t *pkt, size_t len, uint32_t *from, uint16_t *id,
-		uint16_t *seq);
+int track_echo_parse(const uint8_t *pkt, size_t len, uint32_t *from, uint16_t *id, uint16_t *seq);
 
 /* The socket: non-blocking, close-on-exec, replies only (ICMP_FILTER).
  * fd or -errno. */

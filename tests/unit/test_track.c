@@ -46,9 +46,9 @@ fake_changed(void *arg, uint32_t addr, bool up)
 static struct track *
 make(uint16_t interval, uint16_t misses, uint16_t rise, uint32_t addr)
 {
-	struct track_ops ops = { .send = fake_send, .changed = fake_changed };
+	struct track_ops ops = {.send = fake_send, .changed = fake_changed};
 	struct track *t = track_create(&ops, ID);
-	struct track_target tg = { .addr = addr, .params = { interval, misses, rise } };
+	struct track_target tg = {.addr = addr, .params = {interval, misses, rise}};
 
 	memset(&rec, 0, sizeof(rec));
 	ck_assert_ptr_nonnull(t);
@@ -202,9 +202,9 @@ START_TEST(set_keeps_state)
 	uint32_t a = IP(10, 0, 0, 2), b = IP(10, 0, 0, 6);
 	struct track *t = make(5, 8, 2, a);
 	struct track_target tg[3] = {
-		{ .addr = b, .params = { 2, 8, 2 } },
-		{ .addr = a, .params = { 5, 8, 2 } },
-		{ .addr = a, .params = { 3, 4, 3 } },
+		{.addr = b, .params = {2, 8, 2}},
+		{.addr = a, .params = {5, 8, 2}},
+		{.addr = a, .params = {3, 4, 3}},
 	};
 	struct track_info ti;
 
@@ -243,7 +243,7 @@ reply_of(uint8_t *pkt, uint16_t id, uint16_t seq)
 	pkt[3] = 20 + TRACK_ECHO_LEN;
 	pkt[8] = 64;
 	pkt[9] = 1;
-	memcpy(pkt + 12, (uint8_t[]){ 10, 0, 0, 2 }, 4);
+	memcpy(pkt + 12, (uint8_t[]){10, 0, 0, 2}, 4);
 	track_echo_build(icmp, id, seq);
 	icmp[0] = 0; /* echo reply: the checksum again */
 	icmp[2] = icmp[3] = 0;
