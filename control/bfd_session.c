@@ -290,8 +290,6 @@ quiet_check(struct bfd_sess *s, uint64_t now)
 uint64_t
 bfd_sess_timers(struct bfd *b, struct bfd_sess *s, uint64_t now)
 {
-	uint64_t detect = bfd_fsm_detect_time(&s->fsm);
-
 	for (unsigned n = 0; n < TIMER_EVENTS_MAX; n++) {
 		enum bfd_fsm_event ev = bfd_fsm_timer_due(&s->fsm, now);
 
@@ -300,8 +298,9 @@ bfd_sess_timers(struct bfd *b, struct bfd_sess *s, uint64_t now)
 		bfd_sess_event(b, s, &(struct bfd_fsm_input){.ev = ev}, now);
 	}
 	/* §6.7.1: a silence of twice the detection time forgets the
-	 * remote's sequence number. */
-	if (s->auth.rcv_known && detect && now - s->last_rx_us > 2 * detect)
+	 * remote's sequence number (the one in force when it last spoke: a
+	 * detection timeout has forgotten the remote's since). */
+	if (s->auth.rcv_known && now - s->last_rx_us > 2 * s->rx_detect_us)
 		bfd_auth_forget(&s->auth);
 	quiet_check(s, now);
 	return bfd_fsm_next_deadline(&s->fsm);
