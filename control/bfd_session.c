@@ -229,6 +229,7 @@ on_state(struct bfd *b, struct bfd_sess *s, const struct bfd_fsm_action *a, uint
 		s->ever_up = true;
 		log_up(s);
 	} else if (a->from == BFD_UP && a->to == BFD_DOWN && a->remote_admin_down) {
+		s->flaps++;
 		BFD_LOG(NOTICE,
 			"peer %s: session Down: the peer turned BFD off (AdminDown), not a "
 			"failure: BGP stays up (was Up %.1f s)",
