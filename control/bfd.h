@@ -97,7 +97,7 @@ struct bfd_session_status {
 	bool poll;	   /* a Poll Sequence of ours is on */
 	bool lingering;	   /* removed: telling the remote AdminDown */
 	uint64_t state_us; /* time in this state */
-	uint64_t flaps;	   /* Up -> Down */
+	uint64_t flaps;	   /* Up -> Down (the remote's AdminDown too) */
 	uint64_t rx_packets, tx_packets, tx_errors;
 	uint64_t drops; /* sum of the next */
 	uint64_t drop[BFD_DROP_COUNT];

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # BFD (RFC 5880/5881) with BIRD 2: `protocol bfd` and `bfd on` in its bgp
-# protocol, 300 ms x 3 on both sides. Checked on both sides:
+# protocol, 300 ms x 3 on both sides. First BIRD runs without BFD: vbrd's
+# session never comes Up, vbrd says so after 10 s and BGP stays up (the far
+# end may not run BFD); then BIRD gets BFD (birdc configure). Checked on
+# both sides:
 #  - the BFD session is Up: BIRD's `show bfd sessions`, vbrd's `vbrctl show
 #    bfd` (and --json, /vbr/bfd), with the negotiated 300 ms intervals, the
 #    remote multiplier 3, a detection time of 900 ms, discriminators both
@@ -19,9 +22,8 @@ BGP_PEERS=10.0.0.2 BGP_GROUP_EXTRA=", bfd: { min_rx: 300, min_tx: 300, multiplie
 	bgp_config "$WORK/vbr.yaml" 65001 ""
 start_vbrd "$WORK/vbr.yaml" || { fail "vbrd start"; finish; }
 bgp_topology
-BIRD_EXTRA='protocol bfd bfd1 { interface "*" { min rx interval 300 ms; min tx interval 300 ms; multiplier 3; }; }' \
-	BIRD_BGP_EXTRA="bfd on;" start_bird b1 10.0.0.2 65001 "" 192.168.1.0/24 10.200.0.0/16 ||
-	{ fail "BIRD start"; finish; }
+# BIRD first without BFD: the far end may not run it.
+start_bird b1 10.0.0.2 65001 "" 192.168.1.0/24 10.200.0.0/16 || { fail "BIRD start"; finish; }
 
 vbrctl_() { "$VBRCTL" -s "$VBR_SOCK" "$@"; }
 # bfd_field PEER FIELD: a field of vbrd's `show bfd --json` for PEER.
@@ -40,6 +42,25 @@ else
 	fail "BGP not Established: $(peer_field 10.0.0.2 state) $(peer_field 10.0.0.2 last_error)"
 	finish
 fi
+
+# A BFD session that never came Up holds nothing down: vbrd says so after
+# 10 s, and BGP stays.
+quiet_logged() { grep -q "bfd: peer 10.0.0.2: BFD not Up after 10 s" "$WORK/vbrd.log"; }
+if wait_for 30 quiet_logged; then
+	pass "BIRD without BFD: vbrd logs that the session is not Up ($(bfd_field 10.0.0.2 state)) and goes on"
+else
+	fail "no 'not Up' line in vbrd's log; BFD $(bfd_field 10.0.0.2 state)"
+fi
+if peer_established 10.0.0.2 && [ "$(peer_field 10.0.0.2 established_count)" = 1 ]; then
+	pass "BIRD without BFD: BGP stays Established (not held down by BFD)"
+else
+	fail "BGP with a peer without BFD: $(peer_field 10.0.0.2 state) $(peer_field 10.0.0.2 last_error)"
+fi
+
+# Now BIRD runs BFD: protocol bfd, and bfd on in its bgp protocol.
+sed -i -e '/^protocol static st2/a protocol bfd bfd1 { interface "*" { min rx interval 300 ms; min tx interval 300 ms; multiplier 3; }; }' \
+	-e '/^  error wait time/a \  bfd on;' "$WORK/b1/bird.conf"
+birdc_ b1 configure | grep -q "Reconfigured" || fail "birdc configure: $(birdc_ b1 configure)"
 if wait_for 20 bfd_up; then
 	pass "vbrd: BFD session with 10.0.0.2 Up"
 else

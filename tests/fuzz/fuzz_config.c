@@ -31,6 +31,24 @@ on_subnet(const struct vbr_port_config *p, uint32_t a)
 	return (a & m) == (p->address & m);
 }
 
+/* A group's bfd: the cloud's ranges; a key no longer than its type takes. */
+static void
+check_bfd(const struct vbr_bfd *b)
+{
+	if (!b->enabled) {
+		CHECK(!b->auth.enabled);
+		return;
+	}
+	CHECK(b->min_rx >= VBR_BFD_INTERVAL_MIN && b->min_rx <= VBR_BFD_INTERVAL_MAX);
+	CHECK(b->min_tx >= VBR_BFD_INTERVAL_MIN && b->min_tx <= VBR_BFD_INTERVAL_MAX);
+	CHECK(b->multiplier >= VBR_BFD_MULT_MIN && b->multiplier <= VBR_BFD_MULT_MAX);
+	if (!b->auth.enabled)
+		return;
+	CHECK(b->auth.key[0] != '\0' && strlen(b->auth.key) <= VBR_BFD_KEY_MAX);
+	CHECK(strlen(b->auth.key) <= 16 || (b->auth.type != VBR_BFD_AUTH_MD5 &&
+						    b->auth.type != VBR_BFD_AUTH_METICULOUS_MD5));
+}
+
 static void
 check_rules(const struct vbr_config *c)
 {
@@ -56,6 +74,7 @@ check_rules(const struct vbr_config *c)
 			c->groups[i].send_hold_time > c->groups[i].hold_time);
 		CHECK(c->groups[i].max_as_path_len >= 1 &&
 			c->groups[i].max_as_path_len <= VBR_MAX_AS_PATH_LEN);
+		check_bfd(&c->groups[i].bfd);
 		for (unsigned j = 0; j < i; j++)
 			CHECK(strcmp(c->groups[i].name, c->groups[j].name) != 0);
 	}

@@ -10,8 +10,10 @@
 #
 # TARGET: bgp_msg (the BGP message decoder, round trips), config (the YAML
 # config loader, with the product's rules on what it accepts, and the
-# writer's round trip) or forward
-# (the forwarding step and the exception path's parsers, on crafted frames).
+# writer's round trip), forward
+# (the forwarding step and the exception path's parsers, on crafted frames)
+# or bfd (BFD's receive path: the control packet's checks, authentication,
+# the session's state machine).
 # A crash leaves its input as BUILD_DIR/TARGET-crash-*; replay it with
 #   BUILD_DIR/fuzz_TARGET BUILD_DIR/TARGET-crash-...
 set -eu
@@ -83,6 +85,21 @@ forward)
 	python3 "$here/gen_frames.py" "$work"
 	# Jumbo frames too: the VPC MTU can be 9000.
 	extra="-max_len=9700"
+	;;
+bfd)
+	srcs=""
+	for f in bfd_packet.c bfd_fsm.c bfd_auth.c digest.c; do
+		srcs="$srcs $root/control/$f"
+	done
+	# shellcheck disable=SC2086
+	"$cc" $flags -I"$root/control" $fuzz "$here/fuzz_bfd.c" $srcs $(pkg-config --libs nettle) \
+		-o "$build/fuzz_bfd"
+	# Seeds: an unauthenticated Down, an Up with Poll, a SHA1 one (first
+	# byte: the session's authentication type, none or 3).
+	printf '\000\040\100\003\030\000\000\000\001\000\000\000\000\000\017\102\100\000\017\102\100\000\000\000\000' >"$work/down"
+	printf '\000\040\340\003\030\000\000\000\001\000\000\022\064\000\004\223\340\000\004\223\340\000\000\000\000' >"$work/up-poll"
+	printf '\003\040\104\003\064\000\000\000\001\000\000\000\000\000\017\102\100\000\017\102\100\000\000\000\000\004\034\001\000\000\000\000\010' >"$work/sha1"
+	head -c 20 /dev/zero >>"$work/sha1"
 	;;
 *)
 	echo "run.sh: unknown target $target" >&2
