@@ -57,11 +57,12 @@ bgp_topology() {
 # "prefix" lines (announced from protocol static st1); an empty key: no MD5.
 # BIRD_EXPORT: the export clause (default: the static routes, as they are);
 # BIRD_BGP_EXTRA: more lines for its protocol bgp; BIRD_EXTRA: more
-# top-level lines (another protocol).
+# top-level lines (another protocol); BIRD_NS: its namespace (default the
+# IDC's); BIRD_HOLD: its hold time (default 9).
 start_bird() {
 	local name=$1 addr=$2 asn=$3 key=$4
 	shift 4
-	local d=$WORK/$name pw=""
+	local d=$WORK/$name pw="" ns=${BIRD_NS:-$NS_IDC}
 	mkdir -p "$d"
 	[ -n "$key" ] && pw="password \"$key\";"
 	{
@@ -79,7 +80,7 @@ protocol bgp vbr {
   neighbor 10.0.0.1 as 45104;
   $pw
   strict bind yes;
-  hold time 9;
+  hold time ${BIRD_HOLD:-9};
   connect retry time 2;
   connect delay time 1;
   error wait time 1, 5;
@@ -88,7 +89,7 @@ protocol bgp vbr {
 }
 CONF
 	} >"$d/bird.conf"
-	ip netns exec "$NS_IDC" timeout 600 bird -f -c "$d/bird.conf" -s "$d/bird.ctl" \
+	ip netns exec "$ns" timeout 900 bird -f -c "$d/bird.conf" -s "$d/bird.ctl" \
 		-P "$d/bird.pid" >"$d/stdout" 2>&1 &
 	PIDS+=($!)
 	eval "BIRD_PID_$name=$!"

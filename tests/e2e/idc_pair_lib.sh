@@ -106,38 +106,11 @@ pair_topology() {
 # PAIR_BIRD_HOLD: its hold time (default PAIR_HOLD, else 9).
 # Its control socket is $WORK/NAME/bird.ctl: birdc_ NAME works as for start_bird.
 pair_start_bird() {
-	local name=$1 asn=$2 addr ns d=$WORK/$1 r
+	local name=$1 asn=$2
 	shift 2
-	addr=$(pair_var ADDR "$name")
-	ns=$(pair_var NS "$name")
-	mkdir -p "$d"
-	{
-		echo "router id $addr;"
-		echo "log \"$d/bird.log\" all;"
-		echo "${PAIR_BIRD_GLOBAL:-}"
-		echo "protocol device { }"
-		echo "protocol static st1 { ipv4;"
-		for r in "$@"; do echo "  route $r blackhole;"; done
-		echo "}"
-		cat <<CONF
-protocol bgp vbr {
-  local $addr as $asn;
-  neighbor 10.0.0.1 as 45104;
-  strict bind yes;
-  hold time ${PAIR_BIRD_HOLD:-${PAIR_HOLD:-9}};
-  connect retry time 2;
-  connect delay time 1;
-  error wait time 1, 5;
-  ${BIRD_BGP_EXTRA:-}
-  ipv4 { import all; export ${BIRD_EXPORT:-where source = RTS_STATIC}; };
-}
-CONF
-	} >"$d/bird.conf"
-	ip netns exec "$ns" timeout 900 bird -f -c "$d/bird.conf" -s "$d/bird.ctl" \
-		-P "$d/bird.pid" >"$d/stdout" 2>&1 &
-	PIDS+=($!)
-	eval "BIRD_PID_$name=$!"
-	wait_for 10 test -S "$d/bird.ctl"
+	BIRD_NS=$(pair_var NS "$name") BIRD_HOLD=${PAIR_BIRD_HOLD:-${PAIR_HOLD:-9}} \
+		BIRD_EXTRA="${PAIR_BIRD_GLOBAL:-}
+${BIRD_EXTRA:-}" start_bird "$name" "$(pair_var ADDR "$name")" "$asn" "" "$@"
 }
 
 # pair_cut NAME [down|block]: cut router NAME off. down (the default): its
