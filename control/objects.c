@@ -72,6 +72,13 @@ objects_publish_sources(struct objects *o, const struct vbr_config *cfg)
 	for (unsigned i = 0; i < cfg->nb_peers; i++)
 		addrs[i] = cfg->peers[i].address;
 	m = objects_track_addrs(o, tracked, RTE_DIM(tracked));
+	if (m == RTE_DIM(tracked) && o->track != NULL &&
+			track_count(objects_track_table(o, NULL)) > m && !o->track_class_full_logged) {
+		CTL_LOG(WARNING, "track: more than %u next hops are checked: the echo replies of "
+				 "the others are not in the exception path's track class",
+			m);
+		o->track_class_full_logged = true;
+	}
 	return o->hooks.peers_changed(o->hooks.arg, addrs, cfg->nb_peers, tracked, m);
 }
 

@@ -23,6 +23,7 @@ struct objects {
 	uint64_t ack_us_last, ack_us_max, ack_us_sum;
 	int epfd; /* the control thread's loop: the health checks' socket joins it */
 	struct objects_track *track; /* NULL until a route is tracked */
+	bool track_class_full_logged;
 	struct bfd *bfd; /* the BFD sessions of the peers (NULL: no BFD) */
 };
 
@@ -48,7 +49,8 @@ int objects_route_put(struct objects *o, const struct vbr_static_route *r, bool 
 /* The checked next hops follow cfg's tracked routes (before its routes are
  * applied). 0 or -errno. */
 int objects_track_sync(struct objects *o, const struct vbr_config *cfg);
-/* A next hop's state; TRACK_UP when it is not checked. */
+/* The state of a tracked route's next hop; TRACK_INIT when nothing checks
+ * it (no socket, no memory): a tracked route fails closed. */
 enum track_state objects_track_state(const struct objects *o, uint32_t next_hop);
 /* The table for the views (NULL: nothing tracked), and replies refused. */
 const struct track *objects_track_table(const struct objects *o, uint64_t *recv_bad);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <net/if.h>
 #include <sys/epoll.h>
 
 #include <rte_common.h>
@@ -51,7 +52,7 @@ probe_send(void *arg, uint32_t addr, uint16_t id, uint16_t seq)
  * its gateways is up, else through those that are (an ECMP route loses or
  * takes back one member, and only that member's flows move). */
 static void
-next_hop_changed(void *arg, uint32_t addr, bool up)
+next_hop_changed(void *arg, uint32_t addr, bool up, enum track_state from)
 {
 	struct objects_track *ot = arg;
 	struct objects *o = ot->o;
@@ -71,9 +72,20 @@ next_hop_changed(void *arg, uint32_t addr, bool up)
 				config_ip_str(addr, a, sizeof(a)), strerror(-rc));
 		n++;
 	}
-	CTL_LOG(NOTICE, "track: next hop %s is %s: %u static route(s) %s",
-		config_ip_str(addr, a, sizeof(a)), up ? "up" : "down", n,
-		up ? "back in the RIB" : "out of the RIB");
+	CTL_LOG(NOTICE, "track: next hop %s is %s%s: %u static route(s) %s",
+		config_ip_str(addr, a, sizeof(a)), up ? "up" : "down",
+		from == TRACK_INIT && !up ? " (it never answered)" : "", n,
+		up ? "in the RIB" : "out of the RIB");
+}
+
+/* The port whose exception tap has ifindex, or -1. */
+static int
+port_of_ifindex(const struct objects *o, int ifindex)
+{
+	for (int p = 0; ifindex > 0 && p < VBR_NB_PORTS; p++)
+		if ((int)if_nametoindex(o->live->ports[p].tap) == ifindex)
+			return p;
+	return -1;
 }
 
 static void
@@ -86,15 +98,17 @@ on_reply(struct ev_handler *h, uint32_t events)
 	for (int i = 0; i < 256; i++) {
 		uint32_t from;
 		uint16_t id, seq;
-		int rc = track_probe_recv(ot->fd, &from, &id, &seq);
+		int ifindex, port;
+		int rc = track_probe_recv(ot->fd, &from, &id, &seq, &ifindex);
 
 		if (rc == 0)
 			break;
-		if (rc < 0) {
+		port = rc > 0 ? port_of_ifindex(ot->o, ifindex) : -1;
+		if (port < 0) {
 			ot->recv_bad++;
 			continue;
 		}
-		track_answer(ot->t, from, id, seq, now_us());
+		track_answer(ot->t, from, (uint8_t)port, id, seq, now_us());
 	}
 }
 
@@ -113,7 +127,7 @@ track_get_or_open(struct objects *o)
 	ot->o = o;
 	ot->fd = -1;
 	ops.arg = ot;
-	ot->t = track_create(&ops, (uint16_t)rte_rand());
+	ot->t = track_create(&ops, (uint16_t)rte_rand(), (uint16_t)rte_rand());
 	ot->ev.fn = on_reply;
 	ot->fd = track_probe_open();
 	if (ot->t == NULL || ot->fd < 0) {
@@ -191,8 +205,10 @@ objects_track_state(const struct objects *o, uint32_t next_hop)
 {
 	struct track_info ti;
 
+	/* Fail closed: a tracked next hop nobody checks (no socket, no
+	 * memory) is not seen alive. */
 	if (o->track == NULL || track_find(o->track->t, next_hop, &ti) != 0)
-		return TRACK_UP;
+		return TRACK_INIT;
 	return ti.state;
 }
 

@@ -495,14 +495,15 @@ show_track(struct objects *o, struct mgmt_reply *out)
 		for (unsigned k = 0; k < c->nb_routes; k++)
 			routes += c->routes[k].track.interval && objects_route_via(&c->routes[k], ti.addr);
 		mgmt_reply_record(out, json_pack("{s:o, s:s, s:s, s:I, s:i, s:i, s:i, s:i, s:I, s:I,"
-						 " s:I, s:I, s:I, s:i, s:i}",
+						 " s:I, s:I, s:I, s:I, s:i, s:i}",
 				"next_hop", ip_json(ti.addr), "port",
 				config_port_name((enum vbr_port_id)ti.port), "state",
 				track_state_name(ti.state), "since_s",
 				(json_int_t)((now - RTE_MIN(now, ti.since_ms)) / 1000), "interval",
 				ti.params.interval, "misses", ti.params.misses, "rise", ti.params.rise,
 				"missed", ti.missed, "sent", (json_int_t)ti.sent, "answered",
-				(json_int_t)ti.answered, "late", (json_int_t)ti.late, "send_errors",
+				(json_int_t)ti.answered, "late", (json_int_t)ti.late, "wrong_port",
+				(json_int_t)ti.wrong_port, "send_errors",
 				(json_int_t)ti.send_errors, "flaps", (json_int_t)ti.flaps, "rtt_us",
 				ti.rtt_us, "routes", routes));
 	}

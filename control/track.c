@@ -29,7 +29,7 @@ struct track {
 };
 
 struct track *
-track_create(const struct track_ops *ops, uint16_t id)
+track_create(const struct track_ops *ops, uint16_t id, uint16_t seq)
 {
 	struct track *t = calloc(1, sizeof(*t));
 
@@ -37,6 +37,7 @@ track_create(const struct track_ops *ops, uint16_t id)
 		return NULL;
 	t->ops = *ops;
 	t->id = id;
+	t->seq = seq;
 	return t;
 }
 
@@ -149,9 +150,9 @@ set_state(struct track *t, struct entry *x, enum track_state s, uint64_t now_ms)
 	x->info.since_ms = now_ms;
 	if (was == TRACK_UP && s == TRACK_DOWN)
 		x->info.flaps++;
-	/* From unknown to down nothing changes for the routes: they were out. */
-	if (s == TRACK_UP || was == TRACK_UP)
-		t->ops.changed(t->ops.arg, x->info.addr, s == TRACK_UP);
+	/* From unknown to down too: a route installed before its check
+	 * began (keep) must go. */
+	t->ops.changed(t->ops.arg, x->info.addr, s == TRACK_UP, was);
 }
 
 /* The outstanding probe had its interval: a miss. */
@@ -190,7 +191,8 @@ track_poll(struct track *t, uint64_t now_ms)
 }
 
 void
-track_answer(struct track *t, uint32_t addr, uint16_t id, uint16_t seq, uint64_t now_us)
+track_answer(
+	struct track *t, uint32_t addr, uint8_t port, uint16_t id, uint16_t seq, uint64_t now_us)
 {
 	long k = id == t->id ? find(t, addr) : -1;
 	struct entry *x;
@@ -199,6 +201,10 @@ track_answer(struct track *t, uint32_t addr, uint16_t id, uint16_t seq, uint64_t
 	if (k < 0)
 		return;
 	x = &t->e[k];
+	if (port != x->info.port) {
+		x->info.wrong_port++;
+		return;
+	}
 	if (!x->outstanding || seq != x->seq) {
 		x->info.late++;
 		return;

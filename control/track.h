@@ -43,6 +43,7 @@ struct track_info {
 	uint64_t sent;	      /* probes sent */
 	uint64_t answered;    /* answers matched to a probe in time */
 	uint64_t late;	      /* answers to an older probe, or repeated */
+	uint64_t wrong_port;  /* answers that came in on another port */
 	uint64_t send_errors; /* probes the socket refused */
 	uint64_t flaps;	      /* up -> down */
 	uint32_t missed;      /* unanswered in a row now */
@@ -52,15 +53,18 @@ struct track_info {
 struct track_ops {
 	/* Send probe seq to addr; 0 or -errno (counted, and a miss). */
 	int (*send)(void *arg, uint32_t addr, uint16_t id, uint16_t seq);
-	/* The next hop's routes go (up false) or come back (up true). */
-	void (*changed)(void *arg, uint32_t addr, bool up);
+	/* The next hop's routes go (up false) or come back (up true); from:
+	 * its state before (TRACK_INIT: it never answered). */
+	void (*changed)(void *arg, uint32_t addr, bool up, enum track_state from);
 	void *arg;
 };
 
 struct track;
 
-/* id: the ICMP identifier of this process's probes. */
-struct track *track_create(const struct track_ops *ops, uint16_t id);
+/* id: the ICMP identifier of this process's probes; seq: the sequence
+ * number before the first (random, so that a forged answer must guess
+ * both). */
+struct track *track_create(const struct track_ops *ops, uint16_t id, uint16_t seq);
 void track_destroy(struct track *t);
 
 /* The next hops to check from now on: new ones start unknown (probed at
@@ -76,10 +80,12 @@ bool track_usable(const struct track *t, uint32_t addr);
  * changed() for every next hop that went down or came back. */
 void track_poll(struct track *t, uint64_t now_ms);
 
-/* An echo reply from addr with identifier id and sequence seq, received at
- * now_us (microseconds, same clock). Replies not ours are ignored; a
- * change of state calls changed(). */
-void track_answer(struct track *t, uint32_t addr, uint16_t id, uint16_t seq, uint64_t now_us);
+/* An echo reply from addr, received on port, with identifier id and
+ * sequence seq, at now_us (microseconds, same clock). Replies not ours are
+ * ignored; one from another port than the next hop's is counted and
+ * ignored; a change of state calls changed(). */
+void track_answer(
+	struct track *t, uint32_t addr, uint8_t port, uint16_t id, uint16_t seq, uint64_t now_us);
 
 /* The next deadline in ms (UINT64_MAX: nothing to check). */
 uint64_t track_next_ms(const struct track *t);

@@ -89,7 +89,10 @@ track_probe_open(void)
 
 	if (fd < 0)
 		return -errno;
-	if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &filt, sizeof(filt)) != 0) {
+	/* Which tap a reply came in on: a reply must come from the next
+	 * hop's port (the kernel takes our address on any interface). */
+	if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &filt, sizeof(filt)) != 0 ||
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &(int){1}, sizeof(int)) != 0) {
 		int e = errno;
 
 		close(fd);
@@ -111,15 +114,28 @@ track_probe_send(int fd, uint32_t addr, uint16_t id, uint16_t seq)
 }
 
 int
-track_probe_recv(int fd, uint32_t *from, uint16_t *id, uint16_t *seq)
+track_probe_recv(int fd, uint32_t *from, uint16_t *id, uint16_t *seq, int *ifindex)
 {
 	uint8_t buf[1500];
-	ssize_t n = recv(fd, buf, sizeof(buf), MSG_TRUNC);
+	union {
+		struct cmsghdr h;
+		uint8_t b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	} ctl;
+	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+	struct msghdr mh = {.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = &ctl,
+		.msg_controllen = sizeof(ctl)};
+	ssize_t n = recvmsg(fd, &mh, MSG_TRUNC);
 
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-	if ((size_t)n > sizeof(buf))
+	if ((size_t)n > sizeof(buf) || (mh.msg_flags & MSG_CTRUNC))
 		return -EINVAL;
+	*ifindex = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+			*ifindex = ((const struct in_pktinfo *)CMSG_DATA(c))->ipi_ifindex;
 	if (track_echo_parse(buf, (size_t)n, from, id, seq) != 0)
 		return -EINVAL;
 	return 1;

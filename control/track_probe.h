@@ -25,6 +25,7 @@ int track_echo_parse(const uint8_t *pkt, size_t len, uint32_t *from, uint16_t *i
 int track_probe_open(void);
 /* 0 or -errno. addr in host byte order. */
 int track_probe_send(int fd, uint32_t addr, uint16_t id, uint16_t seq);
-/* One reply: 1 with its fields, 0 when none is waiting, -EINVAL for a
- * datagram that is not ours (read and dropped), other -errno. */
-int track_probe_recv(int fd, uint32_t *from, uint16_t *id, uint16_t *seq);
+/* One reply: 1 with its fields and the interface it came in on (ifindex),
+ * 0 when none is waiting, -EINVAL for a datagram that is not ours (read and
+ * dropped), other -errno. */
+int track_probe_recv(int fd, uint32_t *from, uint16_t *id, uint16_t *seq, int *ifindex);

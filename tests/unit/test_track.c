@@ -19,6 +19,7 @@ static struct {
 	int fail; /* send's answer */
 	unsigned ups, downs;
 	uint32_t changed_addr;
+	enum track_state from;
 } rec;
 
 static int
@@ -33,9 +34,10 @@ fake_send(void *arg, uint32_t addr, uint16_t id, uint16_t seq)
 }
 
 static void
-fake_changed(void *arg, uint32_t addr, bool up)
+fake_changed(void *arg, uint32_t addr, bool up, enum track_state from)
 {
 	(void)arg;
+	rec.from = from;
 	rec.changed_addr = addr;
 	if (up)
 		rec.ups++;
@@ -47,7 +49,7 @@ static struct track *
 make(uint16_t interval, uint16_t misses, uint16_t rise, uint32_t addr)
 {
 	struct track_ops ops = {.send = fake_send, .changed = fake_changed};
-	struct track *t = track_create(&ops, ID);
+	struct track *t = track_create(&ops, ID, 0xfff0);
 	struct track_target tg = {.addr = addr, .params = {interval, misses, rise}};
 
 	memset(&rec, 0, sizeof(rec));
@@ -71,7 +73,7 @@ step(struct track *t, uint64_t *now_ms, bool answer)
 {
 	track_poll(t, *now_ms);
 	if (answer)
-		track_answer(t, rec.last_addr, ID, rec.last_seq, *now_ms * 1000 + 300);
+		track_answer(t, rec.last_addr, 0, ID, rec.last_seq, *now_ms * 1000 + 300);
 	*now_ms += 1000;
 }
 
@@ -106,7 +108,7 @@ START_TEST(down_after_misses_back_after_rise)
 	step(t, &now, false);
 	track_poll(t, now); /* counts the second miss */
 	ck_assert_int_eq(state(t, nh), TRACK_UP);
-	track_answer(t, nh, ID, rec.last_seq, now * 1000);
+	track_answer(t, nh, 0, ID, rec.last_seq, now * 1000);
 	now += 1000;
 	/* An answer resets the count: three more misses are needed. */
 	step(t, &now, false);
@@ -118,7 +120,7 @@ START_TEST(down_after_misses_back_after_rise)
 	ck_assert_uint_eq(rec.downs, 1);
 	ck_assert(!track_usable(t, nh));
 	/* rise 2: one answer is not enough. */
-	track_answer(t, nh, ID, rec.last_seq, now * 1000);
+	track_answer(t, nh, 0, ID, rec.last_seq, now * 1000);
 	now += 1000;
 	ck_assert_int_eq(state(t, nh), TRACK_DOWN);
 	step(t, &now, true);
@@ -131,8 +133,9 @@ START_TEST(down_after_misses_back_after_rise)
 }
 END_TEST
 
-/* Never answered: from unknown to down, with no change for the routes. */
-START_TEST(init_to_down_silently)
+/* Never answered: from unknown to down, told as such (a route installed
+ * before its check began must go). */
+START_TEST(init_to_down)
 {
 	uint32_t nh = IP(10, 0, 0, 2);
 	struct track *t = make(2, 2, 1, nh);
@@ -144,7 +147,9 @@ START_TEST(init_to_down_silently)
 	track_poll(t, now + 2000);
 	track_poll(t, now + 4000);
 	ck_assert_int_eq(state(t, nh), TRACK_DOWN);
-	ck_assert_uint_eq(rec.downs + rec.ups, 0);
+	ck_assert_uint_eq(rec.downs, 1);
+	ck_assert_uint_eq(rec.ups, 0);
+	ck_assert_int_eq(rec.from, TRACK_INIT);
 	track_destroy(t);
 }
 END_TEST
@@ -159,18 +164,20 @@ START_TEST(foreign_and_late_replies)
 
 	track_poll(t, 0);
 	old = rec.last_seq;
-	track_answer(t, nh, ID + 1, old, 100);		   /* another id */
-	track_answer(t, IP(10, 0, 0, 9), ID, old, 100);	   /* another host */
-	track_answer(t, nh, ID, (uint16_t)(old + 7), 100); /* another probe */
+	track_answer(t, nh, 0, ID + 1, old, 100);	      /* another id */
+	track_answer(t, IP(10, 0, 0, 9), 0, ID, old, 100);    /* another host */
+	track_answer(t, nh, 0, ID, (uint16_t)(old + 7), 100); /* another probe */
+	track_answer(t, nh, 1, ID, old, 100);		      /* in on another port */
 	ck_assert_int_eq(state(t, nh), TRACK_INIT);
-	track_answer(t, nh, ID, old, 100);
+	track_answer(t, nh, 0, ID, old, 100);
 	ck_assert_int_eq(state(t, nh), TRACK_UP);
-	track_answer(t, nh, ID, old, 200); /* again */
+	track_answer(t, nh, 0, ID, old, 200); /* again */
 	track_poll(t, 1000);
-	track_answer(t, nh, ID, old, 1000100); /* the older probe's */
+	track_answer(t, nh, 0, ID, old, 1000100); /* the older probe's */
 	ck_assert_int_eq(track_find(t, nh, &ti), 0);
 	ck_assert_uint_eq(ti.answered, 1);
 	ck_assert_uint_eq(ti.late, 3);
+	ck_assert_uint_eq(ti.wrong_port, 1);
 	track_destroy(t);
 }
 END_TEST
@@ -209,7 +216,7 @@ START_TEST(set_keeps_state)
 	struct track_info ti;
 
 	track_poll(t, 0);
-	track_answer(t, a, ID, rec.last_seq, 10);
+	track_answer(t, a, 0, ID, rec.last_seq, 10);
 	ck_assert_int_eq(state(t, a), TRACK_UP);
 	ck_assert_int_eq(track_set(t, tg, 3, 100), 0);
 	ck_assert_uint_eq(track_count(t), 2);
@@ -299,7 +306,7 @@ main(void)
 
 	tcase_add_test(tc, starts_unknown_up_on_first_answer);
 	tcase_add_test(tc, down_after_misses_back_after_rise);
-	tcase_add_test(tc, init_to_down_silently);
+	tcase_add_test(tc, init_to_down);
 	tcase_add_test(tc, foreign_and_late_replies);
 	tcase_add_test(tc, send_error_is_a_miss);
 	tcase_add_test(tc, set_keeps_state);
