@@ -73,6 +73,8 @@ struct control {
 	uint64_t refused_log_ms;    /* when it was written */
 	struct bfd *bfd;	    /* its own thread; NULL if it could not start */
 	struct ev_handler bfd_ev;   /* its reports */
+	uint64_t degraded_logged;   /* prefixes degraded at the last log line */
+	uint64_t degraded_log_ms;
 };
 
 /* The control thread's state, and what the telemetry callbacks show: one
@@ -213,6 +215,32 @@ refused_log(struct control *c, uint64_t now)
 	c->refused_log_ms = now;
 }
 
+/* Says, as refused_log() does, which prefixes go by one path instead of
+ * their ECMP group, and why it may be. */
+static void
+degraded_log(struct control *c, uint64_t now)
+{
+	struct rib_fib_stats st;
+
+	rib_fib_stats(c->rib, now, &st);
+	if (st.groups_degraded == c->degraded_logged)
+		return;
+	if (st.groups_degraded == 0) {
+		CTL_LOG(NOTICE, "every ECMP prefix has its next-hop group in the FIB again");
+	} else if (now - c->degraded_log_ms >= REFUSED_LOG_MS || c->degraded_logged == 0) {
+		CTL_LOG(WARNING,
+			"%" PRIu64 " ECMP prefix(es) forward by their best path alone: no next-hop "
+			"group for their set (%" PRIu64 " groups in use, BGP may ask for %" PRIu64
+			"; FIB refusals so far: %" PRIu64 " for want of ids or groups); "
+			"tried again with the refused prefixes",
+			st.groups_degraded, st.groups, st.groups_limit, st.refused_nexthops);
+	} else {
+		return;
+	}
+	c->degraded_logged = st.groups_degraded;
+	c->degraded_log_ms = now;
+}
+
 static void
 on_tick(struct ev_handler *h, uint32_t events)
 {
@@ -233,6 +261,7 @@ on_tick(struct ev_handler *h, uint32_t events)
 	now = ctl_now_ms();
 	rib_fib_retry(c->rib, now);
 	refused_log(c, now);
+	degraded_log(c, now);
 }
 
 static void *
@@ -418,6 +447,9 @@ tel_rib(const char *cmd __rte_unused, const char *params __rte_unused, struct rt
 	rte_tel_data_add_dict_u64(d, "fib_retries", fst.retries);
 	rte_tel_data_add_dict_u64(d, "fib_recovered", fst.recovered);
 	rte_tel_data_add_dict_u64(d, "fib_retry_in_ms", fst.retry_in_ms);
+	rte_tel_data_add_dict_u64(d, "groups", fst.groups);
+	rte_tel_data_add_dict_u64(d, "groups_limit", fst.groups_limit);
+	rte_tel_data_add_dict_u64(d, "groups_degraded", fst.groups_degraded);
 	w.rib = c->rib;
 	rib_walk(c->rib, tel_rib_one, &w);
 	pthread_mutex_unlock(&ctl_lock);

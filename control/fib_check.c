@@ -11,6 +11,9 @@
 #include "config.h"
 #include "fib_check.h"
 
+/* BGP multipath leaves the FIB's last 64 groups to static routes' next_hops. */
+_Static_assert(RIB_GROUPS_DEFAULT == FIB_GROUPS_DEFAULT - 64, "the RIB's limit of groups");
+
 struct view_walk_arg {
 	int (*cb)(void *, uint32_t, uint8_t, const struct rib_nexthop *, bool);
 	void *cbarg;
@@ -95,6 +98,7 @@ fib_check_tel(const struct rib_check_report *rep, uint64_t fib_pending, uint64_t
 	rte_tel_data_add_dict_u64(d, "not_in_fib", rep->not_in_fib);
 	rte_tel_data_add_dict_u64(d, "fib_pending", fib_pending);
 	rte_tel_data_add_dict_u64(d, "adjacencies", rep->adjacencies);
+	rte_tel_data_add_dict_u64(d, "degraded", rep->degraded);
 	rte_tel_data_add_dict_u64(d, "ms", ms);
 	if (diffs == NULL)
 		return;

@@ -73,7 +73,11 @@ struct rib_entry {
 	uint8_t n_paths;
 	uint8_t cap_paths; /* 1: the only path is inline in paths.one */
 	uint8_t best_src;  /* enum rib_source or SRC_NONE */
-	uint8_t best_peer; /* when best_src is RIB_SRC_BGP */
+	uint8_t best_peer : 6; /* when best_src is RIB_SRC_BGP */
+	/* A group wanted, the first of its set alone in the FIB meanwhile
+	 * (refused, or past the RIB's limit): retried as refusals are. */
+	uint8_t degraded : 1;
+	uint8_t unused : 1;
 	uint8_t fib_type;  /* what the FIB holds (NH_NONE: nothing) */
 	uint8_t fib_port;
 	uint32_t fib_gw;
@@ -85,6 +89,17 @@ struct rib_entry {
 };
 
 _Static_assert(sizeof(struct rib_entry) == 48, "a full table's size depends on it");
+_Static_assert(RIB_MAX_PEERS <= 64, "best_peer has 6 bits");
+
+/* A group some prefix holds in the FIB or asks for, by its port and digest
+ * (key 0: a free slot; a digest is never 0). Two sets of one digest would
+ * count once: a collision lets the RIB ask for one group more. */
+struct rib_gref {
+	uint64_t key;
+	uint32_t refs;
+};
+
+#define GREF_MIN_SLOTS 256u
 
 /* One slot of the index: idx is entry index + 1 (0: empty); hash is kept
  * so that probing and rehashing rarely touch the entries. */
@@ -139,6 +154,16 @@ struct rib {
 	bool multipath_relax;
 	struct rib_lgroup *lgroups;
 	uint32_t n_lgroups, cap_lgroups;
+
+	/* Groups in use (held or asked for), counted against group_limit. */
+	struct rib_gref *grefs;
+	uint32_t gref_mask; /* slots - 1; 0: none allocated */
+	uint32_t n_groups;
+	uint32_t group_limit;
+	uint32_t n_degraded;
+	/* Ops sent, and answers to them: a group given back at op n is out
+	 * of the FIB (room) once n ops are answered. */
+	uint64_t n_emitted, n_answered, group_freed_at;
 };
 
 #define NO_ENTRY UINT32_MAX
@@ -228,6 +253,133 @@ flag_set(struct rib_entry *e, uint8_t flag, bool on, uint32_t *count)
 		e->flags &= (uint8_t)~flag;
 		(*count)--;
 	}
+}
+
+static void
+degraded_set(struct rib *r, struct rib_entry *e, bool on)
+{
+	if (on == (bool)e->degraded)
+		return;
+	e->degraded = on;
+	if (on)
+		r->n_degraded++;
+	else
+		r->n_degraded--;
+}
+
+/* --------------------------------------------------------- groups in use */
+
+static inline uint64_t
+gref_key(uint8_t port, uint32_t digest)
+{
+	return (uint64_t)port << 32 | digest;
+}
+
+static inline uint32_t
+gref_home(const struct rib *r, uint64_t key)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & r->gref_mask;
+}
+
+/* The slot holding key, or the empty one where it would go. */
+static uint32_t
+gref_probe(const struct rib *r, uint64_t key)
+{
+	uint32_t i = gref_home(r, key);
+
+	while (r->grefs[i].key != 0 && r->grefs[i].key != key)
+		i = (i + 1) & r->gref_mask;
+	return i;
+}
+
+/* How many prefixes hold or ask for the group (port, digest). */
+static uint32_t
+gref_refs(const struct rib *r, uint8_t port, uint32_t digest)
+{
+	return r->gref_mask ? r->grefs[gref_probe(r, gref_key(port, digest))].refs : 0;
+}
+
+static int
+gref_grow(struct rib *r)
+{
+	uint32_t old_cap = r->gref_mask ? r->gref_mask + 1 : 0;
+	uint32_t cap = old_cap ? old_cap * 2 : GREF_MIN_SLOTS;
+	struct rib_gref *old = r->grefs, *ng;
+
+	if (cap == 0 || (ng = calloc(cap, sizeof(*ng))) == NULL)
+		return -ENOMEM;
+	r->grefs = ng;
+	r->gref_mask = cap - 1;
+	for (uint32_t i = 0; i < old_cap; i++)
+		if (old[i].key != 0)
+			ng[gref_probe(r, old[i].key)] = old[i];
+	free(old);
+	return 0;
+}
+
+/* One prefix more holds or asks for the group. Without memory it goes
+ * uncounted: the limit may then let one set more in. */
+static void
+gref_get(struct rib *r, uint8_t port, uint32_t digest)
+{
+	uint64_t key = gref_key(port, digest);
+	struct rib_gref *g;
+
+	if ((r->gref_mask == 0 || (uint64_t)(r->n_groups + 1) * 2 > (uint64_t)r->gref_mask + 1) &&
+		gref_grow(r) < 0 && (r->gref_mask == 0 || r->n_groups + 1 >= r->gref_mask))
+		return;
+	g = &r->grefs[gref_probe(r, key)];
+	if (g->key == 0) {
+		g->key = key;
+		g->refs = 0;
+		r->n_groups++;
+	}
+	g->refs++;
+}
+
+/* One prefix less. The last one gives the group back: when an op does
+ * (by_op), the FIB has room for another group once it is applied. */
+static void
+gref_put(struct rib *r, uint8_t port, uint32_t digest, bool by_op)
+{
+	uint32_t i, mask = r->gref_mask;
+
+	if (mask == 0)
+		return;
+	i = gref_probe(r, gref_key(port, digest));
+	if (r->grefs[i].key == 0 || --r->grefs[i].refs > 0)
+		return;
+	r->n_groups--;
+	/* Backward-shift deletion, as the prefix index. */
+	for (uint32_t j = (i + 1) & mask; r->grefs[j].key != 0; j = (j + 1) & mask) {
+		uint32_t home = gref_home(r, r->grefs[j].key);
+
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			r->grefs[i] = r->grefs[j];
+			i = j;
+		}
+	}
+	r->grefs[i] = (struct rib_gref){0, 0};
+	if (by_op) {
+		if (r->track)
+			r->group_freed_at = r->n_emitted;
+		else
+			r->room_freed = true;
+	}
+}
+
+/* e's FIB state (what it asked for, or what the FIB answered it holds),
+ * with the groups in use counted. */
+static void
+fib_set(struct rib *r, struct rib_entry *e, uint8_t type, uint8_t port, uint32_t gw, bool by_op)
+{
+	if (type == NH_GROUP)
+		gref_get(r, port, gw);
+	if (e->fib_type == NH_GROUP)
+		gref_put(r, e->fib_port, e->fib_gw, by_op);
+	e->fib_type = type;
+	e->fib_port = port;
+	e->fib_gw = gw;
 }
 
 /* ----------------------------------------------------------------- index */
@@ -408,6 +560,9 @@ entry_remove(struct rib *r, uint32_t idx)
 	flag_set(e, E_INFLIGHT, false, &r->n_inflight);
 	flag_set(e, E_REFUSED, false, &r->n_refused);
 	flag_set(e, E_RETRIED, false, &r->n_retried);
+	degraded_set(r, e, false);
+	if (e->fib_type == NH_GROUP)
+		gref_put(r, e->fib_port, e->fib_gw, false);
 	if (e->cap_paths > 1)
 		free(e->paths.many);
 	slot_delete(r, slot_of(r, idx));
@@ -533,6 +688,21 @@ group_digest(uint8_t port, const uint32_t *gw, unsigned n)
 	return route_group_digest(port, sorted, n);
 }
 
+/* What carries e while its group is not in the FIB: the first of its set
+ * alone (the best path; a static route's first next hop). False when e
+ * wants no group. */
+static bool
+group_first(const struct rib *r, const struct rib_entry *e, struct rib_nh *one)
+{
+	uint32_t gw[ROUTE_OP_MAX_GW];
+	uint8_t port;
+
+	if (wanted_group(r, e, gw, &port) < 2)
+		return false;
+	*one = (struct rib_nh){gw[0], NH_GATEWAY, port};
+	return true;
+}
+
 /* What the FIB should hold for e, from its recorded best. */
 static struct rib_nh
 wanted_nh(const struct rib *r, const struct rib_entry *e)
@@ -600,13 +770,14 @@ fib_emit(struct rib *r, struct rib_entry *e, const struct rib_nh *nh)
 		op.flags = ROUTE_OP_F_RESULT;
 	rc = r->emit(&op, r->emit_arg);
 	if (rc < 0) {
-		/* The FIB keeps what it had: remembered, rib_fib_sync() retries. */
+		/* The FIB keeps what it had: remembered, rib_fib_sync() retries
+		 * (a lag, no more a degraded group). */
 		flag_set(e, E_DIRTY, true, &r->n_dirty);
+		degraded_set(r, e, false);
 		return rc;
 	}
-	e->fib_type = nh->type;
-	e->fib_port = nh->port;
-	e->fib_gw = nh->gateway;
+	r->n_emitted++;
+	fib_set(r, e, nh->type, nh->port, nh->gateway, true);
 	flag_set(e, E_DIRTY, false, &r->n_dirty);
 	/* Sent again: refused or not, its answer says; until then it still
 	 * counts as not in the FIB. */
@@ -620,6 +791,56 @@ fib_emit(struct rib *r, struct rib_entry *e, const struct rib_nh *nh)
 	return 0;
 }
 
+static void retry_push(struct rib *r, const struct rib_entry *e);
+
+/* e goes by the first of its set while its group waits: counted, and sent
+ * again with the refused prefixes. now_ms NULL: the next rib_fib_retry()
+ * starts the clock. */
+static void
+mark_degraded(struct rib *r, struct rib_entry *e, const uint64_t *now_ms)
+{
+	degraded_set(r, e, true);
+	flag_set(e, E_REFUSED, false, &r->n_refused);
+	retry_push(r, e);
+	if (r->retry_at_ms == 0 && now_ms != NULL)
+		r->retry_at_ms = *now_ms + r->retry_gap_ms;
+}
+
+/* A new BGP set while the RIB asks for its limit of groups. A group e
+ * alone holds goes back as e takes the new one: no more in use then. */
+static bool
+group_over_limit(const struct rib *r, const struct rib_entry *e, const struct rib_nh *nh)
+{
+	uint32_t in_use = r->n_groups;
+
+	if (e->best_src != RIB_SRC_BGP || gref_refs(r, nh->port, nh->gateway) != 0)
+		return false;
+	if (e->fib_type == NH_GROUP && gref_refs(r, e->fib_port, e->fib_gw) == 1)
+		in_use--;
+	return in_use >= r->group_limit;
+}
+
+/* Send nh, what e wants; a group past the limit waits, the first of its
+ * set alone in its place. */
+static int
+fib_send(struct rib *r, struct rib_entry *e, const struct rib_nh *nh)
+{
+	struct rib_nh one;
+
+	if (nh->type != NH_GROUP) {
+		degraded_set(r, e, false);
+		return fib_emit(r, e, nh);
+	}
+	if (!group_over_limit(r, e, nh) || !group_first(r, e, &one))
+		return fib_emit(r, e, nh);
+	mark_degraded(r, e, NULL);
+	if (fib_holds(e, &one)) {
+		flag_set(e, E_DIRTY, false, &r->n_dirty);
+		return 0;
+	}
+	return fib_emit(r, e, &one);
+}
+
 /* Bring the FIB in line with e's best: at most one op, none if equal, none
  * while one is on its way (its answer brings e up again). */
 static int
@@ -630,6 +851,7 @@ fib_sync_entry(struct rib *r, struct rib_entry *e)
 	if (fib_holds(e, &nh)) {
 		flag_set(e, E_DIRTY, false, &r->n_dirty);
 		flag_set(e, E_REFUSED, false, &r->n_refused);
+		degraded_set(r, e, false);
 		return 0;
 	}
 	if (e->flags & E_INFLIGHT) {
@@ -637,7 +859,7 @@ fib_sync_entry(struct rib *r, struct rib_entry *e)
 		flag_set(e, E_DIRTY, false, &r->n_dirty);
 		return 0;
 	}
-	return fib_emit(r, e, &nh);
+	return fib_send(r, e, &nh);
 }
 
 /*
@@ -702,6 +924,7 @@ rib_create(uint32_t local_asn, rib_emit_fn emit, void *emit_arg)
 	r->retry_gap_ms = RIB_RETRY_MIN_MS;
 	r->retry_chunk = RETRY_CHUNK_MIN;
 	r->multipath = 1;
+	r->group_limit = RIB_GROUPS_DEFAULT;
 	return r;
 }
 
@@ -723,6 +946,7 @@ rib_destroy(struct rib *r)
 	free(r->slots);
 	free(r->retry);
 	free(r->lgroups);
+	free(r->grefs);
 	free(r);
 }
 
@@ -848,6 +1072,17 @@ rib_local_del(struct rib *r, enum rib_source src, uint32_t prefix, uint8_t len)
 	lgroup_put(r, &e->local[src]);
 	memset(&e->local[src], 0, sizeof(e->local[src]));
 	return entry_update(r, idx);
+}
+
+int
+rib_set_group_limit(struct rib *r, uint32_t n)
+{
+	if (r == NULL)
+		return -EINVAL;
+	if (n > r->group_limit)
+		r->room_freed = true;
+	r->group_limit = n;
+	return 0;
 }
 
 int
@@ -1089,7 +1324,8 @@ retry_compact(struct rib *r)
 		if (n > 0 && key_cmp(&r->retry[n - 1], &r->retry[i]) == 0)
 			continue;
 		idx = entry_find(r, r->retry[i].prefix, r->retry[i].len);
-		if (idx == NO_ENTRY || !(r->entries[idx].flags & (E_REFUSED | E_RETRIED)))
+		if (idx == NO_ENTRY || !((r->entries[idx].flags & (E_REFUSED | E_RETRIED)) ||
+					       r->entries[idx].degraded))
 			continue;
 		r->retry[n++] = r->retry[i];
 	}
@@ -1100,7 +1336,8 @@ retry_compact(struct rib *r)
 static void
 retry_push(struct rib *r, const struct rib_entry *e)
 {
-	if (r->n_retry == r->cap_retry && r->n_retry > 2 * (r->n_refused + r->n_retried) + 64)
+	if (r->n_retry == r->cap_retry &&
+		r->n_retry > 2 * (r->n_refused + r->n_retried + r->n_degraded) + 64)
 		retry_compact(r);
 	if (r->n_retry == r->cap_retry) {
 		uint32_t cap = r->cap_retry ? r->cap_retry * 2 : 64;
@@ -1120,6 +1357,7 @@ retry_push(struct rib *r, const struct rib_entry *e)
 static void
 mark_refused(struct rib *r, struct rib_entry *e, uint64_t now_ms)
 {
+	degraded_set(r, e, false);
 	if (e->flags & E_REFUSED)
 		return;
 	flag_set(e, E_REFUSED, true, &r->n_refused);
@@ -1128,21 +1366,25 @@ mark_refused(struct rib *r, struct rib_entry *e, uint64_t now_ms)
 		r->retry_at_ms = now_ms + r->retry_gap_ms;
 }
 
-/* The next hop the FIB kept is still one of e's routes (a path not best).
- * A group kept (its members the RIB knows only by their digest) counts as
- * long as the prefix still goes through gateways of its port: traffic keeps
- * flowing over it, not into nothing, while the new set waits for room. */
+/* The next hop the FIB kept is still one of e's routes (a path not best,
+ * a member of the set it wants). Not a group the FIB kept: the RIB knows
+ * its members by their digest only, and one of them may have lost its
+ * path (a peer down, BFD, a track): its flows would go to a dead router.
+ * It stands only as the set e wants, which fib_holds() tells. */
 static bool
 held_valid(const struct rib *r, const struct rib_entry *e)
 {
 	const struct rib_path *p = cpaths_of(e);
+	uint32_t gw[ROUTE_OP_MAX_GW];
+	uint8_t port;
+	unsigned n;
 
-	if (e->fib_type == NH_GROUP) {
-		struct rib_nh want = wanted_nh(r, e);
-
-		return (want.type == NH_GATEWAY || want.type == NH_GROUP) &&
-		       want.port == e->fib_port;
-	}
+	if (e->fib_type == NH_GROUP)
+		return false;
+	n = wanted_group(r, e, gw, &port);
+	for (unsigned i = 0; i < n; i++)
+		if (nh_same(NH_GATEWAY, port, gw[i], e->fib_type, e->fib_port, e->fib_gw))
+			return true;
 	for (unsigned src = RIB_SRC_CONNECTED; src <= RIB_SRC_STATIC; src++)
 		if ((e->flags & (1u << src)) && e->local[src].type != NH_GROUP &&
 			fib_holds(e, &e->local[src]))
@@ -1154,11 +1396,42 @@ held_valid(const struct rib *r, const struct rib_entry *e)
 	return false;
 }
 
+/* The answer to e's op did not bring what e wants, which has not changed
+ * since: the op was refused, or was a stand-in (the first of a set, or no
+ * route). */
+static void
+fib_lags(struct rib *r, struct rib_entry *e, const struct rib_nh *want, const struct rib_nh *asked,
+	uint8_t status, uint64_t now_ms)
+{
+	const struct rib_nh none = {0, NH_NONE, 0};
+	struct rib_nh one;
+	bool group = want->type == NH_GROUP && group_first(r, e, &one);
+
+	if (group && fib_holds(e, &one)) {
+		/* The first of the set carries the prefix; the group waits. */
+		mark_degraded(r, e, &now_ms);
+		return;
+	}
+	if (group && asked->type == NH_GROUP && status == ROUTE_REFUSED_NEXTHOPS) {
+		/* No group (or id) for the set: its first alone, at once, in
+		 * place of nothing or of a group with a member e lost. */
+		mark_degraded(r, e, &now_ms);
+		fib_emit(r, e, &one);
+		return;
+	}
+	/* Retried later. But a next hop the prefix no longer has must not
+	 * stay meanwhile: counted as retried meanwhile; its answer marks it
+	 * refused again, for the retry proper. */
+	mark_refused(r, e, now_ms);
+	if (e->fib_type != NH_NONE && !held_valid(r, e))
+		fib_emit(r, e, &none);
+}
+
 void
 rib_fib_result(struct rib *r, const struct route_result *res, uint64_t now_ms)
 {
 	struct rib_entry *e;
-	struct rib_nh nh;
+	struct rib_nh nh, asked;
 	uint32_t idx;
 	bool changed, retried;
 
@@ -1180,31 +1453,32 @@ rib_fib_result(struct rib *r, const struct route_result *res, uint64_t now_ms)
 		return; /* not ours: the RIB sent none */
 	e = &r->entries[idx];
 	flag_set(e, E_INFLIGHT, false, &r->n_inflight);
+	/* Answers come in the order of the ops: a group given back by an
+	 * op answered now is out of the FIB, its index free for another. */
+	r->n_answered++;
+	if (r->group_freed_at != 0 && r->n_answered >= r->group_freed_at) {
+		r->room_freed = true;
+		r->group_freed_at = 0;
+	}
 	changed = e->flags & E_CHANGED;
 	e->flags &= (uint8_t)~E_CHANGED;
 	retried = e->flags & E_RETRIED;
 	flag_set(e, E_RETRIED, false, &r->n_retried);
+	asked = (struct rib_nh){e->fib_gw, e->fib_type, e->fib_port};
 	/* From now on fib_* is what the FIB holds, not what was asked. */
-	e->fib_type = res->nh_type;
-	e->fib_port = res->nh_type == NH_NONE ? 0 : res->port;
-	e->fib_gw = res->nh_type == NH_GATEWAY || res->nh_type == NH_GROUP ? res->gateway : 0;
+	fib_set(r, e, res->nh_type, res->nh_type == NH_NONE ? 0 : res->port,
+		res->nh_type == NH_GATEWAY || res->nh_type == NH_GROUP ? res->gateway : 0, false);
 	nh = wanted_nh(r, e);
 	if (fib_holds(e, &nh)) {
-		if (retried || (e->flags & E_REFUSED))
+		if (retried || (e->flags & E_REFUSED) || e->degraded)
 			r->fst.recovered++;
 		flag_set(e, E_REFUSED, false, &r->n_refused);
 		flag_set(e, E_DIRTY, false, &r->n_dirty);
-	} else if (!changed && (res->status != ROUTE_OK || retried)) {
-		/* Refused, and still what the RIB wants: retried later. But a
-		 * next hop the prefix no longer has must not stay meanwhile. */
-		mark_refused(r, e, now_ms);
-		if (e->fib_type != NH_NONE && !held_valid(r, e)) {
-			const struct rib_nh none = {0, NH_NONE, 0};
-
-			/* Counted as retried meanwhile; its answer marks it
-			 * refused again, for the retry proper. */
-			fib_emit(r, e, &none);
-		}
+		degraded_set(r, e, false);
+	} else if (!changed && (res->status != ROUTE_OK || retried ||
+				       !nh_same(asked.type, asked.port, asked.gateway, nh.type,
+					       nh.port, nh.gateway))) {
+		fib_lags(r, e, &nh, &asked, res->status, now_ms);
 	} else {
 		/* It changed meanwhile: what it wants now goes. */
 		fib_sync_entry(r, e);
@@ -1217,13 +1491,13 @@ int
 rib_fib_retry(struct rib *r, uint64_t now_ms)
 {
 	bool progress, timed;
-	uint32_t sent = 0, seen = 0, n0;
+	uint32_t sent = 0, seen = 0, tried = 0, n0;
 	struct rib_nh nh;
 	int rc = 0;
 
 	if (r == NULL)
 		return -EINVAL;
-	if (r->n_refused == 0 && r->n_retried == 0) {
+	if (r->n_refused == 0 && r->n_retried == 0 && r->n_degraded == 0) {
 		r->n_retry = 0;
 		r->retry_cursor = 0;
 		r->retry_at_ms = 0;
@@ -1254,9 +1528,10 @@ rib_fib_retry(struct rib *r, uint64_t now_ms)
 
 	/* From where the last retry stopped, dropping stale keys. */
 	n0 = r->n_retry;
-	while (sent < r->retry_chunk && seen < n0 && r->n_retry > 0) {
+	while (tried < r->retry_chunk && seen < n0 && r->n_retry > 0) {
 		uint32_t i = r->retry_cursor < r->n_retry ? r->retry_cursor : 0, idx;
 		struct rib_entry *e;
+		uint64_t emitted;
 
 		seen++;
 		idx = entry_find(r, r->retry[i].prefix, r->retry[i].len);
@@ -1269,22 +1544,29 @@ rib_fib_retry(struct rib *r, uint64_t now_ms)
 		 * again puts it back). */
 		r->retry[i] = r->retry[--r->n_retry];
 		r->retry_cursor = i;
-		if (e == NULL || !(e->flags & E_REFUSED))
+		if (e == NULL || (!(e->flags & E_REFUSED) && !e->degraded))
 			continue;
 		nh = wanted_nh(r, e);
 		if (fib_holds(e, &nh)) {
 			flag_set(e, E_REFUSED, false, &r->n_refused);
+			degraded_set(r, e, false);
 			continue;
 		}
-		rc = fib_emit(r, e, &nh);
+		/* A group still past the limit sends nothing (and is back
+		 * in the list); the work is bounded all the same. */
+		tried++;
+		emitted = r->n_emitted;
+		rc = fib_send(r, e, &nh);
 		if (rc < 0) {
 			/* No room on the way to the FIB: still refused (and
 			 * dirty, for rib_fib_sync()); next time. */
 			retry_push(r, e);
 			break;
 		}
-		sent++;
-		r->fst.retries++;
+		if (r->n_emitted != emitted) {
+			sent++;
+			r->fst.retries++;
+		}
 	}
 	return rc < 0 ? rc : (int)sent;
 }
@@ -1300,8 +1582,11 @@ rib_fib_stats(const struct rib *r, uint64_t now_ms, struct rib_fib_stats *st)
 	st->in_flight = r->n_inflight;
 	st->refused = r->n_refused + r->n_retried;
 	st->not_in_fib = st->refused + r->n_dirty;
+	st->groups = r->n_groups;
+	st->groups_limit = r->group_limit;
+	st->groups_degraded = r->n_degraded;
 	st->retry_in_ms = 0;
-	if (st->refused != 0 && r->retry_at_ms != 0)
+	if ((st->refused != 0 || r->n_degraded != 0) && r->retry_at_ms != 0)
 		st->retry_in_ms = r->retry_at_ms > now_ms ? r->retry_at_ms - now_ms : 0;
 	st->retry_interval_ms = r->retry_gap_ms;
 }
@@ -1374,7 +1659,7 @@ static void
 check_entry(const struct rib *r, const struct rib_entry *e, const struct rib_nexthop *f,
 	struct rib_check_report *rep)
 {
-	struct rib_nh want = wanted_nh(r, e);
+	struct rib_nh want = wanted_nh(r, e), one;
 	struct rib_nexthop w = pub_nh(r, e, &want);
 
 	rep->checked++;
@@ -1382,6 +1667,12 @@ check_entry(const struct rib *r, const struct rib_entry *e, const struct rib_nex
 		return;
 	if (e->flags & E_INFLIGHT) {
 		rep->in_flight++;
+		return;
+	}
+	/* The first of its set carries it while its group waits. */
+	if (e->degraded && group_first(r, e, &one) && fib_holds(e, &one) &&
+		nh_same(e->fib_type, e->fib_port, e->fib_gw, f->type, f->port, view_gw(f))) {
+		rep->degraded++;
 		return;
 	}
 	/* A lag the RIB knows of: the FIB holds what the RIB says it does. */
@@ -1539,8 +1830,9 @@ rib_walk_paths(const struct rib *r, rib_paths_fn cb, void *arg)
 			}
 			n++;
 		}
-		/* The multipath set besides the best. */
-		if (e->best_src == RIB_SRC_BGP && r->multipath > 1 && e->n_paths > 1) {
+		/* The multipath set besides the best (degraded: the best alone). */
+		if (e->best_src == RIB_SRC_BGP && r->multipath > 1 && e->n_paths > 1 &&
+			!e->degraded) {
 			unsigned idx[ROUTE_OP_MAX_GW];
 			unsigned k = rib_decide_multi(
 				p, e->n_paths, r->peer_info, r->multipath, r->multipath_relax, idx);

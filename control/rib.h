@@ -143,6 +143,28 @@ void rib_set_bgp_port(struct rib *r, uint8_t port);
  */
 int rib_set_multipath(struct rib *r, unsigned n, bool relax);
 
+/*
+ * Next-hop groups the FIB cannot hold. When the FIB refuses a prefix's group
+ * (no group or next-hop id left), the prefix goes to the FIB at once by the
+ * first of its set alone (its best path; a static route's first next hop),
+ * "degraded", and its group is sent again with the refused prefixes
+ * (rib_fib_retry). A group the FIB keeps stands for the prefix only while
+ * it is the set the prefix wants: a member that lost its path (peer down,
+ * BFD, a static next hop's track) never keeps flows.
+ *
+ * The RIB asks for at most a limit of distinct groups (sets in use by any
+ * prefix, static or BGP): a prefix whose BGP multipath set is new while
+ * that many are in use is degraded without asking the FIB. Sets already in
+ * use are shared at no cost; static routes' next_hops are never held back,
+ * so they find the FIB's last groups free. The default leaves 64 of the
+ * FIB's FIB_GROUPS_DEFAULT (1024) to them.
+ */
+#define RIB_GROUPS_DEFAULT 960
+
+/* The limit (0: no BGP group at all); a lower one keeps the groups in use,
+ * a higher one lets degraded prefixes in at the next retry. -EINVAL: r NULL. */
+int rib_set_group_limit(struct rib *r, uint32_t n);
+
 /* The gateways the FIB is to hold for prefix/len when its best route is a
  * group (the multipath set, best first, or a static route's next_hops);
  * how many (0: not a group, or no such prefix). */
@@ -276,6 +298,9 @@ struct rib_fib_stats {
 	uint64_t recovered;	   /* refused prefixes that got into the FIB later */
 	uint64_t retry_in_ms;	   /* until the next timed retry (0: none due) */
 	uint64_t retry_interval_ms; /* the current interval between timed retries */
+	uint64_t groups;	    /* distinct next-hop groups the FIB holds or is asked for */
+	uint64_t groups_limit;	    /* rib_set_group_limit() */
+	uint64_t groups_degraded;   /* prefixes by one path instead of their group, now */
 };
 
 void rib_fib_stats(const struct rib *r, uint64_t now_ms, struct rib_fib_stats *st);
@@ -287,7 +312,8 @@ size_t rib_fib_in_flight(const struct rib *r);
  * FIB == RIB, checked. The RIB compares every prefix's best route with what
  * the FIB holds, and every FIB route with the RIB; a prefix with an op on its
  * way counts as in flight, one the FIB refused (or that waits for room on the
- * route ring) as not in the FIB, a neighbour's /32 that the FIB made itself
+ * route ring) as not in the FIB, one whose group waits while the first of
+ * its set carries it as degraded, a neighbour's /32 that the FIB made itself
  * as an adjacency; anything else is a difference (a bug).
  */
 struct rib_nexthop {
@@ -330,6 +356,7 @@ struct rib_check_report {
 	uint64_t in_flight;   /* prefixes with an op on its way */
 	uint64_t not_in_fib;  /* refused or unsent, as the RIB knows */
 	uint64_t adjacencies; /* neighbours' /32s the FIB made */
+	uint64_t degraded;    /* by the first of their set while the group waits */
 	unsigned n_diffs;     /* the first differences, in diffs[] */
 	struct rib_check_diff diffs[RIB_CHECK_DIFFS];
 };

@@ -445,6 +445,15 @@ show_neighbors(struct objects *o, struct mgmt_reply *out)
 	pthread_mutex_unlock(o->fib_lock);
 }
 
+/* ECMP groups: in use, the RIB's limit, prefixes by one path meanwhile. */
+static void
+show_stats_groups(json_t *rib, const struct rib_fib_stats *rs)
+{
+	json_object_set_new(rib, "groups", json_integer((json_int_t)rs->groups));
+	json_object_set_new(rib, "groups_limit", json_integer((json_int_t)rs->groups_limit));
+	json_object_set_new(rib, "groups_degraded", json_integer((json_int_t)rs->groups_degraded));
+}
+
 static void
 show_stats(struct objects *o, struct mgmt_reply *out)
 {
@@ -473,6 +482,7 @@ show_stats(struct objects *o, struct mgmt_reply *out)
 	json_object_set_new(rec, "rib", json_pack("{s:I, s:I, s:I, s:I}", "prefixes",
 			(json_int_t)rib_size(o->rib), "fib_pending", (json_int_t)rs.in_flight,
 			"not_in_fib", (json_int_t)rs.not_in_fib, "fib_refused", (json_int_t)rs.refused));
+	show_stats_groups(json_object_get(rec, "rib"), &rs);
 	json_object_set_new(rec, "config", json_pack("{s:I, s:I, s:I, s:I}", "changes",
 			(json_int_t)o->changes, "ack_us_last", (json_int_t)o->ack_us_last,
 			"ack_us_max", (json_int_t)o->ack_us_max, "ack_us_mean",

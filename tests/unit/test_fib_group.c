@@ -300,6 +300,103 @@ START_TEST(test_group_grace)
 }
 END_TEST
 
+/* Every group index in use: the next set is refused and answered with what
+ * the prefix keeps (nothing for a new prefix, its group for a replacement),
+ * the members made for it do not stay, the first of the set alone gets in
+ * (what the RIB sends then), and the set gets in once a group frees. When
+ * every route goes, every group and next-hop id is back: nothing leaks. */
+#define EX_GROUPS 8
+
+START_TEST(test_group_exhausted)
+{
+	struct fib *f = mkfib("g4", 256, EX_GROUPS);
+	struct route_sender *s = route_sender_create(fib_route_ring(f));
+	const uint32_t pnew = IP(192, 168, 200, 0), p0 = IP(192, 168, 100, 0);
+	const uint32_t n1 = IP(10, 0, 2, 1), n2 = IP(10, 0, 2, 2);
+	uint32_t set0[2] = {IP(10, 0, 1, 1), IP(10, 0, 1, 2)};
+	struct route_result r;
+	struct fib_stats st;
+	uint32_t id;
+
+	ck_assert_ptr_nonnull(s);
+	for (unsigned int i = 0; i < EX_GROUPS; i++) {
+		const uint32_t set[2] = {IP(10, 0, 1, 2 * i + 1), IP(10, 0, 1, 2 * i + 2)};
+
+		r = apply(f, s, op_group(IP(192, 168, 100 + i, 0), 24, set, 2));
+		ck_assert_uint_eq(r.status, ROUTE_OK);
+		ck_assert_uint_eq(r.nh_type, NH_GROUP);
+	}
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.groups, EX_GROUPS);
+	ck_assert_uint_eq(st.nexthops, 3 * EX_GROUPS);
+
+	/* A new prefix, a new set of new members: refused, nothing held. */
+	r = apply(f, s, op_group(pnew, 24, (const uint32_t[]){n1, n2}, 2));
+	ck_assert_uint_eq(r.status, ROUTE_REFUSED_NEXTHOPS);
+	ck_assert_uint_eq(r.nh_type, NH_NONE);
+	ck_assert_uint_eq(lookup(f, pnew | 1, &id)->type, NH_NONE);
+	fib_writer_poll(f);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.nexthops, 3 * EX_GROUPS); /* n1, n2 did not stay */
+	ck_assert_uint_eq(st.groups, EX_GROUPS);
+	ck_assert_uint_eq(st.routes, EX_GROUPS);
+	ck_assert_uint_eq(st.refused_nexthops, 1);
+
+	/* A replacement (a member lost, another come): refused; the answer
+	 * says the old group is held, by its digest. */
+	r = apply(f, s, op_group(p0, 24, (const uint32_t[]){set0[0], n1}, 2));
+	ck_assert_uint_eq(r.status, ROUTE_REFUSED_NEXTHOPS);
+	ck_assert_uint_eq(r.nh_type, NH_GROUP);
+	ck_assert_uint_eq(r.n_members, 2);
+	ck_assert_uint_eq(r.gateway, route_group_digest(PORT_IDC, set0, 2));
+	assert_group(f, p0 | 1, set0, 2);
+
+	/* The first of each set alone: taken (ids are there). */
+	r = apply(f, s, op_gw(p0, 24, set0[0]));
+	ck_assert_uint_eq(r.status, ROUTE_OK);
+	ck_assert_uint_eq(r.nh_type, NH_GATEWAY);
+	ck_assert_uint_eq(r.gateway, set0[0]);
+	r = apply(f, s, op_gw(pnew, 24, n1));
+	ck_assert_uint_eq(r.status, ROUTE_OK);
+	ck_assert_uint_eq(lookup(f, pnew | 1, &id)->addr, n1);
+
+	/* p0's group left the FIB: once the grace period is past (no reader
+	 * registered: at once), the refused set takes its index. */
+	fib_writer_poll(f);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.groups, EX_GROUPS - 1);
+	r = apply(f, s, op_group(pnew, 24, (const uint32_t[]){n2, n1}, 2));
+	ck_assert_uint_eq(r.status, ROUTE_OK);
+	assert_group(f, pnew | 1, (const uint32_t[]){n1, n2}, 2);
+	r = apply(f, s, op_group(p0, 24, (const uint32_t[]){set0[0], n1}, 2));
+	ck_assert_uint_eq(r.status, ROUTE_REFUSED_NEXTHOPS);
+	ck_assert_uint_eq(r.nh_type, NH_GATEWAY); /* the first alone, kept */
+
+	/* Everything deleted: every group, member and id is back. */
+	for (unsigned int i = 0; i < EX_GROUPS; i++)
+		ck_assert_uint_eq(
+			apply(f, s, op_del(IP(192, 168, 100 + i, 0), 24)).status, ROUTE_OK);
+	ck_assert_uint_eq(apply(f, s, op_del(pnew, 24)).status, ROUTE_OK);
+	for (int i = 0; i < 4; i++)
+		fib_writer_poll(f);
+	fib_get_stats(f, &st);
+	ck_assert_uint_eq(st.groups, 0);
+	ck_assert_uint_eq(st.nexthops, 0);
+	ck_assert_uint_eq(st.routes, 0);
+	ck_assert_uint_eq(st.refused_nexthops, 3);
+	/* And the groups are all usable again. */
+	for (unsigned int i = 0; i < EX_GROUPS; i++) {
+		const uint32_t set[2] = {IP(10, 0, 3, 2 * i + 1), IP(10, 0, 3, 2 * i + 2)};
+
+		ck_assert_uint_eq(
+			apply(f, s, op_group(IP(192, 168, 100 + i, 0), 24, set, 2)).status,
+			ROUTE_OK);
+	}
+	route_sender_destroy(s);
+	fib_destroy(f);
+}
+END_TEST
+
 /* --- a reader all along while groups churn --- */
 
 #define CR_SETS 12
@@ -470,6 +567,7 @@ group_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_group_life);
 	tcase_add_test(tc, test_group_grace);
+	tcase_add_test(tc, test_group_exhausted);
 	tcase_add_test(tc, test_group_concurrent_reader);
 	suite_add_tcase(su, tc);
 	return su;

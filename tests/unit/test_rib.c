@@ -79,6 +79,7 @@ struct rec {
 	bool answer;
 	uint32_t cap_routes; /* routes at most (0: no limit): ROUTE_REFUSED_TABLE */
 	uint32_t cap_nh;     /* distinct next hops at most (0: no limit): _NEXTHOPS */
+	uint32_t cap_groups; /* distinct groups at most (0: no limit): _NEXTHOPS */
 	struct rec_nh nh[REC_NH_MAX];
 	struct route_result *ans;
 	size_t n_ans, cap_ans;
@@ -137,6 +138,16 @@ rec_nh_count(const struct rec *rc)
 	return n;
 }
 
+static unsigned
+rec_group_count(const struct rec *rc)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < REC_NH_MAX; i++)
+		n += rc->nh[i].refs != 0 && rc->nh[i].type == NH_GROUP;
+	return n;
+}
+
 static void
 rec_answer(struct rec *rc, const struct route_op *op, uint8_t status, const struct rec_route *now)
 {
@@ -192,6 +203,11 @@ rec_refusal(struct rec *rc, const struct route_op *op, const struct rec_route *c
 	if (rc->cap_nh != 0 &&
 		rec_nh_find(rc, op->nh_type, op->port, op_gw(op, NULL, &n), false) == NULL &&
 		rec_nh_count(rc) >= rc->cap_nh)
+		return ROUTE_REFUSED_NEXTHOPS;
+	/* As the FIB: the new group is made before the old one is let go. */
+	if (rc->cap_groups != 0 && op->nh_type == NH_GROUP &&
+		rec_nh_find(rc, NH_GROUP, op->port, op_gw(op, NULL, &n), false) == NULL &&
+		rec_group_count(rc) >= rc->cap_groups)
 		return ROUTE_REFUSED_NEXTHOPS;
 	if (rc->cap_routes != 0 && cur == NULL && rc->count >= rc->cap_routes)
 		return ROUTE_REFUSED_TABLE;
@@ -2230,6 +2246,366 @@ START_TEST(multipath_tracked)
 }
 END_TEST
 
+/* ------------------------------------------- groups the FIB cannot hold */
+
+/*
+ * The FIB has no group left for a prefix's set: the prefix goes in at once
+ * by its best path alone, counted as degraded (neither refused nor a
+ * difference); its group is tried again on the refusals' schedule, and
+ * gets in as soon as a group frees.
+ */
+START_TEST(group_refused_best_alone)
+{
+	const uint32_t p2 = IP(192, 168, 101, 0);
+	struct rib_check_report rep;
+	struct rib_fib_stats st;
+	uint64_t ops;
+
+	track(0, 0);
+	rc.cap_groups = 1;
+	mp_peers(3);
+	ck_assert_int_eq(rib_set_multipath(rib, 3, false), 0);
+	ck_assert_int_eq(announce(rib, 0, MP_P, 24, mk_nh(GW(0), 65001)), RIB_ACCEPTED);
+	ck_assert_int_eq(announce(rib, 1, MP_P, 24, mk_nh(GW(1), 65001)), RIB_ACCEPTED);
+	deliver(0);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(1)}, 2);
+	ck_assert_uint_eq(fstats(0).groups, 1);
+
+	/* A new prefix whose first op is its group {GW0, GW2} (the ring was
+	 * full meanwhile): refused, and GW2, its best, alone at once. */
+	rc.fail_next = 2;
+	ck_assert_int_eq(announce(rib, 0, p2, 24, mk_nh(GW(0), 65001)), -ENOMEM);
+	ck_assert_int_eq(announce(rib, 2, p2, 24, mk_nh(GW(2), 65001)), -ENOMEM);
+	ck_assert_int_eq(rib_fib_sync(rib), 0);
+	ck_assert_uint_eq(rc.n_ans, 1);
+	deliver(0);
+	assert_fib_gw(p2, 24, NH_GATEWAY, 0, GW(2));
+	st = fstats(0);
+	ck_assert_uint_eq(st.groups_degraded, 1);
+	ck_assert_uint_eq(st.refused, 0);
+	ck_assert_uint_eq(st.not_in_fib, 0);
+	ck_assert_uint_eq(st.refused_nexthops, 1);
+	ck_assert_uint_eq(st.retry_in_ms, 1000);
+	rep = check_now();
+	ck_assert_uint_eq(rep.degraded, 1);
+	ck_assert_uint_eq(rep.differences + rep.not_in_fib + rep.in_flight, 0);
+
+	/* Tried again at 1 s: refused again; GW2 stays, no other op. */
+	ops = rc.n_ops;
+	ck_assert_int_eq(rib_fib_retry(rib, 999), 0);
+	ck_assert_int_eq(rib_fib_retry(rib, 1000), 1);
+	deliver(1000);
+	ck_assert_uint_eq(rc.n_ops, ops + 1);
+	assert_fib_gw(p2, 24, NH_GATEWAY, 0, GW(2));
+	ck_assert_uint_eq(fstats(1000).groups_degraded, 1);
+	ck_assert_uint_eq(fstats(1000).retry_interval_ms, 2000);
+
+	/* MP_P's group goes (peer 1 withdraws): the next tick, not the
+	 * timer, brings p2's group in. */
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 1, MP_P, 24), 0);
+	deliver(1100);
+	assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, GW(0));
+	ck_assert_int_eq(rib_fib_retry(rib, 1150), 1);
+	deliver(1150);
+	assert_fib_group(p2, 24, (uint32_t[]){GW(0), GW(2)}, 2);
+	st = fstats(1150);
+	ck_assert_uint_eq(st.groups_degraded, 0);
+	ck_assert_uint_eq(st.groups, 1);
+	rep = check_now();
+	ck_assert_uint_eq(rep.degraded + rep.differences + rep.not_in_fib + rep.in_flight, 0);
+	rc.answer = false;
+	check_fib(rib, &rc);
+}
+END_TEST
+
+/*
+ * A member of a prefix's group loses its path (its peer went down: BFD,
+ * hold timer) and the FIB has no group for the smaller set: the old group
+ * must not stay, or the lost member's flows go to a dead router until its
+ * ARP entry expires. The best path alone replaces it at once; the smaller
+ * group follows once it fits.
+ */
+START_TEST(group_member_lost_refused)
+{
+	struct rib_check_report rep;
+	struct rib_fib_stats st;
+
+	track(0, 0);
+	rc.cap_groups = 1;
+	mp_peers(3);
+	ck_assert_int_eq(rib_set_multipath(rib, 3, false), 0);
+	for (unsigned i = 0; i < 3; i++)
+		ck_assert_int_eq(announce(rib, i, MP_P, 24, mk_nh(GW(i), 65001)), RIB_ACCEPTED);
+	deliver(0);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(1), GW(2)}, 3);
+
+	rib_peer_down(rib, 1);
+	ck_assert_uint_eq(rc.n_ans, 1); /* {GW0, GW2}, on its way */
+	deliver(100);
+	assert_fib_gw(MP_P, 24, NH_GATEWAY, 0, GW(2));
+	st = fstats(100);
+	ck_assert_uint_eq(st.groups_degraded, 1);
+	ck_assert_uint_eq(st.refused, 0);
+	ck_assert_uint_eq(st.refused_nexthops, 1);
+	rep = check_now();
+	ck_assert_uint_eq(rep.degraded, 1);
+	ck_assert_uint_eq(rep.differences + rep.not_in_fib + rep.in_flight, 0);
+
+	/* The old group left the FIB: room, at the next tick. */
+	ck_assert_int_eq(rib_fib_retry(rib, 150), 1);
+	deliver(150);
+	assert_fib_group(MP_P, 24, (uint32_t[]){GW(0), GW(2)}, 2);
+	ck_assert_uint_eq(fstats(150).groups_degraded, 0);
+	ck_assert_uint_eq(fstats(150).recovered, 1);
+	rep = check_now();
+	ck_assert_uint_eq(rep.degraded + rep.differences + rep.not_in_fib + rep.in_flight, 0);
+}
+END_TEST
+
+/* The same for a static route's next_hops when a member's track goes down:
+ * the first of the remaining next hops (the config's order) carries it. */
+START_TEST(static_group_member_lost_refused)
+{
+	const uint32_t x = IP(172, 16, 0, 3), y = IP(172, 16, 0, 2), z = IP(172, 16, 0, 4);
+	const uint32_t p = IP(10, 9, 0, 0);
+
+	track(0, 0);
+	rc.cap_groups = 1;
+	ck_assert_int_eq(
+		rib_local_add_group(rib, RIB_SRC_STATIC, p, 16, 0, (uint32_t[]){x, y, z}, 3), 0);
+	deliver(0);
+	assert_fib_group(p, 16, (uint32_t[]){x, y, z}, 3);
+	ck_assert_int_eq(
+		rib_local_add_group(rib, RIB_SRC_STATIC, p, 16, 0, (uint32_t[]){z, x}, 2), 0);
+	deliver(10);
+	assert_fib_gw(p, 16, NH_GATEWAY, 0, z);
+	ck_assert_uint_eq(fstats(10).groups_degraded, 1);
+	ck_assert_uint_eq(check_now().degraded, 1);
+	ck_assert_uint_eq(check_now().differences, 0);
+	ck_assert_int_eq(rib_fib_retry(rib, 20), 1);
+	deliver(20);
+	assert_fib_group(p, 16, (uint32_t[]){x, z}, 2);
+	ck_assert_uint_eq(fstats(20).groups_degraded, 0);
+}
+END_TEST
+
+static void
+announce_set(uint32_t p, const unsigned *peers, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_int_eq(
+			announce(rib, peers[i], p, 24, mk_nh(GW(peers[i]), 65001)), RIB_ACCEPTED);
+	deliver(0);
+}
+
+/*
+ * The RIB asks the FIB for at most its limit of distinct groups: a prefix
+ * with a new BGP set past it goes to the FIB by its best path alone,
+ * counted as degraded, and the FIB is not even asked; sets in use are
+ * shared at no cost; a static route's next_hops are never held back; once
+ * sets free, the degraded prefixes get their groups at the next retry.
+ */
+START_TEST(group_limit)
+{
+	const uint32_t pa = IP(192, 168, 1, 0), pb = IP(192, 168, 2, 0), pc = IP(192, 168, 3, 0);
+	const uint32_t pd = IP(192, 168, 4, 0), ps = IP(172, 20, 0, 0);
+	struct rib_check_report rep;
+	struct rib_fib_stats st;
+
+	track(0, 0);
+	mp_peers(4);
+	ck_assert_uint_eq(fstats(0).groups_limit, RIB_GROUPS_DEFAULT);
+	ck_assert_int_eq(rib_set_multipath(rib, 4, false), 0);
+	ck_assert_int_eq(rib_set_group_limit(rib, 2), 0);
+	ck_assert_uint_eq(fstats(0).groups_limit, 2);
+	announce_set(pa, (unsigned[]){0, 1}, 2);
+	announce_set(pb, (unsigned[]){0, 2}, 2);
+	announce_set(pc, (unsigned[]){0, 3}, 2);
+	announce_set(pd, (unsigned[]){1, 0}, 2);
+	assert_fib_group(pa, 24, (uint32_t[]){GW(0), GW(1)}, 2);
+	assert_fib_group(pb, 24, (uint32_t[]){GW(0), GW(2)}, 2);
+	assert_fib_gw(pc, 24, NH_GATEWAY, 0, GW(3)); /* its best */
+	assert_fib_group(pd, 24, (uint32_t[]){GW(0), GW(1)}, 2);
+	ck_assert_uint_eq(rc.refused, 0); /* the FIB was not asked */
+	st = fstats(0);
+	ck_assert_uint_eq(st.groups, 2);
+	ck_assert_uint_eq(st.groups_degraded, 1);
+	ck_assert_uint_eq(st.refused + st.not_in_fib, 0);
+	rep = check_now();
+	ck_assert_uint_eq(rep.degraded, 1);
+	ck_assert_uint_eq(rep.differences, 0);
+
+	/* Static next_hops: never held back by BGP's limit. */
+	ck_assert_int_eq(rib_local_add_group(rib, RIB_SRC_STATIC, ps, 16, 0,
+				 (uint32_t[]){IP(172, 16, 0, 2), IP(172, 16, 0, 3)}, 2),
+		0);
+	deliver(0);
+	assert_fib_group(ps, 16, (uint32_t[]){IP(172, 16, 0, 2), IP(172, 16, 0, 3)}, 2);
+	ck_assert_uint_eq(fstats(0).groups, 3);
+
+	/* pb's set goes, but with the static one the RIB is at its limit. */
+	ck_assert_int_eq(rib_bgp_withdraw(rib, 2, pb, 24), 0);
+	deliver(10);
+	ck_assert_uint_eq(fstats(10).groups, 2);
+	ck_assert_int_eq(rib_fib_retry(rib, 20), 0);
+	assert_fib_gw(pc, 24, NH_GATEWAY, 0, GW(3));
+	ck_assert_uint_eq(fstats(20).groups_degraded, 1);
+
+	/* The static route goes: room for pc's set, at the next tick. */
+	ck_assert_int_eq(rib_local_del(rib, RIB_SRC_STATIC, ps, 16), 0);
+	deliver(30);
+	ck_assert_int_eq(rib_fib_retry(rib, 40), 1);
+	deliver(40);
+	assert_fib_group(pc, 24, (uint32_t[]){GW(0), GW(3)}, 2);
+	st = fstats(40);
+	ck_assert_uint_eq(st.groups, 2);
+	ck_assert_uint_eq(st.groups_degraded, 0);
+	rep = check_now();
+	ck_assert_uint_eq(rep.degraded + rep.differences + rep.not_in_fib + rep.in_flight, 0);
+
+	/* A set a prefix holds alone may change within the limit: it gives
+	 * its own group back. */
+	ck_assert_int_eq(announce(rib, 2, pc, 24, mk_nh(GW(2), 65001)), RIB_ACCEPTED);
+	deliver(50);
+	assert_fib_group(pc, 24, (uint32_t[]){GW(0), GW(2), GW(3)}, 3);
+	ck_assert_uint_eq(fstats(50).groups_degraded, 0);
+	ck_assert_int_eq(rib_set_group_limit(rib, RIB_GROUPS_DEFAULT), 0);
+	rc.answer = false;
+	check_fib(rib, &rc);
+}
+END_TEST
+
+/*
+ * Random changes of multipath sets, with a FIB of few groups that answers
+ * late and a RIB limit of few groups: at every step no difference and one
+ * answer per op in flight; whenever nothing is on its way, every group in
+ * the FIB is exactly the set its prefix wants (none keeps a member the
+ * RIB lost); once room is made, every prefix gets its group back.
+ */
+#define G_PREFIXES 40
+#define G_STEPS 4000
+
+static void
+assert_groups_exact(const uint32_t *pfx, unsigned step)
+{
+	for (unsigned i = 0; i < G_PREFIXES; i++) {
+		const struct rec_route *f = fib(pfx[i], 24);
+		uint32_t gw[ROUTE_OP_MAX_GW];
+		unsigned n;
+
+		if (f == NULL || f->type != NH_GROUP)
+			continue;
+		n = rib_best_gateways(rib, pfx[i], 24, gw);
+		n = route_group_sort(gw, n);
+		CHECK_MSG(n == f->n_members && memcmp(gw, f->members, n * sizeof(gw[0])) == 0,
+			"step %u: %08x/24 holds a group of %u, wants %u", step, pfx[i],
+			f->n_members, n);
+	}
+}
+
+START_TEST(randomized_groups)
+{
+	const char *env = getenv("VBR_TEST_SEED");
+	uint64_t seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL) * 2654435761u + 7;
+	struct rib_attrs *pool[10];
+	uint32_t pfx[G_PREFIXES];
+	uint64_t now = 0;
+	unsigned settled = 0, degraded_seen = 0;
+
+	printf("rib randomized_groups: VBR_TEST_SEED=%" PRIu64 "\n", seed);
+	rng_state = seed | 1;
+	track(0, 0);
+	rc.cap_groups = 1 + rnd_below(4);
+	ck_assert_int_eq(rib_set_group_limit(rib, 1 + rnd_below(5)), 0);
+	ck_assert_int_eq(rib_set_multipath(rib, 2 + rnd_below(3), rnd_below(2)), 0);
+	mp_peers(5);
+	for (unsigned i = 0; i < G_PREFIXES; i++)
+		pfx[i] = IP(192, 168, i, 0);
+	for (unsigned i = 0; i < 10; i++)
+		pool[i] = mk_path(
+			GW(rnd_below(5)), 65001 + rnd_below(2), 1 + (rnd_below(4) == 0), -1);
+
+	for (unsigned step = 0; step < G_STEPS; step++) {
+		unsigned op = rnd_below(1000), i = rnd_below(G_PREFIXES), pe = rnd_below(5);
+		struct rib_check_report rep;
+
+		if (op < 420) {
+			rib_bgp_announce(rib, pe, pfx[i], 24, pool[rnd_below(10)], false);
+		} else if (op < 620) {
+			rib_bgp_withdraw(rib, pe, pfx[i], 24);
+		} else if (op < 660) {
+			uint32_t gw[3] = {IP(172, 16, 0, 2), GW(rnd_below(5)), IP(172, 16, 0, 3)};
+			unsigned n = 2 + rnd_below(2);
+
+			if (rnd_below(2))
+				gw[0] = GW(rnd_below(5));
+			if (route_group_sort((uint32_t[]){gw[0], gw[1], gw[2]}, n) == n)
+				rib_local_add_group(rib, RIB_SRC_STATIC, pfx[i], 24, 0, gw, n);
+		} else if (op < 700) {
+			rib_local_del(rib, RIB_SRC_STATIC, pfx[i], 24);
+		} else if (op < 715) {
+			rib_peer_down(rib, pe);
+		} else if (op < 850) {
+			deliver_some(rc.n_ans ? rnd_below((unsigned)rc.n_ans + 1) : 0, now);
+		} else if (op < 920) {
+			now += rnd_below(3000);
+			rib_fib_retry(rib, now);
+		} else {
+			deliver(now);
+		}
+		CHECK_MSG(rc.n_ans == rib_fib_in_flight(rib),
+			"step %u: %zu answers for %zu in flight", step, rc.n_ans,
+			rib_fib_in_flight(rib));
+		rep = check_now();
+		CHECK_MSG(rep.differences == 0,
+			"step %u: %" PRIu64 " differences, first %08x/%u kind %u rib %u/%08x "
+			"(%u members) fib %u/%08x (%u members)",
+			step, rep.differences, rep.diffs[0].prefix, rep.diffs[0].len,
+			rep.diffs[0].kind, rep.diffs[0].rib.type, rep.diffs[0].rib.gateway,
+			rep.diffs[0].rib.n_members, rep.diffs[0].fib.type, rep.diffs[0].fib.gateway,
+			rep.diffs[0].fib.n_members);
+		CHECK(rc.redundant == 0);
+		if (rc.n_ans == 0) {
+			CHECK_MSG(rep.degraded == fstats(now).groups_degraded,
+				"step %u: the check finds %" PRIu64
+				" degraded, the RIB counts %" PRIu64,
+				step, rep.degraded, fstats(now).groups_degraded);
+			settled++;
+			degraded_seen += rep.degraded > 0;
+			assert_groups_exact(pfx, step);
+		}
+	}
+
+	/* Room for all: every prefix gets its group, by retries alone. */
+	rc.cap_groups = 0;
+	ck_assert_int_eq(rib_set_group_limit(rib, RIB_GROUPS_DEFAULT), 0);
+	deliver(now);
+	for (unsigned k = 0; k < 10 && (fstats(now).groups_degraded > 0 || fstats(now).refused > 0);
+		k++) {
+		now += RIB_RETRY_MAX_MS;
+		rib_fib_retry(rib, now);
+		deliver(now);
+	}
+	printf("rib randomized_groups: %u steps, %" PRIu64 " ops, %" PRIu64
+	       " refused, %u settled, %u of them with degraded prefixes, %zu in FIB\n",
+		G_STEPS, rc.n_ops, rc.refused, settled, degraded_seen, rc.count);
+	ck_assert_uint_eq(fstats(now).groups_degraded, 0);
+	ck_assert_uint_eq(fstats(now).refused, 0);
+	assert_groups_exact(pfx, G_STEPS);
+	for (unsigned i = 0; i < G_PREFIXES; i++) {
+		uint32_t gw[ROUTE_OP_MAX_GW];
+		const struct rec_route *f = fib(pfx[i], 24);
+
+		if (rib_best_gateways(rib, pfx[i], 24, gw) > 1)
+			CHECK(f != NULL && f->type == NH_GROUP);
+	}
+	rc.answer = false;
+	check_fib(rib, &rc);
+	for (unsigned i = 0; i < 10; i++)
+		rib_attrs_put(pool[i]);
+}
+END_TEST
+
 /* Multipath against its definition, on random paths: the set is the
  * paths of the best LOCAL_PREF, then shortest AS_PATH, then lowest ORIGIN,
  * less those with a higher MED than another from their neighbouring AS;
@@ -2497,6 +2873,10 @@ rib_suite(void)
 	tcase_add_test(tc, multipath_distinct_next_hops);
 	tcase_add_test(tc, static_next_hops);
 	tcase_add_test(tc, multipath_tracked);
+	tcase_add_test(tc, group_refused_best_alone);
+	tcase_add_test(tc, group_member_lost_refused);
+	tcase_add_test(tc, static_group_member_lost_refused);
+	tcase_add_test(tc, group_limit);
 	tcase_add_test(tc, multipath_randomized);
 	tcase_add_test(tc, siphash_vector);
 	tcase_add_test(tc, hash_collisions);
@@ -2506,6 +2886,7 @@ rib_suite(void)
 	tcase_set_timeout(tr, 600);
 	tcase_add_test(tr, randomized);
 	tcase_add_test(tr, randomized_tracked);
+	tcase_add_test(tr, randomized_groups);
 	suite_add_tcase(s, tr);
 
 	tcase_add_checked_fixture(ts, setup, teardown);
