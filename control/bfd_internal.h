@@ -54,6 +54,8 @@ struct bfd {
 	unsigned queue[BFD_MAX_SESSIONS]; /* slots with a report, in order */
 	unsigned q_len;
 	struct bfd_global_stats st;
+	uint32_t mask;	  /* the IDC subnet's: single hop, peers are in it */
+	unsigned ifindex; /* the IDC tap's: packets from elsewhere are not BFD's */
 };
 
 /* bfd.c */

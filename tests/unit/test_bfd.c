@@ -288,6 +288,8 @@ START_TEST(names)
 	ck_assert_str_eq(bfd_diag_name(31), "Reserved");
 	ck_assert_str_eq(bfd_drop_name(BFD_OK), "ok");
 	ck_assert_str_eq(bfd_drop_name(BFD_DROP_TTL), "bad_ttl");
+	ck_assert_str_eq(bfd_drop_name(BFD_DROP_INTERFACE), "wrong_interface");
+	ck_assert_str_eq(bfd_drop_name(BFD_DROP_OFF_SUBNET), "off_subnet");
 	ck_assert_str_eq(bfd_drop_name(BFD_DROP_COUNT), "?");
 	for (int d = 0; d < BFD_DROP_COUNT; d++)
 		ck_assert_ptr_nonnull(bfd_drop_name(d));
