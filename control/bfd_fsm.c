@@ -83,6 +83,18 @@ bfd_fsm_detect_time(const struct bfd_fsm *f)
 	return (uint64_t)f->remote_detect_mult * bfd_fsm_rx_interval(f);
 }
 
+bool
+bfd_fsm_silent(const struct bfd_fsm *f, uint64_t now)
+{
+	uint64_t d = bfd_fsm_detect_time(f);
+
+	if (f->heard_at == 0)
+		return true;
+	if (f->heard_detect > d)
+		d = f->heard_detect;
+	return now - f->heard_at > 2 * d;
+}
+
 /* §6.8.7: the interval less 0-25 % at random, 10-25 % with a detect
  * multiplier of 1 (so that one late packet does not end the session). */
 static uint64_t
@@ -256,7 +268,12 @@ rx(struct bfd_fsm *f, const struct bfd_ctrl *p, uint64_t now, struct bfd_fsm_act
 	/* A remote that wants packets faster now gets them faster now (or
 	 * none, in Demand mode). */
 	tx_sooner(f, now);
-	f->detect_at = now + bfd_fsm_detect_time(f);
+	/* After the packet's own values: before the first one (or after a
+	 * detection timeout) the detection time is 0, and a window of 0
+	 * would forget bfd.AuthSeqKnown at once (§6.7.1). */
+	f->heard_at = now;
+	f->heard_detect = bfd_fsm_detect_time(f);
+	f->detect_at = now + f->heard_detect;
 }
 
 static void

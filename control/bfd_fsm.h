@@ -101,6 +101,8 @@ struct bfd_fsm {
 	uint64_t tx_at;		    /* next periodic packet (0: none) */
 	uint64_t detect_at;	    /* detection timer (0: off) */
 	uint64_t rng;		    /* jitter */
+	uint64_t heard_at;	    /* the last packet received (0: none yet) */
+	uint64_t heard_detect;	    /* the detection time it set (kept past its expiry) */
 };
 
 /* A session in Down, its first packet due at now_us. local_disc: unique
@@ -129,3 +131,8 @@ void bfd_fsm_packet(const struct bfd_fsm *f, bool final, struct bfd_ctrl *out);
 uint32_t bfd_fsm_tx_interval(const struct bfd_fsm *f);
 uint32_t bfd_fsm_rx_interval(const struct bfd_fsm *f);
 uint64_t bfd_fsm_detect_time(const struct bfd_fsm *f);
+
+/* §6.7.1: the remote has said nothing for twice the detection time its
+ * last packet set (or the one in force now, if longer): bfd.AuthSeqKnown
+ * is to be forgotten. True before any packet. */
+bool bfd_fsm_silent(const struct bfd_fsm *f, uint64_t now_us);

@@ -34,8 +34,7 @@ struct bfd_sess {
 	struct bfd_session_conf conf;
 	struct bfd_fsm fsm;
 	struct bfd_auth_state auth;
-	uint64_t created_us, since_us, last_rx_us, linger_until;
-	uint64_t rx_detect_us; /* the detection time when the last packet came */
+	uint64_t created_us, since_us, linger_until;
 	bool ever_up, quiet_logged;
 	uint64_t logged_intervals; /* tx, rx (ms) last logged while Up */
 	/* The report latch: in the queue at most once. */

@@ -85,8 +85,6 @@ rx_one(struct bfd *b, const uint8_t *buf, size_t len, uint32_t src, int ttl, uin
 		return;
 	}
 	s->rx++;
-	s->last_rx_us = now;
-	s->rx_detect_us = bfd_fsm_detect_time(&s->fsm);
 	bfd_sess_event(b, s, &(struct bfd_fsm_input){.ev = BFD_EV_RX, .pkt = &p}, now);
 	bfd_sess_log_intervals(s);
 }

@@ -679,6 +679,110 @@ START_TEST(fsm_detection_uses_slower_side)
 }
 END_TEST
 
+/* The remote's packet p, signed by a sender with state tx, into buf; its
+ * length. */
+static int
+sign_remote(
+	const struct bfd_auth_conf *c, struct bfd_auth_state *tx, struct bfd_ctrl *p, uint8_t *buf)
+{
+	int n;
+
+	bfd_auth_prepare(c, tx, false, p);
+	n = bfd_ctrl_encode(p, buf, BFD_CTRL_MAX_LEN);
+	ck_assert_int_gt(n, 0);
+	bfd_auth_sign(c, buf, (size_t)n);
+	return n;
+}
+
+/* The runtime's receive path for the fixture's session: authentication,
+ * then the packet's event. */
+static enum bfd_drop
+auth_rx(const struct bfd_auth_conf *c, struct bfd_auth_state *rx, const uint8_t *buf, int n,
+	uint64_t now)
+{
+	enum bfd_drop d = receive(c, rx, buf, n);
+	struct bfd_ctrl q;
+
+	if (d == BFD_OK) {
+		ck_assert_int_eq(bfd_ctrl_decode(buf, (size_t)n, &q), BFD_OK);
+		rx_pkt(&q, now);
+	}
+	return d;
+}
+
+/* The runtime's timer turn: bfd.AuthSeqKnown forgotten after a silence. */
+static void
+auth_timer(struct bfd_auth_state *rx, uint64_t now)
+{
+	if (rx->rcv_known && bfd_fsm_silent(&f, now))
+		bfd_auth_forget(rx);
+}
+
+/* §6.7.1, §6.7.3: bfd.AuthSeqKnown holds from a session's first packet (after
+ * its creation, after a detection timeout) for twice the detection time
+ * that packet set, not for nothing (no detection time before it): a packet
+ * captured earlier and replayed one transmit interval later is refused. */
+START_TEST(fsm_auth_seq_kept_after_first_packet)
+{
+	struct bfd_auth_conf c = auth_conf(BFD_AUTH_METICULOUS_SHA1, "k");
+	struct bfd_auth_state tx, rx;
+	uint8_t old[BFD_CTRL_MAX_LEN], buf[BFD_CTRL_MAX_LEN];
+	struct bfd_ctrl p;
+	uint64_t now = T0 + 10;
+	int n_old, n;
+
+	ck_assert(bfd_fsm_silent(&f, T0));
+	bfd_auth_init(&tx, 100);
+	bfd_auth_init(&rx, 0);
+	p = remote(BFD_DOWN, false, false);
+	n_old = sign_remote(&c, &tx, &p, old); /* captured */
+	p = remote(BFD_DOWN, false, false);
+	n = sign_remote(&c, &tx, &p, buf);
+	/* The first packet after creation: Down -> Init; detection 900 ms. */
+	ck_assert_int_eq(auth_rx(&c, &rx, buf, n, now), BFD_OK);
+	ck_assert_int_eq(f.state, BFD_INIT);
+	ck_assert_uint_eq(bfd_fsm_detect_time(&f), 900 * MS);
+	/* One transmit interval (1 s while not Up) later: still known, the
+	 * old packet is a replay. */
+	auth_timer(&rx, now + BFD_SLOW_TX_US);
+	ck_assert(rx.rcv_known);
+	ck_assert_int_eq(auth_rx(&c, &rx, old, n_old, now + BFD_SLOW_TX_US), BFD_DROP_AUTH_SEQ);
+	ck_assert_int_eq(f.state, BFD_INIT);
+	/* Twice the detection time of silence: forgotten (§6.7.1). */
+	auth_timer(&rx, now + 1800 * MS);
+	ck_assert(rx.rcv_known);
+	auth_timer(&rx, now + 1800 * MS + 1);
+	ck_assert(!rx.rcv_known);
+
+	/* Up, then the detection time expires: the remote is forgotten, its
+	 * sequence number not yet. */
+	setup();
+	bfd_auth_init(&rx, 0);
+	p = remote(BFD_DOWN, false, false);
+	n = sign_remote(&c, &tx, &p, buf);
+	ck_assert_int_eq(auth_rx(&c, &rx, buf, n, now), BFD_OK);
+	p = remote(BFD_UP, false, false);
+	n = sign_remote(&c, &tx, &p, buf);
+	ck_assert_int_eq(auth_rx(&c, &rx, buf, n, now + 1), BFD_OK);
+	ck_assert_int_eq(f.state, BFD_UP);
+	now = f.detect_at;
+	ck_assert_int_eq(ev(BFD_EV_DETECT_EXPIRED, now), BFD_DOWN);
+	ck_assert_uint_eq(bfd_fsm_detect_time(&f), 0);
+	auth_timer(&rx, now);
+	ck_assert(rx.rcv_known);
+	/* The first packet after it, then a replay one interval later. */
+	p = remote(BFD_DOWN, false, false);
+	n_old = sign_remote(&c, &tx, &p, old);
+	p = remote(BFD_DOWN, false, false);
+	n = sign_remote(&c, &tx, &p, buf);
+	ck_assert_int_eq(auth_rx(&c, &rx, buf, n, now + 100 * MS), BFD_OK);
+	auth_timer(&rx, now + 100 * MS + BFD_SLOW_TX_US);
+	ck_assert(rx.rcv_known);
+	ck_assert_int_eq(
+		auth_rx(&c, &rx, old, n_old, now + 100 * MS + BFD_SLOW_TX_US), BFD_DROP_AUTH_SEQ);
+}
+END_TEST
+
 START_TEST(fsm_poll_answered_with_final)
 {
 	struct bfd_ctrl p = remote(BFD_DOWN, true, false), out;
@@ -942,6 +1046,7 @@ bfd_suite(void)
 	tcase_add_test(tc, fsm_reconfigure_poll);
 	tcase_add_test(tc, fsm_reconfigure_down);
 	tcase_add_test(tc, fsm_stale_events);
+	tcase_add_test(tc, fsm_auth_seq_kept_after_first_packet);
 	suite_add_tcase(s, tc);
 	return s;
 }
