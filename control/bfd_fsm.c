@@ -146,12 +146,14 @@ set_intervals(struct bfd_fsm *f, uint32_t tx, uint32_t rx, uint64_t now)
 	if (f->state != BFD_UP) {
 		f->tx_base = tx;
 		f->rx_base = rx;
-		f->poll = false;
+		f->poll = f->poll_again = false;
 	} else {
 		if (tx < f->tx_base)
 			f->tx_base = tx;
 		if (rx > f->rx_base)
 			f->rx_base = rx;
+		if (changed && f->poll)
+			f->poll_again = true;
 		if (changed)
 			f->poll = true;
 	}
@@ -169,9 +171,17 @@ update_intervals(struct bfd_fsm *f, uint64_t now)
 	set_intervals(f, tx, f->conf.required_min_rx, now);
 }
 
+/* Our Poll's Final came (§6.5). If the values changed while it ran, it may
+ * answer a packet that advertised older ones: the remote is not known to
+ * have the latest, which get a Poll Sequence of their own (the Poll bit
+ * stays on) before they take effect. */
 static void
 poll_done(struct bfd_fsm *f, uint64_t now)
 {
+	if (f->poll_again) {
+		f->poll_again = false;
+		return;
+	}
 	f->poll = false;
 	f->tx_base = f->desired_min_tx;
 	f->rx_base = f->required_min_rx;

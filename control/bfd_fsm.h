@@ -19,7 +19,9 @@
  *   (§6.5, §6.8.3): an increase of our transmit interval, or a decrease of
  *   our receive interval, takes effect only once the remote's Final came;
  *   the other way round at once. Coming Up (1 s to the configured
- *   interval) is such a change;
+ *   interval) is such a change. A change while our Poll runs waits for a
+ *   Poll Sequence of its own: the first Final may answer a packet that
+ *   advertised the earlier values;
  * - a packet with Poll is answered with Final at once (§6.8.7), and a
  *   packet goes out at once on every state change, as BIRD and FRR do.
  */
@@ -103,6 +105,7 @@ struct bfd_fsm {
 	uint64_t rng;		    /* jitter */
 	uint64_t heard_at;	    /* the last packet received (0: none yet) */
 	uint64_t heard_detect;	    /* the detection time it set (kept past its expiry) */
+	bool poll_again;	    /* values changed while the Poll ran: another after it */
 };
 
 /* A session in Down, its first packet due at now_us. local_disc: unique

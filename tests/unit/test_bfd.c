@@ -984,6 +984,55 @@ START_TEST(fsm_reconfigure_poll)
 }
 END_TEST
 
+/* §6.5, §6.8.3: new values while our Poll runs. The first Final may answer
+ * a packet that advertised the earlier ones: the latest take effect only
+ * after the Final of a new Poll Sequence. */
+START_TEST(fsm_reconfigure_during_poll)
+{
+	struct bfd_fsm_conf c = conf300;
+	struct bfd_ctrl p, fin = remote(BFD_UP, false, true);
+	uint64_t now = T0;
+
+	/* The remote takes packets every 200 ms: our own interval shows. */
+	fin.required_min_rx = 200 * MS;
+	c.desired_min_tx = 200 * MS;
+	bfd_fsm_init(&f, &c, 0xabc, 42, now);
+	bring_up(now);
+	rx_pkt(&fin, now + 2);
+	ck_assert(!f.poll);
+	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 200 * MS);
+	/* 200 -> 500: a Poll; the slower interval waits for its Final. */
+	c.desired_min_tx = 500 * MS;
+	bfd_fsm_event(
+		&f, &(struct bfd_fsm_input){.ev = BFD_EV_CONFIGURE, .conf = &c}, now + 10, &act);
+	ck_assert(f.poll);
+	bfd_fsm_packet(&f, false, &p);
+	ck_assert(p.poll);
+	ck_assert_uint_eq(p.desired_min_tx, 500 * MS);
+	/* 500 -> 1000 before any Final. */
+	c.desired_min_tx = 1000 * MS;
+	bfd_fsm_event(
+		&f, &(struct bfd_fsm_input){.ev = BFD_EV_CONFIGURE, .conf = &c}, now + 20, &act);
+	ck_assert(f.poll);
+	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 200 * MS);
+	/* The first Final: maybe the answer to a packet that said 500. Not
+	 * 1000 yet: a new Poll Sequence, its packets with P and 1000. */
+	rx_pkt(&fin, now + 30);
+	ck_assert(f.poll);
+	ck_assert_uint_ne(bfd_fsm_tx_interval(&f), 1000 * MS);
+	ck_assert_uint_le(bfd_fsm_tx_interval(&f), 500 * MS);
+	bfd_fsm_packet(&f, false, &p);
+	ck_assert(p.poll && !p.final);
+	ck_assert_uint_eq(p.desired_min_tx, 1000 * MS);
+	/* Its Final: 1000 ms in effect, the Poll over. */
+	rx_pkt(&fin, now + 40);
+	ck_assert(!f.poll);
+	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 1000 * MS);
+	bfd_fsm_packet(&f, false, &p);
+	ck_assert(!p.poll);
+}
+END_TEST
+
 START_TEST(fsm_reconfigure_down)
 {
 	struct bfd_fsm_conf c = conf300;
@@ -1045,6 +1094,7 @@ bfd_suite(void)
 	tcase_add_test(tc, fsm_faster_remote_sooner);
 	tcase_add_test(tc, fsm_reconfigure_poll);
 	tcase_add_test(tc, fsm_reconfigure_down);
+	tcase_add_test(tc, fsm_reconfigure_during_poll);
 	tcase_add_test(tc, fsm_stale_events);
 	tcase_add_test(tc, fsm_auth_seq_kept_after_first_packet);
 	suite_add_tcase(s, tc);
