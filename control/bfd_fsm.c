@@ -64,9 +64,10 @@ uint32_t
 bfd_fsm_tx_interval(const struct bfd_fsm *f)
 {
 	/* §6.8.7: none at all when the remote asks for none, or runs Demand
-	 * mode on an Up session. */
+	 * mode on an Up session and no Poll Sequence of ours is being sent
+	 * (its packets go until the Final, else it never ends). */
 	if (f->remote_min_rx == 0 ||
-		(f->remote_demand && f->state == BFD_UP && f->remote_state == BFD_UP))
+		(f->remote_demand && f->state == BFD_UP && f->remote_state == BFD_UP && !f->poll))
 		return 0;
 	return max32(f->tx_base, f->remote_min_rx);
 }

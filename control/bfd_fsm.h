@@ -11,8 +11,8 @@
  * - our transmit interval is max(bfd.DesiredMinTxInterval,
  *   bfd.RemoteMinRxInterval), jittered to 75-100 % (75-90 % with a detect
  *   multiplier of 1), none while the remote asks for 0 or runs Demand mode
- *   (§6.8.7); while the session is not Up we ask to send at most once a
- *   second (§6.8.3);
+ *   with no Poll Sequence of ours running (§6.8.7); while the session is
+ *   not Up we ask to send at most once a second (§6.8.3);
  * - the detection time is the remote's detect multiplier times
  *   max(bfd.RequiredMinRxInterval, the remote's Desired Min TX) (§6.8.4);
  * - a change of either interval of ours while Up starts a Poll Sequence

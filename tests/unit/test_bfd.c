@@ -897,17 +897,62 @@ START_TEST(fsm_no_periodic_tx)
 	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 0);
 	ck_assert_uint_eq(f.tx_at, 0);
 	ck_assert_uint_eq(bfd_fsm_next_deadline(&f), f.detect_at);
-	/* Demand mode on both sides Up: none either. */
+	/* Demand mode on both sides Up, our Poll of coming Up ended by its
+	 * Final: none either. */
 	setup();
 	bring_up(T0);
-	p = remote(BFD_UP, false, false);
+	p = remote(BFD_UP, false, true);
 	p.demand = true;
 	rx_pkt(&p, T0 + 5);
 	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 0);
 	/* A Poll is still answered. */
+	p.final = false;
 	p.poll = true;
 	rx_pkt(&p, T0 + 6);
 	expect_send(0, true);
+}
+END_TEST
+
+/* §6.8.7: a remote in Demand mode gets no periodic packets, except while
+ * our Poll Sequence runs: those go until its Final, else it never ends. */
+START_TEST(fsm_demand_poll_sent)
+{
+	struct bfd_fsm_conf c = conf300;
+	struct bfd_ctrl p = remote(BFD_UP, false, true), out;
+	uint64_t now = T0;
+
+	bring_up(now);
+	p.demand = true;
+	rx_pkt(&p, now + 2);
+	ck_assert(!f.poll);
+	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 0);
+	ck_assert_uint_eq(f.tx_at, 0);
+	/* New intervals: a Poll, sent periodically though the remote is in
+	 * Demand mode. */
+	c.desired_min_tx = 500 * MS;
+	bfd_fsm_event(
+		&f, &(struct bfd_fsm_input){.ev = BFD_EV_CONFIGURE, .conf = &c}, now + 10, &act);
+	ck_assert(f.poll);
+	ck_assert_uint_gt(bfd_fsm_tx_interval(&f), 0);
+	ck_assert_uint_gt(f.tx_at, 0);
+	now = f.tx_at;
+	ck_assert_int_eq(bfd_fsm_timer_due(&f, now), BFD_EV_TX_DUE);
+	ev(BFD_EV_TX_DUE, now);
+	expect_send(0, false);
+	bfd_fsm_packet(&f, false, &out);
+	ck_assert(out.poll);
+	ck_assert_uint_gt(f.tx_at, now);
+	/* A packet of the remote without Final: still polling. */
+	p.final = false;
+	rx_pkt(&p, now + 1);
+	ck_assert(f.poll);
+	ck_assert_uint_gt(f.tx_at, 0);
+	/* The Final: the Poll is over, and so is periodic sending. */
+	p.final = true;
+	rx_pkt(&p, now + 2);
+	ck_assert(!f.poll);
+	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 0);
+	ck_assert_uint_eq(f.tx_at, 0);
 }
 END_TEST
 
@@ -1091,6 +1136,7 @@ bfd_suite(void)
 	tcase_add_test(tc, fsm_admin_down);
 	tcase_add_test(tc, fsm_jitter);
 	tcase_add_test(tc, fsm_no_periodic_tx);
+	tcase_add_test(tc, fsm_demand_poll_sent);
 	tcase_add_test(tc, fsm_faster_remote_sooner);
 	tcase_add_test(tc, fsm_reconfigure_poll);
 	tcase_add_test(tc, fsm_reconfigure_down);
