@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <pthread.h>
@@ -302,7 +303,7 @@ bfd_open(struct bfd *b)
 }
 
 struct bfd *
-bfd_create(uint32_t local)
+bfd_create(uint32_t local, uint8_t prefix_len, const char *ifname)
 {
 	struct bfd *b = calloc(1, sizeof(*b));
 	int rc;
@@ -313,9 +314,17 @@ bfd_create(uint32_t local)
 	}
 	pthread_mutex_init(&b->lock, NULL);
 	b->local = local;
+	b->mask = prefix_len == 0 ? 0 : ~0u << (32 - RTE_MIN(prefix_len, 32));
+	b->ifindex = if_nametoindex(ifname);
 	b->epfd = b->rx_fd = b->timer_fd = b->wake_fd = b->notify_fd = -1;
 	for (unsigned i = 0; i < BFD_MAX_SESSIONS; i++)
 		b->sess[i].fd = -1;
+	if (b->ifindex == 0) {
+		BFD_LOG(ERR, "no interface %s to take BFD packets from: %s", ifname,
+			strerror(errno));
+		bfd_free(b);
+		return NULL;
+	}
 	rc = bfd_open(b);
 	if (rc != 0) {
 		BFD_LOG(ERR, "cannot listen on UDP port %u: %s", BFD_PORT, strerror(-rc));
@@ -330,7 +339,7 @@ bfd_create(uint32_t local)
 		return NULL;
 	}
 	b->started = true;
-	BFD_LOG(INFO, "listening on UDP port %u (thread vbr-bfd)", BFD_PORT);
+	BFD_LOG(INFO, "listening on UDP port %u, on %s only (thread vbr-bfd)", BFD_PORT, ifname);
 	return b;
 }
 

@@ -8,7 +8,10 @@
  * - one UDP socket bound to our IDC address, port 3784, in vbrd's network
  *   namespace: BFD packets punted to the IDC tap reach the kernel and this
  *   socket; the TTL of each is read (IP_RECVTTL) and must be 255 (GTSM,
- *   RFC 5881 §5);
+ *   RFC 5881 §5). The kernel takes a packet to our IDC address on any
+ *   interface (and the taps' rp_filter is loose): only those that came in
+ *   on the IDC tap (IP_PKTINFO) from the IDC subnet are BFD's, so that a
+ *   host on the VPC side cannot speak for a peer;
  * - a timerfd armed for the earliest deadline of every session (transmit,
  *   detection), CLOCK_MONOTONIC;
  * - an eventfd the control thread writes after changing the sessions.
@@ -45,9 +48,10 @@ struct bfd_session_conf {
 	struct bfd_auth_conf auth;
 };
 
-/* The runtime, its thread started, listening on local:3784 (host order).
- * NULL on error (logged). */
-struct bfd *bfd_create(uint32_t local);
+/* The runtime, its thread started, listening on local:3784 (host order)
+ * for packets that come in on the interface ifname (the IDC port's
+ * exception tap) from local's subnet (prefix_len). NULL on error (logged). */
+struct bfd *bfd_create(uint32_t local, uint8_t prefix_len, const char *ifname);
 
 /* Every session told AdminDown (one packet each), the thread stopped, all
  * freed. */

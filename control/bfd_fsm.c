@@ -64,9 +64,10 @@ uint32_t
 bfd_fsm_tx_interval(const struct bfd_fsm *f)
 {
 	/* §6.8.7: none at all when the remote asks for none, or runs Demand
-	 * mode on an Up session. */
+	 * mode on an Up session and no Poll Sequence of ours is being sent
+	 * (its packets go until the Final, else it never ends). */
 	if (f->remote_min_rx == 0 ||
-		(f->remote_demand && f->state == BFD_UP && f->remote_state == BFD_UP))
+		(f->remote_demand && f->state == BFD_UP && f->remote_state == BFD_UP && !f->poll))
 		return 0;
 	return max32(f->tx_base, f->remote_min_rx);
 }
@@ -81,6 +82,18 @@ uint64_t
 bfd_fsm_detect_time(const struct bfd_fsm *f)
 {
 	return (uint64_t)f->remote_detect_mult * bfd_fsm_rx_interval(f);
+}
+
+bool
+bfd_fsm_silent(const struct bfd_fsm *f, uint64_t now)
+{
+	uint64_t d = bfd_fsm_detect_time(f);
+
+	if (f->heard_at == 0)
+		return true;
+	if (f->heard_detect > d)
+		d = f->heard_detect;
+	return now - f->heard_at > 2 * d;
 }
 
 /* §6.8.7: the interval less 0-25 % at random, 10-25 % with a detect
@@ -134,12 +147,14 @@ set_intervals(struct bfd_fsm *f, uint32_t tx, uint32_t rx, uint64_t now)
 	if (f->state != BFD_UP) {
 		f->tx_base = tx;
 		f->rx_base = rx;
-		f->poll = false;
+		f->poll = f->poll_again = false;
 	} else {
 		if (tx < f->tx_base)
 			f->tx_base = tx;
 		if (rx > f->rx_base)
 			f->rx_base = rx;
+		if (changed && f->poll)
+			f->poll_again = true;
 		if (changed)
 			f->poll = true;
 	}
@@ -157,9 +172,17 @@ update_intervals(struct bfd_fsm *f, uint64_t now)
 	set_intervals(f, tx, f->conf.required_min_rx, now);
 }
 
+/* Our Poll's Final came (§6.5). If the values changed while it ran, it may
+ * answer a packet that advertised older ones: the remote is not known to
+ * have the latest, which get a Poll Sequence of their own (the Poll bit
+ * stays on) before they take effect. */
 static void
 poll_done(struct bfd_fsm *f, uint64_t now)
 {
+	if (f->poll_again) {
+		f->poll_again = false;
+		return;
+	}
 	f->poll = false;
 	f->tx_base = f->desired_min_tx;
 	f->rx_base = f->required_min_rx;
@@ -256,7 +279,12 @@ rx(struct bfd_fsm *f, const struct bfd_ctrl *p, uint64_t now, struct bfd_fsm_act
 	/* A remote that wants packets faster now gets them faster now (or
 	 * none, in Demand mode). */
 	tx_sooner(f, now);
-	f->detect_at = now + bfd_fsm_detect_time(f);
+	/* After the packet's own values: before the first one (or after a
+	 * detection timeout) the detection time is 0, and a window of 0
+	 * would forget bfd.AuthSeqKnown at once (§6.7.1). */
+	f->heard_at = now;
+	f->heard_detect = bfd_fsm_detect_time(f);
+	f->detect_at = now + f->heard_detect;
 }
 
 static void

@@ -11,15 +11,17 @@
  * - our transmit interval is max(bfd.DesiredMinTxInterval,
  *   bfd.RemoteMinRxInterval), jittered to 75-100 % (75-90 % with a detect
  *   multiplier of 1), none while the remote asks for 0 or runs Demand mode
- *   (§6.8.7); while the session is not Up we ask to send at most once a
- *   second (§6.8.3);
+ *   with no Poll Sequence of ours running (§6.8.7); while the session is
+ *   not Up we ask to send at most once a second (§6.8.3);
  * - the detection time is the remote's detect multiplier times
  *   max(bfd.RequiredMinRxInterval, the remote's Desired Min TX) (§6.8.4);
  * - a change of either interval of ours while Up starts a Poll Sequence
  *   (§6.5, §6.8.3): an increase of our transmit interval, or a decrease of
  *   our receive interval, takes effect only once the remote's Final came;
  *   the other way round at once. Coming Up (1 s to the configured
- *   interval) is such a change;
+ *   interval) is such a change. A change while our Poll runs waits for a
+ *   Poll Sequence of its own: the first Final may answer a packet that
+ *   advertised the earlier values;
  * - a packet with Poll is answered with Final at once (§6.8.7), and a
  *   packet goes out at once on every state change, as BIRD and FRR do.
  */
@@ -101,6 +103,9 @@ struct bfd_fsm {
 	uint64_t tx_at;		    /* next periodic packet (0: none) */
 	uint64_t detect_at;	    /* detection timer (0: off) */
 	uint64_t rng;		    /* jitter */
+	uint64_t heard_at;	    /* the last packet received (0: none yet) */
+	uint64_t heard_detect;	    /* the detection time it set (kept past its expiry) */
+	bool poll_again;	    /* values changed while the Poll ran: another after it */
 };
 
 /* A session in Down, its first packet due at now_us. local_disc: unique
@@ -129,3 +134,8 @@ void bfd_fsm_packet(const struct bfd_fsm *f, bool final, struct bfd_ctrl *out);
 uint32_t bfd_fsm_tx_interval(const struct bfd_fsm *f);
 uint32_t bfd_fsm_rx_interval(const struct bfd_fsm *f);
 uint64_t bfd_fsm_detect_time(const struct bfd_fsm *f);
+
+/* §6.7.1: the remote has said nothing for twice the detection time its
+ * last packet set (or the one in force now, if longer): bfd.AuthSeqKnown
+ * is to be forgotten. True before any packet. */
+bool bfd_fsm_silent(const struct bfd_fsm *f, uint64_t now_us);

@@ -34,8 +34,7 @@ struct bfd_sess {
 	struct bfd_session_conf conf;
 	struct bfd_fsm fsm;
 	struct bfd_auth_state auth;
-	uint64_t created_us, since_us, last_rx_us, linger_until;
-	uint64_t rx_detect_us; /* the detection time when the last packet came */
+	uint64_t created_us, since_us, linger_until;
 	bool ever_up, quiet_logged;
 	uint64_t logged_intervals; /* tx, rx (ms) last logged while Up */
 	/* The report latch: in the queue at most once. */
@@ -54,6 +53,8 @@ struct bfd {
 	unsigned queue[BFD_MAX_SESSIONS]; /* slots with a report, in order */
 	unsigned q_len;
 	struct bfd_global_stats st;
+	uint32_t mask;	  /* the IDC subnet's: single hop, peers are in it */
+	unsigned ifindex; /* the IDC tap's: packets from elsewhere are not BFD's */
 };
 
 /* bfd.c */

@@ -83,7 +83,9 @@ enum bfd_auth_type {
 	X(TTL, "bad_ttl", "TTL is not 255 (RFC 5881 GTSM)")                                        \
 	X(NO_SESSION, "no_session", "no session for its discriminator or source address")          \
 	X(WRONG_SOURCE, "wrong_source", "its discriminator names another peer's session")          \
-	X(ADMIN_DOWN, "admin_down", "received while our session is AdminDown")
+	X(ADMIN_DOWN, "admin_down", "received while our session is AdminDown")                     \
+	X(INTERFACE, "wrong_interface", "came in on another interface than the IDC port's tap")    \
+	X(OFF_SUBNET, "off_subnet", "its source is not in the IDC port's subnet (single hop)")
 
 enum bfd_drop {
 	BFD_OK = 0,

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * BFD's receive path (bfd_internal.h): the socket on our IDC address, port
- * 3784, and what becomes of each datagram: RFC 5880 §6.8.6's checks
- * (bfd_packet.c), demultiplexing by Your Discriminator or source address
- * (§6.3), GTSM (RFC 5881 §5: TTL 255), the session's authentication, then
- * its state machine. Every drop is counted: per session once one is found,
+ * 3784, and what becomes of each datagram: where it came from (the IDC
+ * tap, the IDC subnet), RFC 5880 §6.8.6's checks (bfd_packet.c),
+ * demultiplexing by Your Discriminator or source address (§6.3), GTSM
+ * (RFC 5881 §5: TTL 255), the session's authentication, then its state
+ * machine. Every drop is counted: per session once one is found,
  * else in the runtime's own counters. Under b->lock, on the BFD thread.
  */
 #include <errno.h>
@@ -84,28 +85,53 @@ rx_one(struct bfd *b, const uint8_t *buf, size_t len, uint32_t src, int ttl, uin
 		return;
 	}
 	s->rx++;
-	s->last_rx_us = now;
-	s->rx_detect_us = bfd_fsm_detect_time(&s->fsm);
 	bfd_sess_event(b, s, &(struct bfd_fsm_input){.ev = BFD_EV_RX, .pkt = &p}, now);
 	bfd_sess_log_intervals(s);
 }
 
-/* The TTL the packet came with (IP_RECVTTL), or -1. */
-static int
-ttl_of(struct msghdr *m)
-{
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c))
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL &&
-			c->cmsg_len >= CMSG_LEN(sizeof(int))) {
-			int ttl;
+/* What the kernel says of a packet: its TTL (IP_RECVTTL) and the
+ * interface it came in on (IP_PKTINFO); -1 and 0 when it does not. */
+struct rx_meta {
+	int ttl;
+	int ifindex;
+};
 
-			memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
-			return ttl;
+static struct rx_meta
+meta_of(struct msghdr *m)
+{
+	struct rx_meta r = {.ttl = -1, .ifindex = 0};
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level != IPPROTO_IP)
+			continue;
+		if (c->cmsg_type == IP_TTL && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			memcpy(&r.ttl, CMSG_DATA(c), sizeof(r.ttl));
+		} else if (c->cmsg_type == IP_PKTINFO &&
+			   c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			r.ifindex = pi.ipi_ifindex;
 		}
-	return -1;
+	}
+	return r;
 }
 
-/* Our socket on local:3784, with each packet's TTL. */
+/* A packet for BFD came in on the IDC tap, from the IDC subnet: the kernel
+ * delivers to our address whatever interface a packet came in on, and a
+ * host on the VPC side could otherwise speak for a peer (Your
+ * Discriminator 0 demultiplexes by source address alone). */
+static enum bfd_drop
+origin_check(const struct bfd *b, const struct rx_meta *meta, uint32_t src)
+{
+	if (meta->ifindex <= 0 || (unsigned)meta->ifindex != b->ifindex)
+		return BFD_DROP_INTERFACE;
+	if ((src & b->mask) != (b->local & b->mask) || src == b->local)
+		return BFD_DROP_OFF_SUBNET;
+	return BFD_OK;
+}
+
+/* Our socket on local:3784, with each packet's TTL and interface. */
 int
 bfd_rx_open(uint32_t local)
 {
@@ -117,6 +143,7 @@ bfd_rx_open(uint32_t local)
 	if (fd < 0)
 		return fd;
 	if (setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one)) != 0 ||
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) != 0 ||
 		bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
 		int rc = -errno;
 
@@ -131,16 +158,22 @@ bfd_rx_burst(struct bfd *b)
 {
 	for (unsigned i = 0; i < RX_BURST; i++) {
 		uint8_t buf[512];
-		char cbuf[CMSG_SPACE(sizeof(int)) * 2];
+		union {
+			char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct in_pktinfo))];
+			struct cmsghdr align;
+		} cmsg;
 		struct sockaddr_in from;
 		struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
 		struct msghdr m = {.msg_name = &from,
 			.msg_namelen = sizeof(from),
 			.msg_iov = &iov,
 			.msg_iovlen = 1,
-			.msg_control = cbuf,
-			.msg_controllen = sizeof(cbuf)};
+			.msg_control = cmsg.buf,
+			.msg_controllen = sizeof(cmsg.buf)};
 		ssize_t n = recvmsg(b->rx_fd, &m, MSG_DONTWAIT);
+		struct rx_meta meta;
+		enum bfd_drop d;
+		uint32_t src;
 
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
@@ -149,6 +182,14 @@ bfd_rx_burst(struct bfd *b)
 		}
 		if (m.msg_namelen < sizeof(from) || from.sin_family != AF_INET)
 			continue;
-		rx_one(b, buf, (size_t)n, ntohl(from.sin_addr.s_addr), ttl_of(&m), bfd_now_us());
+		meta = meta_of(&m);
+		src = ntohl(from.sin_addr.s_addr);
+		d = origin_check(b, &meta, src);
+		if (d != BFD_OK) {
+			b->st.rx_packets++;
+			drop_global(b, d);
+			continue;
+		}
+		rx_one(b, buf, (size_t)n, src, meta.ttl, bfd_now_us());
 	}
 }

@@ -299,9 +299,8 @@ bfd_sess_timers(struct bfd *b, struct bfd_sess *s, uint64_t now)
 		bfd_sess_event(b, s, &(struct bfd_fsm_input){.ev = ev}, now);
 	}
 	/* §6.7.1: a silence of twice the detection time forgets the
-	 * remote's sequence number (the one in force when it last spoke: a
-	 * detection timeout has forgotten the remote's since). */
-	if (s->auth.rcv_known && now - s->last_rx_us > 2 * s->rx_detect_us)
+	 * remote's sequence number. */
+	if (s->auth.rcv_known && bfd_fsm_silent(&s->fsm, now))
 		bfd_auth_forget(&s->auth);
 	quiet_check(s, now);
 	return bfd_fsm_next_deadline(&s->fsm);

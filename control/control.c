@@ -150,13 +150,13 @@ on_bfd(struct ev_handler *h, uint32_t events)
 
 static int add_fd(int epfd, int fd, struct ev_handler *h);
 
-/* BFD's thread, listening on the IDC address; without it (logged) BGP runs
- * on its hold timers alone. */
+/* BFD's thread, listening on the IDC address for packets that came in on
+ * the IDC tap; without it (logged) BGP runs on its hold timers alone. */
 static void
-bfd_start(struct control *c, uint32_t idc_addr)
+bfd_start(struct control *c, const struct vbr_port_config *idc)
 {
 	c->bfd_ev.fn = on_bfd;
-	c->bfd = bfd_create(idc_addr);
+	c->bfd = bfd_create(idc->address, idc->prefix_len, idc->tap);
 	if (c->bfd == NULL) {
 		CTL_LOG(ERR, "BFD could not start: BGP peers go without it");
 		return;
@@ -569,7 +569,7 @@ control_start(struct vbr_config *cfg, const struct control_params *p, struct fib
 		config_free(cfg);
 		goto fail;
 	}
-	bfd_start(c, cfg->ports[VBR_PORT_IDC].address);
+	bfd_start(c, &cfg->ports[VBR_PORT_IDC]);
 	op = (struct objects_params){ .path = cfg->path, .rib = c->rib, .bgp = c->bgp,
 		.sender = c->sender, .fib = fib, .fib_lock = fib_lock, .hooks = p->hooks,
 		.epfd = c->epfd, .bfd = c->bfd };

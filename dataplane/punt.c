@@ -194,10 +194,12 @@ tcp_of(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
 	return (const struct rte_tcp_hdr *)((const uint8_t *)ip + hlen);
 }
 
-/* BFD control from a configured peer: UDP to port 3784, not a fragment,
- * its header in the frame, and while the peer's BGP session is live, from
- * the MAC it pinned (a flood from the peer's address and another MAC must
- * not spend the class's budget). */
+/* BFD control from a configured peer: on the IDC port (the BGP peers' and
+ * BFD's only one) to its address, UDP to port 3784, not a fragment, its
+ * header in the frame, and while the peer's BGP session is live, from the
+ * MAC it pinned (a flood from the peer's address and another MAC must not
+ * spend the class's budget). The VPC port pins no peer MAC: a host there
+ * forging the peer's address must not reach BFD through this class. */
 static bool
 is_bfd(const struct dataplane *dp, unsigned port, const struct rte_mbuf *m,
 		const struct rte_ipv4_hdr *ip)
@@ -206,7 +208,8 @@ is_bfd(const struct dataplane *dp, unsigned port, const struct rte_mbuf *m,
 	uint32_t hlen = (ip->version_ihl & 0xf) * 4u, src = rte_be_to_cpu_32(ip->src_addr);
 	const struct rte_udp_hdr *udp;
 
-	if (ip->next_proto_id != IPPROTO_UDP || hlen < sizeof(*ip) ||
+	if (port != VBR_PORT_IDC || rte_be_to_cpu_32(ip->dst_addr) != dp->port[port].addr ||
+			ip->next_proto_id != IPPROTO_UDP || hlen < sizeof(*ip) ||
 			(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK |
 							 RTE_IPV4_HDR_MF_FLAG)) != 0 ||
 			rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr) + hlen + sizeof(*udp))

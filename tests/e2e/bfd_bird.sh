@@ -10,6 +10,9 @@
 #    remote multiplier 3, a detection time of 900 ms, discriminators both
 #    ways, no drops;
 #  - BGP is Established and BIRD's routes are in vbrd's FIB;
+#  - forged BFD Down packets (the peer's address from the VPC side, an
+#    address off the IDC subnet from the IDC side) are dropped and counted:
+#    the session stays Up, BGP Established;
 #  - a change of the group's intervals (vbrctl bgp-group modify) reaches
 #    the session with a Poll Sequence: BIRD shows the new interval, the BFD
 #    session and BGP stay up (no flap);
@@ -107,6 +110,40 @@ if wait_for 20 fib_has_all 10.0.0.2 192.168.1.1 10.200.9.9; then
 	pass "vbrd's FIB: BIRD's 192.168.1.0/24 and 10.200.0.0/16 via 10.0.0.2"
 else
 	fail "FIB lacks BIRD's routes: $(fib_lookup 192.168.1.1)"
+fi
+
+# Forged BFD Down packets with Your Discriminator 0, TTL 255, to our IDC
+# address: from the VPC side with the peer's source address (the kernel
+# would take it on the VPC tap: the address is local there too), and from
+# the IDC side with a source outside the IDC subnet. Neither may touch the
+# session (BGP would end with Cease/10): dropped and counted.
+unmatched() {
+	vbr_tel /vbr/bfd | python3 -c "import json,sys; print(json.load(sys.stdin)['/vbr/bfd']['unmatched'].get('drop_$1', 0))"
+}
+forged_seen() { [ "$(unmatched wrong_interface)" -gt "$wi0" ] && [ "$(unmatched off_subnet)" -gt "$os0" ]; }
+went_down() { [ "$(bfd_field 10.0.0.2 flaps)" != "$flaps0" ] || ! bfd_up; }
+wait_for 20 bfd_up || fail "BFD not Up before the forged packets"
+est=$(peer_field 10.0.0.2 established_count)
+wi0=$(unmatched wrong_interface) os0=$(unmatched off_subnet) flaps0=$(bfd_field 10.0.0.2 flaps)
+FORGE="$(dirname "$0")/bfd_forge.py"
+ip netns exec "$NS_VPC" python3 "$FORGE" 10.0.0.2 10.0.0.1 --ttl 255 --state down >/dev/null ||
+	fail "cannot send the forged packet from the VPC side"
+ip netns exec "$NS_IDC" python3 "$FORGE" 192.168.1.1 10.0.0.1 --ttl 255 --state down >/dev/null ||
+	fail "cannot send the forged packet from the IDC side"
+wait_for 10 forged_seen || true
+# Each packet is counted once: a drop here means no session saw it.
+if forged_seen; then
+	pass "forged BFD Down (VPC side as 10.0.0.2, IDC side from 192.168.1.1): dropped before any session (wrong_interface $wi0 -> $(unmatched wrong_interface), off_subnet $os0 -> $(unmatched off_subnet))"
+else
+	fail "forged BFD Down not dropped as such: wrong_interface $wi0 -> $(unmatched wrong_interface), off_subnet $os0 -> $(unmatched off_subnet)"
+fi
+if ! went_down && peer_established 10.0.0.2 &&
+	[ "$(peer_field 10.0.0.2 established_count)" = "$est" ]; then
+	pass "forged BFD Down: BFD stayed Up (no flap), BGP held"
+else
+	fail "forged BFD Down: BFD $(bfd_field 10.0.0.2 state) flaps $flaps0 -> $(bfd_field 10.0.0.2 flaps) ($(bfd_field 10.0.0.2 local_diag)), BGP $(peer_field 10.0.0.2 state) ($(peer_field 10.0.0.2 last_error))"
+	wait_for 30 peer_established 10.0.0.2
+	wait_for 20 bfd_up
 fi
 
 # A new interval at run time: a Poll Sequence, no flap, BGP untouched.

@@ -288,6 +288,8 @@ START_TEST(names)
 	ck_assert_str_eq(bfd_diag_name(31), "Reserved");
 	ck_assert_str_eq(bfd_drop_name(BFD_OK), "ok");
 	ck_assert_str_eq(bfd_drop_name(BFD_DROP_TTL), "bad_ttl");
+	ck_assert_str_eq(bfd_drop_name(BFD_DROP_INTERFACE), "wrong_interface");
+	ck_assert_str_eq(bfd_drop_name(BFD_DROP_OFF_SUBNET), "off_subnet");
 	ck_assert_str_eq(bfd_drop_name(BFD_DROP_COUNT), "?");
 	for (int d = 0; d < BFD_DROP_COUNT; d++)
 		ck_assert_ptr_nonnull(bfd_drop_name(d));
@@ -677,6 +679,110 @@ START_TEST(fsm_detection_uses_slower_side)
 }
 END_TEST
 
+/* The remote's packet p, signed by a sender with state tx, into buf; its
+ * length. */
+static int
+sign_remote(
+	const struct bfd_auth_conf *c, struct bfd_auth_state *tx, struct bfd_ctrl *p, uint8_t *buf)
+{
+	int n;
+
+	bfd_auth_prepare(c, tx, false, p);
+	n = bfd_ctrl_encode(p, buf, BFD_CTRL_MAX_LEN);
+	ck_assert_int_gt(n, 0);
+	bfd_auth_sign(c, buf, (size_t)n);
+	return n;
+}
+
+/* The runtime's receive path for the fixture's session: authentication,
+ * then the packet's event. */
+static enum bfd_drop
+auth_rx(const struct bfd_auth_conf *c, struct bfd_auth_state *rx, const uint8_t *buf, int n,
+	uint64_t now)
+{
+	enum bfd_drop d = receive(c, rx, buf, n);
+	struct bfd_ctrl q;
+
+	if (d == BFD_OK) {
+		ck_assert_int_eq(bfd_ctrl_decode(buf, (size_t)n, &q), BFD_OK);
+		rx_pkt(&q, now);
+	}
+	return d;
+}
+
+/* The runtime's timer turn: bfd.AuthSeqKnown forgotten after a silence. */
+static void
+auth_timer(struct bfd_auth_state *rx, uint64_t now)
+{
+	if (rx->rcv_known && bfd_fsm_silent(&f, now))
+		bfd_auth_forget(rx);
+}
+
+/* §6.7.1, §6.7.3: bfd.AuthSeqKnown holds from a session's first packet (after
+ * its creation, after a detection timeout) for twice the detection time
+ * that packet set, not for nothing (no detection time before it): a packet
+ * captured earlier and replayed one transmit interval later is refused. */
+START_TEST(fsm_auth_seq_kept_after_first_packet)
+{
+	struct bfd_auth_conf c = auth_conf(BFD_AUTH_METICULOUS_SHA1, "k");
+	struct bfd_auth_state tx, rx;
+	uint8_t old[BFD_CTRL_MAX_LEN], buf[BFD_CTRL_MAX_LEN];
+	struct bfd_ctrl p;
+	uint64_t now = T0 + 10;
+	int n_old, n;
+
+	ck_assert(bfd_fsm_silent(&f, T0));
+	bfd_auth_init(&tx, 100);
+	bfd_auth_init(&rx, 0);
+	p = remote(BFD_DOWN, false, false);
+	n_old = sign_remote(&c, &tx, &p, old); /* captured */
+	p = remote(BFD_DOWN, false, false);
+	n = sign_remote(&c, &tx, &p, buf);
+	/* The first packet after creation: Down -> Init; detection 900 ms. */
+	ck_assert_int_eq(auth_rx(&c, &rx, buf, n, now), BFD_OK);
+	ck_assert_int_eq(f.state, BFD_INIT);
+	ck_assert_uint_eq(bfd_fsm_detect_time(&f), 900 * MS);
+	/* One transmit interval (1 s while not Up) later: still known, the
+	 * old packet is a replay. */
+	auth_timer(&rx, now + BFD_SLOW_TX_US);
+	ck_assert(rx.rcv_known);
+	ck_assert_int_eq(auth_rx(&c, &rx, old, n_old, now + BFD_SLOW_TX_US), BFD_DROP_AUTH_SEQ);
+	ck_assert_int_eq(f.state, BFD_INIT);
+	/* Twice the detection time of silence: forgotten (§6.7.1). */
+	auth_timer(&rx, now + 1800 * MS);
+	ck_assert(rx.rcv_known);
+	auth_timer(&rx, now + 1800 * MS + 1);
+	ck_assert(!rx.rcv_known);
+
+	/* Up, then the detection time expires: the remote is forgotten, its
+	 * sequence number not yet. */
+	setup();
+	bfd_auth_init(&rx, 0);
+	p = remote(BFD_DOWN, false, false);
+	n = sign_remote(&c, &tx, &p, buf);
+	ck_assert_int_eq(auth_rx(&c, &rx, buf, n, now), BFD_OK);
+	p = remote(BFD_UP, false, false);
+	n = sign_remote(&c, &tx, &p, buf);
+	ck_assert_int_eq(auth_rx(&c, &rx, buf, n, now + 1), BFD_OK);
+	ck_assert_int_eq(f.state, BFD_UP);
+	now = f.detect_at;
+	ck_assert_int_eq(ev(BFD_EV_DETECT_EXPIRED, now), BFD_DOWN);
+	ck_assert_uint_eq(bfd_fsm_detect_time(&f), 0);
+	auth_timer(&rx, now);
+	ck_assert(rx.rcv_known);
+	/* The first packet after it, then a replay one interval later. */
+	p = remote(BFD_DOWN, false, false);
+	n_old = sign_remote(&c, &tx, &p, old);
+	p = remote(BFD_DOWN, false, false);
+	n = sign_remote(&c, &tx, &p, buf);
+	ck_assert_int_eq(auth_rx(&c, &rx, buf, n, now + 100 * MS), BFD_OK);
+	auth_timer(&rx, now + 100 * MS + BFD_SLOW_TX_US);
+	ck_assert(rx.rcv_known);
+	ck_assert_int_eq(
+		auth_rx(&c, &rx, old, n_old, now + 100 * MS + BFD_SLOW_TX_US), BFD_DROP_AUTH_SEQ);
+}
+END_TEST
+
 START_TEST(fsm_poll_answered_with_final)
 {
 	struct bfd_ctrl p = remote(BFD_DOWN, true, false), out;
@@ -791,17 +897,62 @@ START_TEST(fsm_no_periodic_tx)
 	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 0);
 	ck_assert_uint_eq(f.tx_at, 0);
 	ck_assert_uint_eq(bfd_fsm_next_deadline(&f), f.detect_at);
-	/* Demand mode on both sides Up: none either. */
+	/* Demand mode on both sides Up, our Poll of coming Up ended by its
+	 * Final: none either. */
 	setup();
 	bring_up(T0);
-	p = remote(BFD_UP, false, false);
+	p = remote(BFD_UP, false, true);
 	p.demand = true;
 	rx_pkt(&p, T0 + 5);
 	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 0);
 	/* A Poll is still answered. */
+	p.final = false;
 	p.poll = true;
 	rx_pkt(&p, T0 + 6);
 	expect_send(0, true);
+}
+END_TEST
+
+/* §6.8.7: a remote in Demand mode gets no periodic packets, except while
+ * our Poll Sequence runs: those go until its Final, else it never ends. */
+START_TEST(fsm_demand_poll_sent)
+{
+	struct bfd_fsm_conf c = conf300;
+	struct bfd_ctrl p = remote(BFD_UP, false, true), out;
+	uint64_t now = T0;
+
+	bring_up(now);
+	p.demand = true;
+	rx_pkt(&p, now + 2);
+	ck_assert(!f.poll);
+	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 0);
+	ck_assert_uint_eq(f.tx_at, 0);
+	/* New intervals: a Poll, sent periodically though the remote is in
+	 * Demand mode. */
+	c.desired_min_tx = 500 * MS;
+	bfd_fsm_event(
+		&f, &(struct bfd_fsm_input){.ev = BFD_EV_CONFIGURE, .conf = &c}, now + 10, &act);
+	ck_assert(f.poll);
+	ck_assert_uint_gt(bfd_fsm_tx_interval(&f), 0);
+	ck_assert_uint_gt(f.tx_at, 0);
+	now = f.tx_at;
+	ck_assert_int_eq(bfd_fsm_timer_due(&f, now), BFD_EV_TX_DUE);
+	ev(BFD_EV_TX_DUE, now);
+	expect_send(0, false);
+	bfd_fsm_packet(&f, false, &out);
+	ck_assert(out.poll);
+	ck_assert_uint_gt(f.tx_at, now);
+	/* A packet of the remote without Final: still polling. */
+	p.final = false;
+	rx_pkt(&p, now + 1);
+	ck_assert(f.poll);
+	ck_assert_uint_gt(f.tx_at, 0);
+	/* The Final: the Poll is over, and so is periodic sending. */
+	p.final = true;
+	rx_pkt(&p, now + 2);
+	ck_assert(!f.poll);
+	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 0);
+	ck_assert_uint_eq(f.tx_at, 0);
 }
 END_TEST
 
@@ -878,6 +1029,55 @@ START_TEST(fsm_reconfigure_poll)
 }
 END_TEST
 
+/* §6.5, §6.8.3: new values while our Poll runs. The first Final may answer
+ * a packet that advertised the earlier ones: the latest take effect only
+ * after the Final of a new Poll Sequence. */
+START_TEST(fsm_reconfigure_during_poll)
+{
+	struct bfd_fsm_conf c = conf300;
+	struct bfd_ctrl p, fin = remote(BFD_UP, false, true);
+	uint64_t now = T0;
+
+	/* The remote takes packets every 200 ms: our own interval shows. */
+	fin.required_min_rx = 200 * MS;
+	c.desired_min_tx = 200 * MS;
+	bfd_fsm_init(&f, &c, 0xabc, 42, now);
+	bring_up(now);
+	rx_pkt(&fin, now + 2);
+	ck_assert(!f.poll);
+	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 200 * MS);
+	/* 200 -> 500: a Poll; the slower interval waits for its Final. */
+	c.desired_min_tx = 500 * MS;
+	bfd_fsm_event(
+		&f, &(struct bfd_fsm_input){.ev = BFD_EV_CONFIGURE, .conf = &c}, now + 10, &act);
+	ck_assert(f.poll);
+	bfd_fsm_packet(&f, false, &p);
+	ck_assert(p.poll);
+	ck_assert_uint_eq(p.desired_min_tx, 500 * MS);
+	/* 500 -> 1000 before any Final. */
+	c.desired_min_tx = 1000 * MS;
+	bfd_fsm_event(
+		&f, &(struct bfd_fsm_input){.ev = BFD_EV_CONFIGURE, .conf = &c}, now + 20, &act);
+	ck_assert(f.poll);
+	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 200 * MS);
+	/* The first Final: maybe the answer to a packet that said 500. Not
+	 * 1000 yet: a new Poll Sequence, its packets with P and 1000. */
+	rx_pkt(&fin, now + 30);
+	ck_assert(f.poll);
+	ck_assert_uint_ne(bfd_fsm_tx_interval(&f), 1000 * MS);
+	ck_assert_uint_le(bfd_fsm_tx_interval(&f), 500 * MS);
+	bfd_fsm_packet(&f, false, &p);
+	ck_assert(p.poll && !p.final);
+	ck_assert_uint_eq(p.desired_min_tx, 1000 * MS);
+	/* Its Final: 1000 ms in effect, the Poll over. */
+	rx_pkt(&fin, now + 40);
+	ck_assert(!f.poll);
+	ck_assert_uint_eq(bfd_fsm_tx_interval(&f), 1000 * MS);
+	bfd_fsm_packet(&f, false, &p);
+	ck_assert(!p.poll);
+}
+END_TEST
+
 START_TEST(fsm_reconfigure_down)
 {
 	struct bfd_fsm_conf c = conf300;
@@ -936,10 +1136,13 @@ bfd_suite(void)
 	tcase_add_test(tc, fsm_admin_down);
 	tcase_add_test(tc, fsm_jitter);
 	tcase_add_test(tc, fsm_no_periodic_tx);
+	tcase_add_test(tc, fsm_demand_poll_sent);
 	tcase_add_test(tc, fsm_faster_remote_sooner);
 	tcase_add_test(tc, fsm_reconfigure_poll);
 	tcase_add_test(tc, fsm_reconfigure_down);
+	tcase_add_test(tc, fsm_reconfigure_during_poll);
 	tcase_add_test(tc, fsm_stale_events);
+	tcase_add_test(tc, fsm_auth_seq_kept_after_first_packet);
 	suite_add_tcase(s, tc);
 	return s;
 }

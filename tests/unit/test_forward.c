@@ -1236,11 +1236,12 @@ START_TEST(punt_ring_keeps_room_for_bgp)
 }
 END_TEST
 
-/* A UDP datagram src:sport -> dst:dport, from the peer's MAC to ours. */
+/* A UDP datagram src:sport -> dst:dport, from the peer's MAC to to. */
 static struct rte_mbuf *
-mk_udp(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport)
+mk_udp_to(const struct rte_ether_addr *to, uint32_t src, uint16_t sport, uint32_t dst,
+		uint16_t dport)
 {
-	struct rte_mbuf *m = mk_ipv4(&idc_mac, src, dst, 255, 8 + 24);
+	struct rte_mbuf *m = mk_ipv4(to, src, dst, 255, 8 + 24);
 	struct rte_ipv4_hdr *ip = ip_of(m);
 	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
 
@@ -1248,6 +1249,13 @@ mk_udp(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport)
 	udp->dst_port = rte_cpu_to_be_16(dport);
 	udp->dgram_len = rte_cpu_to_be_16(8 + 24);
 	return m;
+}
+
+/* The same from the peer's MAC to our IDC port's. */
+static struct rte_mbuf *
+mk_udp(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport)
+{
+	return mk_udp_to(&idc_mac, src, sport, dst, dport);
 }
 
 /* BFD control from a configured peer is the bfd class; the same from
@@ -1278,6 +1286,24 @@ START_TEST(bfd_class)
 	/* Its own rate: a tenth of punt_rate, never under the floor. */
 	ck_assert_uint_eq(punt_class_rate(PUNT_BFD, 10000, 2), 1000);
 	ck_assert_uint_eq(punt_class_rate(PUNT_BFD, 100, 1), PUNT_BFD_MIN_RATE);
+}
+END_TEST
+
+/* BFD runs on the IDC port only, to its address: a host on the VPC side
+ * that forges the peer's address (the kernel would take it on the VPC tap:
+ * the IDC address is local there too), or a frame on the IDC port to our
+ * VPC address, is not the bfd class and gets only the other class's
+ * budget. */
+START_TEST(bfd_class_idc_only)
+{
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, mk_udp_to(&vpc_mac, IP(10, 0, 0, 2), 49152,
+			IP(10, 0, 0, 1), 3784)), PUNT_OTHER);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_VPC, mk_udp_to(&vpc_mac, IP(10, 0, 0, 2), 49152,
+			IP(172, 16, 0, 1), 3784)), PUNT_OTHER);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_udp(IP(10, 0, 0, 2), 49152,
+			IP(172, 16, 0, 1), 3784)), PUNT_OTHER);
+	ck_assert_int_eq(punt_class_of(VBR_PORT_IDC, mk_udp(IP(10, 0, 0, 2), 49152,
+			IP(10, 0, 0, 1), 3784)), PUNT_BFD);
 }
 END_TEST
 
@@ -1599,6 +1625,7 @@ forward_suite(void)
 	tcase_add_test(tc, peer_rst_and_idle_end_the_session);
 	tcase_add_test(tc, punt_ring_keeps_room_for_bgp);
 	tcase_add_test(tc, bfd_class);
+	tcase_add_test(tc, bfd_class_idc_only);
 	tcase_add_test(tc, bfd_survives_flood);
 	tcase_add_test(tc, track_class);
 	tcase_add_test(tc, garp_only_refreshes);
