@@ -14,14 +14,26 @@
 #  - the router comes back: the group is whole again and every flow is on
 #    the router it had before the cut (the bucket table is a function of
 #    the member set).
+# ECMP_BFD=1 (ecmp_bfd.sh): the same with BFD 300 ms x 3 on both sessions
+# (hold time 9 s): the failed router's session ends with Cease / BFD Down,
+# and its flows' loss must stay under LOSS_MAX_MS (1 s).
 . "$(dirname "$0")/idc_pair_lib.sh"
 
-PAIR_HOLD=3
 FLOWS=16
 RATE=100
+LOSS_MAX_MS=${LOSS_MAX_MS:-1000}
 
 hugepages_setup
-pair_bgp_config "$WORK/vbr.yaml" "" "  multipath: 2"
+if [ "${ECMP_BFD:-0}" = 1 ]; then
+	PAIR_HOLD=9
+	pair_bgp_config "$WORK/vbr.yaml" "bfd: { min_rx: 300, min_tx: 300, multiplier: 3 }" \
+		"  multipath: 2"
+	export PAIR_BIRD_GLOBAL='protocol bfd { interface "*" { min rx interval 300 ms; min tx interval 300 ms; multiplier 3; }; }'
+	export BIRD_BGP_EXTRA="bfd on;"
+else
+	PAIR_HOLD=3
+	pair_bgp_config "$WORK/vbr.yaml" "" "  multipath: 2"
+fi
 start_vbrd "$WORK/vbr.yaml" || { fail "vbrd start"; finish; }
 pair_topology
 pair_start_bird r1 65001 "$PAIR_PREFIX"
@@ -109,6 +121,13 @@ log "flows on r1 before the cut: $on_r1, on r2: $on_r2"
 [ "$moved" -eq "$on_r1" ] &&
 	pass "the failed router's $on_r1 flows moved to r2: $lost_r1 packets lost in all, longest gap $gap_r1 ms" ||
 	fail "only $moved of r1's $on_r1 flows reached r2"
+if [ "${ECMP_BFD:-0}" = 1 ]; then
+	grep -q "bgp: peer 10.0.0.2: BFD session down .*Cease / BFD Down" "$WORK/vbrd.log" && pass "r1's session ended by BFD (Cease / BFD Down)" ||
+		fail "r1's session did not end by BFD: $(peer_field 10.0.0.2 last_error)"
+	python3 -c "import sys; sys.exit(0 if $gap_r1 < $LOSS_MAX_MS else 1)" &&
+		pass "with BFD the failed router's flows lost under $LOSS_MAX_MS ms (longest gap $gap_r1 ms)" ||
+		fail "with BFD the failed router's flows lost $gap_r1 ms (over $LOSS_MAX_MS ms)"
+fi
 
 # r1 back: the group is whole again and every flow returns to its router.
 cp "$FLOW_DIR/report.json" "$WORK/report-cut.json"
