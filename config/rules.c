@@ -564,7 +564,6 @@ static const struct {
 	[CONFIG_NETWORK] = {NULL, "a BGP network"},
 	[CONFIG_ROUTE] = {&schema_route, "a static route"},
 	[CONFIG_NEIGHBOR] = {&schema_neighbor, "a neighbor"},
-	[CONFIG_TRACK] = {&schema_track, "a next hop's track"},
 };
 
 void

@@ -66,7 +66,6 @@ enum config_kind {
 	CONFIG_NETWORK,	 /* struct vbr_prefix; the key is "cidr" */
 	CONFIG_ROUTE,	 /* struct vbr_static_route */
 	CONFIG_NEIGHBOR, /* struct vbr_neighbor */
-	CONFIG_TRACK,	 /* struct vbr_track: a static route's track */
 };
 
 /*
@@ -96,9 +95,7 @@ int config_network_set(struct vbr_prefix *n, const char *value, char *msg, size_
 /* A new object's defaults, as the loader gives an element that states
  * only its required keys. */
 void config_group_init(struct vbr_bgp_group *g);
-/* A track's defaults (interval 2 s, 8 misses, rise 2): a route that states
- * `track: {}`. */
-void config_track_init(struct vbr_track *t);
+
 
 /* The keys of a kind, in the file's order ("name, peer_asn, key, ..."). */
 void config_keys(enum config_kind kind, char *buf, size_t len);

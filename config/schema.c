@@ -692,12 +692,6 @@ track_defaults(void *obj)
 	t->rise = VBR_TRACK_DEFAULT_RISE;
 }
 
-void
-config_track_init(struct vbr_track *t)
-{
-	track_defaults(t);
-}
-
 #define TRACK(m) WALK_MEMBER(struct vbr_track, m)
 /* clang-format off */
 static const struct field track_fields[] = {

@@ -789,12 +789,14 @@ do_network(struct vbr_config *c, enum api_op op, const struct api_request *req, 
 }
 
 /* --track-interval, --track-misses, --track-rise: any of them tracks the
- * next hop, the others keep their defaults. */
+ * next hop, the others keep their defaults (the nested key makes the track
+ * present, as config_set does for any sub-map). */
 static int
-route_track_args(const struct api_request *req, struct vbr_static_route *r, char *err, size_t len)
+route_track_args(const struct vbr_config *c, const struct api_request *req,
+		struct vbr_static_route *r, char *err, size_t len)
 {
 	static const char *const keys[] = { "track_interval", "track_misses", "track_rise" };
-	static const char *const fields[] = { "interval", "misses", "rise" };
+	static const char *const fields[] = { "track.interval", "track.misses", "track.rise" };
 
 	for (unsigned i = 0; i < RTE_DIM(keys); i++) {
 		json_t *v = json_object_get(req->args, keys[i]);
@@ -807,10 +809,8 @@ route_track_args(const struct api_request *req, struct vbr_static_route *r, char
 			snprintf(err, len, "%s: expected a number", keys[i]);
 			return -EINVAL;
 		}
-		if (r->track.interval == 0)
-			config_track_init(&r->track);
 		snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		rc = config_set(NULL, CONFIG_TRACK, &r->track, fields[i], text, err, len);
+		rc = config_route_set(c, r, fields[i], text, err, len);
 		if (rc != 0)
 			return rc;
 	}
@@ -856,7 +856,7 @@ do_route(struct vbr_config *c, enum api_op op, const struct api_request *req, ch
 			return rc;
 		port = config_port_of(c, r.next_hop);
 		r.port = port < 0 ? VBR_PORT_IDC : (enum vbr_port_id)port;
-		rc = route_track_args(req, &r, err, len);
+		rc = route_track_args(c, req, &r, err, len);
 		if (rc != 0)
 			return rc;
 		rc = config_route_add(c, &r);

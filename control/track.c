@@ -121,24 +121,18 @@ track_set(struct track *t, const struct track_target *targets, unsigned n, uint6
 			e[m].info.params.misses = VBR_TRACK_DEFAULT_MISSES;
 		if (e[m].info.params.rise == 0)
 			e[m].info.params.rise = VBR_TRACK_DEFAULT_RISE;
-		/* A shorter interval applies from now, not after the old one. */
-		if (e[m].next_ms > now_ms + e[m].info.params.interval * 1000ull)
-			e[m].next_ms = now_ms + e[m].info.params.interval * 1000ull;
 		m++;
 	}
+	/* A shorter interval applies from now, not after the old one; after the
+	 * merge above, which may have shortened it. */
+	for (unsigned i = 0; i < m; i++)
+		if (e[i].next_ms > now_ms + e[i].info.params.interval * 1000ull)
+			e[i].next_ms = now_ms + e[i].info.params.interval * 1000ull;
 	free(s);
 	free(t->e);
 	t->e = e;
 	t->n = m;
 	return 0;
-}
-
-bool
-track_usable(const struct track *t, uint32_t addr)
-{
-	long k = find(t, addr);
-
-	return k < 0 || t->e[k].info.state == TRACK_UP;
 }
 
 static void
@@ -218,17 +212,6 @@ track_answer(
 	if (x->info.state == TRACK_INIT ||
 		(x->info.state == TRACK_DOWN && x->in_a_row >= x->info.params.rise))
 		set_state(t, x, TRACK_UP, now_us / 1000);
-}
-
-uint64_t
-track_next_ms(const struct track *t)
-{
-	uint64_t next = UINT64_MAX;
-
-	for (unsigned i = 0; i < t->n; i++)
-		if (t->e[i].next_ms < next)
-			next = t->e[i].next_ms;
-	return next;
 }
 
 unsigned

@@ -72,10 +72,6 @@ void track_destroy(struct track *t);
  * are forgotten. Calls no callback. 0 or -ENOMEM (nothing changed). */
 int track_set(struct track *t, const struct track_target *targets, unsigned n, uint64_t now_ms);
 
-/* Whether routes through addr may be installed: true when addr is not
- * checked, or answers. */
-bool track_usable(const struct track *t, uint32_t addr);
-
 /* Sends what is due and counts the probes that went unanswered since; calls
  * changed() for every next hop that went down or came back. */
 void track_poll(struct track *t, uint64_t now_ms);
@@ -86,9 +82,6 @@ void track_poll(struct track *t, uint64_t now_ms);
  * ignored; a change of state calls changed(). */
 void track_answer(
 	struct track *t, uint32_t addr, uint8_t port, uint16_t id, uint16_t seq, uint64_t now_us);
-
-/* The next deadline in ms (UINT64_MAX: nothing to check). */
-uint64_t track_next_ms(const struct track *t);
 
 unsigned track_count(const struct track *t);
 /* The i-th checked next hop (0 <= i < track_count()), sorted by address. */

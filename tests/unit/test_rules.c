@@ -302,11 +302,13 @@ START_TEST(set_values)
 		ck_assert_uint_eq(r.track.interval, VBR_TRACK_DEFAULT_INTERVAL);
 		PASSES(config_route_set(NULL, &r, "track", "false", msg, sizeof(msg)));
 		ck_assert_uint_eq(r.track.interval, 0);
-		config_track_init(&r.track);
-		PASSES(config_set(NULL, CONFIG_TRACK, &r.track, "misses", "3", msg, sizeof(msg)));
+		PASSES(config_route_set(NULL, &r, "track.misses", "3", msg, sizeof(msg)));
 		ck_assert_uint_eq(r.track.misses, 3);
-		FAILS(config_set(NULL, CONFIG_TRACK, &r.track, "interval", "0", msg, sizeof(msg)),
-			"interval: 0 is out of range (1..60)");
+		/* A refused value leaves the route as it was: no track. */
+		PASSES(config_route_set(NULL, &r, "track", "false", msg, sizeof(msg)));
+		FAILS(config_route_set(NULL, &r, "track.interval", "0", msg, sizeof(msg)),
+			"track.interval: 0 is out of range (1..60)");
+		ck_assert_uint_eq(r.track.interval, 0);
 	}
 	config_keys(CONFIG_NETWORK, keys, sizeof(keys));
 	ck_assert_str_eq(keys, "cidr");

@@ -81,16 +81,15 @@ START_TEST(starts_unknown_up_on_first_answer)
 {
 	uint32_t nh = IP(10, 0, 0, 2);
 	struct track *t = make(1, 3, 2, nh);
+	struct track_info ti;
 	uint64_t now = 0;
 
 	ck_assert_int_eq(state(t, nh), TRACK_INIT);
-	ck_assert(!track_usable(t, nh));
-	ck_assert(track_usable(t, IP(10, 0, 0, 3))); /* not checked */
+	ck_assert_int_eq(track_find(t, IP(10, 0, 0, 3), &ti), -ENOENT); /* not checked */
 	step(t, &now, true);
 	ck_assert_uint_eq(rec.sent, 1);
 	ck_assert_int_eq(state(t, nh), TRACK_UP);
 	ck_assert_uint_eq(rec.ups, 1);
-	ck_assert(track_usable(t, nh));
 	track_destroy(t);
 }
 END_TEST
@@ -118,7 +117,6 @@ START_TEST(down_after_misses_back_after_rise)
 	track_poll(t, now); /* the third miss */
 	ck_assert_int_eq(state(t, nh), TRACK_DOWN);
 	ck_assert_uint_eq(rec.downs, 1);
-	ck_assert(!track_usable(t, nh));
 	/* rise 2: one answer is not enough. */
 	track_answer(t, nh, 0, ID, rec.last_seq, now * 1000);
 	now += 1000;
@@ -209,7 +207,7 @@ START_TEST(set_keeps_state)
 	uint32_t a = IP(10, 0, 0, 2), b = IP(10, 0, 0, 6);
 	struct track *t = make(5, 8, 2, a);
 	struct track_target tg[3] = {
-		{.addr = b, .params = {2, 8, 2}},
+		{.addr = b, .params = {10, 8, 2}},
 		{.addr = a, .params = {5, 8, 2}},
 		{.addr = a, .params = {3, 4, 3}},
 	};
@@ -226,14 +224,24 @@ START_TEST(set_keeps_state)
 	ck_assert_uint_eq(ti.params.interval, 3);
 	ck_assert_uint_eq(ti.params.misses, 4);
 	ck_assert_uint_eq(ti.params.rise, 2);
-	/* The shorter interval counts from now. */
-	ck_assert_uint_eq(track_next_ms(t), 100);
 	ck_assert_int_eq(track_get(t, 0, &ti), 0);
 	ck_assert_uint_eq(ti.addr, a);
-	ck_assert_int_eq(track_set(t, NULL, 0, 200), 0);
+	/* The new next hop is probed at once; the kept one's shorter interval
+	 * counts from now (3 s, not the 5 s it had). */
+	rec.sent = 0;
+	track_poll(t, 100);
+	ck_assert_uint_eq(rec.sent, 1);
+	ck_assert_uint_eq(rec.last_addr, b);
+	track_poll(t, 3099);
+	ck_assert_uint_eq(rec.sent, 1);
+	track_poll(t, 3100);
+	ck_assert_uint_eq(rec.sent, 2);
+	ck_assert_uint_eq(rec.last_addr, a);
+	ck_assert_int_eq(track_set(t, NULL, 0, 3200), 0);
 	ck_assert_uint_eq(track_count(t), 0);
-	ck_assert(track_usable(t, a));
-	ck_assert_uint_eq(track_next_ms(t), UINT64_MAX);
+	ck_assert_int_eq(track_find(t, a, &ti), -ENOENT);
+	track_poll(t, 100000);
+	ck_assert_uint_eq(rec.sent, 2);
 	track_destroy(t);
 }
 END_TEST
