@@ -4,6 +4,7 @@
  *
  *   vbrd [EAL options] -- -c FILE [--socket PATH] [--ro-socket PATH]
  *                          [--idle-sleep US] [--netns NAME] [--check]
+ *   vbrd --help | --version
  *
  * The composition root: the config is loaded before EAL starts, so a bad
  * file is refused at once with file:line:column. Worker lcores forward; the
@@ -16,6 +17,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,26 +108,62 @@ log_stamp_open(void)
 		rte_openlog_stream(f);
 }
 
+/* The text help2man makes vbrd(8) of (docs/man/meson.build): "Usage:",
+ * "Options:" and two-space-separated option columns are what it reads. */
 static void
-usage(const char *prog)
+usage(FILE *f)
 {
-	fprintf(stderr,
-			"usage: %s [EAL options] -- -c FILE [--socket PATH] [--ro-socket PATH]\n"
-			"                    [--idle-sleep US] [--netns NAME] [--check]\n"
-			"  -c, --config FILE   the VBR's YAML config; vbrd writes it back (atomically)\n"
-			"                      on every change made with vbrctl\n"
-			"  --socket PATH       the management socket (default " VBR_SOCKET_DEFAULT ")\n"
-			"  --ro-socket PATH    the read-only one, show only (default\n"
-			"                      " VBR_RO_SOCKET_DEFAULT ")\n"
-			"  --idle-sleep US     forwarding lcores sleep US microseconds when a poll\n"
-			"                      finds nothing (default 0: pure polling)\n"
-			"  --netns NAME        run in network namespace NAME (made if missing, as\n"
-			"                      `ip netns add`): the exception taps, BGP and the\n"
-			"                      default route through the dataplane live there.\n"
-			"                      Without it, in the host's namespace, vbrd leaves\n"
-			"                      the host's default route alone\n"
-			"  --check             validate the config and exit\n",
-			prog);
+	fputs("Usage: vbrd [EAL-OPTIONS] -- -c FILE [OPTIONS]\n"
+	      "  or:  vbrd --help | --version\n"
+	      "The Virtual Border Router daemon: forwards IPv4 between an IDC port and a\n"
+	      "VPC port with DPDK, speaks BGP and BFD with the IDC routers, and serves\n"
+	      "vbrctl on its management sockets.\n"
+	      "\n"
+	      "EAL options, before \"--\", are DPDK's: -l 0-3 (the first lcore is the main\n"
+	      "one, the FIB writer and exception path; every other one forwards), -a PCI\n"
+	      "or --vdev net_tap0,iface=NAME for the two ports, --file-prefix PREFIX.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -c, --config FILE   the VBR's YAML config (vbr.yaml(5)); vbrd writes it\n"
+	      "                      back, atomically, on every change made with vbrctl\n"
+	      "  --socket PATH       the management socket, mode 0600 (default\n"
+	      "                      " VBR_SOCKET_DEFAULT ")\n"
+	      "  --ro-socket PATH    the read-only one, for show only, mode 0666 (default\n"
+	      "                      " VBR_RO_SOCKET_DEFAULT ")\n"
+	      "  --idle-sleep US     forwarding lcores sleep US microseconds when a poll\n"
+	      "                      finds nothing (0..1000000, default 0: pure polling)\n"
+	      "  --netns NAME        run in network namespace NAME (made if missing, as\n"
+	      "                      ip netns add does): the exception taps, BGP and the\n"
+	      "                      default route through the dataplane live there.\n"
+	      "                      Without it, in the host's namespace, vbrd leaves the\n"
+	      "                      host's default route alone\n"
+	      "  --check             validate the config and exit\n"
+	      "  -h, --help          print this text and exit\n"
+	      "  --version           print the version and exit\n",
+		f);
+}
+
+/* A command line vbrd does not understand: why, on stderr. */
+static int
+usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt != NULL) {
+		fputs("vbrd: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	/* The synopsis and where the rest is, not the whole help. */
+	fputs("usage: vbrd [EAL-OPTIONS] -- -c FILE [OPTIONS]\n"
+	      "Try 'vbrd --help' for the options.\n",
+		stderr);
+	return -EINVAL;
 }
 
 struct app_args {
@@ -135,6 +173,8 @@ struct app_args {
 	unsigned idle_sleep_us;
 	const char *netns;
 	bool check;
+	bool help;
+	bool version;
 };
 
 static int
@@ -148,6 +188,7 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 		{ "socket", required_argument, NULL, 'S' },
 		{ "ro-socket", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -163,8 +204,10 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 		case 's':
 			errno = 0;
 			a->idle_sleep_us = (unsigned)strtoul(optarg, &end, 10);
-			if (errno || *end || a->idle_sleep_us > 1000000)
-				return -EINVAL;
+			if (errno || end == optarg || *end || a->idle_sleep_us > 1000000)
+				return usage_error(
+					"--idle-sleep needs microseconds (0..1000000), not \"%s\"",
+					optarg);
 			break;
 		case 'k':
 			a->check = true;
@@ -178,13 +221,36 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 		case 'R':
 			a->ro_socket = optarg;
 			break;
+		/* As GNU programs do: the first of them wins, whatever follows. */
+		case 'h':
+			a->help = true;
+			return 0;
+		case 'V':
+			a->version = true;
+			return 0;
 		default:
-			return -EINVAL;
+			/* getopt said which option, on stderr. */
+			return usage_error(NULL);
 		}
 	}
-	if (optind != argc || a->config == NULL)
-		return -EINVAL;
+	if (optind != argc)
+		return usage_error("unexpected argument \"%s\"", argv[optind]);
+	if (a->config == NULL)
+		return usage_error("-c FILE is needed");
 	return 0;
+}
+
+/* --help and --version before "--" are ours too, not EAL's: "vbrd --help"
+ * is what a user types, and help2man runs. */
+static void
+eal_part_help(int eal_argc, char **argv, struct app_args *a)
+{
+	for (int i = 1; i < eal_argc && !a->help && !a->version; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			a->help = true;
+		else if (strcmp(argv[i], "--version") == 0)
+			a->version = true;
+	}
 }
 
 static int
@@ -306,9 +372,23 @@ main(int argc, char **argv)
 	app_argv = &argv[eal_argc];
 	if (app_argc > 1)
 		app_argv[0] = argv[0];
-	if (parse_app_args(app_argc, app_argv, &args) != 0) {
-		usage(argv[0]);
-		return EXIT_FAILURE;
+	eal_part_help(eal_argc, argv, &args);
+	if (!args.help && !args.version) {
+		if (eal_argc == argc) {
+			usage_error("no \"--\": vbrd's options come after it, EAL's before");
+			return EXIT_FAILURE;
+		}
+		if (parse_app_args(app_argc, app_argv, &args) != 0)
+			return EXIT_FAILURE;
+	}
+	/* Before anything else: no config, EAL, hugepages or root needed. */
+	if (args.help) {
+		usage(stdout);
+		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	}
+	if (args.version) {
+		puts("vbrd " VBR_VERSION);
+		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	}
 
 	cfg = config_alloc();

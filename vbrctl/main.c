@@ -137,49 +137,117 @@ static const struct command commands[] = {
 
 #define NB_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/* The text help2man makes vbrctl(8) of (docs/man/meson.build): "Usage:",
+ * "Options:", "Heading:" lines and two-space-separated columns (or a
+ * description on the next line, indented 22) are what it reads. */
 static void
 usage(FILE *f)
 {
-	fputs("usage: vbrctl [-s PATH] [--json] [--timeout S] COMMAND [OPTIONS]\n"
+	fputs("Usage: vbrctl [-s PATH] [--json] [--timeout S] COMMAND [OPTIONS]\n"
+	      "  or:  vbrctl --help | --version\n"
+	      "The console of a running vbrd. A change is checked whole with the config\n"
+	      "file's rules, written to vbrd's config file and applied at once, touching\n"
+	      "nothing else; it is acknowledged only once the file says it.\n"
 	      "\n"
 	      "BGP groups:\n"
 	      "  bgp-group create --name N --peer-asn ASN [GROUP-OPTIONS]\n"
+	      "                      a group of peers, which inherit all of it\n"
 	      "  bgp-group modify --name N [--peer-asn ASN] [GROUP-OPTIONS]\n"
+	      "                      a session parameter (ASN, key, hold time, multihop,\n"
+	      "                      GTSM) restarts the group's sessions with Cease; the\n"
+	      "                      rest applies without a reset\n"
 	      "  bgp-group delete --name N\n"
-	      "  GROUP-OPTIONS: --key K  --description D  --max-prefixes N\n"
-	      "    --max-prefixes-action drop|teardown  --max-prefixes-restart S\n"
-	      "    --hold-time S  --min-hold-time S  --send-hold-time S  --connect-retry S\n"
-	      "    --error-wait-min S  --error-wait-max S  --multihop TTL  --[no-]passive\n"
-	      "    --[no-]gtsm  --[no-]accept-default  --max-prefix-len LEN\n"
-	      "    --max-as-path-len N\n"
-	      "    --[no-]bfd  --bfd-min-rx MS  --bfd-min-tx MS  --bfd-multiplier N\n"
-	      "    --bfd-auth-type sha1|meticulous-sha1|md5|meticulous-md5\n"
-	      "    --bfd-auth-key-id N  --bfd-auth-key K  --no-bfd-auth\n"
+	      "                      a group that has no peers left\n"
+	      "\n"
+	      "Group options (bgp-group create and modify):\n"
+	      "  --key K             TCP-MD5 key (RFC 2385)\n"
+	      "  --description D     free text, shown by show groups\n"
+	      "  --max-prefixes N    routes accepted per peer\n"
+	      "  --max-prefixes-action drop|teardown\n"
+	      "                      past the limit: count and log, or Cease the session\n"
+	      "  --max-prefixes-restart S\n"
+	      "                      seconds a session stays down after a teardown\n"
+	      "  --hold-time S       offered hold time (0: none, needs --min-hold-time 0)\n"
+	      "  --min-hold-time S   a peer's smaller hold time is refused\n"
+	      "  --send-hold-time S  seconds a peer may leave our bytes unread\n"
+	      "  --connect-retry S   seconds between our connection attempts\n"
+	      "  --error-wait-min S  back-off after a session error, doubling per error\n"
+	      "  --error-wait-max S  the back-off's upper bound\n"
+	      "  --multihop TTL      TTL of our BGP packets (1: directly connected)\n"
+	      "  --[no-]passive      only accept connections, never open one\n"
+	      "  --[no-]gtsm         GTSM (RFC 5082): TTL 255 sent, checked on receipt\n"
+	      "  --[no-]accept-default\n"
+	      "                      take 0.0.0.0/0 from the peers\n"
+	      "  --max-prefix-len LEN\n"
+	      "                      longer prefixes from the peers are refused\n"
+	      "  --max-as-path-len N\n"
+	      "                      a longer AS_PATH makes the UPDATE a withdrawal\n"
+	      "  --[no-]bfd          BFD (RFC 5880) with each of the group's peers\n"
+	      "  --bfd-min-rx MS     BFD receive interval\n"
+	      "  --bfd-min-tx MS     BFD transmit interval\n"
+	      "  --bfd-multiplier N  BFD detection multiplier\n"
+	      "  --bfd-auth-type sha1|meticulous-sha1|md5|meticulous-md5\n"
+	      "                      BFD authentication\n"
+	      "  --bfd-auth-key-id N, --bfd-auth-key K\n"
+	      "                      its key id and key\n"
+	      "  --no-bfd-auth       no BFD authentication\n"
+	      "\n"
 	      "BGP peers:\n"
 	      "  bgp-peer create --group N --address IP [--description D]\n"
-	      "  bgp-peer delete|enable --address IP\n"
-	      "  bgp-peer reset|disable --address IP [--message TEXT]\n"
-	      "BGP networks (the CIDR blocks vbr announces):\n"
-	      "  bgp-network add|delete --cidr CIDR\n"
-	      "Static routes and neighbours:\n"
-	      "  route add --prefix P --next-hop NH[,NH...]   (up to 8: ECMP)\n"
-	      "    [--track-interval S] [--track-misses N] [--track-rise N]\n"
-	      "    (any --track-*: each next hop is health-checked by ping)\n"
-	      "  route delete --prefix P\n"
-	      "  neighbor add --address IP --mac MAC\n"
-	      "  neighbor delete --address IP\n"
-	      "Looking:\n"
-	      "  show peers|groups|networks|routes [PREFIX]|fib [ADDR]|neighbors|stats|config\n"
-	      "  show track        the health-checked next hops of static routes\n"
-	      "  show bfd          BFD sessions: state, intervals, discriminators, diagnostics\n"
-	      "  reload            re-read the config file and apply what changed\n"
+	      "                      a peer on the IDC port's subnet; starts its session\n"
+	      "  bgp-peer delete --address IP\n"
+	      "                      Cease / Peer De-configured, and it is gone\n"
+	      "  bgp-peer reset --address IP [--message TEXT]\n"
+	      "                      Cease / Administrative Reset, with the message\n"
+	      "  bgp-peer disable --address IP [--message TEXT]\n"
+	      "                      Cease / Administrative Shutdown; Idle until enabled\n"
+	      "  bgp-peer enable --address IP\n"
+	      "                      the session starts again\n"
 	      "\n"
-	      "  -s, --socket PATH  vbrd's socket (default " VBRCTL_SOCKET "; show falls\n"
-	      "                     back to " VBRCTL_RO_SOCKET ")\n"
-	      "  --json             JSON output: an array of records, one object for stats\n"
-	      "                     and config, {\"ok\": true} for a change\n"
-	      "  --timeout S        wait at most S seconds for vbrd (default 30)\n"
-	      "  -h, --help         this text\n",
+	      "BGP networks (the CIDR blocks vbr announces):\n"
+	      "  bgp-network add --cidr CIDR\n"
+	      "                      an UPDATE to every Established peer\n"
+	      "  bgp-network delete --cidr CIDR\n"
+	      "                      a withdrawal\n"
+	      "\n"
+	      "Static routes and neighbours:\n"
+	      "  route add --prefix P --next-hop NH[,NH...] [TRACK-OPTIONS]\n"
+	      "                      a static route; 2 to 8 next hops: ECMP\n"
+	      "  route delete --prefix P\n"
+	      "                      the static route goes\n"
+	      "  neighbor add --address IP --mac MAC\n"
+	      "                      a static ARP entry\n"
+	      "  neighbor delete --address IP\n"
+	      "                      the static ARP entry goes\n"
+	      "\n"
+	      "Track options (route add; with any, each next hop is pinged):\n"
+	      "  --track-interval S  seconds between probes\n"
+	      "  --track-misses N    unanswered probes in a row that take the route out\n"
+	      "  --track-rise N      answered probes in a row that put it back\n"
+	      "\n"
+	      "Looking:\n"
+	      "  show peers          BGP sessions: state, uptime, prefixes, messages\n"
+	      "  show groups         BGP groups and their peers\n"
+	      "  show networks       the CIDR blocks vbr announces\n"
+	      "  show routes [PREFIX]\n"
+	      "                      every path of every prefix (or those covering\n"
+	      "                      PREFIX): * the best, = in ECMP beside it\n"
+	      "  show fib [ADDR]     the FIB's entries, or its answer for ADDR\n"
+	      "  show neighbors      next hops and their MACs\n"
+	      "  show stats          every counter, per port; the FIB writer's, the RIB's\n"
+	      "  show config         the wanted state, as the file says it\n"
+	      "  show track          the health-checked next hops of static routes\n"
+	      "  show bfd            BFD sessions: state, intervals, diagnostics\n"
+	      "  reload              re-read the config file and apply what changed\n"
+	      "\n"
+	      "Options:\n"
+	      "  -s, --socket PATH   vbrd's socket (default " VBRCTL_SOCKET ";\n"
+	      "                      show falls back to " VBRCTL_RO_SOCKET ")\n"
+	      "  --json              JSON output: an array of records, one object for\n"
+	      "                      show stats and show config, {\"ok\": true} for a change\n"
+	      "  --timeout S         wait at most S seconds for vbrd (default 30)\n"
+	      "  -h, --help          print this text and exit\n"
+	      "  --version           print the version and exit\n",
 		f);
 }
 
@@ -198,10 +266,11 @@ fail(int status, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	if (status == EXIT_USAGE) {
-		fputc('\n', stderr);
-		usage(stderr);
-	}
+	/* The synopsis and where the rest is, not the whole help. */
+	if (status == EXIT_USAGE)
+		fputs("\nusage: vbrctl [-s PATH] [--json] [--timeout S] COMMAND [OPTIONS]\n"
+		      "Try 'vbrctl --help' for the commands and their options.\n",
+			stderr);
 	return status;
 }
 
@@ -216,6 +285,7 @@ struct cmdline {
 	bool json;
 	int timeout_s;
 	bool help;
+	bool version;
 	const char *words[4];
 	int nb_words;
 	struct given given[NB_OPTS];
@@ -275,6 +345,10 @@ parse_argv(int argc, char **argv, struct cmdline *cl)
 		}
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			cl->help = true;
+			continue;
+		}
+		if (strcmp(a, "--version") == 0) {
+			cl->version = true;
 			continue;
 		}
 		if (strcmp(a, "-s") == 0 || strcmp(a, "--socket") == 0) {
@@ -488,7 +562,11 @@ main(int argc, char **argv)
 		return status;
 	if (cl.help) {
 		usage(stdout);
-		return 0;
+		return fflush(stdout) == 0 ? 0 : EXIT_FAILURE;
+	}
+	if (cl.version) {
+		puts("vbrctl " VBR_VERSION);
+		return fflush(stdout) == 0 ? 0 : EXIT_FAILURE;
 	}
 	if (cl.nb_words == 0)
 		return fail(EXIT_USAGE, "no command");

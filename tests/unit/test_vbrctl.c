@@ -563,7 +563,7 @@ START_TEST(usage_errors)
 	/* Nothing reached vbrd. */
 	ck_assert_int_eq(last_op, API_OP_COUNT);
 	ck_assert_int_eq(run("--help", NULL), 0);
-	ck_assert_msg(strncmp(out, "usage: vbrctl ", 14) == 0, "%s", out);
+	ck_assert_msg(strncmp(out, "Usage: vbrctl ", 14) == 0, "%s", out);
 }
 END_TEST
 
