@@ -791,12 +791,12 @@ static const struct field root_fields[] = {
 	{.key = "neighbors", .parse = walk_seq, VBR(neighbors), .seq = &neighbors_seq},
 };
 /* clang-format on */
-static const struct schema root_schema = WALK_SCHEMA(root_fields, .check = check_root);
+const struct schema schema_root = WALK_SCHEMA(root_fields, .check = check_root);
 
 int
 schema_walk(struct walk *w, const yaml_node_t *root)
 {
-	return walk_map(w, root, &root_schema, w->cfg);
+	return walk_map(w, root, &schema_root, w->cfg);
 }
 
 /* e's key under f's: "bfd" and "min_rx" make "bfd.min_rx". */

@@ -12,6 +12,7 @@
 #include "rules_impl.h"
 #include "walk.h"
 
+extern const struct schema schema_root;	    /* the document: vbr, ports, fib, ... */
 extern const struct schema schema_vbr;	    /* on struct vbr_config */
 extern const struct schema schema_port;	    /* on struct vbr_port_config */
 extern const struct schema schema_fib;	    /* on struct vbr_fib_config */
