@@ -391,6 +391,9 @@ main(int argc, char **argv)
 		return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	}
 
+	/* A SIGHUP while vbrd starts would otherwise end it: there is no
+	 * config to re-read yet. on_hup takes over once the control thread runs. */
+	signal(SIGHUP, SIG_IGN);
 	cfg = config_alloc();
 	if (cfg == NULL) {
 		fprintf(stderr, "vbrd: out of memory\n");
