@@ -9,7 +9,7 @@
  * The page's convention: in its "# KEYS" section, "## a.b, a.c" headings
  * name the paths (sequence elements without "[]") whose keys follow, and
  * each key's entry starts a line with "*key*". A top-level key is a heading
- * of its own.
+ * of its own. The page's EXAMPLE must load, too.
  */
 #include <check.h>
 #include <stdio.h>
@@ -270,6 +270,30 @@ START_TEST(check_fails)
 }
 END_TEST
 
+/* The page's EXAMPLE is a config the loader takes. */
+START_TEST(example_loads)
+{
+	char *text = read_page(), *start = strstr(text, "\n# EXAMPLE\n"), *end;
+	struct vbr_config *cfg = config_alloc();
+	char err[1024] = "";
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_ptr_nonnull(start);
+	start = strstr(start, "\n```\n");
+	ck_assert_ptr_nonnull(start);
+	start += 5;
+	end = strstr(start, "\n```\n");
+	ck_assert_ptr_nonnull(end);
+	ck_assert_msg(config_load_buffer("EXAMPLE", start, (size_t)(end - start) + 1, cfg, err,
+			      sizeof(err)) == 0,
+		"%s", err);
+	ck_assert_uint_eq(cfg->nb_groups, 1);
+	ck_assert_uint_eq(cfg->nb_routes, 2);
+	config_free(cfg);
+	free(text);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -285,6 +309,7 @@ main(int argc, char **argv)
 	page_file = argv[1];
 	tcase_add_test(tc, page_matches_schema);
 	tcase_add_test(tc, check_fails);
+	tcase_add_test(tc, example_loads);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
