@@ -65,7 +65,10 @@ capture_blocker(int eal_argc, char **argv)
 
 /* Tells how to capture vbrd's ports with dpdk-dumpcap: the file prefix it
  * must share with us and the DPDK names of the ports (data ports first,
- * then the exception taps, which carry what is punted to the kernel). */
+ * then the exception taps, which carry what is punted to the kernel). -p:
+ * dumpcap would otherwise put the port in promiscuous mode, and vbrd would
+ * receive (and drop) frames for other hosts while it captures. One port a
+ * dumpcap: DPDK 22.11's takes only the last -i. */
 static void
 capture_log(const char *blocker)
 {
@@ -80,7 +83,7 @@ capture_log(const char *blocker)
 		rte_eth_dev_get_name_by_port(dp.port[i].port_id, names[i]);
 		rte_eth_dev_get_name_by_port(dp.port[i].tap_port_id, names[VBR_NB_PORTS + i]);
 	}
-	DP_LOG(INFO, "packet capture: dpdk-dumpcap --file-prefix %s -i %s (idc) -i %s (vpc) "
+	DP_LOG(INFO, "packet capture: dpdk-dumpcap --file-prefix %s -p -i %s (idc) | -i %s (vpc) "
 			"-w FILE.pcapng; exception taps: %s, %s", prefix ? prefix + 1 : "rte",
 			names[VBR_PORT_IDC], names[VBR_PORT_VPC], names[VBR_NB_PORTS + VBR_PORT_IDC],
 			names[VBR_NB_PORTS + VBR_PORT_VPC]);

@@ -79,7 +79,7 @@ icmp() {
 }
 
 # vbrd says how to capture it: its file prefix and the DPDK names of its ports.
-if grep -q "packet capture: dpdk-dumpcap --file-prefix $PREFIX -i net_tap0 (idc) -i net_tap1 (vpc)" \
+if grep -qF "packet capture: dpdk-dumpcap --file-prefix $PREFIX -p -i net_tap0 (idc) | -i net_tap1 (vpc)" \
 	"$WORK/vbrd.log"; then
 	pass "vbrd logs the dumpcap command line for its ports"
 else
