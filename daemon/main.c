@@ -76,7 +76,7 @@ capture_log(const char *blocker)
 	const char *prefix = strrchr(rte_eal_get_runtime_dir(), '/');
 
 	if (blocker != NULL) {
-		DP_LOG(WARNING, "packet capture: dpdk-dumpcap cannot attach (%s)", blocker);
+		DP_LOG(NOTICE, "packet capture: dpdk-dumpcap cannot attach (%s)", blocker);
 		return;
 	}
 	for (unsigned i = 0; i < VBR_NB_PORTS; i++) {
