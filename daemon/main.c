@@ -31,6 +31,7 @@
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
+#include <rte_pdump.h>
 
 #include "daemon.h"
 #include "netlink.h"
@@ -47,6 +48,48 @@
 static struct dataplane dp;
 static volatile bool quit;
 static struct control *volatile running_ctl;
+
+/* Why a secondary process (dpdk-dumpcap) could not attach: an EAL option
+ * that leaves no shared runtime dir, or hugepage files it cannot map; NULL
+ * if none was given. Read before rte_eal_init, which may reorder argv. */
+static const char *
+capture_blocker(int eal_argc, char **argv)
+{
+	for (int i = 1; i < eal_argc; i++) {
+		if (strcmp(argv[i], "--in-memory") == 0 || strcmp(argv[i], "--no-shconf") == 0 ||
+				strcmp(argv[i], "--huge-unlink") == 0 ||
+				strcmp(argv[i], "--huge-unlink=always") == 0 ||
+				strcmp(argv[i], "--huge-unlink=existing") == 0)
+			return argv[i];
+	}
+	return NULL;
+}
+
+/* Tells how to capture vbrd's ports with dpdk-dumpcap: the file prefix it
+ * must share with us and the DPDK names of the ports (data ports first,
+ * then the exception taps, which carry what is punted to the kernel). -p:
+ * dumpcap would otherwise put the port in promiscuous mode, and vbrd would
+ * receive (and drop) frames for other hosts while it captures. One port a
+ * dumpcap: DPDK 22.11's takes only the last -i. */
+static void
+capture_log(const char *blocker)
+{
+	char names[VBR_NB_PORTS * 2][RTE_ETH_NAME_MAX_LEN] = { { 0 } };
+	const char *prefix = strrchr(rte_eal_get_runtime_dir(), '/');
+
+	if (blocker != NULL) {
+		DP_LOG(NOTICE, "packet capture: dpdk-dumpcap cannot attach (%s)", blocker);
+		return;
+	}
+	for (unsigned i = 0; i < VBR_NB_PORTS; i++) {
+		rte_eth_dev_get_name_by_port(dp.port[i].port_id, names[i]);
+		rte_eth_dev_get_name_by_port(dp.port[i].tap_port_id, names[VBR_NB_PORTS + i]);
+	}
+	DP_LOG(INFO, "packet capture: dpdk-dumpcap --file-prefix %s -p -i %s (idc) | -i %s (vpc) "
+			"-w FILE.pcapng; exception taps: %s, %s", prefix ? prefix + 1 : "rte",
+			names[VBR_PORT_IDC], names[VBR_PORT_VPC], names[VBR_NB_PORTS + VBR_PORT_IDC],
+			names[VBR_NB_PORTS + VBR_PORT_VPC]);
+}
 
 static void
 on_signal(int sig)
@@ -361,6 +404,7 @@ main(int argc, char **argv)
 	char err[1024];
 	int app_argc = 1, eal_argc = argc, rc = EXIT_FAILURE, ret;
 	char **app_argv;
+	const char *no_capture;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -429,12 +473,19 @@ main(int argc, char **argv)
 		dp.host_netns = nl_netns_is_host() == 1;
 	}
 
+	no_capture = capture_blocker(eal_argc, argv);
 	ret = rte_eal_init(eal_argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "vbrd: cannot initialise DPDK's EAL: %s\n", rte_strerror(rte_errno));
 		config_free(cfg);
 		return EXIT_FAILURE;
 	}
+	/* dpdk-dumpcap, a secondary process, asks over EAL's multi-process
+	 * channel for a port's packets: pdump installs its rx/tx callbacks
+	 * only then and removes them when it stops, so forwarding pays
+	 * nothing while nobody captures. Without it vbrd still forwards. */
+	if (no_capture == NULL && rte_pdump_init() != 0)
+		no_capture = "rte_pdump_init failed";
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, SIG_IGN); /* until the control thread can reload */
@@ -488,6 +539,7 @@ main(int argc, char **argv)
 	pthread_mutex_lock(&dp.fib_lock);
 	dp.tel_ready = true;
 	pthread_mutex_unlock(&dp.fib_lock);
+	capture_log(no_capture);
 	DP_LOG(INFO, "%s: forwarding on %u lcore(s), local AS %u", cfg->name, dp.nb_fwd,
 			cfg->local_asn);
 	main_loop(0);
@@ -528,6 +580,8 @@ out:
 		rte_ring_free(dp.port[i].kern_ring);
 	rte_ring_free(dp.arp_ring);
 	rte_ring_free(dp.icmp_ring);
+	if (no_capture == NULL)
+		rte_pdump_uninit();
 	rte_eal_cleanup();
 	config_free(cfg);
 	return rc;

@@ -243,8 +243,9 @@ dp_ports_init(struct dataplane *dp)
 						"neighbours", pc->tap, strerror(-rc));
 		}
 		rte_ether_format_addr(mac, sizeof(mac), &p->mac);
-		DP_LOG(INFO, "port %s: %s mac %s, tap %s, %u queue(s)%s", config_port_name(i),
-				pc->device, mac, pc->tap, dp->nb_fwd,
+		DP_LOG(INFO, "port %s: %s (DPDK port %u) mac %s, tap %s (DPDK port %u), %u queue(s)%s",
+				config_port_name(i), pc->device, p->port_id, mac, pc->tap, p->tap_port_id,
+				dp->nb_fwd,
 				p->sw_ip_cksum ? ", IPv4 checksum in software" : "");
 	}
 	return 0;

@@ -4,9 +4,10 @@
 # hugepages. Packages already present are not fetched again.
 set -euo pipefail
 
-PKGS=(build-essential meson ninja-build pkg-config libdpdk-dev dpdk libyaml-dev check
+# dpdk-dev: dpdk-dumpcap (packet capture); tshark reads its pcapng in the tests.
+PKGS=(build-essential meson ninja-build pkg-config libdpdk-dev dpdk dpdk-dev libyaml-dev check
 	libmnl-dev libjansson-dev nettle-dev clang libclang-rt-14-dev iproute2 iputils-ping python3
-	bird2 gobgpd exabgp frr openbgpd procps tcpdump help2man scdoc man-db)
+	bird2 gobgpd exabgp frr openbgpd procps tcpdump tshark help2man scdoc man-db)
 
 missing=()
 for p in "${PKGS[@]}"; do

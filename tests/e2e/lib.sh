@@ -129,7 +129,9 @@ VBRCTL=${VBRCTL:-$VBR_BUILD/vbrctl}
 # are then moved into the IDC and VPC namespaces and addressed there.
 # VBRD_ARGS: more of vbrd's own options (after --), split on blanks;
 # VBR_MEM_ARGS: EAL's memory options in place of "-m 1024" ("": DPDK's
-# dynamic memory, hugepages mapped as the heap grows).
+# dynamic memory, hugepages mapped as the heap grows). VBR_HUGE_UNLINK: in
+# place of "--huge-unlink" ("": the hugepage files stay, so that a secondary
+# process such as dpdk-dumpcap can map them; cleanup removes them).
 start_vbrd() {
 	local cfg=$1
 	# VBR_NETNS_MODE: "" runs vbrd in $NS_VBR (ip netns exec), "option"
@@ -171,7 +173,7 @@ launch_vbrd() {
 	# vbrd's "forwarding on" (a test that starts vbrd twice).
 	: >"$WORK/vbrd.log"
 	# shellcheck disable=SC2086
-	"${run[@]}" "$VBRD" ${VBR_LCORES:--l 0,1} --file-prefix "$PREFIX" --no-pci --huge-unlink ${VBR_MEM_ARGS--m 1024} \
+	"${run[@]}" "$VBRD" ${VBR_LCORES:--l 0,1} --file-prefix "$PREFIX" --no-pci ${VBR_HUGE_UNLINK---huge-unlink} ${VBR_MEM_ARGS--m 1024} \
 		--vdev "net_tap0,iface=$TAP_IDC" --vdev "net_tap1,iface=$TAP_VPC" \
 		--log-level 'vbr.*:debug' -- -c "$cfg" --idle-sleep "${VBR_IDLE_SLEEP:-20}" "${opt[@]}" \
 		--socket "$VBR_SOCK" --ro-socket "$VBR_RO_SOCK" \
