@@ -490,6 +490,57 @@ show_stats(struct objects *o, struct mgmt_reply *out)
 	mgmt_reply_record(out, rec);
 }
 
+/* The metrics endpoint's snapshot: show_stats' and show_peers' sources. */
+void
+objects_metrics(void *arg, struct metrics_snapshot *s)
+{
+	struct objects *o = arg;
+	const struct vbr_config *c = o->live;
+	struct rib_fib_stats rs;
+	struct fib_stats fs;
+
+	if (o->hooks.metrics)
+		o->hooks.metrics(o->hooks.arg, &s->dp);
+	for (unsigned i = 0; i < c->nb_peers && s->nb_peers < METRICS_MAX_PEERS; i++) {
+		const struct vbr_bgp_peer *p = &c->peers[i];
+		struct metrics_peer *mp = &s->peer[s->nb_peers];
+		struct bgp_peer_status st;
+
+		if (bgp_peer_status(o->bgp, p->address, &st) != 0)
+			continue;
+		s->nb_peers++;
+		mp->address = p->address;
+		snprintf(mp->group, sizeof(mp->group), "%s", c->groups[p->group].name);
+		mp->state = (unsigned)st.state + 1;
+		mp->enabled = !p->disabled;
+		mp->uptime_s = st.uptime_ms / 1000;
+		mp->prefixes_received = st.prefixes_accepted + st.prefixes_rejected_limit;
+		mp->prefixes_installed = st.prefixes_best;
+		mp->prefixes_over_limit = st.prefixes_rejected_limit;
+		mp->msgs_in = st.msgs_in;
+		mp->msgs_out = st.msgs_out;
+		mp->updates_in = st.updates_in;
+		mp->updates_out = st.updates_out;
+		mp->established = st.established_count;
+		mp->flaps = st.established_count - (st.state == BGP_ESTABLISHED ? 1 : 0);
+	}
+	pthread_mutex_lock(o->fib_lock);
+	fib_get_stats(o->fib, &fs);
+	pthread_mutex_unlock(o->fib_lock);
+	s->fib_routes = fs.routes;
+	s->fib_nexthops = fs.nexthops;
+	s->fib_groups = fs.groups;
+	s->fib_ops_applied = fs.ops_applied;
+	s->fib_ops_refused = fs.ops_failed;
+	s->ring_used = fs.ring_pending;
+	s->ring_size = rte_ring_get_size(fib_route_ring(o->fib));
+	rib_fib_stats(o->rib, ctl_now_ms(), &rs);
+	s->rib_prefixes = rib_size(o->rib);
+	s->rib_not_in_fib = rs.not_in_fib;
+	s->rib_fib_pending = rs.in_flight;
+	s->route_backlog = route_sender_backlog(o->sender);
+}
+
 /* The health-checked next hops, and how many static routes each carries. */
 static void
 show_track(struct objects *o, struct mgmt_reply *out)

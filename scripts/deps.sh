@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS=(build-essential meson ninja-build pkg-config libdpdk-dev dpdk libyaml-dev check
 	libmnl-dev libjansson-dev nettle-dev clang libclang-rt-14-dev iproute2 iputils-ping python3
-	bird2 gobgpd exabgp frr openbgpd procps tcpdump)
+	bird2 gobgpd exabgp frr openbgpd procps tcpdump libmicrohttpd-dev prometheus)
 
 missing=()
 for p in "${PKGS[@]}"; do
