@@ -140,6 +140,21 @@ port_json(const struct vbr_port_config *p)
 			"reachable_time", (json_int_t)p->reachable_time);
 }
 
+/* metrics: the endpoint's address, when there is one. */
+static json_t *
+show_config_metrics(const struct vbr_config *cfg, json_t *j)
+{
+	char a[VBR_IP_STRLEN], listen[VBR_IP_STRLEN + 6];
+
+	if (j != NULL && cfg->metrics.listen_port != 0) {
+		snprintf(listen, sizeof(listen), "%s:%u",
+				config_ip_str(cfg->metrics.listen_addr, a, sizeof(a)),
+				cfg->metrics.listen_port);
+		json_object_set_new(j, "metrics", json_pack("{s:s}", "listen", listen));
+	}
+	return j;
+}
+
 json_t *
 show_config_json(const struct vbr_config *cfg)
 {
@@ -175,7 +190,7 @@ show_config_json(const struct vbr_config *cfg)
 		json_array_append_new(neighs, json_pack("{s:o, s:o}", "address",
 				ip_json(cfg->neighbors[i].address), "mac",
 				mac_json(cfg->neighbors[i].mac)));
-	return json_pack("{s:{s:s, s:I, s:o, s:I}, s:{s:o, s:o}, s:{s:I, s:I, s:I}, "
+	return show_config_metrics(cfg, json_pack("{s:{s:s, s:I, s:o, s:I}, s:{s:o, s:o}, s:{s:I, s:I, s:I}, "
 			 "s:{s:o, s:o, s:o, s:I, s:b}, s:o, s:o}",
 			"vbr", "name", cfg->name, "local_asn", (json_int_t)cfg->local_asn,
 			"router_id", ip_json(cfg->router_id), "max_peers", (json_int_t)cfg->max_peers,
@@ -187,7 +202,7 @@ show_config_json(const struct vbr_config *cfg)
 			"bgp", "groups", groups, "peers", peers, "networks", nets,
 			"multipath", (json_int_t)cfg->bgp_multipath, "multipath_relax",
 			cfg->bgp_multipath_relax,
-			"routes", routes, "neighbors", neighs);
+			"routes", routes, "neighbors", neighs));
 }
 
 /* ------------------------------------------------------------ views */
