@@ -186,6 +186,13 @@ struct vbr_fib_config {
 	uint32_t max_nexthops; /* default 65536: distinct next hops (gateways, neighbours) */
 };
 
+/* metrics: { listen: A.B.C.D:PORT }: the Prometheus endpoint (control/
+ * metrics_http.c), in vbrd's network namespace; port 0: none (the default). */
+struct vbr_metrics_config {
+	uint32_t listen_addr;
+	uint16_t listen_port;
+};
+
 struct vbr_config {
 	char path[4096]; /* the file it came from */
 	char name[VBR_NAME_MAX];
@@ -194,6 +201,7 @@ struct vbr_config {
 	uint32_t max_peers;	/* default 8 */
 	struct vbr_port_config ports[VBR_NB_PORTS];
 	struct vbr_fib_config fib;
+	struct vbr_metrics_config metrics;
 
 	unsigned nb_groups;
 	struct vbr_bgp_group groups[VBR_MAX_GROUPS];

@@ -257,6 +257,71 @@ static const struct field fib_fields[] = {
 /* clang-format on */
 const struct schema schema_fib = WALK_SCHEMA(fib_fields, .size = sizeof(struct vbr_fib_config));
 
+/* --- metrics --- */
+
+/* A.B.C.D:PORT, the one text for both members, so that a file's error
+ * points at the value as written. IPv4 only, as the rest of vbr. */
+static int
+parse_listen(const struct field *f, const char *s, size_t len, void *obj,
+	const struct value_ctx *c)
+{
+	struct vbr_metrics_config *m = obj;
+	char q[VALUE_QUOTE_MAX];
+	const char *colon = memrchr(s, ':', len);
+	uint64_t port = 0;
+	uint32_t addr;
+	size_t i;
+
+	(void)f;
+	if (colon == NULL || colon == s || colon + 1 == s + len)
+		return value_error(c, "expected ADDRESS:PORT (an IPv4 address and a port), got %s",
+			value_quote(q, s, len));
+	if (inet_parse_ipv4(s, (size_t)(colon - s), &addr) != INET_OK)
+		return value_error(c, "%s: the address is not an IPv4 address (IPv4 only)",
+			value_quote(q, s, len));
+	for (i = (size_t)(colon - s) + 1; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' || port > 65535)
+			break;
+		port = port * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (i != len || port == 0 || port > 65535)
+		return value_error(c, "%s: the port is not a number from 1 to 65535",
+			value_quote(q, s, len));
+	m->listen_addr = addr;
+	m->listen_port = (uint16_t)port;
+	return 0;
+}
+
+static void
+format_listen(const struct field *f, const void *obj, const struct vbr_config *cfg, char *buf,
+	size_t len)
+{
+	const struct vbr_metrics_config *m = obj;
+	char a[VBR_IP_STRLEN];
+
+	(void)f;
+	(void)cfg;
+	if (m->listen_port == 0)
+		snprintf(buf, len, "none");
+	else
+		snprintf(buf, len, "%s:%u", config_ip_str(m->listen_addr, a, sizeof(a)),
+			m->listen_port);
+}
+
+static const struct value_type value_listen = {
+	.what = "ADDRESS:PORT",
+	.parse = parse_listen,
+	.format = format_listen,
+};
+
+/* clang-format off */
+static const struct field metrics_fields[] = {
+	{.key = "listen", .type = &value_listen, .required = true},
+};
+/* clang-format on */
+const struct schema schema_metrics =
+	WALK_SCHEMA(metrics_fields, .size = sizeof(struct vbr_metrics_config));
+
 /* --- bgp.groups --- */
 
 static const char *const maxpfx_actions[] = {
@@ -786,6 +851,7 @@ static const struct field root_fields[] = {
 	{.key = "vbr", .parse = walk_map_field, .map = &schema_vbr},
 	{.key = "ports", .parse = walk_map_field, .map = &ports_schema, .required = true},
 	{.key = "fib", .parse = walk_map_field, VBR(fib), .map = &schema_fib},
+	{.key = "metrics", .parse = walk_map_field, VBR(metrics), .map = &schema_metrics},
 	{.key = "bgp", .parse = walk_map_field, .map = &schema_bgp},
 	{.key = "routes", .parse = walk_seq, .seq = &routes_seq},
 	{.key = "neighbors", .parse = walk_seq, VBR(neighbors), .seq = &neighbors_seq},

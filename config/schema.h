@@ -16,6 +16,7 @@ extern const struct schema schema_root;	    /* the document: vbr, ports, fib, ..
 extern const struct schema schema_vbr;	    /* on struct vbr_config */
 extern const struct schema schema_port;	    /* on struct vbr_port_config */
 extern const struct schema schema_fib;	    /* on struct vbr_fib_config */
+extern const struct schema schema_metrics;  /* on struct vbr_metrics_config */
 extern const struct schema schema_group;    /* on struct vbr_bgp_group */
 extern const struct schema schema_peer;	    /* on struct vbr_bgp_peer */
 extern const struct schema schema_route;    /* on struct vbr_static_route */

@@ -225,6 +225,15 @@ section_fib(struct emit *e)
 	object(e, &schema_fib, &e->cfg->fib, &e->defaults->fib, false, NULL);
 }
 
+static void
+section_metrics(struct emit *e)
+{
+	if (e->cfg->metrics.listen_port == 0)
+		return;
+	scalar(e, "metrics", false);
+	object(e, &schema_metrics, &e->cfg->metrics, &e->defaults->metrics, false, NULL);
+}
+
 /* The bgp section's own keys (multipath...) that are not at their default. */
 static void
 bgp_keys(struct emit *e)
@@ -370,6 +379,7 @@ emit_config(const struct vbr_config *cfg, FILE *f, char *err, size_t errlen)
 	section_vbr(&e);
 	section_ports(&e);
 	section_fib(&e);
+	section_metrics(&e);
 	section_bgp(&e);
 	section_routes(&e);
 	section_neighbors(&e);
@@ -579,6 +589,7 @@ config_equal(const struct vbr_config *a, const struct vbr_config *b)
 		return false;
 	if (!same_object(&schema_vbr, a, b, a, b) ||
 		!same_object(&schema_fib, &a->fib, &b->fib, a, b) ||
+		!same_object(&schema_metrics, &a->metrics, &b->metrics, a, b) ||
 		!same_object(&schema_bgp, a, b, a, b))
 		return false;
 	for (int i = 0; i < VBR_NB_PORTS; i++)

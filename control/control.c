@@ -36,6 +36,7 @@
 #include "rib.h"
 #include "route_sender.h"
 #include "connected.h"
+#include "metrics_http.h"
 #include "mgmt.h"
 #include "objects.h"
 
@@ -75,6 +76,7 @@ struct control {
 	struct ev_handler bfd_ev;   /* its reports */
 	uint64_t degraded_logged;   /* prefixes degraded at the last log line */
 	uint64_t degraded_log_ms;
+	struct metrics_http *metrics; /* the Prometheus endpoint (listening or not) */
 };
 
 /* The control thread's state, and what the telemetry callbacks show: one
@@ -494,9 +496,21 @@ tel_fib_check(const char *cmd __rte_unused, const char *params __rte_unused,
 
 /* ------------------------------------------------------------ lifecycle */
 
+/* A scrape's snapshot, on the control thread (metrics_fill_fn). */
+static void
+control_metrics(void *arg, struct metrics_snapshot *s)
+{
+	struct control *c = arg;
+
+	if (c->objs != NULL)
+		objects_metrics(c->objs, s);
+}
+
 static void
 control_free(struct control *c)
 {
+	/* First: a scrape in flight gives up before what it reads goes. */
+	metrics_http_destroy(c->metrics);
 	bfd_tel_attach(NULL);
 	bfd_destroy(c->bfd);
 	mgmt_destroy(c->mgmt);
@@ -570,9 +584,15 @@ control_start(struct vbr_config *cfg, const struct control_params *p, struct fib
 		goto fail;
 	}
 	bfd_start(c, &cfg->ports[VBR_PORT_IDC]);
+	c->metrics = metrics_http_create(c->epfd, control_metrics, c);
+	if (c->metrics == NULL) {
+		CTL_LOG(ERR, "cannot set up the metrics endpoint: %s", strerror(errno));
+		config_free(cfg);
+		goto fail;
+	}
 	op = (struct objects_params){ .path = cfg->path, .rib = c->rib, .bgp = c->bgp,
 		.sender = c->sender, .fib = fib, .fib_lock = fib_lock, .hooks = p->hooks,
-		.epfd = c->epfd, .bfd = c->bfd };
+		.epfd = c->epfd, .bfd = c->bfd, .metrics = c->metrics };
 	CTL_LOG(INFO, "%u static route(s), %u static neighbour(s), %u BGP peer(s), %u BGP CIDR "
 			"block(s) from %s", cfg->nb_routes, cfg->nb_neighbors, cfg->nb_peers,
 			cfg->nb_networks, cfg->path);
@@ -580,6 +600,20 @@ control_start(struct vbr_config *cfg, const struct control_params *p, struct fib
 	if (c->objs == NULL)
 		goto fail;
 	c->backlog = route_sender_flush(c->sender);
+	{
+		const struct vbr_metrics_config *m = &objects_config(c->objs)->metrics;
+		char a[VBR_IP_STRLEN];
+
+		/* Scrapes wait for the loop, which starts below. */
+		if (metrics_http_listen(c->metrics, m->listen_addr, m->listen_port, err,
+				    sizeof(err)) != 0) {
+			CTL_LOG(ERR, "metrics.listen: %s", err);
+			goto fail;
+		}
+		if (m->listen_port != 0)
+			CTL_LOG(INFO, "metrics endpoint on http://%s:%u/metrics",
+					config_ip_str(m->listen_addr, a, sizeof(a)), m->listen_port);
+	}
 	c->mgmt = mgmt_create(c->epfd, p->socket_path ? p->socket_path : VBR_SOCKET_DEFAULT,
 			p->ro_socket_path ? p->ro_socket_path : VBR_RO_SOCKET_DEFAULT,
 			objects_request, c->objs, err, sizeof(err));

@@ -483,6 +483,35 @@ immutable_check(const struct vbr_config *old, const struct vbr_config *new, char
 	return 0;
 }
 
+/* The metrics endpoint moves, starts or stops as cand says; the last
+ * thing a reload checks, since it cannot be undone after. */
+static int
+metrics_follow(struct objects *o, const struct vbr_config *cand, char *err, size_t len)
+{
+	const struct vbr_metrics_config *m = &cand->metrics;
+	char why[256];
+	int rc;
+
+	if (memcmp(&o->live->metrics, m, sizeof(*m)) == 0)
+		return 0;
+	if (o->metrics == NULL) {
+		snprintf(err, len, "metrics: the endpoint could not be set up at start: it changes "
+				"only with a restart of vbrd; nothing changed");
+		return -EINVAL;
+	}
+	rc = metrics_http_listen(o->metrics, m->listen_addr, m->listen_port, why, sizeof(why));
+	if (rc != 0) {
+		snprintf(err, len, "metrics.listen: %s; nothing changed", why);
+		return rc;
+	}
+	if (m->listen_port == 0)
+		CTL_LOG(NOTICE, "metrics endpoint stopped");
+	else
+		CTL_LOG(NOTICE, "metrics endpoint on http://%s:%u/metrics",
+				config_ip_str(m->listen_addr, why, sizeof(why)), m->listen_port);
+	return 0;
+}
+
 /* Validate, persist, apply, keep. Takes cand. */
 static int
 commit(struct objects *o, struct vbr_config *cand, uint64_t t0, char *err, size_t len)
@@ -525,6 +554,8 @@ objects_reload(struct objects *o, char *err, size_t errlen)
 	rc = config_load(o->path, cand, err, errlen);
 	if (rc == 0)
 		rc = immutable_check(o->live, cand, err, errlen);
+	if (rc == 0)
+		rc = metrics_follow(o, cand, err, errlen);
 	if (rc != 0) {
 		config_free(cand);
 		CTL_LOG(WARNING, "reload of %s refused: %s", o->path, err);
@@ -1048,6 +1079,7 @@ objects_create(struct vbr_config *cfg, const struct objects_params *p)
 	o->bgp = p->bgp;
 	o->sender = p->sender;
 	o->fib = p->fib;
+	o->metrics = p->metrics;
 	o->fib_lock = p->fib_lock;
 	o->hooks = p->hooks;
 	o->epfd = p->epfd;

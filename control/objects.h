@@ -18,6 +18,8 @@
 #include "bgp.h"
 #include "config.h"
 #include "fib.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "mgmt.h"
 #include "rib.h"
 #include "route_sender.h"
@@ -32,6 +34,9 @@ struct control_hooks {
 			unsigned m);
 	/* The dataplane's counters for `show stats`: a new JSON object. */
 	json_t *(*stats)(void *arg);
+	/* The same counters for the metrics endpoint, and the forwarding
+	 * lcores' busy cycles. NULL: none. */
+	void (*metrics)(void *arg, struct metrics_dp *out);
 	void *arg;
 };
 
@@ -47,6 +52,7 @@ struct objects_params {
 	struct control_hooks hooks;
 	int epfd; /* the control thread's epoll (the health checks' socket); -1: none */
 	struct bfd *bfd; /* NULL: no BFD (it could not start) */
+	struct metrics_http *metrics; /* follows metrics.listen on reload; NULL: never */
 };
 
 /* Takes cfg (freed by objects_destroy) and makes its objects: sessions,
@@ -60,6 +66,10 @@ void objects_request(void *arg, const struct api_request *req, struct mgmt_reply
 /* Re-read the config file and apply what differs (SIGHUP, `vbrctl
  * reload`). 0, or -errno with the reason in err. */
 int objects_reload(struct objects *o, char *err, size_t errlen);
+
+/* What `show stats`, `show peers` and `show fib` show, for the metrics
+ * endpoint (metrics_fill_fn; show.c). */
+void objects_metrics(void *arg, struct metrics_snapshot *s);
 
 /* The static routes' health checks: probes due, misses counted (each tick). */
 void objects_track_tick(struct objects *o, uint64_t now_ms);

@@ -25,6 +25,7 @@ struct objects {
 	struct objects_track *track; /* NULL until a route is tracked */
 	bool track_class_full_logged;
 	struct bfd *bfd; /* the BFD sessions of the peers (NULL: no BFD) */
+	struct metrics_http *metrics; /* the endpoint (NULL: none) */
 };
 
 /* Whether addr is a gateway of r (its next_hop, or one of its next_hops). */

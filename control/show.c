@@ -140,6 +140,21 @@ port_json(const struct vbr_port_config *p)
 			"reachable_time", (json_int_t)p->reachable_time);
 }
 
+/* metrics: the endpoint's address, when there is one. */
+static json_t *
+show_config_metrics(const struct vbr_config *cfg, json_t *j)
+{
+	char a[VBR_IP_STRLEN], listen[VBR_IP_STRLEN + 6];
+
+	if (j != NULL && cfg->metrics.listen_port != 0) {
+		snprintf(listen, sizeof(listen), "%s:%u",
+				config_ip_str(cfg->metrics.listen_addr, a, sizeof(a)),
+				cfg->metrics.listen_port);
+		json_object_set_new(j, "metrics", json_pack("{s:s}", "listen", listen));
+	}
+	return j;
+}
+
 json_t *
 show_config_json(const struct vbr_config *cfg)
 {
@@ -175,7 +190,7 @@ show_config_json(const struct vbr_config *cfg)
 		json_array_append_new(neighs, json_pack("{s:o, s:o}", "address",
 				ip_json(cfg->neighbors[i].address), "mac",
 				mac_json(cfg->neighbors[i].mac)));
-	return json_pack("{s:{s:s, s:I, s:o, s:I}, s:{s:o, s:o}, s:{s:I, s:I, s:I}, "
+	return show_config_metrics(cfg, json_pack("{s:{s:s, s:I, s:o, s:I}, s:{s:o, s:o}, s:{s:I, s:I, s:I}, "
 			 "s:{s:o, s:o, s:o, s:I, s:b}, s:o, s:o}",
 			"vbr", "name", cfg->name, "local_asn", (json_int_t)cfg->local_asn,
 			"router_id", ip_json(cfg->router_id), "max_peers", (json_int_t)cfg->max_peers,
@@ -187,7 +202,7 @@ show_config_json(const struct vbr_config *cfg)
 			"bgp", "groups", groups, "peers", peers, "networks", nets,
 			"multipath", (json_int_t)cfg->bgp_multipath, "multipath_relax",
 			cfg->bgp_multipath_relax,
-			"routes", routes, "neighbors", neighs);
+			"routes", routes, "neighbors", neighs));
 }
 
 /* ------------------------------------------------------------ views */
@@ -488,6 +503,57 @@ show_stats(struct objects *o, struct mgmt_reply *out)
 			"ack_us_max", (json_int_t)o->ack_us_max, "ack_us_mean",
 			(json_int_t)(o->changes ? o->ack_us_sum / o->changes : 0)));
 	mgmt_reply_record(out, rec);
+}
+
+/* The metrics endpoint's snapshot: show_stats' and show_peers' sources. */
+void
+objects_metrics(void *arg, struct metrics_snapshot *s)
+{
+	struct objects *o = arg;
+	const struct vbr_config *c = o->live;
+	struct rib_fib_stats rs;
+	struct fib_stats fs;
+
+	if (o->hooks.metrics)
+		o->hooks.metrics(o->hooks.arg, &s->dp);
+	for (unsigned i = 0; i < c->nb_peers && s->nb_peers < METRICS_MAX_PEERS; i++) {
+		const struct vbr_bgp_peer *p = &c->peers[i];
+		struct metrics_peer *mp = &s->peer[s->nb_peers];
+		struct bgp_peer_status st;
+
+		if (bgp_peer_status(o->bgp, p->address, &st) != 0)
+			continue;
+		s->nb_peers++;
+		mp->address = p->address;
+		snprintf(mp->group, sizeof(mp->group), "%s", c->groups[p->group].name);
+		mp->state = (unsigned)st.state + 1;
+		mp->enabled = !p->disabled;
+		mp->uptime_s = st.uptime_ms / 1000;
+		mp->prefixes_received = st.prefixes_accepted + st.prefixes_rejected_limit;
+		mp->prefixes_installed = st.prefixes_best;
+		mp->prefixes_over_limit = st.prefixes_rejected_limit;
+		mp->msgs_in = st.msgs_in;
+		mp->msgs_out = st.msgs_out;
+		mp->updates_in = st.updates_in;
+		mp->updates_out = st.updates_out;
+		mp->established = st.established_count;
+		mp->flaps = st.established_count - (st.state == BGP_ESTABLISHED ? 1 : 0);
+	}
+	pthread_mutex_lock(o->fib_lock);
+	fib_get_stats(o->fib, &fs);
+	pthread_mutex_unlock(o->fib_lock);
+	s->fib_routes = fs.routes;
+	s->fib_nexthops = fs.nexthops;
+	s->fib_groups = fs.groups;
+	s->fib_ops_applied = fs.ops_applied;
+	s->fib_ops_refused = fs.ops_failed;
+	s->ring_used = fs.ring_pending;
+	s->ring_size = rte_ring_get_size(fib_route_ring(o->fib));
+	rib_fib_stats(o->rib, ctl_now_ms(), &rs);
+	s->rib_prefixes = rib_size(o->rib);
+	s->rib_not_in_fib = rs.not_in_fib;
+	s->rib_fib_pending = rs.in_flight;
+	s->route_backlog = route_sender_backlog(o->sender);
 }
 
 /* The health-checked next hops, and how many static routes each carries. */

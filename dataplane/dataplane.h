@@ -89,6 +89,10 @@ struct fwd_ctx {
 	uint32_t arp_recent[64]; /* addresses asked for recently (tiny cache) */
 	uint64_t arp_recent_tsc[64];
 	struct port_counters cnt[VBR_NB_PORTS];
+	/* TSC cycles of the loop since it started, and of the loops that
+	 * moved packets: the busy ratio is their quotient. Written by the
+	 * lcore alone (plain stores), read whole by the metrics. */
+	uint64_t cycles, busy_cycles;
 } __rte_cache_aligned;
 
 struct dataplane {

@@ -482,6 +482,7 @@ fwd_lcore_main(void *arg)
 	struct fwd_ctx *ctx = arg;
 	struct dataplane *dp = ctx->dp;
 	struct rte_mbuf *pkts[VBR_BURST];
+	uint64_t last = rte_rdtsc(), now;
 
 	DP_LOG(INFO, "lcore %u forwarding on queue %u", ctx->lcore_id, ctx->queue);
 	while (!__atomic_load_n(&dp->stop, __ATOMIC_RELAXED)) {
@@ -503,11 +504,20 @@ fwd_lcore_main(void *arg)
 				got += fwd_from_kernel(ctx, out);
 		fwd_flush(ctx);
 		fib_reader_quiescent(ctx->fib, ctx->lcore_id);
+		/* Busy or idle: one TSC read per loop, the lcore's own words. */
+		now = rte_rdtsc();
+		ctx->cycles += now - last;
+		if (got != 0)
+			ctx->busy_cycles += now - last;
+		last = now;
 		if (got == 0 && dp->idle_sleep_us) {
 			/* Offline while asleep: no grace period waits for us. */
 			fib_reader_offline(ctx->fib, ctx->lcore_id);
 			rte_delay_us_sleep(dp->idle_sleep_us);
 			fib_reader_online(ctx->fib, ctx->lcore_id);
+			now = rte_rdtsc();
+			ctx->cycles += now - last;
+			last = now;
 		}
 	}
 	return 0;

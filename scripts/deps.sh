@@ -7,7 +7,8 @@ set -euo pipefail
 # dpdk-dev: dpdk-dumpcap (packet capture); tshark reads its pcapng in the tests.
 PKGS=(build-essential meson ninja-build pkg-config libdpdk-dev dpdk dpdk-dev libyaml-dev check
 	libmnl-dev libjansson-dev nettle-dev clang libclang-rt-14-dev iproute2 iputils-ping python3
-	bird2 gobgpd exabgp frr openbgpd procps tcpdump tshark help2man scdoc man-db)
+	bird2 gobgpd exabgp frr openbgpd procps tcpdump tshark help2man scdoc man-db
+	libmicrohttpd-dev prometheus)
 
 missing=()
 for p in "${PKGS[@]}"; do

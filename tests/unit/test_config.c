@@ -391,8 +391,8 @@ static const struct bad {
 } bad[] = {
 	/* Unknown keys, at every level. */
 	{PORTS "vbr2: {}\n",
-		"t.yaml:4:1: vbr2: unknown key; expected one of: vbr, ports, fib, bgp, routes, "
-		"neighbors"},
+		"t.yaml:4:1: vbr2: unknown key; expected one of: vbr, ports, fib, metrics, bgp, "
+		"routes, neighbors"},
 	{"vbr: {nmae: x}\n" PORTS, "t.yaml:1:7: vbr.nmae: unknown key; expected one of: name, "},
 	{"ports:\n  idc: {device: net_tap0, address: 10.0.0.1/30, speed: 10}\n",
 		"t.yaml:2:49: ports.idc.speed: unknown key"},
@@ -403,6 +403,20 @@ static const struct bad {
 	{PORTS "neighbors: [{address: 172.16.0.2, mac: 02:00:00:00:00:02, port: vpc}]\n",
 		"t.yaml:4:59: neighbors[0].port: unknown key"},
 	{PORTS "fib: {max_route: 5}\n", "t.yaml:4:7: fib.max_route: unknown key"},
+	/* metrics.listen: ADDRESS:PORT, IPv4. */
+	{PORTS "metrics: {listen: 127.0.0.1}\n",
+		"t.yaml:4:19: metrics.listen: expected ADDRESS:PORT (an IPv4 address and a port), "
+		"got \"127.0.0.1\""},
+	{PORTS "metrics: {listen: 127.0.0.1:0}\n",
+		"t.yaml:4:19: metrics.listen: \"127.0.0.1:0\": the port is not a number from 1 to "
+		"65535"},
+	{PORTS "metrics: {listen: 127.0.0.1:65536}\n", "the port is not a number from 1 to 65535"},
+	{PORTS "metrics: {listen: 127.0.0.1:9x}\n", "the port is not a number from 1 to 65535"},
+	{PORTS "metrics: {listen: localhost:9111}\n",
+		"t.yaml:4:19: metrics.listen: \"localhost:9111\": the address is not an IPv4 address"},
+	{PORTS "metrics: {listen: \"[::1]:9111\"}\n", "the address is not an IPv4 address"},
+	{PORTS "metrics: {}\n", "metrics: missing required key \"listen\""},
+	{PORTS "metrics: {listen: 127.0.0.1:9111, port: 1}\n", "metrics.port: unknown key"},
 	{PORTS "bgp:\n  <<: {}\n", "t.yaml:5:3: bgp.<<: YAML merge keys are not supported"},
 	{"? [a]\n: b\n", "t.yaml:1:3: expected a key, got a sequence"},
 
@@ -1065,6 +1079,7 @@ START_TEST(write_every_key)
 		"  vpc: {device: 0000:3b:00.1, address: 172.16.0.1/24, tap: v0, mtu: 68,\n"
 		"        max_neighbors: 0, reachable_time: 3600}\n"
 		"fib: {max_routes: 1024, max_tbl8: 16, max_nexthops: 100}\n"
+		"metrics: {listen: 10.0.0.0:9111}\n"
 		"bgp:\n"
 		"  groups:\n"
 		"    - name: \"g: #1\"\n"
@@ -1098,11 +1113,15 @@ START_TEST(write_every_key)
 	ck_assert_str_eq(cfg->groups[0].name, "g: #1");
 	ck_assert_str_eq(cfg->groups[0].key, "k'\"\\ x");
 	ck_assert_str_eq(cfg->groups[0].description, "caf\xc3\xa9\ttab\nline, \xe2\x9c\x93");
+	ck_assert_uint_eq(cfg->metrics.listen_addr, 0x0a000000);
+	ck_assert_uint_eq(cfg->metrics.listen_port, 9111);
 	round_trip("every.yaml");
+	ck_assert_ptr_nonnull(strstr(slurp_free(), "listen: 10.0.0.0:9111"));
 
 	/* The router id follows the idc address when it is not set apart. */
 	load_ok(PORTS);
 	round_trip("defaults.yaml");
+	ck_assert_ptr_null(strstr(slurp_free(), "metrics"));
 	ck_assert_ptr_null(strstr(slurp_free(), "router_id"));
 }
 END_TEST

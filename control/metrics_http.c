@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The Prometheus endpoint (metrics_http.h): libmicrohttpd with its own
+ * polling thread, bounded in connections (in all and per address), idle
+ * time and request size; GET (or HEAD) /metrics only, no request body.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "metrics_http.h"
+
+struct metrics_http {
+	struct ev_handler ev; /* the control loop's side */
+	int efd;	      /* scrapes waiting: the HTTP thread writes, the loop reads */
+	int epfd;
+	metrics_fill_fn fill;
+	void *arg;
+	struct metrics_snapshot *work; /* the control thread's, filled there */
+
+	pthread_mutex_t mu; /* over what follows */
+	pthread_cond_t cv;
+	uint64_t asked, answered; /* scrape numbers */
+	bool closing;		  /* the listener stops: waiting scrapes give up */
+	struct metrics_snapshot *snap; /* the last answer */
+
+	/* The HTTP thread's own copy, rendered outside mu. */
+	struct metrics_snapshot *mine;
+	struct MHD_Daemon *d;
+	uint32_t addr;
+	uint16_t port;
+};
+
+/* ------------------------------------------------------------ control thread */
+
+static void
+on_asked(struct ev_handler *h, uint32_t events)
+{
+	struct metrics_http *m = (struct metrics_http *)h;
+	uint64_t v, want;
+
+	(void)events;
+	if (read(m->efd, &v, sizeof(v)) < 0)
+		return;
+	pthread_mutex_lock(&m->mu);
+	want = m->asked;
+	pthread_mutex_unlock(&m->mu);
+	memset(m->work, 0, sizeof(*m->work));
+	m->fill(m->arg, m->work);
+	pthread_mutex_lock(&m->mu);
+	memcpy(m->snap, m->work, sizeof(*m->snap));
+	m->answered = want;
+	pthread_cond_broadcast(&m->cv);
+	pthread_mutex_unlock(&m->mu);
+}
+
+/* ------------------------------------------------------------ HTTP thread */
+
+/* A fresh snapshot into m->mine: true, or false after METRICS_HTTP_WAIT_MS
+ * (the control thread is busy or the listener stops). */
+static bool
+ask(struct metrics_http *m)
+{
+	struct timespec dl;
+	uint64_t one = 1, want;
+	bool ok;
+
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	dl.tv_sec += METRICS_HTTP_WAIT_MS / 1000;
+	dl.tv_nsec += (METRICS_HTTP_WAIT_MS % 1000) * 1000000L;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&m->mu);
+	want = ++m->asked;
+	if (write(m->efd, &one, sizeof(one)) < 0 && errno != EAGAIN) {
+		pthread_mutex_unlock(&m->mu);
+		return false;
+	}
+	while (m->answered < want && !m->closing)
+		if (pthread_cond_timedwait(&m->cv, &m->mu, &dl) == ETIMEDOUT)
+			break;
+	ok = m->answered >= want;
+	if (ok)
+		memcpy(m->mine, m->snap, sizeof(*m->mine));
+	pthread_mutex_unlock(&m->mu);
+	return ok;
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned status, const char *text, size_t len, const char *ct)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result rc;
+
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ct);
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	rc = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static enum MHD_Result
+plain(struct MHD_Connection *c, unsigned status, const char *text)
+{
+	return reply(c, status, text, strlen(text), "text/plain; charset=utf-8");
+}
+
+/* Every request is answered on the handler's first call, before any body
+ * is read: a request that has one is refused whole. */
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+		const char *version, const char *upload_data, size_t *upload_data_size,
+		void **con_cls)
+{
+	struct metrics_http *m = cls;
+	const char *cl, *accept;
+	enum MHD_Result rc;
+	size_t len;
+	char *text;
+	bool om;
+
+	(void)version;
+	(void)upload_data;
+	(void)con_cls;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return plain(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET /metrics\n");
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (*upload_data_size != 0 || (cl != NULL && strcmp(cl, "0") != 0) ||
+			MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+					MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
+		return plain(c, MHD_HTTP_CONTENT_TOO_LARGE, "no request body\n");
+	if (strcmp(url, "/metrics") != 0)
+		return plain(c, MHD_HTTP_NOT_FOUND, "not found: GET /metrics\n");
+	if (!ask(m))
+		return plain(c, MHD_HTTP_SERVICE_UNAVAILABLE, "vbrd's control thread did not answer\n");
+	accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	om = metrics_wants_openmetrics(accept);
+	if (metrics_render(m->mine, om, &text, &len) != 0)
+		return plain(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+	rc = reply(c, MHD_HTTP_OK, text, len, om ? METRICS_CT_OPENMETRICS : METRICS_CT_PROMETHEUS);
+	free(text);
+	return rc;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+struct metrics_http *
+metrics_http_create(int epfd, metrics_fill_fn fill, void *arg)
+{
+	struct metrics_http *m = calloc(1, sizeof(*m));
+	struct epoll_event ev = { .events = EPOLLIN };
+	pthread_condattr_t ca;
+
+	if (m == NULL)
+		return NULL;
+	m->ev.fn = on_asked;
+	m->fill = fill;
+	m->arg = arg;
+	m->epfd = epfd;
+	m->efd = -1;
+	m->work = calloc(1, sizeof(*m->work));
+	m->snap = calloc(1, sizeof(*m->snap));
+	m->mine = calloc(1, sizeof(*m->mine));
+	pthread_mutex_init(&m->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&m->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (m->work == NULL || m->snap == NULL || m->mine == NULL)
+		goto fail;
+	m->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ev.data.ptr = &m->ev;
+	if (m->efd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, m->efd, &ev) != 0)
+		goto fail;
+	return m;
+fail:
+	metrics_http_destroy(m);
+	return NULL;
+}
+
+static void
+stop(struct metrics_http *m)
+{
+	if (m->d == NULL)
+		return;
+	/* A scrape waiting for the control thread (which may be the caller)
+	 * gives up at once. */
+	pthread_mutex_lock(&m->mu);
+	m->closing = true;
+	pthread_cond_broadcast(&m->cv);
+	pthread_mutex_unlock(&m->mu);
+	MHD_stop_daemon(m->d); /* closes the listening socket too */
+	m->d = NULL;
+	m->port = 0;
+	pthread_mutex_lock(&m->mu);
+	m->closing = false;
+	pthread_mutex_unlock(&m->mu);
+}
+
+/* Our own socket, so that a failure says why (MHD_start_daemon does not). */
+static int
+start(struct metrics_http *m, uint32_t addr, uint16_t port, char *err, size_t errlen)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+		.sin_addr.s_addr = htonl(addr) };
+	char a[INET_ADDRSTRLEN];
+	int fd, one = 1, rc;
+
+	inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a));
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+			bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 64) != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s:%u: cannot listen: %s", a, port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	m->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL,
+			on_request, m,
+			MHD_OPTION_LISTEN_SOCKET, fd,
+			MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_HTTP_CONN_MAX,
+			MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)METRICS_HTTP_PER_IP_MAX,
+			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)METRICS_HTTP_TIMEOUT_S,
+			MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)METRICS_HTTP_MEMORY,
+			MHD_OPTION_END);
+	if (m->d == NULL) {
+		close(fd);
+		snprintf(err, errlen, "%s:%u: the HTTP server did not start", a, port);
+		return -EIO;
+	}
+	m->addr = addr;
+	m->port = port;
+	return 0;
+}
+
+int
+metrics_http_listen(struct metrics_http *m, uint32_t addr, uint16_t port, char *err,
+		size_t errlen)
+{
+	uint32_t old_addr = m->addr;
+	uint16_t old_port = m->port;
+	char ignored[128];
+	int rc;
+
+	if (port == m->port && (port == 0 || addr == m->addr))
+		return 0;
+	stop(m);
+	if (port == 0)
+		return 0;
+	rc = start(m, addr, port, err, errlen);
+	if (rc != 0 && old_port != 0)
+		start(m, old_addr, old_port, ignored, sizeof(ignored));
+	return rc;
+}
+
+void
+metrics_http_destroy(struct metrics_http *m)
+{
+	if (m == NULL)
+		return;
+	stop(m);
+	if (m->efd >= 0) {
+		epoll_ctl(m->epfd, EPOLL_CTL_DEL, m->efd, NULL);
+		close(m->efd);
+	}
+	pthread_cond_destroy(&m->cv);
+	pthread_mutex_destroy(&m->mu);
+	free(m->work);
+	free(m->snap);
+	free(m->mine);
+	free(m);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The Prometheus endpoint: GET /metrics over HTTP (libmicrohttpd, its own
+ * thread), off unless the config has metrics.listen. The numbers belong to
+ * the control thread: a scrape asks it for a snapshot through an eventfd
+ * in its epoll loop and waits, bounded, for the answer; the HTTP thread
+ * then renders the copy (metrics.h). Nothing of the control thread's is
+ * read from the HTTP thread, and the control thread never waits for it.
+ * The socket is made by the thread that calls metrics_http_listen, in
+ * vbrd's network namespace.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "evloop.h"
+#include "metrics.h"
+
+/* Bounds on what the outside can fill. */
+#define METRICS_HTTP_CONN_MAX 32    /* connections at once */
+#define METRICS_HTTP_PER_IP_MAX 4   /* of them from one address */
+#define METRICS_HTTP_TIMEOUT_S 10   /* an idle connection is closed after */
+#define METRICS_HTTP_MEMORY 16384   /* per connection: request line and headers */
+#define METRICS_HTTP_WAIT_MS 3000   /* a scrape waits for the control thread (503 after) */
+
+struct metrics_http;
+
+/* Fills s on the control thread: every field, from the live state. */
+typedef void (*metrics_fill_fn)(void *arg, struct metrics_snapshot *s);
+
+/* The server, not listening yet; its eventfd joins epfd (the control
+ * loop), whose thread then calls fill. NULL on error (errno). */
+struct metrics_http *metrics_http_create(int epfd, metrics_fill_fn fill, void *arg);
+
+/* Listen on addr:port (host order), or nowhere when port is 0; a listener
+ * on another address stops first. Same address: nothing done. On an error
+ * the one before is restored and err says "A:P: why". 0 or -errno. */
+int metrics_http_listen(struct metrics_http *m, uint32_t addr, uint16_t port, char *err,
+		size_t errlen);
+
+/* Stop listening and free it (NULL: nothing). */
+void metrics_http_destroy(struct metrics_http *m);
