@@ -197,6 +197,17 @@ if ! wait_for 90 booted; then
 fi
 pass "the container booted: $(in_ct systemctl is-system-running)"
 
+failed=$(in_ct systemctl --failed --plain --no-legend | awk '{print $1}' | tr '\n' ' ')
+[ -n "$failed" ] && log "failed units in the container (not ours to fix): $failed"
+
+# --- the unit as systemd reads it ---
+if out=$(in_ct systemd-analyze verify --man=no vbrd.service 2>&1); then
+	pass "systemd-analyze verify vbrd.service: no complaints${out:+ ($out)}"
+else
+	fail "systemd-analyze verify vbrd.service: $out"
+fi
+log "systemd-analyze security: $(in_ct systemd-analyze security --no-pager vbrd.service 2>&1 | grep -i 'overall exposure')"
+
 # --- the unit, started at boot (enabled by the package) ---
 [ "$(in_ct systemctl is-enabled vbrd)" = enabled ] && pass "vbrd.service is enabled" ||
 	fail "vbrd.service is not enabled"
@@ -288,6 +299,9 @@ else
 fi
 in_ct journalctl -u vbrd --no-pager | grep -q "stopping" &&
 	pass "the journal shows vbrd stopping" || fail "no stopping line in the journal"
+in_ct journalctl -u vbrd --no-pager | grep -q "vbrd.service: Deactivated successfully" &&
+	pass "the journal shows vbrd.service deactivated successfully" ||
+	fail "no clean deactivation in the journal"
 [ "$ms" -lt 10000 ] || fail "stop took $ms ms"
 
 # --- man pages, once the package has them ---
