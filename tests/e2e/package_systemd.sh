@@ -305,6 +305,8 @@ in_ct journalctl -u vbrd --no-pager | grep -q "vbrd.service: Deactivated success
 [ "$ms" -lt 10000 ] || fail "stop took $ms ms"
 
 # --- man pages, once the package has them ---
+in_ct env MANPAGER=cat MANWIDTH=80 man vbr-telemetry 2>/dev/null | grep -q FILE_PREFIX &&
+	pass "man vbr-telemetry" || fail "man vbr-telemetry shows nothing"
 if grep -q 'usr/share/man/man8/vbrctl.8.gz$' "$WORK/contents"; then
 	in_ct env MANPAGER=cat MANWIDTH=80 man vbrctl 2>/dev/null | grep -q vbrctl &&
 		pass "man vbrctl" || fail "man vbrctl shows nothing"
