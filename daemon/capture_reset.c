@@ -32,11 +32,27 @@ main(int argc, char **argv)
 		"--log-level=lib.eal:error", NULL };
 	int rc = EXIT_SUCCESS;
 
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("Usage: vbr-capture-reset PREFIX DEVICE...\n"
+		       "Removes the packet capture callbacks that a dpdk-dumpcap killed with\n"
+		       "SIGKILL left on vbrd's ports, so they can be captured again without\n"
+		       "restarting vbrd. Never run it on a port a live dumpcap captures.\n"
+		       "\n"
+		       "  PREFIX     vbrd's --file-prefix (vbr under vbrd.service)\n"
+		       "  DEVICE     a port's DPDK name, as dpdk-dumpcap -D lists them\n"
+		       "  --help     this text\n"
+		       "  --version  the version\n"
+		       "\n"
+		       "Exit status: 0 when every DEVICE had callbacks removed, 1 otherwise.\n");
+		return EXIT_SUCCESS;
+	}
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("vbr-capture-reset " VBR_VERSION "\n");
+		return EXIT_SUCCESS;
+	}
 	if (argc < 3 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: %s PREFIX DEVICE...\n"
-				"  PREFIX: vbrd's --file-prefix; DEVICE: a port's DPDK name "
-				"(dpdk-dumpcap -D)\n",
-				argv[0]);
+		fprintf(stderr, "Usage: vbr-capture-reset PREFIX DEVICE...\n"
+				"Try 'vbr-capture-reset --help' for more information.\n");
 		return EXIT_FAILURE;
 	}
 	snprintf(prefix, sizeof(prefix), "--file-prefix=%s", argv[1]);

@@ -8,7 +8,7 @@ set -euo pipefail
 PKGS=(build-essential meson ninja-build pkg-config libdpdk-dev dpdk dpdk-dev libyaml-dev check
 	libmnl-dev libjansson-dev nettle-dev clang libclang-rt-14-dev iproute2 iputils-ping python3
 	bird2 gobgpd exabgp frr openbgpd procps tcpdump tshark help2man scdoc man-db
-	libmicrohttpd-dev prometheus)
+	libmicrohttpd-dev prometheus debootstrap systemd-container dpkg-dev debhelper fakeroot lintian)
 
 missing=()
 for p in "${PKGS[@]}"; do
