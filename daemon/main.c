@@ -59,7 +59,8 @@ capture_blocker(int eal_argc, char **argv)
 		if (strcmp(argv[i], "--in-memory") == 0 || strcmp(argv[i], "--no-shconf") == 0 ||
 				strcmp(argv[i], "--huge-unlink") == 0 ||
 				strcmp(argv[i], "--huge-unlink=always") == 0 ||
-				strcmp(argv[i], "--huge-unlink=existing") == 0)
+				strcmp(argv[i], "--huge-unlink=existing") == 0 ||
+				strcmp(argv[i], "--no-huge") == 0)
 			return argv[i];
 	}
 	return NULL;
@@ -563,6 +564,9 @@ out:
 	pthread_mutex_unlock(&dp.fib_lock);
 	if (dp.nb_fwd > 0 && dp.fwd[dp.nb_fwd - 1] != NULL)
 		dp_counters_log(&dp);
+	/* No dumpcap may enable a capture on a port being stopped. */
+	if (no_capture == NULL)
+		rte_pdump_uninit();
 	dp_ports_stop(&dp);
 	for (unsigned q = 0; q < dp.nb_fwd; q++) {
 		if (dp.fwd[q] == NULL)
@@ -580,8 +584,6 @@ out:
 		rte_ring_free(dp.port[i].kern_ring);
 	rte_ring_free(dp.arp_ring);
 	rte_ring_free(dp.icmp_ring);
-	if (no_capture == NULL)
-		rte_pdump_uninit();
 	rte_eal_cleanup();
 	config_free(cfg);
 	return rc;
