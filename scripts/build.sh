@@ -13,7 +13,7 @@ if [ "${1:-}" = "--static" ]; then
 	ninja -C build-static
 	exit 0
 fi
-[ -d build ] || meson setup build --buildtype=release -Db_ndebug=if-release
+[ -d build ] || meson setup build --buildtype=release -Db_ndebug=if-release -Dman=enabled
 ninja -C build
 if [ "${1:-}" = "--asan" ]; then
 	[ -d build-asan ] || meson setup build-asan --buildtype=debug \
