@@ -21,7 +21,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 # The Debian BGP daemons' services are not ours to run: tests start their own.
-for svc in bird gobgpd frr openbgpd; do
+for svc in bird gobgpd frr openbgpd prometheus; do
 	if command -v systemctl >/dev/null && systemctl is-active -q "$svc" 2>/dev/null; then
 		systemctl stop "$svc" || true
 	fi
