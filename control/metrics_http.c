@@ -34,6 +34,7 @@ struct metrics_http {
 	uint64_t asked, answered; /* scrape numbers */
 	bool closing;		  /* the listener stops: waiting scrapes give up */
 	struct metrics_snapshot *snap; /* the last answer */
+	uint64_t snap_ms;	       /* when it was made (0: none yet) */
 
 	/* The HTTP thread's own copy, rendered outside mu. */
 	struct metrics_snapshot *mine;
@@ -41,6 +42,15 @@ struct metrics_http {
 	uint32_t addr;
 	uint16_t port;
 };
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 /* ------------------------------------------------------------ control thread */
 
@@ -60,6 +70,7 @@ on_asked(struct ev_handler *h, uint32_t events)
 	m->fill(m->arg, m->work);
 	pthread_mutex_lock(&m->mu);
 	memcpy(m->snap, m->work, sizeof(*m->snap));
+	m->snap_ms = mono_ms();
 	m->answered = want;
 	pthread_cond_broadcast(&m->cv);
 	pthread_mutex_unlock(&m->mu);
@@ -67,8 +78,11 @@ on_asked(struct ev_handler *h, uint32_t events)
 
 /* ------------------------------------------------------------ HTTP thread */
 
-/* A fresh snapshot into m->mine: true, or false after METRICS_HTTP_WAIT_MS
- * (the control thread is busy or the listener stops). */
+/* A snapshot into m->mine, younger than METRICS_HTTP_REUSE_MS: the last
+ * one if it is, so that rapid or concurrent scrapes cost the control
+ * thread (fib_lock, the ports' stats, an ioctl per peer) one fill a
+ * second at most. True, or false after METRICS_HTTP_WAIT_MS (the control
+ * thread is busy or the listener stops). */
 static bool
 ask(struct metrics_http *m)
 {
@@ -84,6 +98,11 @@ ask(struct metrics_http *m)
 		dl.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&m->mu);
+	if (m->snap_ms != 0 && mono_ms() - m->snap_ms < METRICS_HTTP_REUSE_MS) {
+		memcpy(m->mine, m->snap, sizeof(*m->mine));
+		pthread_mutex_unlock(&m->mu);
+		return true;
+	}
 	want = ++m->asked;
 	if (write(m->efd, &one, sizeof(one)) < 0 && errno != EAGAIN) {
 		pthread_mutex_unlock(&m->mu);

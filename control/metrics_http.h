@@ -4,7 +4,9 @@
  * thread), off unless the config has metrics.listen. The numbers belong to
  * the control thread: a scrape asks it for a snapshot through an eventfd
  * in its epoll loop and waits, bounded, for the answer; the HTTP thread
- * then renders the copy (metrics.h). Nothing of the control thread's is
+ * then renders the copy (metrics.h). A snapshot younger than
+ * METRICS_HTTP_REUSE_MS answers the scrapes that follow: one fill a
+ * second at most, however often it is scraped. Nothing of the control thread's is
  * read from the HTTP thread, and the control thread never waits for it.
  * The socket is made by the thread that calls metrics_http_listen, in
  * vbrd's network namespace.
@@ -22,6 +24,7 @@
 #define METRICS_HTTP_TIMEOUT_S 10   /* an idle connection is closed after */
 #define METRICS_HTTP_MEMORY 16384   /* per connection: request line and headers */
 #define METRICS_HTTP_WAIT_MS 3000   /* a scrape waits for the control thread (503 after) */
+#define METRICS_HTTP_REUSE_MS 1000  /* a snapshot younger than this answers again */
 
 struct metrics_http;
 

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The Prometheus endpoint's HTTP server (metrics_http.c) with a control
+ * loop of its own (a thread on an epoll fd) and a fill that counts its
+ * calls, over real sockets on 127.0.0.1: rapid scrapes share a snapshot,
+ * a request that trickles its headers is cut at the deadline, and moving
+ * the listener binds the new address before the old one goes.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "metrics_http.h"
+
+#define LOOPBACK 0x7f000001u
+
+static atomic_uint fills;
+
+static void
+fill(void *arg, struct metrics_snapshot *s)
+{
+	(void)arg;
+	atomic_fetch_add(&fills, 1);
+	s->fib_routes = 7;
+}
+
+/* The control loop: epoll on its own thread, stopped by an eventfd. */
+struct loop {
+	int epfd, stopfd;
+	pthread_t t;
+	struct metrics_http *m;
+};
+
+static void *
+loop_main(void *arg)
+{
+	struct loop *l = arg;
+
+	for (;;) {
+		struct epoll_event ev[4];
+		int n = epoll_wait(l->epfd, ev, 4, -1);
+
+		for (int i = 0; i < n; i++) {
+			struct ev_handler *h = ev[i].data.ptr;
+
+			if (h == NULL)
+				return NULL;
+			h->fn(h, ev[i].events);
+		}
+	}
+}
+
+static void
+loop_start(struct loop *l)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+
+	atomic_store(&fills, 0);
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	l->stopfd = eventfd(0, EFD_CLOEXEC);
+	ck_assert_int_ge(l->epfd, 0);
+	ck_assert_int_eq(epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->stopfd, &ev), 0);
+	l->m = metrics_http_create(l->epfd, fill, NULL);
+	ck_assert_ptr_nonnull(l->m);
+	ck_assert_int_eq(pthread_create(&l->t, NULL, loop_main, l), 0);
+}
+
+static void
+loop_stop(struct loop *l)
+{
+	uint64_t one = 1;
+
+	/* The server first: a scrape waiting for the loop gives up. */
+	metrics_http_listen(l->m, 0, 0, NULL, 0);
+	ck_assert_int_eq(write(l->stopfd, &one, sizeof(one)), sizeof(one));
+	pthread_join(l->t, NULL);
+	metrics_http_destroy(l->m);
+	close(l->stopfd);
+	close(l->epfd);
+}
+
+/* A port nothing listens on now. */
+static uint16_t
+free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	close(fd);
+	return ntohs(sa.sin_port);
+}
+
+static int
+dial(uint32_t addr, uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+		.sin_addr.s_addr = htonl(addr) };
+	struct timeval tv = { .tv_sec = 10 };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+/* GET /metrics on a fresh connection: the status code (0: no answer). */
+static int
+get(uint32_t addr, uint16_t port)
+{
+	static const char req[] = "GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n";
+	char buf[256] = "";
+	int fd = dial(addr, port), code = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	if (write(fd, req, sizeof(req) - 1) == (ssize_t)sizeof(req) - 1) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		if (n > 0) {
+			buf[n] = '\0';
+			sscanf(buf, "HTTP/1.%*d %d", &code);
+		}
+	}
+	close(fd);
+	return code;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* 200 scrapes as fast as they come: they share snapshots, at most one
+ * fill a second (plus the first). */
+START_TEST(rapid_scrapes_share_a_snapshot)
+{
+	struct loop l;
+	uint16_t port = free_port();
+	double t0, dt;
+	unsigned n;
+	char err[128];
+
+	loop_start(&l);
+	ck_assert_int_eq(metrics_http_listen(l.m, LOOPBACK, port, err, sizeof(err)), 0);
+	t0 = now_s();
+	for (int i = 0; i < 200; i++)
+		ck_assert_int_eq(get(LOOPBACK, port), 200);
+	dt = now_s() - t0;
+	n = atomic_load(&fills);
+	printf("200 scrapes in %.2f s: %u fills\n", dt, n);
+	ck_assert_uint_ge(n, 1);
+	ck_assert_uint_le(n, (unsigned)dt + 2);
+	loop_stop(&l);
+}
+END_TEST
+
+static Suite *
+metrics_http_suite(void)
+{
+	Suite *s = suite_create("metrics_http");
+	TCase *tc = tcase_create("http");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, rapid_scrapes_share_a_snapshot);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(metrics_http_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
