@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The Prometheus endpoint (metrics_http.h): libmicrohttpd with its own
- * polling thread, bounded in connections (in all and per address), idle
- * time and request size; GET (or HEAD) /metrics only, no request body.
+ * The Prometheus endpoint (metrics_http.h): libmicrohttpd run by a thread
+ * of ours ("vbr-metrics"), bounded in connections (in all and per
+ * address), idle time, the time to send a request's headers and request
+ * size; GET (or HEAD) /metrics only, no request body.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +38,13 @@ struct metrics_http {
 	struct metrics_snapshot *snap; /* the last answer */
 	uint64_t snap_ms;	       /* when it was made (0: none yet) */
 
-	/* The HTTP thread's own copy, rendered outside mu. */
+	/* The HTTP thread's own: its copy, rendered outside mu, and the
+	 * connections it serves. */
 	struct metrics_snapshot *mine;
+	struct conn *conns;
 	struct MHD_Daemon *d;
+	pthread_t thread;
+	atomic_bool stopping;
 	uint32_t addr;
 	uint16_t port;
 };
@@ -77,6 +83,108 @@ on_asked(struct ev_handler *h, uint32_t events)
 }
 
 /* ------------------------------------------------------------ HTTP thread */
+
+/* A connection, from MHD's notice of it to its close: since when it has
+ * been sending the headers of a request (its start, or the end of the
+ * request before on a kept-alive connection). */
+struct conn {
+	struct conn *next, **pprev;
+	int fd;
+	uint64_t since_ms;
+	bool in_request; /* headers complete: the handler has it */
+	bool cut;
+};
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+		enum MHD_ConnectionNotificationCode toe)
+{
+	struct metrics_http *m = cls;
+	struct conn *k = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (k != NULL) {
+			*k->pprev = k->next;
+			if (k->next != NULL)
+				k->next->pprev = k->pprev;
+			free(k);
+		}
+		*socket_context = NULL;
+		return;
+	}
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	k = calloc(1, sizeof(*k));
+	if (k == NULL || ci == NULL) {
+		free(k); /* not watched: the idle timeout still holds */
+		return;
+	}
+	k->fd = ci->connect_fd;
+	k->since_ms = mono_ms();
+	k->next = m->conns;
+	k->pprev = &m->conns;
+	if (m->conns != NULL)
+		m->conns->pprev = &k->next;
+	m->conns = k;
+	*socket_context = k;
+}
+
+static struct conn *
+conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* A request answered: on a kept-alive connection the next one's headers
+ * have METRICS_HTTP_HEADER_DEADLINE_S from now. */
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		enum MHD_RequestTerminationCode toe)
+{
+	struct conn *k = conn_of(c);
+
+	(void)cls;
+	(void)con_cls;
+	(void)toe;
+	if (k != NULL) {
+		k->in_request = false;
+		k->since_ms = mono_ms();
+	}
+}
+
+/* The idle timeout alone lets a client that trickles a header line now and
+ * then hold a connection for ever, and 32 of them keep every scrape out:
+ * a connection whose request headers are not whole within the deadline is
+ * shut down, and MHD closes it on reading the end. */
+static void
+sweep(struct metrics_http *m)
+{
+	uint64_t now = mono_ms();
+
+	for (struct conn *k = m->conns; k != NULL; k = k->next)
+		if (!k->in_request && !k->cut &&
+				now - k->since_ms >= METRICS_HTTP_HEADER_DEADLINE_S * 1000u) {
+			shutdown(k->fd, SHUT_RDWR);
+			k->cut = true;
+		}
+}
+
+/* MHD's loop, run here rather than in MHD's own thread so that the thread
+ * is ours: its name, its CPUs, and the sweep between two waits. */
+static void *
+http_main(void *arg)
+{
+	struct metrics_http *m = arg;
+
+	while (!atomic_load(&m->stopping)) {
+		MHD_run_wait(m->d, METRICS_HTTP_SWEEP_MS);
+		sweep(m);
+	}
+	return NULL;
+}
 
 /* A snapshot into m->mine, younger than METRICS_HTTP_REUSE_MS: the last
  * one if it is, so that rapid or concurrent scrapes cost the control
@@ -150,6 +258,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 {
 	struct metrics_http *m = cls;
 	const char *cl, *accept;
+	struct conn *k;
 	enum MHD_Result rc;
 	size_t len;
 	char *text;
@@ -158,6 +267,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	(void)version;
 	(void)upload_data;
 	(void)con_cls;
+	k = conn_of(c);
+	if (k != NULL)
+		k->in_request = true;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return plain(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET /metrics\n");
 	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -225,7 +337,10 @@ stop(struct metrics_http *m)
 	m->closing = true;
 	pthread_cond_broadcast(&m->cv);
 	pthread_mutex_unlock(&m->mu);
-	MHD_stop_daemon(m->d); /* closes the listening socket too */
+	atomic_store(&m->stopping, true);
+	pthread_join(m->thread, NULL); /* within METRICS_HTTP_SWEEP_MS */
+	atomic_store(&m->stopping, false);
+	MHD_stop_daemon(m->d); /* closes the connections and the listening socket */
 	m->d = NULL;
 	m->port = 0;
 	pthread_mutex_lock(&m->mu);
@@ -252,9 +367,10 @@ start(struct metrics_http *m, uint32_t addr, uint16_t port, char *err, size_t er
 			close(fd);
 		return rc;
 	}
-	m->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL,
-			on_request, m,
+	m->d = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, on_request, m,
 			MHD_OPTION_LISTEN_SOCKET, fd,
+			MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
+			MHD_OPTION_NOTIFY_COMPLETED, on_completed, m,
 			MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_HTTP_CONN_MAX,
 			MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)METRICS_HTTP_PER_IP_MAX,
 			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)METRICS_HTTP_TIMEOUT_S,
@@ -265,6 +381,14 @@ start(struct metrics_http *m, uint32_t addr, uint16_t port, char *err, size_t er
 		snprintf(err, errlen, "%s:%u: the HTTP server did not start", a, port);
 		return -EIO;
 	}
+	rc = pthread_create(&m->thread, NULL, http_main, m);
+	if (rc != 0) {
+		MHD_stop_daemon(m->d);
+		m->d = NULL;
+		snprintf(err, errlen, "%s:%u: cannot start its thread: %s", a, port, strerror(rc));
+		return -rc;
+	}
+	pthread_setname_np(m->thread, "vbr-metrics");
 	m->addr = addr;
 	m->port = port;
 	return 0;

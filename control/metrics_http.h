@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The Prometheus endpoint: GET /metrics over HTTP (libmicrohttpd, its own
- * thread), off unless the config has metrics.listen. The numbers belong to
+ * The Prometheus endpoint: GET /metrics over HTTP (libmicrohttpd, on a
+ * thread of ours, "vbr-metrics"), off unless the config has metrics.listen. The numbers belong to
  * the control thread: a scrape asks it for a snapshot through an eventfd
  * in its epoll loop and waits, bounded, for the answer; the HTTP thread
  * then renders the copy (metrics.h). A snapshot younger than
@@ -22,6 +22,8 @@
 #define METRICS_HTTP_CONN_MAX 32    /* connections at once */
 #define METRICS_HTTP_PER_IP_MAX 4   /* of them from one address */
 #define METRICS_HTTP_TIMEOUT_S 10   /* an idle connection is closed after */
+#define METRICS_HTTP_HEADER_DEADLINE_S 5 /* a request's headers, whole, within */
+#define METRICS_HTTP_SWEEP_MS 250   /* the deadline's check; stopping takes as long */
 #define METRICS_HTTP_MEMORY 16384   /* per connection: request line and headers */
 #define METRICS_HTTP_WAIT_MS 3000   /* a scrape waits for the control thread (503 after) */
 #define METRICS_HTTP_REUSE_MS 1000  /* a snapshot younger than this answers again */

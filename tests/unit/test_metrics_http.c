@@ -177,6 +177,85 @@ START_TEST(rapid_scrapes_share_a_snapshot)
 }
 END_TEST
 
+/* Slowloris: 8 addresses x 4 connections (the limits) trickle a header line
+ * every 300 ms and never end their headers. Each is cut at the request
+ * deadline, and a normal scrape answers within it (plus a margin). */
+struct trickle {
+	int fd[METRICS_HTTP_CONN_MAX];
+	atomic_bool stop;
+	atomic_uint open;
+};
+
+static void *
+trickle_main(void *arg)
+{
+	struct trickle *t = arg;
+
+	while (!atomic_load(&t->stop)) {
+		unsigned open = 0;
+
+		for (unsigned i = 0; i < METRICS_HTTP_CONN_MAX; i++) {
+			if (t->fd[i] < 0)
+				continue;
+			if (send(t->fd[i], "X-A: b\r\n", 8, MSG_NOSIGNAL) != 8) {
+				close(t->fd[i]);
+				t->fd[i] = -1;
+			} else {
+				open++;
+			}
+		}
+		atomic_store(&t->open, open);
+		usleep(300 * 1000);
+	}
+	return NULL;
+}
+
+START_TEST(trickled_headers_are_cut_at_the_deadline)
+{
+	struct trickle t = { .stop = false };
+	struct loop l;
+	uint16_t port = free_port();
+	pthread_t th;
+	double t0, dt;
+	char err[128];
+	int code;
+
+	loop_start(&l);
+	ck_assert_int_eq(metrics_http_listen(l.m, LOOPBACK, port, err, sizeof(err)), 0);
+	t0 = now_s();
+	for (unsigned i = 0; i < METRICS_HTTP_CONN_MAX; i++) {
+		struct sockaddr_in src = { .sin_family = AF_INET,
+			.sin_addr.s_addr = htonl(LOOPBACK + 1 + i / METRICS_HTTP_PER_IP_MAX) };
+		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+			.sin_addr.s_addr = htonl(LOOPBACK) };
+
+		t.fd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		ck_assert_int_eq(bind(t.fd[i], (struct sockaddr *)&src, sizeof(src)), 0);
+		ck_assert_int_eq(connect(t.fd[i], (struct sockaddr *)&sa, sizeof(sa)), 0);
+		ck_assert_int_eq(write(t.fd[i], "GET /metrics HTTP/1.1\r\n", 23), 23);
+	}
+	ck_assert_int_eq(pthread_create(&th, NULL, trickle_main, &t), 0);
+	usleep(500 * 1000); /* all of them in, trickling */
+	code = get(LOOPBACK, port);
+	dt = now_s() - t0;
+	printf("a scrape beside %u trickling connections: %d after %.2f s\n",
+			METRICS_HTTP_CONN_MAX, code, dt);
+	ck_assert_int_eq(code, 200);
+	ck_assert(dt < METRICS_HTTP_HEADER_DEADLINE_S + 2);
+	while (atomic_load(&t.open) > 0 && now_s() - t0 < METRICS_HTTP_HEADER_DEADLINE_S + 3)
+		usleep(100 * 1000);
+	dt = now_s() - t0;
+	printf("%u trickling connections left after %.2f s\n", atomic_load(&t.open), dt);
+	ck_assert_uint_eq(atomic_load(&t.open), 0);
+	atomic_store(&t.stop, true);
+	pthread_join(th, NULL);
+	for (unsigned i = 0; i < METRICS_HTTP_CONN_MAX; i++)
+		if (t.fd[i] >= 0)
+			close(t.fd[i]);
+	loop_stop(&l);
+}
+END_TEST
+
 static Suite *
 metrics_http_suite(void)
 {
@@ -185,6 +264,7 @@ metrics_http_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, rapid_scrapes_share_a_snapshot);
+	tcase_add_test(tc, trickled_headers_are_cut_at_the_deadline);
 	suite_add_tcase(s, tc);
 	return s;
 }
