@@ -45,6 +45,8 @@ struct metrics_http {
 	struct MHD_Daemon *d;
 	pthread_t thread;
 	atomic_bool stopping;
+	cpu_set_t cpus;
+	bool has_cpus;
 	uint32_t addr;
 	uint16_t port;
 };
@@ -293,7 +295,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 /* ------------------------------------------------------------ lifecycle */
 
 struct metrics_http *
-metrics_http_create(int epfd, metrics_fill_fn fill, void *arg)
+metrics_http_create(int epfd, metrics_fill_fn fill, void *arg, const cpu_set_t *cpus)
 {
 	struct metrics_http *m = calloc(1, sizeof(*m));
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -302,6 +304,10 @@ metrics_http_create(int epfd, metrics_fill_fn fill, void *arg)
 	if (m == NULL)
 		return NULL;
 	m->ev.fn = on_asked;
+	if (cpus != NULL) {
+		m->cpus = *cpus;
+		m->has_cpus = true;
+	}
 	m->fill = fill;
 	m->arg = arg;
 	m->epfd = epfd;
@@ -355,6 +361,7 @@ start(struct metrics_http *m, uint32_t addr, uint16_t port, char *err, size_t er
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
 		.sin_addr.s_addr = htonl(addr) };
 	char a[INET_ADDRSTRLEN];
+	pthread_attr_t attr;
 	int fd, one = 1, rc;
 
 	inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a));
@@ -381,7 +388,13 @@ start(struct metrics_http *m, uint32_t addr, uint16_t port, char *err, size_t er
 		snprintf(err, errlen, "%s:%u: the HTTP server did not start", a, port);
 		return -EIO;
 	}
-	rc = pthread_create(&m->thread, NULL, http_main, m);
+	/* Not the caller's CPUs: at start vbrd's main lcore (the FIB's writer
+	 * and the exception path), after a reload the control thread's. */
+	pthread_attr_init(&attr);
+	rc = m->has_cpus ? pthread_attr_setaffinity_np(&attr, sizeof(m->cpus), &m->cpus) : 0;
+	if (rc == 0)
+		rc = pthread_create(&m->thread, &attr, http_main, m);
+	pthread_attr_destroy(&attr);
 	if (rc != 0) {
 		MHD_stop_daemon(m->d);
 		m->d = NULL;

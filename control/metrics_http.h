@@ -13,6 +13,7 @@
  */
 #pragma once
 
+#include <sched.h>
 #include <stdint.h>
 
 #include "evloop.h"
@@ -34,8 +35,11 @@ struct metrics_http;
 typedef void (*metrics_fill_fn)(void *arg, struct metrics_snapshot *s);
 
 /* The server, not listening yet; its eventfd joins epfd (the control
- * loop), whose thread then calls fill. NULL on error (errno). */
-struct metrics_http *metrics_http_create(int epfd, metrics_fill_fn fill, void *arg);
+ * loop), whose thread then calls fill. Its HTTP thread runs on cpus (the
+ * control threads', never a forwarding or the main lcore), or where the
+ * caller of metrics_http_listen runs when NULL. NULL on error (errno). */
+struct metrics_http *metrics_http_create(int epfd, metrics_fill_fn fill, void *arg,
+		const cpu_set_t *cpus);
 
 /* Listen on addr:port (host order), or nowhere when port is 0; a listener
  * on another address stops first. Same address: nothing done. On an error

@@ -63,7 +63,7 @@ loop_main(void *arg)
 }
 
 static void
-loop_start(struct loop *l)
+loop_start_on(struct loop *l, const cpu_set_t *cpus)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
 
@@ -72,9 +72,15 @@ loop_start(struct loop *l)
 	l->stopfd = eventfd(0, EFD_CLOEXEC);
 	ck_assert_int_ge(l->epfd, 0);
 	ck_assert_int_eq(epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->stopfd, &ev), 0);
-	l->m = metrics_http_create(l->epfd, fill, NULL);
+	l->m = metrics_http_create(l->epfd, fill, NULL, cpus);
 	ck_assert_ptr_nonnull(l->m);
 	ck_assert_int_eq(pthread_create(&l->t, NULL, loop_main, l), 0);
+}
+
+static void
+loop_start(struct loop *l)
+{
+	loop_start_on(l, NULL);
 }
 
 static void
@@ -256,6 +262,44 @@ START_TEST(trickled_headers_are_cut_at_the_deadline)
 }
 END_TEST
 
+/* The HTTP thread is named vbr-metrics and runs on the CPUs given (vbrd:
+ * the control threads'), not the caller's (vbrd: the main lcore's). */
+START_TEST(thread_named_on_the_cpus_given)
+{
+	cpu_set_t mine, want, got;
+	struct loop l;
+	char path[64], comm[32], err[128];
+	pid_t tid = 0;
+	int last = -1;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(mine), &mine), 0);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &mine))
+			last = c;
+	CPU_ZERO(&want);
+	CPU_SET(last, &want);
+	loop_start_on(&l, &want);
+	ck_assert_int_eq(metrics_http_listen(l.m, LOOPBACK, free_port(), err, sizeof(err)), 0);
+	for (pid_t t = getpid(); t < getpid() + 4096 && tid == 0; t++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%d/comm", (int)t);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), f) != NULL && strcmp(comm, "vbr-metrics\n") == 0)
+			tid = t;
+		fclose(f);
+	}
+	ck_assert_int_ne(tid, 0);
+	ck_assert_int_eq(sched_getaffinity(tid, sizeof(got), &got), 0);
+	ck_assert(CPU_EQUAL(&got, &want));
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(got), &got), 0);
+	ck_assert(CPU_EQUAL(&got, &mine)); /* the caller's unchanged */
+	loop_stop(&l);
+}
+END_TEST
+
 static Suite *
 metrics_http_suite(void)
 {
@@ -265,6 +309,7 @@ metrics_http_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, rapid_scrapes_share_a_snapshot);
 	tcase_add_test(tc, trickled_headers_are_cut_at_the_deadline);
+	tcase_add_test(tc, thread_named_on_the_cpus_given);
 	suite_add_tcase(s, tc);
 	return s;
 }
