@@ -354,14 +354,14 @@ stop(struct metrics_http *m)
 	pthread_mutex_unlock(&m->mu);
 }
 
-/* Our own socket, so that a failure says why (MHD_start_daemon does not). */
+/* Our own socket, so that a failure says why (MHD_start_daemon does not):
+ * the fd, or -errno and err says "A:P: why". */
 static int
-start(struct metrics_http *m, uint32_t addr, uint16_t port, char *err, size_t errlen)
+bind_listen(uint32_t addr, uint16_t port, char *err, size_t errlen)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
 		.sin_addr.s_addr = htonl(addr) };
 	char a[INET_ADDRSTRLEN];
-	pthread_attr_t attr;
 	int fd, one = 1, rc;
 
 	inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a));
@@ -374,6 +374,19 @@ start(struct metrics_http *m, uint32_t addr, uint16_t port, char *err, size_t er
 			close(fd);
 		return rc;
 	}
+	return fd;
+}
+
+/* The server and its thread on fd (taken, closed on an error). */
+static int
+start(struct metrics_http *m, int fd, uint32_t addr, uint16_t port, char *err, size_t errlen)
+{
+	struct in_addr ia = { .s_addr = htonl(addr) };
+	char a[INET_ADDRSTRLEN];
+	pthread_attr_t attr;
+	int rc;
+
+	inet_ntop(AF_INET, &ia, a, sizeof(a));
 	m->d = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, on_request, m,
 			MHD_OPTION_LISTEN_SOCKET, fd,
 			MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
@@ -396,7 +409,7 @@ start(struct metrics_http *m, uint32_t addr, uint16_t port, char *err, size_t er
 		rc = pthread_create(&m->thread, &attr, http_main, m);
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
-		MHD_stop_daemon(m->d);
+		MHD_stop_daemon(m->d); /* closes fd */
 		m->d = NULL;
 		snprintf(err, errlen, "%s:%u: cannot start its thread: %s", a, port, strerror(rc));
 		return -rc;
@@ -407,6 +420,11 @@ start(struct metrics_http *m, uint32_t addr, uint16_t port, char *err, size_t er
 	return 0;
 }
 
+/* The new socket is bound before the old listener stops, so that a failure
+ * leaves the old one as it was. Only the same port on another address
+ * (127.0.0.1:P to 0.0.0.0:P, which the old socket itself blocks) needs
+ * the old one gone first; if then the new one fails and the old one cannot
+ * be bound again, nothing listens and metrics_http_port says so. */
 int
 metrics_http_listen(struct metrics_http *m, uint32_t addr, uint16_t port, char *err,
 		size_t errlen)
@@ -414,17 +432,41 @@ metrics_http_listen(struct metrics_http *m, uint32_t addr, uint16_t port, char *
 	uint32_t old_addr = m->addr;
 	uint16_t old_port = m->port;
 	char ignored[128];
-	int rc;
+	int fd, rc;
 
 	if (port == m->port && (port == 0 || addr == m->addr))
 		return 0;
-	stop(m);
-	if (port == 0)
+	if (port == 0) {
+		stop(m);
 		return 0;
-	rc = start(m, addr, port, err, errlen);
-	if (rc != 0 && old_port != 0)
-		start(m, old_addr, old_port, ignored, sizeof(ignored));
+	}
+	fd = bind_listen(addr, port, err, errlen);
+	if (fd == -EADDRINUSE && port == old_port) {
+		stop(m);
+		fd = bind_listen(addr, port, err, errlen);
+	} else if (fd >= 0) {
+		stop(m);
+	}
+	if (fd < 0 && m->d != NULL)
+		return fd; /* the old one untouched */
+	rc = fd < 0 ? fd : start(m, fd, addr, port, err, errlen);
+	if (rc != 0 && old_port != 0) {
+		fd = bind_listen(old_addr, old_port, ignored, sizeof(ignored));
+		if ((fd < 0 || start(m, fd, old_addr, old_port, ignored, sizeof(ignored)) != 0) &&
+				errlen > 0) {
+			size_t n = strnlen(err, errlen);
+
+			snprintf(err + n, errlen - n, "; and the listener before cannot be restored "
+					"(%s): nothing listens", ignored);
+		}
+	}
 	return rc;
+}
+
+uint16_t
+metrics_http_port(const struct metrics_http *m)
+{
+	return m->port;
 }
 
 void

@@ -41,11 +41,17 @@ typedef void (*metrics_fill_fn)(void *arg, struct metrics_snapshot *s);
 struct metrics_http *metrics_http_create(int epfd, metrics_fill_fn fill, void *arg,
 		const cpu_set_t *cpus);
 
-/* Listen on addr:port (host order), or nowhere when port is 0; a listener
- * on another address stops first. Same address: nothing done. On an error
- * the one before is restored and err says "A:P: why". 0 or -errno. */
+/* Listen on addr:port (host order), or nowhere when port is 0. Same
+ * address: nothing done. The new socket is bound before the one before
+ * stops (the same port on another address excepted: stop, then bind). On
+ * an error err says "A:P: why", and the one before is kept or restored;
+ * if it cannot be, nothing listens: metrics_http_port is then 0. 0 or
+ * -errno. */
 int metrics_http_listen(struct metrics_http *m, uint32_t addr, uint16_t port, char *err,
 		size_t errlen);
+
+/* The port listened on now, 0 when none. */
+uint16_t metrics_http_port(const struct metrics_http *m);
 
 /* Stop listening and free it (NULL: nothing). */
 void metrics_http_destroy(struct metrics_http *m);

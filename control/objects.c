@@ -500,6 +500,15 @@ metrics_follow(struct objects *o, const struct vbr_config *cand, char *err, size
 		return -EINVAL;
 	}
 	rc = metrics_http_listen(o->metrics, m->listen_addr, m->listen_port, why, sizeof(why));
+	if (rc != 0 && o->live->metrics.listen_port != 0 && metrics_http_port(o->metrics) == 0) {
+		/* The endpoint is down: the live config says so, and the next
+		 * reload, whatever its metrics, tries again. */
+		CTL_LOG(ERR, "metrics.listen: %s", why);
+		o->live->metrics = (struct vbr_metrics_config){ 0 };
+		snprintf(err, len, "metrics.listen: %s; the endpoint is down until a reload "
+				"succeeds; nothing else changed", why);
+		return rc;
+	}
 	if (rc != 0) {
 		snprintf(err, len, "metrics.listen: %s; nothing changed", why);
 		return rc;

@@ -300,6 +300,64 @@ START_TEST(thread_named_on_the_cpus_given)
 }
 END_TEST
 
+/* A listener held by another socket. */
+static int
+hold(uint32_t addr, uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+		.sin_addr.s_addr = htonl(addr) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	return fd;
+}
+
+/* Moving: to a port in use fails and keeps the old one; to a free one
+ * moves; to the same port on another address (0.0.0.0) works through
+ * stop-then-bind, and when that address is taken, the old one comes back. */
+START_TEST(listener_moves_new_first)
+{
+	uint16_t p1 = free_port(), p2 = free_port(), p3;
+	struct loop l;
+	char err[256];
+	int held;
+
+	loop_start(&l);
+	ck_assert_int_eq(metrics_http_listen(l.m, LOOPBACK, p1, err, sizeof(err)), 0);
+	held = hold(LOOPBACK, p2);
+	ck_assert_int_eq(metrics_http_listen(l.m, LOOPBACK, p2, err, sizeof(err)), -EADDRINUSE);
+	printf("to a port in use: %s\n", err);
+	ck_assert_ptr_nonnull(strstr(err, "Address already in use"));
+	ck_assert_uint_eq(metrics_http_port(l.m), p1);
+	ck_assert_int_eq(get(LOOPBACK, p1), 200);
+	close(held);
+
+	do
+		p3 = free_port();
+	while (p3 == p1 || p3 == p2);
+	ck_assert_int_eq(metrics_http_listen(l.m, LOOPBACK, p3, err, sizeof(err)), 0);
+	ck_assert_uint_eq(metrics_http_port(l.m), p3);
+	ck_assert_int_eq(get(LOOPBACK, p3), 200);
+	ck_assert_int_eq(get(LOOPBACK, p1), 0);
+
+	/* 127.0.0.1:p3 to 0.0.0.0:p3: the old socket blocks the new bind. */
+	ck_assert_int_eq(metrics_http_listen(l.m, 0, p3, err, sizeof(err)), 0);
+	ck_assert_int_eq(get(LOOPBACK + 1, p3), 200);
+	/* Back to 127.0.0.1:p3 while 127.0.0.2:p3 is held, then on to
+	 * 0.0.0.0:p3, which the holder blocks: 127.0.0.1:p3 is restored. */
+	ck_assert_int_eq(metrics_http_listen(l.m, LOOPBACK, p3, err, sizeof(err)), 0);
+	held = hold(LOOPBACK + 1, p3);
+	ck_assert_int_eq(metrics_http_listen(l.m, 0, p3, err, sizeof(err)), -EADDRINUSE);
+	ck_assert_ptr_null(strstr(err, "restored"));
+	ck_assert_uint_eq(metrics_http_port(l.m), p3);
+	ck_assert_int_eq(get(LOOPBACK, p3), 200);
+	close(held);
+	loop_stop(&l);
+}
+END_TEST
+
 static Suite *
 metrics_http_suite(void)
 {
@@ -310,6 +368,7 @@ metrics_http_suite(void)
 	tcase_add_test(tc, rapid_scrapes_share_a_snapshot);
 	tcase_add_test(tc, trickled_headers_are_cut_at_the_deadline);
 	tcase_add_test(tc, thread_named_on_the_cpus_given);
+	tcase_add_test(tc, listener_moves_new_first);
 	suite_add_tcase(s, tc);
 	return s;
 }
