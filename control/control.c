@@ -633,7 +633,6 @@ control_start(struct vbr_config *cfg, const struct control_params *p, struct fib
 	c->backlog = route_sender_flush(c->sender);
 	{
 		const struct vbr_metrics_config *m = &objects_config(c->objs)->metrics;
-		char a[VBR_IP_STRLEN];
 
 		/* Scrapes wait for the loop, which starts below. */
 		if (metrics_http_listen(c->metrics, m->listen_addr, m->listen_port, err,
@@ -642,8 +641,7 @@ control_start(struct vbr_config *cfg, const struct control_params *p, struct fib
 			goto fail;
 		}
 		if (m->listen_port != 0)
-			CTL_LOG(INFO, "metrics endpoint on http://%s:%u/metrics",
-					config_ip_str(m->listen_addr, a, sizeof(a)), m->listen_port);
+			objects_metrics_listening(m);
 	}
 	c->mgmt = mgmt_create(c->epfd, p->socket_path ? p->socket_path : VBR_SOCKET_DEFAULT,
 			p->ro_socket_path ? p->ro_socket_path : VBR_RO_SOCKET_DEFAULT,
