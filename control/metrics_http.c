@@ -160,15 +160,22 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 /* The idle timeout alone lets a client that trickles a header line now and
  * then hold a connection for ever, and 32 of them keep every scrape out:
  * a connection whose request headers are not whole within the deadline is
- * shut down, and MHD closes it on reading the end. */
+ * shut down, and MHD closes it on reading the end. With every connection
+ * taken, a new one (a scrape) waits in the listen queue: the deadline is
+ * then 1 s, under a scrape's timeout (Prometheus: 10 s by default, often
+ * less), since a client sends its headers at once. */
 static void
 sweep(struct metrics_http *m)
 {
-	uint64_t now = mono_ms();
+	uint64_t now = mono_ms(), deadline = METRICS_HTTP_HEADER_DEADLINE_S * 1000u;
+	unsigned n = 0;
 
 	for (struct conn *k = m->conns; k != NULL; k = k->next)
-		if (!k->in_request && !k->cut &&
-				now - k->since_ms >= METRICS_HTTP_HEADER_DEADLINE_S * 1000u) {
+		n += !k->cut;
+	if (n >= METRICS_HTTP_CONN_MAX)
+		deadline = METRICS_HTTP_FULL_DEADLINE_MS;
+	for (struct conn *k = m->conns; k != NULL; k = k->next)
+		if (!k->in_request && !k->cut && now - k->since_ms >= deadline) {
 			shutdown(k->fd, SHUT_RDWR);
 			k->cut = true;
 		}

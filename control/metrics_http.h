@@ -24,6 +24,7 @@
 #define METRICS_HTTP_PER_IP_MAX 4   /* of them from one address */
 #define METRICS_HTTP_TIMEOUT_S 10   /* an idle connection is closed after */
 #define METRICS_HTTP_HEADER_DEADLINE_S 5 /* a request's headers, whole, within */
+#define METRICS_HTTP_FULL_DEADLINE_MS 1000 /* the same with every connection taken */
 #define METRICS_HTTP_SWEEP_MS 250   /* the deadline's check; stopping takes as long */
 #define METRICS_HTTP_MEMORY 16384   /* per connection: request line and headers */
 #define METRICS_HTTP_WAIT_MS 3000   /* a scrape waits for the control thread (503 after) */
