@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The Prometheus endpoint: GET /metrics over HTTP (libmicrohttpd, on a
- * thread of ours, "vbr-metrics"), off unless the config has metrics.listen. The numbers belong to
- * the control thread: a scrape asks it for a snapshot through an eventfd
- * in its epoll loop and waits, bounded, for the answer; the HTTP thread
- * then renders the copy (metrics.h). A snapshot younger than
- * METRICS_HTTP_REUSE_MS answers the scrapes that follow: one fill a
- * second at most, however often it is scraped. Nothing of the control thread's is
- * read from the HTTP thread, and the control thread never waits for it.
- * The socket is made by the thread that calls metrics_http_listen, in
- * vbrd's network namespace.
+ * thread of ours, "vbr-metrics"), off unless the config has
+ * metrics.listen. The numbers belong to the control thread: a scrape asks
+ * it for a snapshot through an eventfd in its epoll loop and waits,
+ * bounded, for the answer; the HTTP thread then renders the copy
+ * (metrics.h). A snapshot younger than METRICS_HTTP_REUSE_MS answers the
+ * scrapes that follow: one fill a second at most, however often it is
+ * scraped. Nothing of the control thread's is read from the HTTP thread,
+ * and the control thread never waits for it. The socket is made by the
+ * thread that calls metrics_http_listen, in vbrd's network namespace.
  */
 #pragma once
 

@@ -350,6 +350,15 @@ else
 	fail "reload moving the endpoint: $(cat "$WORK/ctl.out")"
 fi
 check_cpus "after a reload"
+# The same port on all addresses (the old socket blocks the new bind: stop,
+# then bind): vbrd warns that the data ports reach it.
+sed -i "s/listen: 127.0.0.1:$((PORT + 1))/listen: 0.0.0.0:$((PORT + 1))/" "$WORK/vbr.yaml"
+if ctl reload >"$WORK/ctl.out" 2>&1 && wait_for 5 in_vbr curl -sf -m 5 -o /dev/null "http://127.0.0.1:$((PORT + 1))/metrics" &&
+	wait_for 5 grep -q "0.0.0.0:$((PORT + 1)) is not a loopback address: it is reachable from the data ports" "$WORK/vbrd.log"; then
+	pass "reload to 0.0.0.0:$((PORT + 1)): answers; $(grep -o "metrics endpoint on 0.0.0.0.*reachable from the data ports" "$WORK/vbrd.log" | head -1)"
+else
+	fail "reload to 0.0.0.0:$((PORT + 1)): $(cat "$WORK/ctl.out"); $(grep metrics "$WORK/vbrd.log" | tail -3)"
+fi
 
 # A reload without metrics stops the endpoint.
 sed -i '/^metrics:/d' "$WORK/vbr.yaml"
