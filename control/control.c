@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -506,6 +508,28 @@ control_metrics(void *arg, struct metrics_snapshot *s)
 		objects_metrics(c->objs, s);
 }
 
+static void *
+ctrl_cpus_main(void *arg)
+{
+	return (void *)(intptr_t)pthread_getaffinity_np(pthread_self(), sizeof(cpu_set_t), arg);
+}
+
+/* The CPUs EAL gives its control threads (not the lcores'): those of a
+ * control thread started for the purpose. 0 or -errno. */
+static int
+ctrl_cpus(cpu_set_t *cpus)
+{
+	pthread_t t;
+	void *rc;
+	int e;
+
+	e = rte_ctrl_thread_create(&t, "vbr-cpus", NULL, ctrl_cpus_main, cpus);
+	if (e != 0)
+		return -e;
+	pthread_join(t, &rc);
+	return -(int)(intptr_t)rc;
+}
+
 static void
 control_free(struct control *c)
 {
@@ -541,6 +565,7 @@ control_start(struct vbr_config *cfg, const struct control_params *p, struct fib
 	};
 	struct control *c = calloc(1, sizeof(*c));
 	struct objects_params op;
+	cpu_set_t cpus;
 	char err[512];
 	int rc;
 
@@ -584,7 +609,13 @@ control_start(struct vbr_config *cfg, const struct control_params *p, struct fib
 		goto fail;
 	}
 	bfd_start(c, &cfg->ports[VBR_PORT_IDC]);
-	c->metrics = metrics_http_create(c->epfd, control_metrics, c);
+	rc = ctrl_cpus(&cpus);
+	if (rc != 0) {
+		CTL_LOG(ERR, "cannot read the control threads' CPUs: %s", strerror(-rc));
+		config_free(cfg);
+		goto fail;
+	}
+	c->metrics = metrics_http_create(c->epfd, control_metrics, c, &cpus);
 	if (c->metrics == NULL) {
 		CTL_LOG(ERR, "cannot set up the metrics endpoint: %s", strerror(errno));
 		config_free(cfg);
@@ -602,7 +633,6 @@ control_start(struct vbr_config *cfg, const struct control_params *p, struct fib
 	c->backlog = route_sender_flush(c->sender);
 	{
 		const struct vbr_metrics_config *m = &objects_config(c->objs)->metrics;
-		char a[VBR_IP_STRLEN];
 
 		/* Scrapes wait for the loop, which starts below. */
 		if (metrics_http_listen(c->metrics, m->listen_addr, m->listen_port, err,
@@ -611,8 +641,7 @@ control_start(struct vbr_config *cfg, const struct control_params *p, struct fib
 			goto fail;
 		}
 		if (m->listen_port != 0)
-			CTL_LOG(INFO, "metrics endpoint on http://%s:%u/metrics",
-					config_ip_str(m->listen_addr, a, sizeof(a)), m->listen_port);
+			objects_metrics_listening(m);
 	}
 	c->mgmt = mgmt_create(c->epfd, p->socket_path ? p->socket_path : VBR_SOCKET_DEFAULT,
 			p->ro_socket_path ? p->ro_socket_path : VBR_RO_SOCKET_DEFAULT,

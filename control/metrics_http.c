@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The Prometheus endpoint (metrics_http.h): libmicrohttpd with its own
- * polling thread, bounded in connections (in all and per address), idle
- * time and request size; GET (or HEAD) /metrics only, no request body.
+ * The Prometheus endpoint (metrics_http.h): libmicrohttpd run by a thread
+ * of ours ("vbr-metrics"), bounded in connections (in all and per
+ * address), idle time, the time to send a request's headers and request
+ * size; GET (or HEAD) /metrics only, no request body.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +36,29 @@ struct metrics_http {
 	uint64_t asked, answered; /* scrape numbers */
 	bool closing;		  /* the listener stops: waiting scrapes give up */
 	struct metrics_snapshot *snap; /* the last answer */
+	uint64_t snap_ms;	       /* when it was made (0: none yet) */
 
-	/* The HTTP thread's own copy, rendered outside mu. */
+	/* The HTTP thread's own: its copy, rendered outside mu, and the
+	 * connections it serves. */
 	struct metrics_snapshot *mine;
+	struct conn *conns;
 	struct MHD_Daemon *d;
+	pthread_t thread;
+	atomic_bool stopping;
+	cpu_set_t cpus;
+	bool has_cpus;
 	uint32_t addr;
 	uint16_t port;
 };
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 /* ------------------------------------------------------------ control thread */
 
@@ -60,6 +78,7 @@ on_asked(struct ev_handler *h, uint32_t events)
 	m->fill(m->arg, m->work);
 	pthread_mutex_lock(&m->mu);
 	memcpy(m->snap, m->work, sizeof(*m->snap));
+	m->snap_ms = mono_ms();
 	m->answered = want;
 	pthread_cond_broadcast(&m->cv);
 	pthread_mutex_unlock(&m->mu);
@@ -67,8 +86,120 @@ on_asked(struct ev_handler *h, uint32_t events)
 
 /* ------------------------------------------------------------ HTTP thread */
 
-/* A fresh snapshot into m->mine: true, or false after METRICS_HTTP_WAIT_MS
- * (the control thread is busy or the listener stops). */
+/* A connection, from MHD's notice of it to its close: since when it has
+ * been sending the headers of a request (its start, or the end of the
+ * request before on a kept-alive connection). */
+struct conn {
+	struct conn *next, **pprev;
+	int fd;
+	uint64_t since_ms;
+	bool in_request; /* headers complete: the handler has it */
+	bool cut;
+};
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+		enum MHD_ConnectionNotificationCode toe)
+{
+	struct metrics_http *m = cls;
+	struct conn *k = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (k != NULL) {
+			*k->pprev = k->next;
+			if (k->next != NULL)
+				k->next->pprev = k->pprev;
+			free(k);
+		}
+		*socket_context = NULL;
+		return;
+	}
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	k = calloc(1, sizeof(*k));
+	if (k == NULL || ci == NULL) {
+		free(k); /* not watched: the idle timeout still holds */
+		return;
+	}
+	k->fd = ci->connect_fd;
+	k->since_ms = mono_ms();
+	k->next = m->conns;
+	k->pprev = &m->conns;
+	if (m->conns != NULL)
+		m->conns->pprev = &k->next;
+	m->conns = k;
+	*socket_context = k;
+}
+
+static struct conn *
+conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* A request answered: on a kept-alive connection the next one's headers
+ * have METRICS_HTTP_HEADER_DEADLINE_S from now. */
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		enum MHD_RequestTerminationCode toe)
+{
+	struct conn *k = conn_of(c);
+
+	(void)cls;
+	(void)con_cls;
+	(void)toe;
+	if (k != NULL) {
+		k->in_request = false;
+		k->since_ms = mono_ms();
+	}
+}
+
+/* The idle timeout alone lets a client that trickles a header line now and
+ * then hold a connection for ever, and 32 of them keep every scrape out:
+ * a connection whose request headers are not whole within the deadline is
+ * shut down, and MHD closes it on reading the end. With every connection
+ * taken, a new one (a scrape) waits in the listen queue: the deadline is
+ * then 1 s, under a scrape's timeout (Prometheus: 10 s by default, often
+ * less), since a client sends its headers at once. */
+static void
+sweep(struct metrics_http *m)
+{
+	uint64_t now = mono_ms(), deadline = METRICS_HTTP_HEADER_DEADLINE_S * 1000u;
+	unsigned n = 0;
+
+	for (struct conn *k = m->conns; k != NULL; k = k->next)
+		n += !k->cut;
+	if (n >= METRICS_HTTP_CONN_MAX)
+		deadline = METRICS_HTTP_FULL_DEADLINE_MS;
+	for (struct conn *k = m->conns; k != NULL; k = k->next)
+		if (!k->in_request && !k->cut && now - k->since_ms >= deadline) {
+			shutdown(k->fd, SHUT_RDWR);
+			k->cut = true;
+		}
+}
+
+/* MHD's loop, run here rather than in MHD's own thread so that the thread
+ * is ours: its name, its CPUs, and the sweep between two waits. */
+static void *
+http_main(void *arg)
+{
+	struct metrics_http *m = arg;
+
+	while (!atomic_load(&m->stopping)) {
+		MHD_run_wait(m->d, METRICS_HTTP_SWEEP_MS);
+		sweep(m);
+	}
+	return NULL;
+}
+
+/* A snapshot into m->mine, younger than METRICS_HTTP_REUSE_MS: the last
+ * one if it is, so that rapid or concurrent scrapes cost the control
+ * thread (fib_lock, the ports' stats, an ioctl per peer) one fill a
+ * second at most. True, or false after METRICS_HTTP_WAIT_MS (the control
+ * thread is busy or the listener stops). */
 static bool
 ask(struct metrics_http *m)
 {
@@ -84,6 +215,11 @@ ask(struct metrics_http *m)
 		dl.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&m->mu);
+	if (m->snap_ms != 0 && mono_ms() - m->snap_ms < METRICS_HTTP_REUSE_MS) {
+		memcpy(m->mine, m->snap, sizeof(*m->mine));
+		pthread_mutex_unlock(&m->mu);
+		return true;
+	}
 	want = ++m->asked;
 	if (write(m->efd, &one, sizeof(one)) < 0 && errno != EAGAIN) {
 		pthread_mutex_unlock(&m->mu);
@@ -131,6 +267,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 {
 	struct metrics_http *m = cls;
 	const char *cl, *accept;
+	struct conn *k;
 	enum MHD_Result rc;
 	size_t len;
 	char *text;
@@ -139,6 +276,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	(void)version;
 	(void)upload_data;
 	(void)con_cls;
+	k = conn_of(c);
+	if (k != NULL)
+		k->in_request = true;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return plain(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET /metrics\n");
 	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -162,7 +302,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 /* ------------------------------------------------------------ lifecycle */
 
 struct metrics_http *
-metrics_http_create(int epfd, metrics_fill_fn fill, void *arg)
+metrics_http_create(int epfd, metrics_fill_fn fill, void *arg, const cpu_set_t *cpus)
 {
 	struct metrics_http *m = calloc(1, sizeof(*m));
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -171,6 +311,10 @@ metrics_http_create(int epfd, metrics_fill_fn fill, void *arg)
 	if (m == NULL)
 		return NULL;
 	m->ev.fn = on_asked;
+	if (cpus != NULL) {
+		m->cpus = *cpus;
+		m->has_cpus = true;
+	}
 	m->fill = fill;
 	m->arg = arg;
 	m->epfd = epfd;
@@ -206,7 +350,10 @@ stop(struct metrics_http *m)
 	m->closing = true;
 	pthread_cond_broadcast(&m->cv);
 	pthread_mutex_unlock(&m->mu);
-	MHD_stop_daemon(m->d); /* closes the listening socket too */
+	atomic_store(&m->stopping, true);
+	pthread_join(m->thread, NULL); /* within METRICS_HTTP_SWEEP_MS */
+	atomic_store(&m->stopping, false);
+	MHD_stop_daemon(m->d); /* closes the connections and the listening socket */
 	m->d = NULL;
 	m->port = 0;
 	pthread_mutex_lock(&m->mu);
@@ -214,9 +361,10 @@ stop(struct metrics_http *m)
 	pthread_mutex_unlock(&m->mu);
 }
 
-/* Our own socket, so that a failure says why (MHD_start_daemon does not). */
+/* Our own socket, so that a failure says why (MHD_start_daemon does not):
+ * the fd, or -errno and err says "A:P: why". */
 static int
-start(struct metrics_http *m, uint32_t addr, uint16_t port, char *err, size_t errlen)
+bind_listen(uint32_t addr, uint16_t port, char *err, size_t errlen)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
 		.sin_addr.s_addr = htonl(addr) };
@@ -233,9 +381,23 @@ start(struct metrics_http *m, uint32_t addr, uint16_t port, char *err, size_t er
 			close(fd);
 		return rc;
 	}
-	m->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL,
-			on_request, m,
+	return fd;
+}
+
+/* The server and its thread on fd (taken, closed on an error). */
+static int
+start(struct metrics_http *m, int fd, uint32_t addr, uint16_t port, char *err, size_t errlen)
+{
+	struct in_addr ia = { .s_addr = htonl(addr) };
+	char a[INET_ADDRSTRLEN];
+	pthread_attr_t attr;
+	int rc;
+
+	inet_ntop(AF_INET, &ia, a, sizeof(a));
+	m->d = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, on_request, m,
 			MHD_OPTION_LISTEN_SOCKET, fd,
+			MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
+			MHD_OPTION_NOTIFY_COMPLETED, on_completed, m,
 			MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_HTTP_CONN_MAX,
 			MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)METRICS_HTTP_PER_IP_MAX,
 			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)METRICS_HTTP_TIMEOUT_S,
@@ -246,11 +408,30 @@ start(struct metrics_http *m, uint32_t addr, uint16_t port, char *err, size_t er
 		snprintf(err, errlen, "%s:%u: the HTTP server did not start", a, port);
 		return -EIO;
 	}
+	/* Not the caller's CPUs: at start vbrd's main lcore (the FIB's writer
+	 * and the exception path), after a reload the control thread's. */
+	pthread_attr_init(&attr);
+	rc = m->has_cpus ? pthread_attr_setaffinity_np(&attr, sizeof(m->cpus), &m->cpus) : 0;
+	if (rc == 0)
+		rc = pthread_create(&m->thread, &attr, http_main, m);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		MHD_stop_daemon(m->d); /* closes fd */
+		m->d = NULL;
+		snprintf(err, errlen, "%s:%u: cannot start its thread: %s", a, port, strerror(rc));
+		return -rc;
+	}
+	pthread_setname_np(m->thread, "vbr-metrics");
 	m->addr = addr;
 	m->port = port;
 	return 0;
 }
 
+/* The new socket is bound before the old listener stops, so that a failure
+ * leaves the old one as it was. Only the same port on another address
+ * (127.0.0.1:P to 0.0.0.0:P, which the old socket itself blocks) needs
+ * the old one gone first; if then the new one fails and the old one cannot
+ * be bound again, nothing listens and metrics_http_port says so. */
 int
 metrics_http_listen(struct metrics_http *m, uint32_t addr, uint16_t port, char *err,
 		size_t errlen)
@@ -258,17 +439,41 @@ metrics_http_listen(struct metrics_http *m, uint32_t addr, uint16_t port, char *
 	uint32_t old_addr = m->addr;
 	uint16_t old_port = m->port;
 	char ignored[128];
-	int rc;
+	int fd, rc;
 
 	if (port == m->port && (port == 0 || addr == m->addr))
 		return 0;
-	stop(m);
-	if (port == 0)
+	if (port == 0) {
+		stop(m);
 		return 0;
-	rc = start(m, addr, port, err, errlen);
-	if (rc != 0 && old_port != 0)
-		start(m, old_addr, old_port, ignored, sizeof(ignored));
+	}
+	fd = bind_listen(addr, port, err, errlen);
+	if (fd == -EADDRINUSE && port == old_port) {
+		stop(m);
+		fd = bind_listen(addr, port, err, errlen);
+	} else if (fd >= 0) {
+		stop(m);
+	}
+	if (fd < 0 && m->d != NULL)
+		return fd; /* the old one untouched */
+	rc = fd < 0 ? fd : start(m, fd, addr, port, err, errlen);
+	if (rc != 0 && old_port != 0) {
+		fd = bind_listen(old_addr, old_port, ignored, sizeof(ignored));
+		if ((fd < 0 || start(m, fd, old_addr, old_port, ignored, sizeof(ignored)) != 0) &&
+				errlen > 0) {
+			size_t n = strnlen(err, errlen);
+
+			snprintf(err + n, errlen - n, "; and the listener before cannot be restored "
+					"(%s): nothing listens", ignored);
+		}
+	}
 	return rc;
+}
+
+uint16_t
+metrics_http_port(const struct metrics_http *m)
+{
+	return m->port;
 }
 
 void

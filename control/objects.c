@@ -500,6 +500,15 @@ metrics_follow(struct objects *o, const struct vbr_config *cand, char *err, size
 		return -EINVAL;
 	}
 	rc = metrics_http_listen(o->metrics, m->listen_addr, m->listen_port, why, sizeof(why));
+	if (rc != 0 && o->live->metrics.listen_port != 0 && metrics_http_port(o->metrics) == 0) {
+		/* The endpoint is down: the live config says so, and the next
+		 * reload, whatever its metrics, tries again. */
+		CTL_LOG(ERR, "metrics.listen: %s", why);
+		o->live->metrics = (struct vbr_metrics_config){ 0 };
+		snprintf(err, len, "metrics.listen: %s; the endpoint is down until a reload "
+				"succeeds; nothing else changed", why);
+		return rc;
+	}
 	if (rc != 0) {
 		snprintf(err, len, "metrics.listen: %s; nothing changed", why);
 		return rc;
@@ -507,9 +516,24 @@ metrics_follow(struct objects *o, const struct vbr_config *cand, char *err, size
 	if (m->listen_port == 0)
 		CTL_LOG(NOTICE, "metrics endpoint stopped");
 	else
-		CTL_LOG(NOTICE, "metrics endpoint on http://%s:%u/metrics",
-				config_ip_str(m->listen_addr, why, sizeof(why)), m->listen_port);
+		objects_metrics_listening(m);
 	return 0;
+}
+
+void
+objects_metrics_listening(const struct vbr_metrics_config *m)
+{
+	char a[VBR_IP_STRLEN];
+
+	config_ip_str(m->listen_addr, a, sizeof(a));
+	CTL_LOG(NOTICE, "metrics endpoint on http://%s:%u/metrics", a, m->listen_port);
+	/* vbrd's namespace has its tap ports: an address beyond 127/8 is
+	 * reached from the IDC and VPC networks through the punt path. */
+	if (m->listen_addr >> 24 != 127)
+		CTL_LOG(WARNING, "metrics endpoint on %s:%u is not a loopback address: it is "
+				"reachable from the data ports (IDC and VPC networks, punted to "
+				"the kernel); filter it there or listen on 127.0.0.1", a,
+				m->listen_port);
 }
 
 /* Validate, persist, apply, keep. Takes cand. */

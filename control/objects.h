@@ -71,6 +71,10 @@ int objects_reload(struct objects *o, char *err, size_t errlen);
  * endpoint (metrics_fill_fn; show.c). */
 void objects_metrics(void *arg, struct metrics_snapshot *s);
 
+/* Logs where the metrics endpoint listens now, and a WARNING when that
+ * is not a loopback address (reachable from the data ports). */
+void objects_metrics_listening(const struct vbr_metrics_config *m);
+
 /* The static routes' health checks: probes due, misses counted (each tick). */
 void objects_track_tick(struct objects *o, uint64_t now_ms);
 

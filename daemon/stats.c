@@ -54,17 +54,29 @@ port_stats(struct dataplane *dp, unsigned port)
 	return j;
 }
 
+/* An lcore's busy cycles, then all: it writes them in the other order, so
+ * busy never exceeds all. */
+static void
+lcore_cycles(const struct fwd_ctx *ctx, uint64_t *busy, uint64_t *all)
+{
+	*busy = __atomic_load_n(&ctx->busy_cycles, __ATOMIC_ACQUIRE);
+	*all = __atomic_load_n(&ctx->cycles, __ATOMIC_RELAXED);
+}
+
 /* The forwarding lcores' cycles, busy and all. Under fib_lock. */
 static json_t *
 lcores_json(struct dataplane *dp)
 {
 	json_t *a = json_array();
 
-	for (unsigned l = 0; dp->tel_ready && l < dp->nb_fwd; l++)
+	for (unsigned l = 0; dp->tel_ready && l < dp->nb_fwd; l++) {
+		uint64_t busy, all;
+
+		lcore_cycles(dp->fwd[l], &busy, &all);
 		json_array_append_new(a, json_pack("{s:I, s:I, s:I}", "lcore",
-				(json_int_t)dp->fwd[l]->lcore_id, "cycles",
-				(json_int_t)dp->fwd[l]->cycles, "busy_cycles",
-				(json_int_t)dp->fwd[l]->busy_cycles));
+				(json_int_t)dp->fwd[l]->lcore_id, "cycles", (json_int_t)all,
+				"busy_cycles", (json_int_t)busy));
+	}
 	return a;
 }
 
@@ -118,8 +130,8 @@ metrics(void *arg, struct metrics_dp *out)
 		out->nb_ports = VBR_NB_PORTS;
 		for (unsigned l = 0; l < dp->nb_fwd; l++) {
 			out->lcore[l].lcore_id = dp->fwd[l]->lcore_id;
-			out->lcore[l].cycles = dp->fwd[l]->cycles;
-			out->lcore[l].busy_cycles = dp->fwd[l]->busy_cycles;
+			lcore_cycles(dp->fwd[l], &out->lcore[l].busy_cycles,
+					&out->lcore[l].cycles);
 		}
 		out->nb_lcores = dp->nb_fwd;
 	}

@@ -506,9 +506,13 @@ fwd_lcore_main(void *arg)
 		fib_reader_quiescent(ctx->fib, ctx->lcore_id);
 		/* Busy or idle: one TSC read per loop, the lcore's own words. */
 		now = rte_rdtsc();
-		ctx->cycles += now - last;
+		/* cycles first, busy_cycles after (release: a plain store on
+		 * x86): a reader that reads busy_cycles first (acquire) then
+		 * cycles never sees busy > cycles. */
+		__atomic_store_n(&ctx->cycles, ctx->cycles + (now - last), __ATOMIC_RELAXED);
 		if (got != 0)
-			ctx->busy_cycles += now - last;
+			__atomic_store_n(&ctx->busy_cycles, ctx->busy_cycles + (now - last),
+					__ATOMIC_RELEASE);
 		last = now;
 		if (got == 0 && dp->idle_sleep_us) {
 			/* Offline while asleep: no grace period waits for us. */
