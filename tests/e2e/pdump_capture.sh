@@ -147,19 +147,25 @@ if capturing killed; then
 else
 	fail "the dumpcap to be killed did not start"
 fi
-# The other port can still be captured.
-dumpcap vpc2 net_tap1
-if capturing vpc2 && ping_vpc 2; then
-	stop_dumpcap "$DC_PID" vpc2
-	n=$(icmp vpc2 8 2 | awk 'NF' | wc -l)
-	if [ "$n" -ge 2 ]; then
-		pass "the VPC port captured after the IDC port's dumpcap was killed: $n request(s)"
+# capture_pings NAME DEVICE DIRECTION WHAT: a dumpcap on DEVICE while 2
+# pings cross; its file must hold both echo requests in DIRECTION (1 in,
+# 2 out).
+capture_pings() {
+	dumpcap "$1" "$2"
+	if capturing "$1" && ping_vpc 2; then
+		stop_dumpcap "$DC_PID" "$1"
+		n=$(icmp "$1" 8 "$3" | awk 'NF' | wc -l)
+		if [ "$n" -ge 2 ]; then
+			pass "$4: $n request(s)"
+		else
+			fail "$4: the capture holds $n request(s)"
+		fi
 	else
-		fail "the VPC port's capture after the kill holds $n request(s)"
+		fail "$4: no capture: $(cat "$WORK/ping.out")"
 	fi
-else
-	fail "no capture on the VPC port after the IDC port's dumpcap was killed: $(cat "$WORK/ping.out")"
-fi
+}
+# The other port can still be captured.
+capture_pings vpc2 net_tap1 2 "the VPC port captured after the IDC port's dumpcap was killed"
 
 # The killed one's callbacks keep the IDC port from the next dumpcap until
 # vbr-capture-reset removes them.
@@ -184,16 +190,5 @@ if reset net_tap0 >"$WORK/reset2.out" 2>&1; then
 else
 	pass "vbr-capture-reset on a port with no capture: $(cat "$WORK/reset2.out")"
 fi
-dumpcap idc2 net_tap0
-if capturing idc2 && ping_vpc 2; then
-	stop_dumpcap "$DC_PID" idc2
-	n=$(icmp idc2 8 1 | awk 'NF' | wc -l)
-	if [ "$n" -ge 2 ]; then
-		pass "the IDC port captured again after vbr-capture-reset: $n request(s)"
-	else
-		fail "the IDC port's capture after vbr-capture-reset holds $n request(s)"
-	fi
-else
-	fail "no capture on the IDC port after vbr-capture-reset: $(cat "$WORK/ping.out")"
-fi
+capture_pings idc2 net_tap0 1 "the IDC port captured again after vbr-capture-reset"
 finish
