@@ -42,6 +42,14 @@ struct bgp_peer_status {
 	char last_error[160];
 };
 
+/* What a user calls the prefixes received: those accepted and those over
+ * the limit (show peers and the metrics both say it so). */
+static inline uint64_t
+bgp_prefixes_received(const struct bgp_peer_status *st)
+{
+	return st->prefixes_accepted + st->prefixes_rejected_limit;
+}
+
 struct bgp;
 
 /*

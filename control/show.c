@@ -225,8 +225,7 @@ show_peers(struct objects *o, struct mgmt_reply *out)
 				"state", bgp_state_name(st.state), "enabled", !p->disabled,
 				"uptime_s", (json_int_t)(st.uptime_ms / 1000),
 				"last_error", st.last_error,
-				"prefixes_received", (json_int_t)(st.prefixes_accepted +
-						st.prefixes_rejected_limit),
+				"prefixes_received", (json_int_t)bgp_prefixes_received(&st),
 				"prefixes_installed", (json_int_t)st.prefixes_best,
 				"prefixes_over_limit", (json_int_t)st.prefixes_rejected_limit,
 				"msgs_in", (json_int_t)st.msgs_in, "msgs_out", (json_int_t)st.msgs_out,
@@ -529,7 +528,7 @@ objects_metrics(void *arg, struct metrics_snapshot *s)
 		mp->state = (unsigned)st.state + 1;
 		mp->enabled = !p->disabled;
 		mp->uptime_s = st.uptime_ms / 1000;
-		mp->prefixes_received = st.prefixes_accepted + st.prefixes_rejected_limit;
+		mp->prefixes_received = bgp_prefixes_received(&st);
 		mp->prefixes_installed = st.prefixes_best;
 		mp->prefixes_over_limit = st.prefixes_rejected_limit;
 		mp->msgs_in = st.msgs_in;
